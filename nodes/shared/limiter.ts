@@ -1,0 +1,134 @@
+import { AbortedError, sleep, throwIfAborted } from './retry';
+
+/**
+ * Runs `fn` over `inputs` with at most `concurrency` calls in flight and returns the results in
+ * input order. Stops starting new calls once the signal fires or a call fails; the first failure
+ * is rethrown after the calls in flight have settled, so nothing is left running behind it.
+ */
+export async function mapConcurrent<T, R>(
+	inputs: readonly T[],
+	concurrency: number,
+	fn: (input: T, index: number) => Promise<R>,
+	signal?: AbortSignal,
+): Promise<R[]> {
+	const settled = await mapConcurrentSettled(inputs, concurrency, fn, signal, true);
+	const results: R[] = [];
+	for (const outcome of settled) {
+		if (outcome.status === 'rejected') throw outcome.reason;
+		results.push(outcome.value);
+	}
+	return results;
+}
+
+/**
+ * Like `mapConcurrent`, but one failure does not stop the others: every input gets an outcome.
+ * Used where each input belongs to different n8n items (a batch failing must not lose the rest).
+ */
+export async function mapConcurrentSettled<T, R>(
+	inputs: readonly T[],
+	concurrency: number,
+	fn: (input: T, index: number) => Promise<R>,
+	signal?: AbortSignal,
+	stopOnFirstFailure = false,
+): Promise<Array<PromiseSettledResult<R>>> {
+	const width = Math.max(1, Math.min(Math.floor(concurrency) || 1, inputs.length));
+	const outcomes: Array<PromiseSettledResult<R>> = new Array(inputs.length);
+	let next = 0;
+	let stopped = false;
+	const worker = async () => {
+		while (!stopped && next < inputs.length) {
+			const index = next++;
+			if (signal?.aborted) {
+				outcomes[index] = { status: 'rejected', reason: new AbortedError() };
+				stopped = true;
+				break;
+			}
+			try {
+				outcomes[index] = { status: 'fulfilled', value: await fn(inputs[index], index) };
+			} catch (reason) {
+				outcomes[index] = { status: 'rejected', reason };
+				if (stopOnFirstFailure || reason instanceof AbortedError) stopped = true;
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: width }, worker));
+	// Inputs never started (stopped early) are reported as aborted rather than silently missing.
+	for (let i = 0; i < inputs.length; i++) {
+		if (outcomes[i] === undefined) outcomes[i] = { status: 'rejected', reason: new AbortedError() };
+	}
+	return outcomes;
+}
+
+export interface RateWindow {
+	/** Requests allowed in any window of `intervalMs`. */
+	limit: number;
+	intervalMs: number;
+}
+
+/**
+ * A sliding-window rate limiter: a request may start when fewer than `limit` requests started in
+ * the last `intervalMs`, for every window. Sliding windows (rather than a token bucket, which
+ * allows a full burst on top of a full refill) match how vendors count, so running at the limit
+ * draws no rate-limit answers. `marginMs` widens each window a little to absorb clock and network
+ * jitter between our count and the vendor's.
+ */
+export class RateLimiter {
+	private readonly windows: Array<RateWindow & { starts: number[] }>;
+
+	private queue: Promise<void> = Promise.resolve();
+
+	constructor(
+		windows: RateWindow[],
+		private readonly marginMs = 0,
+		private readonly now: () => number = Date.now,
+	) {
+		this.windows = windows
+			.filter((w) => w.limit > 0 && w.intervalMs > 0)
+			.map((w) => ({ ...w, starts: [] }));
+	}
+
+	/** Resolves when the caller may send one request; callers are served first come, first served. */
+	async acquire(signal?: AbortSignal): Promise<void> {
+		if (this.windows.length === 0) return;
+		const turn = this.queue.then(async () => await this.waitForSlot(signal));
+		// The next caller waits for this one whether it succeeded or was aborted.
+		this.queue = turn.catch(() => undefined);
+		await turn;
+	}
+
+	private async waitForSlot(signal?: AbortSignal): Promise<void> {
+		for (;;) {
+			throwIfAborted(signal);
+			const now = this.now();
+			let wait = 0;
+			for (const w of this.windows) {
+				while (w.starts.length > 0 && w.starts[0] <= now - w.intervalMs - this.marginMs) {
+					w.starts.shift();
+				}
+				if (w.starts.length >= w.limit) {
+					wait = Math.max(wait, w.starts[0] + w.intervalMs + this.marginMs - now + 1);
+				}
+			}
+			if (wait <= 0) {
+				for (const w of this.windows) w.starts.push(now);
+				return;
+			}
+			await sleep(wait, signal);
+		}
+	}
+}
+
+const sharedLimiters = new Map<string, { signature: string; limiter: RateLimiter }>();
+
+/**
+ * One limiter per key for the whole process, so every item, page and execution that uses the same
+ * credential against the same API shares the vendor's budget. A changed setting replaces it.
+ */
+export function sharedRateLimiter(key: string, windows: RateWindow[], marginMs = 0): RateLimiter {
+	const signature = JSON.stringify([windows, marginMs]);
+	const existing = sharedLimiters.get(key);
+	if (existing && existing.signature === signature) return existing.limiter;
+	const limiter = new RateLimiter(windows, marginMs);
+	sharedLimiters.set(key, { signature, limiter });
+	return limiter;
+}

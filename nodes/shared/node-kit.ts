@@ -1,0 +1,154 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { ManualExecutionCancelledError } from 'n8n-workflow';
+
+import { ItemScopedError, TransportError, toNodeError } from './errors';
+import type { RateLimiter } from './limiter';
+import type { Redactor } from './redact';
+import { AbortedError, DEFAULT_RETRY_POLICY } from './retry';
+import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_RESPONSE_TIMEOUT_MS } from './transport';
+import type { TransportSettings } from './transport';
+
+/**
+ * What every vendor node shares on the n8n side: the request-tuning options a user can change,
+ * the cancellation signal, and the per-item error handling that honours Continue On Fail.
+ */
+
+export interface RequestTuning {
+	connectTimeoutMs: number;
+	responseTimeoutMs: number;
+	maxRetries: number;
+	concurrency: number;
+}
+
+/** Fields for a vendor node's "Options" collection (kept in alphabetical order by the caller). */
+export function requestTuningFields(defaults: { concurrency: number; maxConcurrency?: number }): INodeProperties[] {
+	return [
+		{
+			displayName: 'Concurrency',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: defaults.maxConcurrency ?? 32 },
+			default: defaults.concurrency,
+			description: 'How many requests may be in flight at once',
+		},
+		{
+			displayName: 'Connect Timeout (Ms)',
+			name: 'connectTimeout',
+			type: 'number',
+			typeOptions: { minValue: 100 },
+			default: DEFAULT_CONNECT_TIMEOUT_MS,
+			description: 'How long to wait for a connection to the vendor, in milliseconds',
+		},
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 10 },
+			default: DEFAULT_RETRY_POLICY.maxAttempts - 1,
+			description:
+				'How often a request that failed for a passing reason (rate limit, 5xx, network) is retried, with growing pauses. Requests that are not safe to repeat are only retried when they never reached the vendor.',
+		},
+		{
+			displayName: 'Response Timeout (Ms)',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 100 },
+			default: DEFAULT_RESPONSE_TIMEOUT_MS,
+			description: 'How long to wait for the vendor to answer a request, in milliseconds',
+		},
+	];
+}
+
+function numberOr(value: unknown, fallback: number): number {
+	return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+export function readRequestTuning(options: IDataObject, defaults: { concurrency: number }): RequestTuning {
+	return {
+		connectTimeoutMs: numberOr(options.connectTimeout, DEFAULT_CONNECT_TIMEOUT_MS),
+		responseTimeoutMs: numberOr(options.timeout, DEFAULT_RESPONSE_TIMEOUT_MS),
+		maxRetries: Math.max(0, numberOr(options.maxRetries, DEFAULT_RETRY_POLICY.maxAttempts - 1)),
+		concurrency: Math.max(1, numberOr(options.concurrency, defaults.concurrency)),
+	};
+}
+
+export function transportSettings(
+	tuning: RequestTuning,
+	context: { signal?: AbortSignal; idempotent: boolean; rateLimiter?: RateLimiter; allowInsecureTls?: boolean },
+): TransportSettings {
+	return {
+		connectTimeoutMs: tuning.connectTimeoutMs,
+		responseTimeoutMs: tuning.responseTimeoutMs,
+		retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: tuning.maxRetries + 1 },
+		idempotent: context.idempotent,
+		signal: context.signal,
+		rateLimiter: context.rateLimiter,
+		allowInsecureTls: context.allowInsecureTls,
+	};
+}
+
+/** The execution's cancel signal: stopping the workflow aborts requests in flight and queued. */
+export function cancelSignal(ctx: IExecuteFunctions): AbortSignal | undefined {
+	return ctx.getExecutionCancelSignal?.();
+}
+
+export function isAbort(error: unknown): boolean {
+	const inner = error instanceof ItemScopedError ? error.inner : error;
+	return inner instanceof AbortedError || (inner instanceof TransportError && inner.details.kind === 'aborted');
+}
+
+/** The item a Continue On Fail run outputs in place of a failed item. */
+export function errorItem(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+	redactor: Redactor,
+): INodeExecutionData {
+	const nodeError = toNodeError(ctx.getNode(), error, itemIndex, redactor);
+	const json: IDataObject = { error: nodeError.message };
+	if (nodeError.description) json.description = nodeError.description;
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+/**
+ * Handles an item's failure: with Continue On Fail it becomes an error item, otherwise the run
+ * stops with an n8n error that names the item (and never contains a secret).
+ */
+export function failItem(
+	ctx: IExecuteFunctions,
+	error: unknown,
+	itemIndex: number,
+	redactor: Redactor,
+): INodeExecutionData {
+	// A stopped execution is not an item's failure: report it to n8n as the cancellation it is.
+	if (isAbort(error)) throw new ManualExecutionCancelledError(ctx.getExecutionId());
+	if (ctx.continueOnFail()) return errorItem(ctx, error, itemIndex, redactor);
+	throw toNodeError(ctx.getNode(), error, itemIndex, redactor);
+}
+
+/**
+ * Runs `handle` for every input item in turn (one listing or one call per item), pairing the
+ * outputs with their item and turning failures into error items or a stopping error.
+ */
+export async function forEachItem(
+	ctx: IExecuteFunctions,
+	redactor: Redactor,
+	handle: (itemIndex: number) => Promise<IDataObject[]>,
+): Promise<INodeExecutionData[]> {
+	const out: INodeExecutionData[] = [];
+	const count = ctx.getInputData().length;
+	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
+		try {
+			const results = await handle(itemIndex);
+			for (const json of results) out.push({ json, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			out.push(failItem(ctx, error, itemIndex, redactor));
+		}
+	}
+	return out;
+}

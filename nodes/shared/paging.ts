@@ -1,0 +1,130 @@
+import { mapConcurrent } from './limiter';
+import { throwIfAborted } from './retry';
+
+/** Return All / Limit and the two paging styles vendors use: numbered pages and cursors. */
+
+export interface NumberedPage<T> {
+	items: T[];
+	/** The page count the vendor reports; undefined when it reports none. */
+	totalPages?: number;
+}
+
+export interface NumberedPagingOptions<T> {
+	pageSize: number;
+	/** Undefined means Return All. */
+	limit?: number;
+	/** Pages in flight at once after the first. */
+	concurrency: number;
+	firstPage?: number;
+	fetchPage: (pageNumber: number) => Promise<NumberedPage<T>>;
+	/** Drops an item whose key was already seen on an earlier page (data shifting under paging). */
+	key?: (item: T) => string | number;
+	signal?: AbortSignal;
+	/** Hard stop against a vendor reporting an absurd page count. */
+	maxPages?: number;
+}
+
+/**
+ * Fetches the first page, learns the page count from it, then fetches only the pages needed for
+ * the limit, concurrently, and returns the items in page order. Without a page count it falls
+ * back to one page after another until a short page.
+ */
+export async function fetchNumberedPages<T>(options: NumberedPagingOptions<T>): Promise<T[]> {
+	const { pageSize, limit, concurrency, fetchPage, signal } = options;
+	const firstPage = options.firstPage ?? 1;
+	const maxPages = options.maxPages ?? 100_000;
+	const neededPages = limit === undefined ? Infinity : Math.ceil(limit / pageSize);
+	if (neededPages === 0) return [];
+
+	const pages: T[][] = [];
+	const first = await fetchPage(firstPage);
+	pages.push(first.items);
+
+	if (first.totalPages !== undefined) {
+		const lastPage = firstPage + Math.min(first.totalPages, neededPages, maxPages) - 1;
+		const rest: number[] = [];
+		for (let page = firstPage + 1; page <= lastPage; page++) rest.push(page);
+		const fetched = await mapConcurrent(rest, concurrency, async (page) => (await fetchPage(page)).items, signal);
+		pages.push(...fetched);
+	} else {
+		let last = first;
+		let page = firstPage;
+		while (last.items.length >= pageSize && pages.length < Math.min(neededPages, maxPages)) {
+			throwIfAborted(signal);
+			last = await fetchPage(++page);
+			pages.push(last.items);
+		}
+	}
+	return collect(pages, limit, options.key);
+}
+
+function collect<T>(pages: T[][], limit: number | undefined, key?: (item: T) => string | number): T[] {
+	const out: T[] = [];
+	const seen = key ? new Set<string | number>() : undefined;
+	for (const page of pages) {
+		for (const item of page) {
+			if (seen && key) {
+				const k = key(item);
+				if (seen.has(k)) continue;
+				seen.add(k);
+			}
+			out.push(item);
+			if (limit !== undefined && out.length >= limit) return out;
+		}
+	}
+	return out;
+}
+
+export interface CursorPage<T, C> {
+	items: T[];
+	/** null or undefined at the end. */
+	next: C | null | undefined;
+}
+
+export interface CursorPagingOptions<T, C> {
+	start: C;
+	limit?: number;
+	fetch: (cursor: C) => Promise<CursorPage<T, C>>;
+	signal?: AbortSignal;
+	maxPages?: number;
+}
+
+export interface CursorResult<T, C> {
+	items: T[];
+	/** The cursor to start from next time to fetch only what is new (null: the end was reached and the vendor gave none). */
+	lastCursor: C | null;
+	pagesFetched: number;
+}
+
+/** Follows a cursor page after page (cursors cannot be fetched concurrently). */
+export async function followCursor<T, C>(options: CursorPagingOptions<T, C>): Promise<CursorResult<T, C>> {
+	const { limit, fetch, signal } = options;
+	const maxPages = options.maxPages ?? 100_000;
+	const items: T[] = [];
+	const seenCursors = new Set<string>();
+	let cursor: C = options.start;
+	let lastCursor: C | null = options.start;
+	let pagesFetched = 0;
+	for (;;) {
+		throwIfAborted(signal);
+		const marker = JSON.stringify(cursor);
+		if (seenCursors.has(marker)) {
+			throw new Error(`The vendor returned the same cursor (${marker}) twice; stopping to avoid an endless loop`);
+		}
+		seenCursors.add(marker);
+		const page = await fetch(cursor);
+		pagesFetched++;
+		for (const item of page.items) {
+			items.push(item);
+			if (limit !== undefined && items.length >= limit) {
+				return { items, lastCursor: page.next ?? null, pagesFetched };
+			}
+		}
+		if (page.next === null || page.next === undefined || page.items.length === 0 || pagesFetched >= maxPages) {
+			lastCursor = page.next ?? null;
+			return { items, lastCursor, pagesFetched };
+		}
+		cursor = page.next;
+		lastCursor = cursor;
+	}
+}

@@ -1,0 +1,299 @@
+import { Agent, EnvHttpProxyAgent, request } from 'undici';
+import type { Dispatcher } from 'undici';
+
+import { TransportError } from './errors';
+import type { RateLimiter } from './limiter';
+import { redactSecretFields } from './redact';
+import {
+	AbortedError,
+	DEFAULT_RETRY_POLICY,
+	backoffDelay,
+	parseRetryAfter,
+	sleep,
+	throwIfAborted,
+} from './retry';
+import type { RetryPolicy } from './retry';
+
+/**
+ * The one HTTP transport every vendor client uses: undici with one keep-alive pool per origin for
+ * the whole process, timeouts, proxy support, and a retry loop that never repeats a request that
+ * may have changed something on the server unless the request is declared idempotent.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface HttpRequestSpec {
+	method: HttpMethod;
+	url: string;
+	query?: Record<string, string | number | boolean | undefined>;
+	headers?: Record<string, string>;
+	/** The exact bytes to send; signers hash these, so nothing re-serialises them later. */
+	body?: string;
+}
+
+export interface HttpResponse {
+	status: number;
+	headers: Record<string, string>;
+	text: string;
+}
+
+export interface TransientVerdict {
+	reason: string;
+	/**
+	 * Whether the request reached the vendor's service before it was refused. A gateway that
+	 * throttles in front of the service refuses before it; a 500 from the service may come after
+	 * the service acted. Only requests that did not reach it may be repeated when not idempotent.
+	 */
+	reachedService: boolean;
+}
+
+export interface VendorProfile {
+	/** Shown in error messages: "WeLink", "Mingdao" … */
+	name: string;
+	/** Which answers are worth retrying. Defaults to `defaultTransientVerdict`. */
+	transientAnswer?: (response: HttpResponse) => TransientVerdict | undefined;
+	/** Header carrying the vendor's request id, for error messages. */
+	requestIdHeader?: string;
+}
+
+export interface TransportSettings {
+	connectTimeoutMs: number;
+	responseTimeoutMs: number;
+	retry: RetryPolicy;
+	/** May this request be sent again after it may have reached the server? */
+	idempotent: boolean;
+	signal?: AbortSignal;
+	rateLimiter?: RateLimiter;
+	/** Accept self-signed certificates (private deployments). */
+	allowInsecureTls?: boolean;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_RESPONSE_TIMEOUT_MS = 30_000;
+
+export const DEFAULT_TRANSPORT_SETTINGS: Omit<TransportSettings, 'idempotent'> = {
+	connectTimeoutMs: DEFAULT_CONNECT_TIMEOUT_MS,
+	responseTimeoutMs: DEFAULT_RESPONSE_TIMEOUT_MS,
+	retry: DEFAULT_RETRY_POLICY,
+};
+
+/** 429 and the 5xx answers gateways give when the service is busy or briefly away. */
+export function defaultTransientVerdict(response: HttpResponse): TransientVerdict | undefined {
+	if (response.status === 429) return { reason: 'HTTP 429', reachedService: false };
+	if (response.status === 502 || response.status === 503 || response.status === 504) {
+		return { reason: `HTTP ${response.status}`, reachedService: true };
+	}
+	if (response.status >= 500) return { reason: `HTTP ${response.status}`, reachedService: true };
+	return undefined;
+}
+
+const dispatchers = new Map<string, Dispatcher>();
+
+function proxyConfigured(): boolean {
+	const env = process.env;
+	return Boolean(env.HTTP_PROXY || env.HTTPS_PROXY || env.http_proxy || env.https_proxy);
+}
+
+/**
+ * One dispatcher per (connect timeout, TLS strictness, proxy on/off). undici's Agent keeps one
+ * Pool per origin inside it, so connections are reused across items, pages and executions.
+ */
+function dispatcherFor(connectTimeoutMs: number, allowInsecureTls: boolean): Dispatcher {
+	const useProxy = proxyConfigured();
+	const key = `${connectTimeoutMs}|${allowInsecureTls}|${useProxy}`;
+	let dispatcher = dispatchers.get(key);
+	if (!dispatcher) {
+		const connect = { timeout: connectTimeoutMs, rejectUnauthorized: !allowInsecureTls };
+		const options = { connect, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 };
+		dispatcher = useProxy ? new EnvHttpProxyAgent(options) : new Agent(options);
+		dispatchers.set(key, dispatcher);
+	}
+	return dispatcher;
+}
+
+/** Closes every pooled connection (tests and benchmarks call it on shutdown). */
+export async function closeTransport(): Promise<void> {
+	const all = [...dispatchers.values()];
+	dispatchers.clear();
+	await Promise.all(all.map(async (d) => await d.close()));
+}
+
+function buildUrl(spec: HttpRequestSpec): string {
+	if (!spec.query) return spec.url;
+	const url = new URL(spec.url);
+	for (const [key, value] of Object.entries(spec.query)) {
+		if (value !== undefined) url.searchParams.set(key, String(value));
+	}
+	return url.toString();
+}
+
+function normaliseHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [key, value] of Object.entries(raw)) {
+		if (value === undefined) continue;
+		out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+	}
+	return out;
+}
+
+const BEFORE_SENDING_CODES = new Set([
+	'UND_ERR_CONNECT_TIMEOUT',
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'CERT_HAS_EXPIRED',
+]);
+
+/** Error codes along the cause chain (undici wraps socket errors). */
+function errorCodes(error: unknown): string[] {
+	const codes: string[] = [];
+	let current: unknown = error;
+	for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string') codes.push(code);
+		current = (current as { cause?: unknown }).cause;
+	}
+	return codes;
+}
+
+/** Classifies a low-level failure: did any byte possibly reach the server? */
+export function classifyNetworkError(error: unknown, signal?: AbortSignal): TransportError {
+	if (signal?.aborted || error instanceof AbortedError) {
+		return new TransportError({ kind: 'aborted', message: 'The execution was stopped', mayHaveReachedServer: true });
+	}
+	const codes = errorCodes(error);
+	const beforeSending = codes.find((code) => BEFORE_SENDING_CODES.has(code));
+	if (beforeSending) {
+		const certificate = /CERT|SELF_SIGNED|ALTNAME/.test(beforeSending);
+		return new TransportError({
+			kind: 'connect',
+			message: certificate
+				? `The server's TLS certificate was not accepted (${beforeSending})`
+				: `Could not connect to the server (${beforeSending})`,
+			mayHaveReachedServer: false,
+		});
+	}
+	if (codes.includes('UND_ERR_HEADERS_TIMEOUT') || codes.includes('UND_ERR_BODY_TIMEOUT')) {
+		return new TransportError({ kind: 'timeout', message: 'The server did not answer in time', mayHaveReachedServer: true });
+	}
+	if (codes.some((code) => ['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CLOSED'].includes(code))) {
+		return new TransportError({ kind: 'reset', message: 'The connection was closed before an answer arrived', mayHaveReachedServer: true });
+	}
+	const text = error instanceof Error ? error.message : String(error);
+	return new TransportError({ kind: 'network', message: `Network error: ${text}`, mayHaveReachedServer: true });
+}
+
+async function sendOnce(spec: HttpRequestSpec, settings: TransportSettings): Promise<HttpResponse> {
+	const dispatcher = dispatcherFor(settings.connectTimeoutMs, settings.allowInsecureTls ?? false);
+	const response = await request(buildUrl(spec), {
+		method: spec.method,
+		headers: spec.headers,
+		body: spec.body,
+		dispatcher,
+		signal: settings.signal,
+		headersTimeout: settings.responseTimeoutMs,
+		bodyTimeout: settings.responseTimeoutMs,
+	});
+	const text = await response.body.text();
+	return {
+		status: response.statusCode,
+		headers: normaliseHeaders(response.headers),
+		text,
+	};
+}
+
+/**
+ * Sends a request, retrying where that is safe. `build` is called for every attempt, so signers
+ * put a fresh timestamp and nonce on each one. Returns the last answer (even a non-2xx one: the
+ * vendor client reads its body); throws TransportError when no answer could be had.
+ */
+export async function sendWithRetry(
+	build: () => HttpRequestSpec | Promise<HttpRequestSpec>,
+	settings: TransportSettings,
+	profile: VendorProfile,
+	onAttempt?: (attempt: number) => void,
+): Promise<HttpResponse> {
+	const policy = settings.retry;
+	const maxAttempts = Math.max(1, policy.maxAttempts);
+	const classify = profile.transientAnswer ?? defaultTransientVerdict;
+	for (let attempt = 1; ; attempt++) {
+		throwIfAborted(settings.signal);
+		if (settings.rateLimiter) await settings.rateLimiter.acquire(settings.signal);
+		const spec = await build();
+		onAttempt?.(attempt);
+		let response: HttpResponse;
+		try {
+			response = await sendOnce(spec, settings);
+		} catch (error) {
+			const failure = classifyNetworkError(error, settings.signal);
+			const mayRetry =
+				failure.details.kind !== 'aborted' &&
+				attempt < maxAttempts &&
+				(settings.idempotent || !failure.details.mayHaveReachedServer);
+			if (!mayRetry) throw failure;
+			await sleep(backoffDelay(attempt, policy), settings.signal).catch(() => {
+				throw classifyNetworkError(new AbortedError(), settings.signal);
+			});
+			continue;
+		}
+		const verdict = classify(response);
+		if (!verdict) return response;
+		const mayRetry = attempt < maxAttempts && (settings.idempotent || !verdict.reachedService);
+		if (!mayRetry) return response;
+		const retryAfter = parseRetryAfter(response.headers['retry-after']);
+		const delay =
+			retryAfter !== undefined
+				? Math.min(retryAfter, policy.maxRetryAfterMs)
+				: backoffDelay(attempt, policy);
+		await sleep(delay, settings.signal).catch(() => {
+			throw classifyNetworkError(new AbortedError(), settings.signal);
+		});
+	}
+}
+
+const EXCERPT_LENGTH = 160;
+
+/** A short, single-line, secret-free excerpt of a body for error messages. */
+export function bodyExcerpt(text: string): string {
+	const flat = text.replace(/\s+/g, ' ').trim();
+	const cut = flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH)}…` : flat;
+	return redactSecretFields(cut);
+}
+
+/**
+ * Parses a JSON body. An HTML error page or a truncated body becomes a TransportError with the
+ * HTTP status and a short excerpt, never a JSON parse stack trace.
+ */
+export function parseJsonBody(response: HttpResponse, profile: VendorProfile): unknown {
+	const requestId = profile.requestIdHeader ? response.headers[profile.requestIdHeader.toLowerCase()] : undefined;
+	try {
+		if (response.text.trim() === '') throw new Error('empty');
+		return JSON.parse(response.text) as unknown;
+	} catch {
+		const looksHtml = /^\s*</.test(response.text);
+		return throwNonJson(response, profile, looksHtml, requestId);
+	}
+}
+
+function throwNonJson(
+	response: HttpResponse,
+	profile: VendorProfile,
+	looksHtml: boolean,
+	requestId: string | undefined,
+): never {
+	const what = response.text.trim() === '' ? 'an empty body' : looksHtml ? 'an HTML page' : 'a body that is not valid JSON';
+	throw new TransportError({
+		kind: 'non-json',
+		message: `${profile.name} answered with ${what} instead of JSON`,
+		mayHaveReachedServer: true,
+		httpStatus: response.status,
+		excerpt: response.text.trim() === '' ? undefined : bodyExcerpt(response.text),
+		requestId,
+	});
+}

