@@ -256,3 +256,17 @@ export class Emulator {
 		if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
 	}
 }
+
+/**
+ * What every vendor emulator module's `start…Emulator()` returns: the running emulator and the
+ * credential data (as a user would type it into n8n) that works against it. `npm start`, the
+ * end-to-end tests and the benchmark start emulators through this shape.
+ */
+export interface VendorEmulatorHandle {
+	emulator: Emulator;
+	baseUrl: string;
+	/** Credential type name (`shihengApi` …) the credentials below are for. */
+	credentialType: string;
+	credentials: Record<string, string | number | boolean>;
+	stop(): Promise<void>;
+}
