@@ -18,6 +18,9 @@ import type { TransportSettings } from './transport';
  * the cancellation signal, and the per-item error handling that honours Continue On Fail.
  */
 
+/** The Max Retries default shown in the UI (kept equal to DEFAULT_RETRY_POLICY, which a test checks). */
+export const DEFAULT_MAX_RETRIES = 3;
+
 export interface RequestTuning {
 	connectTimeoutMs: number;
 	responseTimeoutMs: number;
@@ -27,14 +30,19 @@ export interface RequestTuning {
 
 /** Fields for a vendor node's "Options" collection (kept in alphabetical order by the caller). */
 export function requestTuningFields(defaults: { concurrency: number; maxConcurrency?: number }): INodeProperties[] {
+	const concurrency: INodeProperties = {
+		displayName: 'Concurrency',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 32 },
+		default: 4,
+		description: 'How many requests may be in flight at once',
+	};
 	return [
 		{
-			displayName: 'Concurrency',
-			name: 'concurrency',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: defaults.maxConcurrency ?? 32 },
+			...concurrency,
 			default: defaults.concurrency,
-			description: 'How many requests may be in flight at once',
+			typeOptions: { minValue: 1, maxValue: defaults.maxConcurrency ?? 32 },
 		},
 		{
 			displayName: 'Connect Timeout (Ms)',
@@ -49,7 +57,7 @@ export function requestTuningFields(defaults: { concurrency: number; maxConcurre
 			name: 'maxRetries',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 10 },
-			default: DEFAULT_RETRY_POLICY.maxAttempts - 1,
+			default: 3,
 			description:
 				'How often a request that failed for a passing reason (rate limit, 5xx, network) is retried, with growing pauses. Requests that are not safe to repeat are only retried when they never reached the vendor.',
 		},
@@ -72,7 +80,7 @@ export function readRequestTuning(options: IDataObject, defaults: { concurrency:
 	return {
 		connectTimeoutMs: numberOr(options.connectTimeout, DEFAULT_CONNECT_TIMEOUT_MS),
 		responseTimeoutMs: numberOr(options.timeout, DEFAULT_RESPONSE_TIMEOUT_MS),
-		maxRetries: Math.max(0, numberOr(options.maxRetries, DEFAULT_RETRY_POLICY.maxAttempts - 1)),
+		maxRetries: Math.max(0, numberOr(options.maxRetries, DEFAULT_MAX_RETRIES)),
 		concurrency: Math.max(1, numberOr(options.concurrency, defaults.concurrency)),
 	};
 }

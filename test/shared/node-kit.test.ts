@@ -1,0 +1,41 @@
+import { DEFAULT_MAX_RETRIES, readRequestTuning, requestTuningFields } from '../../nodes/shared/node-kit';
+import { DEFAULT_RETRY_POLICY } from '../../nodes/shared/retry';
+import { secureBaseUrl, intInRange, stringList } from '../../nodes/shared/validate';
+import { ParameterError } from '../../nodes/shared/errors';
+
+test('the Max Retries shown in the UI matches the transport default', () => {
+	expect(DEFAULT_MAX_RETRIES).toBe(DEFAULT_RETRY_POLICY.maxAttempts - 1);
+	const fields = requestTuningFields({ concurrency: 7 });
+	expect(fields.find((field) => field.name === 'maxRetries')?.default).toBe(DEFAULT_MAX_RETRIES);
+	expect(fields.find((field) => field.name === 'concurrency')?.default).toBe(7);
+	expect(readRequestTuning({}, { concurrency: 7 })).toEqual({
+		connectTimeoutMs: 10_000,
+		responseTimeoutMs: 30_000,
+		maxRetries: 3,
+		concurrency: 7,
+	});
+});
+
+describe('parameter checks name the field', () => {
+	test('whole numbers in range', () => {
+		expect(intInRange('50', 'Page Size', 1, 50)).toBe(50);
+		for (const bad of [0, 51, 1.5, 'x', null]) {
+			expect(() => intInRange(bad, 'Page Size', 1, 50)).toThrow(ParameterError);
+		}
+	});
+
+	test('id lists accept one id or a list, and reject empty entries', () => {
+		expect(stringList(' a ', 'Id')).toEqual(['a']);
+		expect(stringList(['a', 7], 'Id')).toEqual(['a', '7']);
+		expect(() => stringList(['a', ''], 'Id')).toThrow('entry 1');
+		expect(() => stringList([], 'Id')).toThrow('empty list');
+	});
+
+	test('base URLs must be HTTPS unless loopback or explicitly allowed', () => {
+		expect(secureBaseUrl('https://open.example.com/', 'Base URL', false)).toBe('https://open.example.com');
+		expect(secureBaseUrl('http://127.0.0.1:8080', 'Base URL', false)).toBe('http://127.0.0.1:8080');
+		expect(() => secureBaseUrl('http://intranet.example.com', 'Base URL', false)).toThrow('plain HTTP');
+		expect(secureBaseUrl('http://intranet.example.com', 'Base URL', true)).toBe('http://intranet.example.com');
+		expect(() => secureBaseUrl('ftp://x', 'Base URL', true)).toThrow('https://');
+	});
+});
