@@ -1,0 +1,246 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import {
+	CUSTOM_SIGN_PRESET,
+	DEFAULT_SIGN_PRESET,
+	SIGN_PRESETS,
+	schemeFromCredentials,
+	signParams,
+} from '../nodes/Shiheng/signing';
+import { isLoopbackHost } from '../nodes/shared/validate';
+
+const customOnly = { show: { signingScheme: [CUSTOM_SIGN_PRESET] } };
+
+/** The absolute URL a request goes to, whichever option form n8n used (HTTP Request node, Test button). */
+function targetUrl(options: IHttpRequestOptions): URL | undefined {
+	const legacy = options as IHttpRequestOptions & { uri?: string };
+	const raw = legacy.uri ?? options.url ?? '';
+	try {
+		return options.baseURL ? new URL(raw, options.baseURL.replace(/\/?$/, '/')) : new URL(raw);
+	} catch {
+		return undefined;
+	}
+}
+
+function parseObject(value: unknown): IDataObject | undefined {
+	if (value === undefined || value === null || value === '') return {};
+	if (typeof value === 'string') {
+		try {
+			const parsed = JSON.parse(value) as unknown;
+			return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
+		} catch {
+			return undefined;
+		}
+	}
+	if (typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value)) return value as IDataObject;
+	return undefined;
+}
+
+export class ShihengApi implements ICredentialType {
+	name = 'shihengApi';
+
+	displayName = 'Shiheng API';
+
+	// The camel-case rule is meant for n8n's own repository (a docs slug); a community package links to the vendor.
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
+	documentationUrl = 'https://sh-datacenter.apifox.cn/6364798m0';
+
+	icon = { light: 'file:../nodes/Shiheng/shiheng.svg', dark: 'file:../nodes/Shiheng/shiheng.dark.svg' } as const;
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'App ID',
+			name: 'appId',
+			type: 'string',
+			required: true,
+			default: '',
+			description: 'The appId Shiheng issued for your app',
+		},
+		{
+			displayName: 'App Secret',
+			name: 'appSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'The secret issued with the app. It only feeds the signature and is never sent itself.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. https://gateway.example.com',
+			description:
+				"The gateway address Shiheng gave you with the app (Shiheng does not publish one). Endpoint paths are added to it, so leave off any trailing path that belongs to a single API.",
+		},
+		{
+			displayName: 'Version',
+			name: 'version',
+			type: 'string',
+			required: true,
+			default: '',
+			description:
+				'Sent as the common parameter "version". Shiheng does not publish its values; use the one from your onboarding documents.',
+		},
+		{
+			displayName: 'Employee List Path',
+			name: 'employeeListPath',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. /path/from/your/api/doc',
+			description:
+				"Path of the WeCom employee list API, from your app's API document (Shiheng does not publish paths). Used only by this credential's Test button, which lists one employee; the Shiheng node has its own Endpoint Path field per operation, so one credential serves every API of the app.",
+		},
+		{
+			displayName: 'Signing Scheme',
+			name: 'signingScheme',
+			type: 'options',
+			default: DEFAULT_SIGN_PRESET,
+			options: [
+				...SIGN_PRESETS.map((preset) => ({ name: preset.name, value: preset.value })),
+				{ name: 'Custom Combination', value: CUSTOM_SIGN_PRESET },
+			],
+			description:
+				"How the sign parameter is computed. Shiheng does not publish this: it is in the onboarding documents Shiheng gives you with the app. Every preset sorts the parameters by name, skips sign and empty values and writes paramContent as compact JSON. The default (MD5 over sorted k=v&… with the secret appended, upper-case hex, millisecond timestamp) is only our starting point, chosen because it is a widespread convention among platforms using this parameter set; it is not a documented Shiheng rule: pick the preset, or build the custom combination, that your documents describe.",
+		},
+		{
+			displayName: 'Parameter Join',
+			name: 'signJoin',
+			type: 'options',
+			displayOptions: customOnly,
+			default: 'query',
+			options: [
+				{ name: 'Key=value Joined With &', value: 'query' },
+				{ name: 'Key and Value Concatenated', value: 'concat' },
+			],
+			description: 'How the sorted parameters are written into the string to sign',
+		},
+		{
+			displayName: 'Algorithm',
+			name: 'signAlgorithm',
+			type: 'options',
+			displayOptions: customOnly,
+			default: 'md5',
+			options: [
+				{ name: 'MD5', value: 'md5' },
+				{ name: 'SHA-256', value: 'sha256' },
+				{ name: 'HMAC-SHA256 (Secret as Key)', value: 'hmac-sha256' },
+			],
+		},
+		{
+			displayName: 'Secret Placement',
+			name: 'signSecretPlacement',
+			type: 'options',
+			displayOptions: { show: { signingScheme: [CUSTOM_SIGN_PRESET], signAlgorithm: ['md5', 'sha256'] } },
+			default: 'append',
+			options: [
+				{ name: 'Appended', value: 'append' },
+				{ name: 'Before and After', value: 'wrap' },
+			],
+			description: 'Where the secret is added to the string before hashing',
+		},
+		{
+			displayName: 'Hex Case',
+			name: 'signHexCase',
+			type: 'options',
+			displayOptions: customOnly,
+			default: 'upper',
+			options: [
+				{ name: 'Upper Case', value: 'upper' },
+				{ name: 'Lower Case', value: 'lower' },
+			],
+		},
+		{
+			displayName: 'Timestamp Unit',
+			name: 'timestampUnit',
+			type: 'options',
+			displayOptions: customOnly,
+			default: 'ms',
+			options: [
+				{ name: 'Milliseconds', value: 'ms' },
+				{ name: 'Seconds', value: 's' },
+			],
+		},
+		{
+			displayName: 'Allow Insecure HTTP',
+			name: 'allowInsecureHttp',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to allow a plain http:// Base URL on a host other than this machine. Signed requests could then be read and replayed on the network.',
+		},
+	];
+
+	/**
+	 * Signs any request made with this credential, including from the HTTP Request node: adds
+	 * appId, timestamp, version and sign to the JSON body (POST and others) or the query (GET).
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const target = targetUrl(requestOptions);
+		if (
+			target &&
+			target.protocol === 'http:' &&
+			credentials.allowInsecureHttp !== true &&
+			!isLoopbackHost(target.hostname)
+		) {
+			throw new Error(
+				'Shiheng credential: plain http:// would expose signed requests. Use https://, or turn on "Allow Insecure HTTP" in the credential.',
+			);
+		}
+		const identity = {
+			appId: String(credentials.appId ?? ''),
+			appSecret: String(credentials.appSecret ?? ''),
+			version: String(credentials.version ?? ''),
+			scheme: schemeFromCredentials(credentials),
+		};
+		const method = (requestOptions.method ?? 'GET').toUpperCase();
+		if (method === 'GET' || method === 'HEAD') {
+			const query: IDataObject = { ...(requestOptions.qs ?? {}) };
+			// A query string cannot carry an object: send (and sign) paramContent as its JSON text.
+			if (query.paramContent !== undefined && typeof query.paramContent === 'object') {
+				query.paramContent = JSON.stringify(query.paramContent);
+			}
+			return { ...requestOptions, qs: signParams(query, identity) as IDataObject };
+		}
+		const body = parseObject(requestOptions.body);
+		if (!body) {
+			throw new Error('Shiheng credential: the request body must be a JSON object to be signed');
+		}
+		return { ...requestOptions, body: signParams(body, identity) as IDataObject, json: true };
+	}
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl}}',
+			url: '={{$credentials.employeeListPath}}',
+			method: 'POST',
+			body: { paramContent: { pageNum: 1, pageSize: 1 } },
+		},
+		rules: [
+			{
+				// Shiheng's error codes are not published: a refused call is recognised by the
+				// missing page data (every failure answer lacks result.pages).
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'result.pages',
+					value: undefined,
+					message:
+						'Shiheng did not return the employee list. Check App ID, App Secret, Version, Employee List Path and the Signing Scheme against your onboarding documents.',
+				},
+			},
+		],
+	};
+}

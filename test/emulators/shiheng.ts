@@ -1,0 +1,270 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+
+import { Emulator } from './frame';
+import type { EmulatorReply, EmulatorRequest, VendorEmulatorHandle } from './frame';
+import { SIGN_PRESETS } from '../../nodes/Shiheng/signing';
+import type { SignScheme } from '../../nodes/Shiheng/signing';
+
+/**
+ * An emulator of the Shiheng open platform's WeCom employee and customer lists.
+ *
+ * What follows the vendor's doc pages: the common parameters (appId, sign, version, timestamp,
+ * paramContent), the answer envelope `{code: "0", msg, traceId, result}`, pageNum ≥ 1 and pageSize
+ * 1..50 for employees, the startId cursor with pageSize 1..100 for customers, the employee status
+ * values (plus the undocumented 6 seen in the doc's own example).
+ *
+ * What is the emulator's OWN invention, because Shiheng does not publish it: the paths (defaults
+ * below), the error codes and messages, the timestamp window, the version value, and which signing
+ * scheme is in force (chosen by option). The signature check is written here independently of the
+ * node's signer, so a signer bug cannot hide behind the same code on both sides.
+ */
+
+export const DEFAULT_EMPLOYEE_PATH = '/open/api/wecom/employee/list';
+export const DEFAULT_CUSTOMER_PATH = '/open/api/wecom/customer/list';
+
+/** The emulator's own error codes (Shiheng's are not published). */
+export const EMULATOR_CODES = {
+	badBody: '40000',
+	badAppId: '40001',
+	badVersion: '40002',
+	badTimestamp: '40003',
+	badSign: '40004',
+	badPageNum: '40010',
+	badPageSize: '40011',
+	badStartId: '40012',
+} as const;
+
+const EMPLOYEE_ID_BASE = 1_000_000;
+const CUSTOMER_ID_BASE = 5_000_000;
+/** Customer ids have gaps, so a client cannot treat the cursor as a row number. */
+const CUSTOMER_ID_STEP = 7;
+
+export interface ShihengEmulatorOptions {
+	port?: number;
+	latencyMs?: number;
+	/** Employees in the generated data set (default 10,000; 100,000 is fine: rows are computed on demand). */
+	employees?: number;
+	/** Customers in the generated data set (default 2,000). */
+	customers?: number;
+	appId?: string;
+	appSecret?: string;
+	/** The version value the emulator expects (its own choice; Shiheng's values are not published). */
+	version?: string;
+	/** A preset value from the credential's Signing Scheme list, or a custom scheme. */
+	signingScheme?: string | SignScheme;
+	employeePath?: string;
+	customerPath?: string;
+	/** How far a request's timestamp may be from the emulator's clock (default 5 minutes). */
+	timestampWindowMs?: number;
+}
+
+export interface ShihengEmulatorHandle extends VendorEmulatorHandle {
+	employeePath: string;
+	customerPath: string;
+	/** Employee id at a 0-based position of the list (the order the API returns). */
+	employeeId(index: number): number;
+	customerId(index: number): number;
+	employeeCount(): number;
+	customerCount(): number;
+	/** Adds customers at the end of the list (a schedule picking up only new ones). */
+	addCustomers(count: number): void;
+	/** Changes the scheme the emulator verifies (and the credentials it hands out). */
+	setSigningScheme(scheme: string | SignScheme): void;
+	/** pageNum / startId of every request that passed the checks, per path, in arrival order. */
+	served: Array<{ path: string; pageNum?: number; startId?: number; pageSize: number }>;
+}
+
+const EMPLOYEE_STATUSES = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 4, 5, 0, 6, 1, 1, 5];
+
+function employeeAt(index: number): Record<string, unknown> {
+	const n = index + 1;
+	const documented = index % 4 !== 3;
+	return {
+		id: EMPLOYEE_ID_BASE + index,
+		weComUserId: `wx-emp-${n}`,
+		status: EMPLOYEE_STATUSES[index % EMPLOYEE_STATUSES.length],
+		name: `Employee ${n}`,
+		corpId: 'ww-demo-corp',
+		followUserFlag: index % 3 === 0,
+		userId: documented ? `user${n}` : null,
+		gender: documented ? String(index % 3) : null,
+		avatarUrl: null,
+		qrCodeUrl: null,
+		mobileNumber: documented ? `138${String(n).padStart(8, '0')}` : null,
+		emailAddress: documented ? `employee${n}@example.com` : null,
+		businessEmail: documented ? `e${n}@corp.example.com` : null,
+		address: null,
+		phone: null,
+	};
+}
+
+function customerAt(index: number): Record<string, unknown> {
+	const n = index + 1;
+	return {
+		id: CUSTOMER_ID_BASE + index * CUSTOMER_ID_STEP,
+		externalUserId: `wm-cust-${n}`,
+		name: `Customer ${n}`,
+		type: index % 5 === 0 ? 2 : 1,
+		corpId: 'ww-demo-corp',
+		followUserId: `user${(index % 50) + 1}`,
+		shCreateTime: 1_700_000_000_000 + index * 60_000,
+	};
+}
+
+function schemeOf(value: string | SignScheme): SignScheme {
+	if (typeof value !== 'string') return { ...value };
+	const preset = SIGN_PRESETS.find((entry) => entry.value === value);
+	if (!preset) throw new Error(`Unknown signing scheme preset ${value}`);
+	return { ...preset.scheme };
+}
+
+/** The string to sign and the signature, computed the emulator's own way. */
+function expectedSign(params: Record<string, unknown>, secret: string, scheme: SignScheme): string {
+	const parts: string[] = [];
+	for (const key of Object.keys(params).sort()) {
+		const value = params[key];
+		if (key === 'sign' || value === null || value === undefined || value === '') continue;
+		const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+		parts.push(scheme.join === 'query' ? `${key}=${text}` : `${key}${text}`);
+	}
+	const base = parts.join(scheme.join === 'query' ? '&' : '');
+	const digest =
+		scheme.algorithm === 'hmac-sha256'
+			? createHmac('sha256', secret).update(base).digest('hex')
+			: createHash(scheme.algorithm === 'md5' ? 'md5' : 'sha256')
+					.update(scheme.secretPlacement === 'wrap' ? secret + base + secret : base + secret)
+					.digest('hex');
+	return scheme.hexCase === 'upper' ? digest.toUpperCase() : digest.toLowerCase();
+}
+
+function isWholeNumber(value: unknown): value is number {
+	return typeof value === 'number' && Number.isInteger(value);
+}
+
+export async function startShihengEmulator(options: ShihengEmulatorOptions = {}): Promise<ShihengEmulatorHandle> {
+	const emulator = new Emulator('Shiheng', { latencyMs: options.latencyMs });
+	const appId = options.appId ?? 'sh-demo-app';
+	const appSecret = options.appSecret ?? 'sh-demo-secret-7f3a9c';
+	const version = options.version ?? '1.0';
+	const employeePath = options.employeePath ?? DEFAULT_EMPLOYEE_PATH;
+	const customerPath = options.customerPath ?? DEFAULT_CUSTOMER_PATH;
+	const windowMs = options.timestampWindowMs ?? 5 * 60_000;
+	const employees = options.employees ?? 10_000;
+	let customers = options.customers ?? 2_000;
+	let schemeSetting: string | SignScheme = options.signingScheme ?? SIGN_PRESETS[0].value;
+	let scheme = schemeOf(schemeSetting);
+	const served: ShihengEmulatorHandle['served'] = [];
+
+	const answer = (code: string, msg: string | null, result: unknown = null): EmulatorReply => ({
+		json: { code, msg, traceId: randomBytes(16).toString('hex'), result },
+	});
+
+	/** The common checks every API shares; returns paramContent, or the refusal. */
+	const authenticate = (request: EmulatorRequest): Record<string, unknown> | EmulatorReply => {
+		let body: unknown;
+		try {
+			body = JSON.parse(request.text);
+		} catch {
+			return answer(EMULATOR_CODES.badBody, 'request body is not JSON');
+		}
+		if (!body || typeof body !== 'object' || Array.isArray(body)) {
+			return answer(EMULATOR_CODES.badBody, 'request body must be a JSON object');
+		}
+		const params = body as Record<string, unknown>;
+		if (params.appId !== appId) return answer(EMULATOR_CODES.badAppId, 'appId is missing or unknown');
+		if (params.version === undefined || String(params.version) !== version) {
+			return answer(EMULATOR_CODES.badVersion, 'version is missing or not supported');
+		}
+		const timestamp = params.timestamp;
+		const nowInUnit = scheme.timestampUnit === 's' ? Date.now() / 1000 : Date.now();
+		const windowInUnit = scheme.timestampUnit === 's' ? windowMs / 1000 : windowMs;
+		if (!isWholeNumber(timestamp) || Math.abs(nowInUnit - timestamp) > windowInUnit) {
+			return answer(EMULATOR_CODES.badTimestamp, 'timestamp is missing or outside the allowed window');
+		}
+		if (typeof params.sign !== 'string' || params.sign !== expectedSign(params, appSecret, scheme)) {
+			return answer(EMULATOR_CODES.badSign, 'sign verification failed');
+		}
+		const content = params.paramContent;
+		if (content === undefined) return {};
+		if (!content || typeof content !== 'object' || Array.isArray(content)) {
+			return answer(EMULATOR_CODES.badBody, 'paramContent must be an object');
+		}
+		return content as Record<string, unknown>;
+	};
+
+	const isReply = (value: Record<string, unknown> | EmulatorReply): value is EmulatorReply =>
+		'json' in value && typeof (value as EmulatorReply).json === 'object';
+
+	emulator.route('POST', employeePath, (request) => {
+		const content = authenticate(request);
+		if (isReply(content)) return content;
+		const { pageNum, pageSize } = content;
+		if (!isWholeNumber(pageNum) || pageNum < 1) return answer(EMULATOR_CODES.badPageNum, 'pageNum must be an integer >= 1');
+		if (!isWholeNumber(pageSize) || pageSize < 1 || pageSize > 50) {
+			return answer(EMULATOR_CODES.badPageSize, 'pageSize must be an integer from 1 to 50');
+		}
+		served.push({ path: employeePath, pageNum, pageSize });
+		const result: Array<Record<string, unknown>> = [];
+		const end = Math.min(pageNum * pageSize, employees);
+		for (let index = (pageNum - 1) * pageSize; index < end; index++) result.push(employeeAt(index));
+		return answer('0', null, { pages: Math.ceil(employees / pageSize), total: employees, result });
+	});
+
+	emulator.route('POST', customerPath, (request) => {
+		const content = authenticate(request);
+		if (isReply(content)) return content;
+		const { startId, pageSize } = content;
+		if (!isWholeNumber(startId) || startId < 0) return answer(EMULATOR_CODES.badStartId, 'startId must be an integer >= 0');
+		if (!isWholeNumber(pageSize) || pageSize < 1 || pageSize > 100) {
+			return answer(EMULATOR_CODES.badPageSize, 'pageSize must be an integer from 1 to 100');
+		}
+		served.push({ path: customerPath, startId, pageSize });
+		// Customers with an id greater than startId, in id order.
+		const first = startId < CUSTOMER_ID_BASE ? 0 : Math.floor((startId - CUSTOMER_ID_BASE) / CUSTOMER_ID_STEP) + 1;
+		const end = Math.min(first + pageSize, customers);
+		const result: Array<Record<string, unknown>> = [];
+		for (let index = first; index < end; index++) result.push(customerAt(index));
+		const nextStartId = end < customers && result.length > 0 ? (result[result.length - 1].id as number) : null;
+		return answer('0', null, { nextStartId, pageSize, result });
+	});
+
+	const baseUrl = await emulator.start(options.port);
+
+	const credentialsFor = (setting: string | SignScheme): Record<string, string | number | boolean> => {
+		const common = { appId, appSecret, baseUrl, version, employeeListPath: employeePath, allowInsecureHttp: false };
+		if (typeof setting === 'string') return { ...common, signingScheme: setting };
+		return {
+			...common,
+			signingScheme: 'custom',
+			signJoin: setting.join,
+			signAlgorithm: setting.algorithm,
+			signSecretPlacement: setting.secretPlacement,
+			signHexCase: setting.hexCase,
+			timestampUnit: setting.timestampUnit,
+		};
+	};
+
+	const handle: ShihengEmulatorHandle = {
+		emulator,
+		baseUrl,
+		credentialType: 'shihengApi',
+		credentials: credentialsFor(schemeSetting),
+		employeePath,
+		customerPath,
+		served,
+		employeeId: (index) => EMPLOYEE_ID_BASE + index,
+		customerId: (index) => CUSTOMER_ID_BASE + index * CUSTOMER_ID_STEP,
+		employeeCount: () => employees,
+		customerCount: () => customers,
+		addCustomers: (count) => {
+			customers += count;
+		},
+		setSigningScheme: (setting) => {
+			scheme = schemeOf(setting);
+			schemeSetting = setting;
+			handle.credentials = credentialsFor(schemeSetting);
+		},
+		stop: async () => await emulator.stop(),
+	};
+	return handle;
+}
