@@ -1,0 +1,32 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { requestTuningFields } from '../../shared/node-kit';
+
+/** Options every WeLink operation shares: request tuning and WeLink's per-API rate limit. */
+export function sharedOptionFields(): INodeProperties[] {
+	return [
+		...requestTuningFields({ concurrency: 4 }),
+		{
+			displayName: 'Rate Limit per Minute',
+			name: 'ratePerMinute',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 1500,
+			description:
+				'Most calls per minute to one WeLink API with this credential (WeLink publishes 1500 and may change it). Shared by all executions in this n8n process.',
+		},
+		{
+			displayName: 'Rate Limit per Second',
+			name: 'ratePerSecond',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 40,
+			description:
+				'Most calls per second to one WeLink API with this credential (WeLink publishes 40 and answers 48503 above it). Shared by all executions in this n8n process.',
+		},
+	];
+}
+
+export function sortByName(fields: INodeProperties[]): INodeProperties[] {
+	return [...fields].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
