@@ -1,6 +1,6 @@
 import { ParameterError, TransportError, VendorApiError } from '../shared/errors';
 import type { Redactor } from '../shared/redact';
-import { defaultTransientVerdict, parseJsonBody, sendWithRetry } from '../shared/transport';
+import { parseJsonBody, sendWithRetry } from '../shared/transport';
 import type { TransportSettings, VendorProfile } from '../shared/transport';
 import { requiredString, secureBaseUrl } from '../shared/validate';
 import { schemeFromCredentials, signParams } from './signing';
@@ -18,19 +18,9 @@ export const VENDOR = 'Shiheng';
  * cut short) is worth another try: every Shiheng call this node makes only reads, and the
  * transport repeats nothing that is not declared idempotent anyway.
  */
-const PROFILE: VendorProfile = {
-	name: VENDOR,
-	transientAnswer: (response) => {
-		const verdict = defaultTransientVerdict(response);
-		if (verdict) return verdict;
-		try {
-			JSON.parse(response.text);
-			return undefined;
-		} catch {
-			return { reason: 'unreadable answer', reachedService: true };
-		}
-	},
-};
+// The transport's defaults fit: 429/5xx and unreadable 2xx bodies are transient, and every
+// Shiheng call here is a read, so all of them may be retried.
+const PROFILE: VendorProfile = { name: VENDOR };
 
 export interface ShihengConnection extends SigningIdentity {
 	baseUrl: string;

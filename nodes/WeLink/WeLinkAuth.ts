@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 
 import { VendorApiError } from '../shared/errors';
-import { parseJsonBody, sendWithRetry } from '../shared/transport';
-import type { TransportSettings, VendorProfile } from '../shared/transport';
-import { DEFAULT_TRANSPORT_SETTINGS } from '../shared/transport';
+import { DEFAULT_TRANSPORT_SETTINGS, jsonOf, parseJsonBody, sendWithRetry } from '../shared/transport';
+import type { HttpResponse, TransportSettings, VendorProfile } from '../shared/transport';
 import { requiredString, secureBaseUrl } from '../shared/validate';
 
 /**
@@ -59,7 +58,7 @@ const TOKEN_ERROR_HINTS: Record<string, string> = {
 export const weLinkProfile: VendorProfile = {
 	name: WELINK_VENDOR,
 	transientAnswer: (response) => {
-		const code = bodyCode(response.text);
+		const code = bodyCode(response);
 		// 48503: WeLink's rate limiter refused the call before the service saw it.
 		if (code === '48503') return { reason: 'WeLink rate limit (48503)', reachedService: false };
 		if (response.status === 429) return { reason: 'HTTP 429', reachedService: false };
@@ -72,16 +71,11 @@ export const weLinkProfile: VendorProfile = {
 };
 
 /** The envelope's top-level `code` as text ("0" and 0 both occur), or undefined. */
-export function bodyCode(text: string): string | undefined {
-	if (!text.includes('"code"')) return undefined;
-	try {
-		const body = JSON.parse(text) as unknown;
-		if (body && typeof body === 'object' && 'code' in body) {
-			const code = (body as { code: unknown }).code;
-			return code === undefined || code === null ? undefined : String(code);
-		}
-	} catch {
-		// Not JSON: the caller's parse reports it properly.
+export function bodyCode(response: HttpResponse): string | undefined {
+	const body = jsonOf(response);
+	if (body && typeof body === 'object' && 'code' in body) {
+		const code = (body as { code: unknown }).code;
+		return code === undefined || code === null ? undefined : String(code);
 	}
 	return undefined;
 }

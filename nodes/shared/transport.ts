@@ -54,6 +54,12 @@ export interface VendorProfile {
 	transientAnswer?: (response: HttpResponse) => TransientVerdict | undefined;
 	/** Header carrying the vendor's request id, for error messages. */
 	requestIdHeader?: string;
+	/**
+	 * The API answers JSON (true unless set false). A 2xx answer whose body is not readable JSON
+	 * — a truncated body, a proxy's HTML page — is then treated as transient: retried where the
+	 * request is idempotent, since the request may have been served but the answer was lost.
+	 */
+	jsonBodies?: boolean;
 }
 
 export interface TransportSettings {
@@ -242,7 +248,7 @@ export async function sendWithRetry(
 			});
 			continue;
 		}
-		const verdict = classify(response);
+		const verdict = classify(response) ?? unreadableVerdict(response, profile);
 		if (!verdict) return response;
 		const mayRetry = attempt < maxAttempts && (settings.idempotent || !verdict.reachedService);
 		if (!mayRetry) return response;
@@ -255,6 +261,32 @@ export async function sendWithRetry(
 			throw classifyNetworkError(new AbortedError(), settings.signal);
 		});
 	}
+}
+
+const parsedBodies = new WeakMap<HttpResponse, { ok: true; value: unknown } | { ok: false }>();
+
+/** The body parsed as JSON (once per response, however many places ask), or undefined. */
+export function jsonOf(response: HttpResponse): unknown {
+	let parsed = parsedBodies.get(response);
+	if (!parsed) {
+		try {
+			parsed = response.text.trim() === '' ? { ok: false } : { ok: true, value: JSON.parse(response.text) as unknown };
+		} catch {
+			parsed = { ok: false };
+		}
+		parsedBodies.set(response, parsed);
+	}
+	return parsed.ok ? parsed.value : undefined;
+}
+
+function isReadableJson(response: HttpResponse): boolean {
+	jsonOf(response);
+	return parsedBodies.get(response)?.ok === true;
+}
+
+function unreadableVerdict(response: HttpResponse, profile: VendorProfile): TransientVerdict | undefined {
+	if (profile.jsonBodies === false || response.status < 200 || response.status >= 300) return undefined;
+	return isReadableJson(response) ? undefined : { reason: 'unreadable answer', reachedService: true };
 }
 
 const EXCERPT_LENGTH = 160;
@@ -272,13 +304,9 @@ export function bodyExcerpt(text: string): string {
  */
 export function parseJsonBody(response: HttpResponse, profile: VendorProfile): unknown {
 	const requestId = profile.requestIdHeader ? response.headers[profile.requestIdHeader.toLowerCase()] : undefined;
-	try {
-		if (response.text.trim() === '') throw new Error('empty');
-		return JSON.parse(response.text) as unknown;
-	} catch {
-		const looksHtml = /^\s*</.test(response.text);
-		return throwNonJson(response, profile, looksHtml, requestId);
-	}
+	if (isReadableJson(response)) return jsonOf(response);
+	const looksHtml = /^\s*</.test(response.text);
+	return throwNonJson(response, profile, looksHtml, requestId);
 }
 
 function throwNonJson(

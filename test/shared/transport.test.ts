@@ -227,7 +227,7 @@ describe('bodies that are not JSON', () => {
 
 	test('a truncated JSON body is reported as such, not as a parse stack trace', async () => {
 		emulator.injectFault({ path: '/read', fault: { kind: 'truncated' } });
-		const response = await sendWithRetry(get, settings(), profile);
+		const response = await sendWithRetry(get, settings({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 } }), profile);
 		expect(() => parseJsonBody(response, profile)).toThrow('Test API answered with a body that is not valid JSON');
 	});
 });
@@ -250,5 +250,21 @@ describe('connection reuse', () => {
 		} finally {
 			await fresh.stop();
 		}
+	});
+});
+
+describe('unreadable answers to idempotent requests', () => {
+	test('a truncated 200 body is retried for a read and the complete answer is returned', async () => {
+		emulator.injectFault({ path: '/read', fault: { kind: 'truncated' } });
+		const response = await sendWithRetry(get, settings(), profile);
+		expect(parseJsonBody(response, profile)).toEqual({ ok: true });
+		expect(emulator.count('/read')).toBe(2);
+	});
+
+	test('a truncated 200 body is NOT retried for a write (it may have been served)', async () => {
+		emulator.injectFault({ path: '/write', fault: { kind: 'truncated' } });
+		const response = await sendWithRetry(post, settings({ idempotent: false }), profile);
+		expect(() => parseJsonBody(response, profile)).toThrow('not valid JSON');
+		expect(hits).toBe(1);
 	});
 });
