@@ -2,6 +2,8 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { recordRequestSecrets } from '../harness/secret-audit';
+
 /**
  * The frame every vendor emulator is built on: a real HTTP server on 127.0.0.1 (a free port),
  * routes written by the vendor emulator, an injected latency, a queue of faults, and counters so
@@ -189,6 +191,8 @@ export class Emulator {
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const rawBody = Buffer.concat(chunks);
+		// Signatures and tokens that reached us must never show up in what a user sees.
+		recordRequestSecrets(req.headers, url.searchParams, rawBody.toString('utf8'));
 
 		if (fault?.kind === 'status' || fault?.kind === 'html') {
 			await this.wait(this.latencyMs);

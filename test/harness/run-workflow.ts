@@ -15,7 +15,8 @@ import type {
 import { Workflow, createRunExecutionData } from 'n8n-workflow';
 
 import { TestCredentialsHelper } from './credentials-helper';
-import { nodeTypesByName } from './registry';
+import { credentialTypesByName, nodeTypesByName } from './registry';
+import { recordSecret, recordVisible } from './secret-audit';
 
 /**
  * Runs a workflow through n8n-core's real `WorkflowExecute`: n8n resolves expressions, calls our
@@ -88,7 +89,10 @@ function connectionsFor(chain: string[]): IConnections {
 
 export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 	const helper = credentialsHelper();
-	for (const [id, data] of Object.entries(options.credentials ?? {})) helper.store(id, data);
+	for (const [id, data] of Object.entries(options.credentials ?? {})) {
+		helper.store(id, data);
+		recordCredentialSecrets(credentialTypeOfId(id), data);
+	}
 
 	const nodes: INode[] = options.nodes.map((node, index) => ({
 		id: `node-${index}`,
@@ -176,6 +180,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		if (timer) clearTimeout(timer);
 	}
 
+	auditRun(run);
 	return {
 		run,
 		credentials: helper,
@@ -223,6 +228,27 @@ export async function runNode(options: {
 	});
 	const error = result.nodeError(name);
 	return { ...result, items: error ? [] : result.output(name), error };
+}
+
+/** Secret fields of a credential (password and hidden fields) join the suite-wide secret audit. */
+function recordCredentialSecrets(type: string, data: ICredentialDataDecryptedObject): void {
+	const properties = credentialTypesByName().get(type)?.properties ?? [];
+	for (const property of properties) {
+		if (property.typeOptions?.password === true || property.type === 'hidden') {
+			recordSecret(data[property.name], `credential ${type}.${property.name}`);
+		}
+	}
+}
+
+/** Everything a run shows a user (outputs, errors and their descriptions) joins the secret audit. */
+function auditRun(run: IRun): void {
+	for (const [nodeName, tasks] of Object.entries(run.data.resultData.runData)) {
+		for (const task of tasks) {
+			if (task.data) recordVisible(`output of ${nodeName}`, task.data);
+			if (task.error) recordVisible(`error of ${nodeName}`, task.error);
+		}
+	}
+	if (run.data.resultData.error) recordVisible('run error', run.data.resultData.error);
 }
 
 /** Credential ids in tests are "<credentialType>" or "<credentialType>:<label>". */
