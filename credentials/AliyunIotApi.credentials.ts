@@ -1,0 +1,106 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { CHINA_HOST, CUSTOM_HOST, INTERNATIONAL_HOST, PATHS, readGatewayCredentials, withEnvelopeId } from '../nodes/AliyunIot/gateway';
+import { signN8nRequest } from '../nodes/AliyunIot/signer';
+
+export class AliyunIotApi implements ICredentialType {
+	name = 'aliyunIotApi';
+
+	displayName = 'Aliyun IoT Living Link API';
+
+	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased -- community packages link their vendor's page; the rule is for n8n's own docs slugs
+	documentationUrl = 'https://help.aliyun.com/document_detail/128741.html';
+
+	icon = { light: 'file:../nodes/AliyunIot/aliyunIot.svg', dark: 'file:../nodes/AliyunIot/aliyunIot.dark.svg' } as const;
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'AppKey',
+			name: 'appKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The AppKey of the app created in the IoT Living Link console',
+		},
+		{
+			displayName: 'AppSecret',
+			name: 'appSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The AppSecret of that app. It signs every request and is never sent.',
+		},
+		{
+			displayName: 'Host',
+			name: 'host',
+			type: 'options',
+			options: [
+				{ name: 'China (api.link.aliyun.com)', value: CHINA_HOST },
+				{ name: 'International (api-iot.ap-southeast-1.aliyuncs.com)', value: INTERNATIONAL_HOST },
+				{ name: 'Custom', value: CUSTOM_HOST },
+			],
+			default: CHINA_HOST,
+			description: 'The API gateway of the region the app belongs to',
+		},
+		{
+			displayName: 'Custom Base URL',
+			name: 'customHost',
+			type: 'string',
+			default: '',
+			placeholder: 'https://gateway.example.com',
+			displayOptions: { show: { host: [CUSTOM_HOST] } },
+			description: 'Base URL of another gateway (a proxy, a private endpoint, a local emulator)',
+		},
+		{
+			displayName: 'Allow Insecure HTTP',
+			name: 'allowInsecureHttp',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { host: [CUSTOM_HOST] } },
+			description:
+				'Whether a plain http:// Custom Base URL is accepted for a host other than this machine. Requests travel unencrypted then.',
+		},
+	];
+
+	/**
+	 * Signs any request with the gateway scheme, so the credential works in the HTTP Request node
+	 * too. The body is serialised here and sent as exactly the signed bytes.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return signN8nRequest(requestOptions, readGatewayCredentials(credentials), withEnvelopeId);
+	}
+
+	/**
+	 * A read the gateway must accept the signature for: any business answer (even "company not
+	 * found" for this made-up company) proves AppKey and AppSecret. A refused signature, timestamp
+	 * or AppKey is an HTTP 400 from the gateway, which fails the test.
+	 */
+	test: ICredentialTestRequest = {
+		request: {
+			method: 'POST',
+			url: PATHS.queryByCompanyId,
+			body: {
+				version: '1.0',
+				request: { apiVer: '1.0.0' },
+				params: { companyId: 'n8n-credential-test', pageNo: 1, pageSize: 1 },
+			},
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: { key: 'code', value: 401, message: 'The platform did not authorise this AppKey' },
+			},
+		],
+	};
+}

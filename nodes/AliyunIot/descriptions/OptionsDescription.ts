@@ -1,0 +1,57 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { requestTuningFields } from '../../shared/node-kit';
+
+export const DEFAULT_CONCURRENCY = 4;
+export const MAX_PAGE_SIZE = 100;
+
+const ownOptions: INodeProperties[] = [
+	{
+		displayName: 'Cloud Token',
+		name: 'cloudToken',
+		type: 'string',
+		typeOptions: { password: true },
+		displayOptions: { show: { '/resource': ['customApiCall'] } },
+		default: '',
+		description: 'Sent as request.cloudToken, for APIs that act for a cloud account',
+	},
+	{
+		displayName: 'IoT Token',
+		name: 'iotToken',
+		type: 'string',
+		typeOptions: { password: true },
+		displayOptions: { show: { '/resource': ['customApiCall'] } },
+		default: '',
+		description: 'Sent as request.iotToken, for APIs that need a user identity ("是否需要用户身份鉴权")',
+	},
+	{
+		displayName: 'Page Size',
+		name: 'pageSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_PAGE_SIZE },
+		displayOptions: { show: { '/operation': ['getManyByCompany'] } },
+		default: MAX_PAGE_SIZE,
+		description: 'Employees per request (1 to 100). Pages after the first are fetched concurrently.',
+	},
+	{
+		displayName: 'Safe to Repeat',
+		name: 'idempotent',
+		type: 'boolean',
+		displayOptions: { show: { '/resource': ['customApiCall'] } },
+		default: false,
+		description:
+			'Whether this API only reads or may be called twice without harm. Only then is a request retried after it may have reached the platform (timeout, reset, 5xx).',
+	},
+];
+
+/** The Options collection: own fields plus the shared request tuning, sorted as n8n lists them. */
+export const optionsCollection: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [...ownOptions, ...requestTuningFields({ concurrency: DEFAULT_CONCURRENCY })].sort((a, b) =>
+		a.displayName.localeCompare(b.displayName),
+	),
+};

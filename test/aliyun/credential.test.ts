@@ -1,0 +1,92 @@
+import { testCredential } from '../harness/credential-test';
+import { runNode } from '../harness/run-workflow';
+import { ALIYUN_PATHS, startAliyunIotEmulator } from '../emulators/aliyun';
+import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
+import { createParams, expectNoSecrets, runAliyun, visibleText } from './helpers';
+
+let handle: AliyunIotEmulatorHandle;
+
+beforeAll(async () => {
+	handle = await startAliyunIotEmulator({ employees: 12 });
+});
+afterAll(async () => await handle.stop());
+beforeEach(() => handle.emulator.resetCounters());
+
+test('the credential test passes with the right AppKey and AppSecret', async () => {
+	const result = await testCredential('aliyunIotApi', handle.credentials);
+	expect(result).toEqual({ ok: true, message: 'Connection tested successfully' });
+	// It is a read: nothing was created.
+	expect(handle.emulator.count(ALIYUN_PATHS.queryByCompanyId)).toBe(1);
+	expect(handle.createByAuthCodeCount()).toBe(0);
+});
+
+test('the credential test fails on a wrong AppSecret or AppKey, without showing the secret', async () => {
+	const wrongSecret = await testCredential('aliyunIotApi', { ...handle.credentials, appSecret: 'not-the-secret-42' });
+	expect(wrongSecret.ok).toBe(false);
+	expect(wrongSecret.message).not.toContain('not-the-secret-42');
+	const wrongKey = await testCredential('aliyunIotApi', { ...handle.credentials, appKey: '99999999' });
+	expect(wrongKey.ok).toBe(false);
+});
+
+function authenticatedRequest(parameters: Record<string, string>, credentials = handle.credentials) {
+	return runNode({
+		type: 'test.authenticatedRequest',
+		parameters: { credentialType: 'aliyunIotApi', method: 'POST', ...parameters },
+		credentials: { 'aliyunIotApi:http-request': credentials },
+	});
+}
+
+test('the HTTP Request node path signs a body with Chinese text and a query string', async () => {
+	const result = await authenticatedRequest({
+		url: `${handle.baseUrl}${ALIYUN_PATHS.create}`,
+		qs: JSON.stringify({ traceTag: '测试 a&b', b: '2' }),
+		body: JSON.stringify({
+			version: '1.0',
+			request: { apiVer: '1.0.4' },
+			params: { phone: '13700000001', nickName: '司马光' },
+		}),
+	});
+	expect(result.error).toBeUndefined();
+	const body = result.items[0].json;
+	expect(body.code).toBe(200);
+	expect((body.data as { nickName: string }).nickName).toBe('司马光');
+	// The credential gave the envelope the id it lacked.
+	expect(typeof body.id).toBe('string');
+	expect(String(body.id)).toMatch(/^[0-9a-f-]{36}$/);
+	expectNoSecrets(handle, visibleText(result));
+});
+
+test('a relative URL goes to the credential host', async () => {
+	const result = await authenticatedRequest({
+		url: ALIYUN_PATHS.queryByCompanyId,
+		body: JSON.stringify({
+			id: 'fixed-id-1',
+			version: '1.0',
+			request: { apiVer: '1.0.0' },
+			params: { companyId: handle.companyId, pageNo: 1, pageSize: 100 },
+		}),
+	});
+	expect(result.error).toBeUndefined();
+	expect(result.items[0].json.id).toBe('fixed-id-1');
+	expect((result.items[0].json.data as { employeeList: unknown[] }).employeeList.length).toBeGreaterThanOrEqual(12);
+});
+
+test('the HTTP Request node path is refused with a wrong secret', async () => {
+	const result = await authenticatedRequest(
+		{
+			url: ALIYUN_PATHS.queryByCompanyId,
+			body: JSON.stringify({ version: '1.0', request: { apiVer: '1.0.0' }, params: { companyId: handle.companyId } }),
+		},
+		{ ...handle.credentials, appSecret: 'another-wrong-secret' },
+	);
+	expect(result.error).toBeDefined();
+	expect(visibleText(result)).not.toContain('another-wrong-secret');
+});
+
+test('a plain-HTTP custom base URL on another host is refused before any request', async () => {
+	const result = await runAliyun(handle, createParams('X'), {
+		credentials: { customHost: 'http://gateway.example.com' },
+	});
+	expect(result.error?.message).toMatch(/Custom Base URL uses plain HTTP.*item 0/);
+	expect(handle.emulator.count()).toBe(0);
+});

@@ -1,0 +1,197 @@
+import nodeCrypto = require('node:crypto');
+
+import {
+	ALIYUN_PATHS,
+	BAD_PHONE_CODE,
+	DUPLICATE_PHONE_CODE,
+	startAliyunIotEmulator,
+} from '../emulators/aliyun';
+import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
+import { createParams, expectNoSecrets, listParams, runAliyun, visibleText } from './helpers';
+
+let handle: AliyunIotEmulatorHandle;
+
+beforeAll(async () => {
+	handle = await startAliyunIotEmulator({ employees: 230 });
+});
+afterAll(async () => await handle.stop());
+beforeEach(() => {
+	handle.emulator.resetCounters();
+	handle.emulator.clearFaults();
+	handle.setClockOffset(0);
+});
+
+describe('Employee → Create by Auth Code', () => {
+	test('creates one employee per item, paired with its item, each code sent once', async () => {
+		const codes = handle.unusedAuthCodes().filter((code) => /^DEMO-AUTH-\d+$/.test(code)).slice(0, 3);
+		const before = handle.createByAuthCodeCount();
+		const result = await runAliyun(handle, createParams(), { items: codes.map((code) => ({ code })) });
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(3);
+		result.items.forEach((item, index) => {
+			expect(item.pairedItem).toEqual({ item: index });
+			expect(item.json.companyId).toBe(handle.companyId);
+			expect(item.json.companyName).toBe('示例科技有限公司');
+			expect(typeof item.json.employeeId).toBe('string');
+		});
+		expect(new Set(result.items.map((item) => item.json.employeeId)).size).toBe(3);
+		expect(handle.createByAuthCodeCount() - before).toBe(3);
+		for (const code of codes) expect(handle.unusedAuthCodes()).not.toContain(code);
+		expectNoSecrets(handle, visibleText(result));
+	});
+
+	test('a code used twice gives the vendor error with its localized message on that item', async () => {
+		const [code] = handle.unusedAuthCodes().filter((c) => /^DEMO-AUTH-\d+$/.test(c));
+		const result = await runAliyun(handle, createParams(), { items: [{ code }, { code }], continueOnFail: true });
+		expect(result.items).toHaveLength(2);
+		expect(result.items[0].json.employeeId).toBeDefined();
+		const failed = result.items[1];
+		expect(failed.pairedItem).toEqual({ item: 1 });
+		expect(String(failed.json.error)).toContain('[2459]');
+		expect(String(failed.json.error)).toContain('oa error message');
+		expect(String(failed.json.error)).toContain('会话Id不存在');
+		expect(String(failed.json.error)).toContain('item 1');
+		expect(String(failed.json.description)).toMatch(/single-use/);
+	});
+
+	test('employee already exists (2441) and bad phone (2404) become item errors', async () => {
+		const result = await runAliyun(handle, createParams(), {
+			items: [{ code: DUPLICATE_PHONE_CODE }, { code: BAD_PHONE_CODE }],
+			continueOnFail: true,
+		});
+		expect(String(result.items[0].json.error)).toMatch(/\[2441\].*employee is already existed.*该手机号对应的员工已经存在.*item 0/);
+		expect(String(result.items[1].json.error)).toMatch(/\[2404\].*手机号格式不正确.*item 1/);
+	});
+
+	test('without Continue On Fail the run stops with an error naming the item', async () => {
+		const result = await runAliyun(handle, createParams(), { items: [{ code: 'NEVER-ISSUED' }] });
+		expect(result.error?.message).toMatch(/Aliyun IoT error \[2459\].*item 0/);
+		expectNoSecrets(handle, visibleText(result));
+	});
+
+	test('an empty auth code fails before any request, naming the field', async () => {
+		const result = await runAliyun(handle, createParams(), { items: [{ code: '' }] });
+		expect(result.error?.message).toMatch(/Auth Code is empty.*item 0.*"Auth Code"/);
+		expect(handle.emulator.count()).toBe(0);
+	});
+});
+
+describe('Employee → Get Many by Company', () => {
+	test('Return All pages concurrently and returns every employee once, in order', async () => {
+		const expected = handle.companyEmployees().map((e) => e.employeeId);
+		const result = await runAliyun(handle, listParams({}, { pageSize: 40 }), { items: [{ companyId: handle.companyId }] });
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.employeeId)).toEqual(expected);
+		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+		expect(handle.emulator.count(ALIYUN_PATHS.queryByCompanyId)).toBe(Math.ceil(expected.length / 40));
+		expect(result.items.some((item) => /[\u4e00-\u9fff]/.test(String(item.json.nickName)))).toBe(true);
+	});
+
+	test('Limit fetches only the pages it needs', async () => {
+		const result = await runAliyun(handle, listParams({ returnAll: false, limit: 120 }, { pageSize: 50 }), {
+			items: [{ companyId: handle.companyId }],
+		});
+		expect(result.items).toHaveLength(120);
+		expect(handle.emulator.count(ALIYUN_PATHS.queryByCompanyId)).toBe(3);
+	});
+
+	test('an unknown company is a vendor error for that item only', async () => {
+		const result = await runAliyun(handle, listParams({ returnAll: false, limit: 5 }), {
+			items: [{ companyId: 'no-such-company' }, { companyId: handle.companyId }],
+			continueOnFail: true,
+		});
+		expect(result.items).toHaveLength(6);
+		expect(String(result.items[0].json.error)).toMatch(/\[2405\].*公司未初始化.*item 0/);
+		expect(result.items.slice(1).every((item) => (item.pairedItem as { item: number }).item === 1)).toBe(true);
+	});
+});
+
+describe('Custom API Call', () => {
+	test('signs and sends a body with Chinese text; the platform accepts it', async () => {
+		const result = await runAliyun(handle, {
+			resource: 'customApiCall',
+			operation: 'call',
+			path: ALIYUN_PATHS.create,
+			apiVer: '1.0.4',
+			params: JSON.stringify({ phone: '13912345678', nickName: '欧阳娜娜·测试', email: 'oy@example.com' }),
+			options: { iotToken: 'iot-token-value-123456' },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.nickName).toBe('欧阳娜娜·测试');
+		expect(handle.companyEmployees().some((e) => e.nickName === '欧阳娜娜·测试')).toBe(true);
+		expect(visibleText(result)).not.toContain('iot-token-value-123456');
+	});
+
+	test('reads through the custom call and reports business errors like the named operations', async () => {
+		const result = await runAliyun(
+			handle,
+			{
+				resource: 'customApiCall',
+				operation: 'call',
+				path: '={{ $json.path }}',
+				apiVer: '1.0.0',
+				params: '={{ JSON.stringify($json.params) }}',
+				options: { idempotent: true },
+			},
+			{
+				items: [
+					{ path: ALIYUN_PATHS.queryByCompanyId, params: { companyId: handle.companyId, pageNo: 2, pageSize: 10 } },
+					{ path: ALIYUN_PATHS.queryByCompanyId, params: { companyId: handle.companyId, pageNo: 1, pageSize: 500 } },
+					{ path: 'no-slash', params: {} },
+				],
+				continueOnFail: true,
+			},
+		);
+		expect(result.items).toHaveLength(3);
+		expect(result.items[0].json.pageNo).toBe(2);
+		expect((result.items[0].json.employeeList as unknown[]).length).toBe(10);
+		expect(String(result.items[1].json.error)).toMatch(/\[460\].*item 1/);
+		expect(String(result.items[2].json.error)).toMatch(/Path must start.*item 2.*"Path"/);
+		expect(handle.emulator.count()).toBe(2);
+	});
+});
+
+describe('gateway refusals reach the user with the gateway message', () => {
+	test('a wrong AppSecret: Invalid Signature, no secret shown', async () => {
+		const wrongSecret = 'wrong-secret-0123456789';
+		const result = await runAliyun(handle, listParams(), {
+			items: [{ companyId: handle.companyId }],
+			credentials: { appSecret: wrongSecret },
+		});
+		expect(result.error?.message).toMatch(/Aliyun IoT gateway error \[400\]: Invalid Signature/);
+		expect((result.error as Error & { description?: string }).description).toMatch(/AppSecret/);
+		const text = visibleText(result);
+		expect(text).not.toContain(wrongSecret);
+		expectNoSecrets(handle, text);
+		// A refused signature is not worth retrying.
+		expect(handle.emulator.count()).toBe(1);
+	});
+
+	test('a stale timestamp is refused and the user is told to check the clock', async () => {
+		handle.setClockOffset(16 * 60_000);
+		const result = await runAliyun(handle, listParams(), { items: [{ companyId: handle.companyId }] });
+		expect(result.error?.message).toMatch(/Timestamp Expired/);
+		expect((result.error as Error & { description?: string }).description).toMatch(/clock/);
+		expect(handle.emulator.count()).toBe(1);
+	});
+
+	test('a replayed nonce is refused', async () => {
+		const first = await runAliyun(handle, listParams({ returnAll: false, limit: 1 }), {
+			items: [{ companyId: handle.companyId }],
+		});
+		expect(first.error).toBeUndefined();
+		const used = handle.acceptedNonces().at(-1)!;
+		// Make the signer draw the nonce it already used, as a replaying proxy would resend it.
+		const spy = jest.spyOn(nodeCrypto, 'randomUUID').mockReturnValue(used as `${string}-${string}-${string}-${string}-${string}`);
+		let result;
+		try {
+			result = await runAliyun(handle, listParams({ returnAll: false, limit: 1 }), {
+				items: [{ companyId: handle.companyId }],
+			});
+		} finally {
+			spy.mockRestore();
+		}
+		expect(result.error?.message).toMatch(/Nonce Used/);
+		expect((result.error as Error & { description?: string }).description).toMatch(/replay/);
+	});
+});
