@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { credentialTypesByName, nodeTypesByName, PACKAGE_PREFIX } from '../harness/registry';
+
+/**
+ * The package as n8n sees it: every node and credential in the source is named in the "n8n"
+ * block, and the type names workflows reference never change.
+ */
+
+const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+	name: string;
+	keywords: string[];
+	n8n: { n8nNodesApiVersion: number; nodes: string[]; credentials: string[] };
+	peerDependencies: Record<string, string>;
+	dependencies: Record<string, string>;
+};
+
+test('the n8n block names every node and credential, compiled under dist/', () => {
+	const nodeFiles = [...nodeTypesByName().values()]
+		.filter((node) => !node.description.name.startsWith('test'))
+		.map((node) => node.constructor.name)
+		.map((name) => `dist/nodes/${name}/${name}.node.js`)
+		.sort();
+	expect([...pkg.n8n.nodes].sort()).toEqual(nodeFiles);
+	const credentialFiles = [...credentialTypesByName().values()]
+		.map((credential) => `dist/credentials/${credential.constructor.name}.credentials.js`)
+		.sort();
+	expect([...pkg.n8n.credentials].sort()).toEqual(credentialFiles);
+	expect(pkg.n8n.n8nNodesApiVersion).toBe(1);
+});
+
+test('type names are fixed: workflows reference them', () => {
+	const nodeNames = [...nodeTypesByName().keys()].filter((name) => name.startsWith(PACKAGE_PREFIX)).sort();
+	expect(nodeNames).toEqual(['aliyunIot', 'mingdao', 'shiheng', 'weLink'].map((name) => `${PACKAGE_PREFIX}.${name}`));
+	expect([...credentialTypesByName().keys()].sort()).toEqual(['aliyunIotApi', 'mingdaoApi', 'shihengApi', 'weLinkApi']);
+});
+
+test('community package conventions', () => {
+	expect(pkg.name).toBe(PACKAGE_PREFIX);
+	expect(pkg.keywords).toContain('n8n-community-node-package');
+	expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+	expect(Object.keys(pkg.dependencies)).toEqual(['undici']);
+});
+
+test('every node feels native: tool use, light and dark icons, a credential with a Test button', () => {
+	for (const [name, node] of nodeTypesByName()) {
+		if (!name.startsWith(PACKAGE_PREFIX)) continue;
+		const description = node.description;
+		expect(description.usableAsTool).toBe(true);
+		expect(description.icon).toEqual({ light: expect.stringMatching(/^file:.+\.svg$/), dark: expect.stringMatching(/^file:.+\.dark\.svg$/) });
+		const resource = description.properties.find((property) => property.name === 'resource');
+		expect(resource?.noDataExpression).toBe(true);
+	}
+	for (const credential of credentialTypesByName().values()) {
+		expect(credential.test?.request).toBeDefined();
+	}
+});
