@@ -24,7 +24,7 @@ test('the credential test fails on a wrong AppSecret or AppKey, without showing 
 	const wrongSecret = await testCredential('aliyunIotApi', { ...handle.credentials, appSecret: 'not-the-secret-42' });
 	expect(wrongSecret.ok).toBe(false);
 	expect(wrongSecret.message).not.toContain('not-the-secret-42');
-	const wrongKey = await testCredential('aliyunIotApi', { ...handle.credentials, appKey: '99999999' });
+	const wrongKey = await testCredential('aliyunIotApi', { ...handle.credentials, appKey: '31415926' });
 	expect(wrongKey.ok).toBe(false);
 });
 
