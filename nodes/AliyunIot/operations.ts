@@ -6,6 +6,7 @@ import { readRequestTuning, transportSettings } from '../shared/node-kit';
 import type { RequestTuning } from '../shared/node-kit';
 import { fetchNumberedPages } from '../shared/paging';
 import type { Redactor } from '../shared/redact';
+import { objectRows } from '../shared/transport';
 import { intInRange, jsonObject, requiredString } from '../shared/validate';
 
 import { AliyunIotClient } from './AliyunIotClient';
@@ -84,7 +85,7 @@ async function getManyByCompany({ ctx, client, signal, itemIndex, options, tunin
 					{ idempotent: true },
 				),
 			) as EmployeePage;
-			const items = Array.isArray(data.employeeList) ? data.employeeList : [];
+			const items = objectRows<IDataObject>(data.employeeList);
 			const totalPages =
 				typeof data.pageCount === 'number'
 					? data.pageCount

@@ -224,7 +224,8 @@ export async function userGetMany(
 export async function createClient(ctx: IExecuteFunctions, redactor: Redactor, signal: AbortSignal | undefined): Promise<MingdaoClient> {
 	try {
 		const data = await ctx.getCredentials('mingdaoApi');
-		redactor.add(data.secretKey);
+		// The App Key is entered as a password, so users expect it hidden like one.
+		redactor.add(data.secretKey).add(data.appKey);
 		const credentials = readMingdaoCredentials(data);
 		const tuning = readRequestTuning(options(ctx, 0), { concurrency: MINGDAO_DEFAULT_CONCURRENCY });
 		// Every Mingdao call used here is a read: safe to repeat after any failure.

@@ -1,6 +1,6 @@
 import { ParameterError, TransportError, VendorApiError } from '../shared/errors';
 import type { Redactor } from '../shared/redact';
-import { parseJsonBody, sendWithRetry } from '../shared/transport';
+import { objectRows, parseJsonObject, sendWithRetry } from '../shared/transport';
 import type { TransportSettings, VendorProfile } from '../shared/transport';
 import { requiredString, secureBaseUrl } from '../shared/validate';
 import { schemeFromCredentials, signParams } from './signing';
@@ -108,28 +108,19 @@ export class ShihengClient {
 			this.settings,
 			PROFILE,
 		);
-		const body = parseJsonBody(response, PROFILE);
-		if (!body || typeof body !== 'object' || Array.isArray(body)) {
-			throw new TransportError({
-				kind: 'non-json',
-				message: `${VENDOR} answered with JSON that is not an object`,
-				mayHaveReachedServer: true,
-				httpStatus: response.status,
-			});
-		}
-		const envelope = body as Envelope;
+		const envelope = parseJsonObject(response, PROFILE) as Envelope;
 		const requestId = typeof envelope.traceId === 'string' ? envelope.traceId : undefined;
 		if (envelope.code === undefined || envelope.code === null) {
 			throw new TransportError({
 				kind: 'http-status',
-				message: `${VENDOR} answered without a code (HTTP ${response.status})`,
+				message: `${VENDOR} answered without a code`,
 				mayHaveReachedServer: true,
 				httpStatus: response.status,
 				requestId,
 			});
 		}
 		if (String(envelope.code) !== '0' || response.status >= 400) {
-			const message = typeof envelope.msg === 'string' && envelope.msg !== '' ? envelope.msg : `request refused (HTTP ${response.status})`;
+			const message = typeof envelope.msg === 'string' && envelope.msg !== '' ? envelope.msg : 'the request was refused without a message';
 			throw new VendorApiError({
 				vendor: VENDOR,
 				code: String(envelope.code),
@@ -155,7 +146,7 @@ export class ShihengClient {
 		return {
 			pages: typeof page.pages === 'number' ? page.pages : undefined,
 			total: typeof page.total === 'number' ? page.total : undefined,
-			result: page.result ?? [],
+			result: objectRows(page.result),
 		};
 	}
 
@@ -165,7 +156,7 @@ export class ShihengClient {
 		const next = page.nextStartId;
 		return {
 			nextStartId: typeof next === 'number' || (typeof next === 'string' && next !== '') ? next : null,
-			result: Array.isArray(page.result) ? page.result : [],
+			result: objectRows(page.result),
 		};
 	}
 }

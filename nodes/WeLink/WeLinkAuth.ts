@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import { VendorApiError } from '../shared/errors';
-import { DEFAULT_TRANSPORT_SETTINGS, jsonOf, parseJsonBody, sendWithRetry } from '../shared/transport';
+import { DEFAULT_TRANSPORT_SETTINGS, jsonOf, parseJsonObject, sendWithRetry } from '../shared/transport';
 import type { HttpResponse, TransportSettings, VendorProfile } from '../shared/transport';
 import { requiredString, secureBaseUrl } from '../shared/validate';
 
@@ -112,18 +112,13 @@ async function fetchToken(config: WeLinkConfig, settings: TransportSettings): Pr
 		{ ...settings, idempotent: true, rateLimiter: undefined },
 		weLinkProfile,
 	);
-	const body = parseJsonBody(response, weLinkProfile) as {
-		code?: unknown;
-		message?: unknown;
-		access_token?: unknown;
-		expires_in?: unknown;
-	};
+	const body = parseJsonObject(response, weLinkProfile);
 	const code = body.code === undefined || body.code === null ? '' : String(body.code);
 	if (code !== '0' || typeof body.access_token !== 'string' || body.access_token === '') {
 		throw new VendorApiError({
 			vendor: WELINK_VENDOR,
 			code: code || undefined,
-			message: `Could not get an access token: ${typeof body.message === 'string' ? body.message : 'no token in the answer'}`,
+			message: `WeLink refused the token request: ${typeof body.message === 'string' ? body.message : 'no token in the answer'}`,
 			httpStatus: response.status,
 			hint: TOKEN_ERROR_HINTS[code] ?? 'Check the Client ID, Client Secret and Base URL in the WeLink credential.',
 		});

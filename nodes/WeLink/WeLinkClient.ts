@@ -1,7 +1,7 @@
 import { VendorApiError } from '../shared/errors';
 import { sharedRateLimiter } from '../shared/limiter';
 import type { Redactor } from '../shared/redact';
-import { parseJsonBody, sendWithRetry } from '../shared/transport';
+import { parseJsonObject, sendWithRetry } from '../shared/transport';
 import type { TransportSettings } from '../shared/transport';
 
 import {
@@ -95,7 +95,7 @@ export class WeLinkClient {
 				{ ...this.settings, idempotent, rateLimiter },
 				weLinkProfile,
 			);
-			const parsed = parseJsonBody(response, weLinkProfile) as Record<string, unknown>;
+			const parsed = parseJsonObject(response, weLinkProfile);
 			const code = parsed.code === undefined || parsed.code === null ? '' : String(parsed.code);
 			const message = typeof parsed.message === 'string' ? parsed.message : '';
 			if (TOKEN_INVALID_CODES.has(code) && tokenAttempt === 1) {

@@ -22,14 +22,32 @@ export interface VendorErrorDetails {
 	hint?: string;
 }
 
+/**
+ * Vendor fields that should be text can arrive as numbers, objects or null; they are made text
+ * here, once, so no later step ("[object Object]", a crash in redaction) has to care.
+ */
+export function asText(value: unknown): string {
+	if (typeof value === 'string') return value;
+	if (value === undefined || value === null) return '';
+	if (typeof value === 'object') return JSON.stringify(value);
+	return String(value);
+}
+
 /** The vendor answered, and the answer is a failure. */
 export class VendorApiError extends Error {
 	readonly details: VendorErrorDetails;
 
 	constructor(details: VendorErrorDetails) {
-		super(details.message);
+		const message = asText(details.message) || 'the vendor reported a failure without a message';
+		super(message);
 		this.name = 'VendorApiError';
-		this.details = details;
+		this.details = {
+			...details,
+			message,
+			code: details.code === undefined || details.code === null ? undefined : asText(details.code),
+			localizedMessage: details.localizedMessage === undefined ? undefined : asText(details.localizedMessage),
+			requestId: details.requestId === undefined ? undefined : asText(details.requestId),
+		};
 	}
 }
 

@@ -7,6 +7,8 @@
  *   replaced even when the value was never registered, e.g. a vendor echoing a request back.
  */
 
+import { asText } from './errors';
+
 const MASK = '[redacted]';
 
 /** Field names whose values are secret wherever they appear (JSON, query strings, headers). */
@@ -19,8 +21,9 @@ const SECRET_PATTERNS: RegExp[] = [
 	new RegExp(`(["']${SECRET_FIELD}["']\\s*:\\s*)'(?:[^'\\\\]|\\\\.)*'`, 'gi'),
 	// sign=abc&  (query strings, form bodies, string-to-sign excerpts)
 	new RegExp(`(\\b${SECRET_FIELD}=)[^&\\s"',;]+`, 'gi'),
-	// X-Ca-Signature: abc  (header dumps)
-	new RegExp(`(\\b${SECRET_FIELD}:\\s*)[^\\s"',;]+`, 'gi'),
+	// X-Ca-Signature: abc  (header dumps). Only header names: a bare "token:" is also prose
+	// ("could not get an access token: …"), and masking the next word there hides the reason.
+	/(\b(?:x-ca-signature|x-wlk-authorization|authorization):\s*)[^\s"',;]+/gi,
 ];
 
 /** Secrets shorter than this are not registered: masking "1" everywhere would mangle messages. */
@@ -44,8 +47,9 @@ export class Redactor {
 		return this;
 	}
 
-	redact(text: string): string {
-		let out = text;
+	/** Accepts anything a vendor may have sent where text was expected (numbers, objects, null). */
+	redact(text: unknown): string {
+		let out = asText(text);
 		// Longest first, so a secret containing another is masked whole.
 		const ordered = [...this.secrets].sort((a, b) => b.length - a.length);
 		for (const secret of ordered) out = out.split(secret).join(MASK);

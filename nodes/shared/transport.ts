@@ -309,6 +309,27 @@ export function parseJsonBody(response: HttpResponse, profile: VendorProfile): u
 	return throwNonJson(response, profile, looksHtml, requestId);
 }
 
+/** Like parseJsonBody, for APIs whose every answer is a JSON object (an envelope). */
+export function parseJsonObject(response: HttpResponse, profile: VendorProfile): Record<string, unknown> {
+	const body = parseJsonBody(response, profile);
+	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+		throw new TransportError({
+			kind: 'non-json',
+			message: `${profile.name} answered with JSON that is not an object`,
+			mayHaveReachedServer: true,
+			httpStatus: response.status,
+			excerpt: bodyExcerpt(response.text),
+		});
+	}
+	return body as Record<string, unknown>;
+}
+
+/** The object rows of a vendor's list; null and non-object entries carry no record and are dropped. */
+export function objectRows<T extends object = Record<string, unknown>>(list: unknown): T[] {
+	if (!Array.isArray(list)) return [];
+	return list.filter((row): row is T => row !== null && typeof row === 'object' && !Array.isArray(row));
+}
+
 function throwNonJson(
 	response: HttpResponse,
 	profile: VendorProfile,
