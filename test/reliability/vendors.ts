@@ -1,0 +1,251 @@
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { clearTokenCache } from '../../nodes/WeLink/WeLinkAuth';
+import { ALIYUN_PATHS, startAliyunIotEmulator } from '../emulators/aliyun';
+import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
+import type { Emulator } from '../emulators/frame';
+import { startMingdaoEmulator } from '../emulators/mingdao';
+import type { MingdaoEmulatorHandle } from '../emulators/mingdao';
+import { startShihengEmulator } from '../emulators/shiheng';
+import type { ShihengEmulatorHandle } from '../emulators/shiheng';
+import { startWeLinkEmulator } from '../emulators/welink';
+import type { WeLinkEmulatorHandle } from '../emulators/welink';
+import { runNode } from '../harness/run-workflow';
+
+/**
+ * One read scenario per vendor, shaped alike so the fault matrix can treat the four nodes the same:
+ * a complete read whose exact result is known, and a three-part run in which only the middle part
+ * (one item, or one batch of items) meets a fault.
+ */
+
+export type VendorName = 'Shiheng' | 'Mingdao' | 'WeLink' | 'Aliyun IoT';
+
+export type RunResult = Awaited<ReturnType<typeof runNode>>;
+
+export interface ReadOutcome {
+	result: RunResult;
+	/** One key per output item, in output order. */
+	keys: string[];
+	/** The keys a complete, duplicate-free read gives, in order. */
+	expected: string[];
+}
+
+export interface PartialOutcome {
+	result: RunResult;
+	/** Input items whose requests meet the fault (they must fail; the others must succeed). */
+	failingItems: number[];
+	/** Output items every other input item must produce. */
+	outputsPerGoodItem: number;
+	inputCount: number;
+}
+
+export interface ReadScenario {
+	vendor: VendorName;
+	emulator: Emulator;
+	/** Path the read's requests go to (faults are injected there). */
+	path: string;
+	/** Requests a clean complete read takes. */
+	cleanRequests: number;
+	/** Requests the partial run sends before the failing part. */
+	partialSkip: number;
+	reset(): void;
+	read(options?: IDataObject): Promise<ReadOutcome>;
+	/** Several items; the requests for `failingItems` are the ones after `partialSkip`. */
+	partial(options: IDataObject, continueOnFail: boolean): Promise<PartialOutcome>;
+	stop(): Promise<void>;
+}
+
+const SHIHENG_TYPE = 'n8n-nodes-employee-sync.shiheng';
+const MINGDAO_TYPE = 'n8n-nodes-employee-sync.mingdao';
+const WELINK_TYPE = 'n8n-nodes-employee-sync.weLink';
+export const ALIYUN_TYPE = 'n8n-nodes-employee-sync.aliyunIot';
+
+export const WELINK_PATHS = {
+	status: '/api/contact/v1/users/status',
+	bulk: '/api/contact/v1/users/bulk',
+	accounts: '/api/contact/v1/users/accounts',
+	tickets: '/api/auth/v2/tickets',
+};
+export const MINGDAO_RELATIONS = '/generalintegrateapi/v2/user/getUserRelations';
+
+export const paired = (item: INodeExecutionData): number => (item.pairedItem as { item: number }).item;
+
+export async function shihengScenario(sh?: ShihengEmulatorHandle): Promise<ReadScenario & { handle: ShihengEmulatorHandle }> {
+	const handle = sh ?? (await startShihengEmulator({ employees: 200, customers: 50 }));
+	const run = (parameters: INodeParameters, items: IDataObject[] | undefined, continueOnFail: boolean) =>
+		runNode({
+			type: SHIHENG_TYPE,
+			parameters: { resource: 'employee', operation: 'getAll', endpointPath: handle.employeePath, ...parameters },
+			items,
+			continueOnFail,
+			credentials: { shihengApi: handle.credentials },
+		});
+	return {
+		vendor: 'Shiheng',
+		handle,
+		emulator: handle.emulator,
+		path: handle.employeePath,
+		cleanRequests: 10,
+		partialSkip: 1,
+		reset() {
+			handle.emulator.resetCounters();
+			handle.emulator.clearFaults();
+			handle.served.length = 0;
+		},
+		async read(options = {}) {
+			const result = await run({ returnAll: true, pageSize: 20, options: { concurrency: 3, ...options } }, undefined, false);
+			return {
+				result,
+				keys: result.items.map((item) => String(item.json.id)),
+				expected: Array.from({ length: 200 }, (_, i) => String(handle.employeeId(i))),
+			};
+		},
+		async partial(options, continueOnFail) {
+			// Limit 5 with page size 5: exactly one request per item, items run one after another.
+			const result = await run({ returnAll: false, limit: 5, pageSize: 5, options: options as INodeParameters }, [{}, {}, {}], continueOnFail);
+			return { result, failingItems: [1], outputsPerGoodItem: 5, inputCount: 3 };
+		},
+		stop: async () => await handle.stop(),
+	};
+}
+
+export async function mingdaoScenario(md?: MingdaoEmulatorHandle): Promise<ReadScenario & { handle: MingdaoEmulatorHandle }> {
+	const handle = md ?? (await startMingdaoEmulator({ users: 200 }));
+	const run = (ids: string[], options: IDataObject, continueOnFail: boolean) =>
+		runNode({
+			type: MINGDAO_TYPE,
+			items: ids.map((id) => ({ id })),
+			parameters: { resource: 'user', operation: 'getRelations', corpUserIds: '={{ $json.id }}', options: options as INodeParameters },
+			continueOnFail,
+			credentials: { mingdaoApi: handle.credentials },
+		});
+	const key = (id: string) => `${id}:${handle.accountOf(id) ?? 'none'}`;
+	return {
+		vendor: 'Mingdao',
+		handle,
+		emulator: handle.emulator,
+		path: MINGDAO_RELATIONS,
+		cleanRequests: 6,
+		partialSkip: 1,
+		reset() {
+			handle.emulator.resetCounters();
+			handle.emulator.clearFaults();
+			handle.relationCalls.length = 0;
+		},
+		async read(options = {}) {
+			const ids = handle.userIds.slice(0, 60);
+			const result = await run(ids, { batchSize: 10, concurrency: 3, ...options }, false);
+			return {
+				result,
+				keys: result.items.map((item) => `${String(item.json.corpUserId)}:${String(item.json.accountId ?? 'none')}`),
+				expected: ids.map(key),
+			};
+		},
+		async partial(options, continueOnFail) {
+			// Six ids in batches of two, one batch at a time: the second batch is items 2 and 3.
+			const result = await run(handle.userIds.slice(0, 6), { batchSize: 2, concurrency: 1, ...options }, continueOnFail);
+			return { result, failingItems: [2, 3], outputsPerGoodItem: 1, inputCount: 6 };
+		},
+		stop: async () => await handle.stop(),
+	};
+}
+
+export async function weLinkScenario(wl?: WeLinkEmulatorHandle): Promise<ReadScenario & { handle: WeLinkEmulatorHandle }> {
+	const handle = wl ?? (await startWeLinkEmulator({ demoPersons: 60, ratePerSecond: 1_000 }));
+	const ids = (count: number) => Array.from({ length: count }, (_, i) => `demo${String(i + 1).padStart(4, '0')}`);
+	const run = (list: string[], options: IDataObject, continueOnFail: boolean) =>
+		runNode({
+			type: WELINK_TYPE,
+			items: list.map((id) => ({ id })),
+			parameters: {
+				resource: 'userSync',
+				operation: 'getStatus',
+				identifierType: 'corpUserId',
+				identifier: '={{ $json.id }}',
+				options: { ratePerSecond: 1_000, ratePerMinute: 100_000, ...options },
+			},
+			continueOnFail,
+			credentials: { weLinkApi: handle.credentials },
+		});
+	return {
+		vendor: 'WeLink',
+		handle,
+		emulator: handle.emulator,
+		path: WELINK_PATHS.status,
+		cleanRequests: 3,
+		partialSkip: 1,
+		reset() {
+			clearTokenCache();
+			handle.emulator.resetCounters();
+			handle.emulator.clearFaults();
+			handle.setRatePerSecond(1_000);
+		},
+		async read(options = {}) {
+			const list = ids(30);
+			const result = await run(list, { concurrency: 3, ...options }, false);
+			return {
+				result,
+				keys: result.items.map((item) => `${String(item.json.identifier)}:${String(item.json.state)}`),
+				expected: list.map((id) => `${id}:opened`),
+			};
+		},
+		async partial(options, continueOnFail) {
+			// 25 persons in batches of ten, one batch at a time: the second batch is items 10–19.
+			const result = await run(ids(25), { concurrency: 1, ...options }, continueOnFail);
+			return { result, failingItems: Array.from({ length: 10 }, (_, i) => 10 + i), outputsPerGoodItem: 1, inputCount: 25 };
+		},
+		stop: async () => await handle.stop(),
+	};
+}
+
+export async function aliyunScenario(al?: AliyunIotEmulatorHandle): Promise<ReadScenario & { handle: AliyunIotEmulatorHandle }> {
+	const handle = al ?? (await startAliyunIotEmulator({ employees: 130, authCodes: [] }));
+	const run = (parameters: INodeParameters, items: IDataObject[], continueOnFail: boolean) =>
+		runNode({
+			type: ALIYUN_TYPE,
+			parameters: { resource: 'employee', operation: 'getManyByCompany', companyId: '={{ $json.companyId }}', ...parameters },
+			items,
+			continueOnFail,
+			credentials: { aliyunIotApi: handle.credentials },
+		});
+	return {
+		vendor: 'Aliyun IoT',
+		handle,
+		emulator: handle.emulator,
+		path: ALIYUN_PATHS.queryByCompanyId,
+		cleanRequests: 7,
+		partialSkip: 1,
+		reset() {
+			handle.emulator.resetCounters();
+			handle.emulator.clearFaults();
+			handle.setThrottle(undefined);
+		},
+		async read(options = {}) {
+			const expected = handle.companyEmployees().map((employee) => employee.employeeId);
+			const result = await run({ returnAll: true, options: { pageSize: 20, concurrency: 3, ...options } }, [{ companyId: handle.companyId }], false);
+			return { result, keys: result.items.map((item) => String(item.json.employeeId)), expected };
+		},
+		async partial(options, continueOnFail) {
+			const items = [0, 1, 2].map(() => ({ companyId: handle.companyId }));
+			const result = await run({ returnAll: false, limit: 5, options: { pageSize: 5, ...options } }, items, continueOnFail);
+			return { result, failingItems: [1], outputsPerGoodItem: 5, inputCount: 3 };
+		},
+		stop: async () => await handle.stop(),
+	};
+}
+
+/** Runs Create by Auth Code for one item per code. */
+export async function aliyunCreate(handle: AliyunIotEmulatorHandle, codes: string[], options: IDataObject = {}) {
+	return await runNode({
+		type: ALIYUN_TYPE,
+		parameters: { resource: 'employee', operation: 'createByAuthCode', authCode: '={{ $json.code }}', codeType: 'AUTH_CODE', options: options as INodeParameters },
+		items: codes.map((code) => ({ code })),
+		continueOnFail: true,
+		credentials: { aliyunIotApi: handle.credentials },
+	});
+}
+
+/** Error text an error item shows (message and description). */
+export function errorText(item: INodeExecutionData): string {
+	return `${String(item.json.error ?? '')} ${String(item.json.description ?? '')}`;
+}
