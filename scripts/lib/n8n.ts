@@ -1,0 +1,383 @@
+/**
+ * Drives a real n8n 2.41.1 (installed by scripts/n8n-runtime.sh into .n8n-runtime/app) the way an
+ * administrator would: a user folder with our package installed by npm (as Settings → Community
+ * Nodes does), `n8n import:*` / `execute` / `publish:workflow` on the command line, `n8n start` as a
+ * server on 127.0.0.1 and its REST API. Used by `npm start` (scripts/start.ts) and the end-to-end
+ * tests (test/e2e).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+/** The repository root: the nearest folder above this file holding our package.json. */
+export function repoRoot(): string {
+	let dir = __dirname;
+	for (;;) {
+		const manifest = join(dir, 'package.json');
+		if (existsSync(manifest)) {
+			const name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name;
+			if (name === 'n8n-nodes-employee-sync') return dir;
+		}
+		const parent = resolve(dir, '..');
+		if (parent === dir) throw new Error('repository root not found above ' + __dirname);
+		dir = parent;
+	}
+}
+
+export const PACKAGE_NAME = 'n8n-nodes-employee-sync';
+
+/** n8n binds its auth cookie to the browser id header the session logged in with. */
+const BROWSER_ID = 'employee-sync-rest-client';
+
+export function n8nMainScript(root = repoRoot()): string {
+	const main = join(root, '.n8n-runtime', 'app', 'node_modules', 'n8n', 'bin', 'n8n');
+	if (!existsSync(main)) {
+		throw new Error(`n8n is not installed in ${main}: run through scripts/run.sh after scripts/n8n-runtime.sh`);
+	}
+	return main;
+}
+
+export interface N8nSetup {
+	userFolder: string;
+	/** HTTP port of `n8n start` (127.0.0.1). */
+	port: number;
+	/** Task-runner broker port; every concurrently running n8n process needs its own. */
+	brokerPort: number;
+	encryptionKey: string;
+}
+
+/** Environment for every n8n process of one instance: local only, no telemetry, no outbound calls. */
+export function n8nEnv(setup: N8nSetup, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+	// Under jest NODE_ENV is "test", which makes n8n's commands skip their work: pass none of jest's variables.
+	const inherited = Object.fromEntries(
+		Object.entries(process.env).filter(([key]) => key !== 'NODE_ENV' && !key.startsWith('JEST_')),
+	);
+	return {
+		...inherited,
+		N8N_USER_FOLDER: setup.userFolder,
+		N8N_ENCRYPTION_KEY: setup.encryptionKey,
+		N8N_HOST: '127.0.0.1',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_PORT: String(setup.port),
+		N8N_PROTOCOL: 'http',
+		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${setup.port}/`,
+		N8N_WEBHOOK_URL: `http://127.0.0.1:${setup.port}/`,
+		N8N_SECURE_COOKIE: 'false',
+		N8N_RUNNERS_BROKER_PORT: String(setup.brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_DISABLED_MODULES: 'mcp-registry',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+		N8N_COMMUNITY_PACKAGES_PREVENT_LOADING: 'false',
+		GENERIC_TIMEZONE: 'UTC',
+		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'warn',
+		// Options meant for the calling process (jest, ts tooling) must not leak into n8n.
+		NODE_OPTIONS: '',
+		...extra,
+	};
+}
+
+export interface CliResult {
+	code: number;
+	stdout: string;
+	stderr: string;
+}
+
+/** Runs `n8n <args>` with the instance's environment. */
+export function runN8nCli(setup: N8nSetup, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+	return runProcess(process.execPath, [n8nMainScript(), ...args], { env: n8nEnv(setup, extraEnv) });
+}
+
+export function runProcess(
+	command: string,
+	args: string[],
+	options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<CliResult> {
+	return new Promise((resolvePromise, reject) => {
+		const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+		child.on('error', reject);
+		child.on('close', (code) => resolvePromise({ code: code ?? 1, stdout, stderr }));
+	});
+}
+
+async function mustSucceed(what: string, result: Promise<CliResult>): Promise<CliResult> {
+	const done = await result;
+	if (done.code !== 0) {
+		throw new Error(`${what} failed (exit ${done.code}):\n${done.stdout.slice(-4000)}\n${done.stderr.slice(-4000)}`);
+	}
+	return done;
+}
+
+/** `npm pack` of the built package into `destination`; returns the tarball's path. */
+export async function packPackage(destination: string, root = repoRoot()): Promise<string> {
+	mkdirSync(destination, { recursive: true });
+	const done = await mustSucceed(
+		'npm pack',
+		runProcess('npm', ['pack', '--pack-destination', destination, '--loglevel=error', '--json'], { cwd: root }),
+	);
+	const [info] = JSON.parse(done.stdout) as Array<{ filename: string }>;
+	return join(destination, info.filename);
+}
+
+/**
+ * Installs the tarball into `<userFolder>/.n8n/nodes`, where n8n loads community packages from (node
+ * types become `n8n-nodes-employee-sync.<name>`). Peer dependencies are left out: n8n supplies its
+ * own n8n-workflow, and a second copy would break `instanceof` checks in n8n.
+ */
+export async function installPackage(userFolder: string, tarball: string): Promise<void> {
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	mkdirSync(nodesDir, { recursive: true });
+	const manifest = join(nodesDir, 'package.json');
+	if (!existsSync(manifest)) {
+		writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+	}
+	await mustSucceed(
+		'npm install of the package tarball',
+		runProcess(
+			'npm',
+			['install', tarball, '--omit=peer', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+			{ cwd: nodesDir },
+		),
+	);
+}
+
+export interface CredentialImport {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, string | number | boolean>;
+}
+
+export async function importCredentials(setup: N8nSetup, credentials: CredentialImport[]): Promise<void> {
+	const file = join(setup.userFolder, 'import-credentials.json');
+	writeFileSync(file, JSON.stringify(credentials, null, 2));
+	try {
+		await mustSucceed('n8n import:credentials', runN8nCli(setup, ['import:credentials', `--input=${file}`]));
+	} finally {
+		// The file holds the demo secrets in clear text; n8n keeps them encrypted.
+		rmSync(file, { force: true });
+	}
+}
+
+/** Imports every `*.json` workflow in `directory` with one n8n process. */
+export async function importWorkflowDirectory(setup: N8nSetup, directory: string): Promise<void> {
+	await mustSucceed('n8n import:workflow', runN8nCli(setup, ['import:workflow', '--separate', `--input=${directory}`]));
+}
+
+/** Makes a workflow's triggers (webhooks) live when the server next starts. */
+export async function publishWorkflow(setup: N8nSetup, id: string): Promise<void> {
+	await mustSucceed(`n8n publish:workflow ${id}`, runN8nCli(setup, ['publish:workflow', `--id=${id}`]));
+}
+
+export interface NodeRun {
+	executionStatus?: string;
+	error?: { message?: string };
+	data?: { main?: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown }> | null> };
+}
+
+export interface ExecutionResult {
+	status?: string;
+	data: { resultData: { runData: Record<string, NodeRun[]>; error?: { message?: string }; lastNodeExecuted?: string } };
+}
+
+/**
+ * `n8n execute --id --rawOutput`: runs a saved workflow in a new process. The run JSON shares stdout
+ * with log lines, so the block from a line `{` to a line `}` is taken.
+ */
+export async function executeWorkflow(
+	setup: N8nSetup,
+	id: string,
+): Promise<{ result: ExecutionResult; stdout: string; stderr: string; code: number }> {
+	// The run JSON is printed through n8n's logger at level info.
+	const done = await runN8nCli(setup, ['execute', `--id=${id}`, '--rawOutput'], { N8N_LOG_LEVEL: 'info' });
+	const lines = done.stdout.split('\n');
+	const start = lines.indexOf('{');
+	const end = lines.lastIndexOf('}');
+	if (start < 0 || end < start) {
+		throw new Error(`n8n execute --id=${id} printed no run data (exit ${done.code}):\n${done.stdout.slice(-3000)}\n${done.stderr.slice(-3000)}`);
+	}
+	const result = JSON.parse(lines.slice(start, end + 1).join('\n')) as ExecutionResult;
+	return { result, stdout: done.stdout, stderr: done.stderr, code: done.code };
+}
+
+/** Output items (json) of a node's first run, first output. */
+export function nodeItems(result: ExecutionResult, node: string, output = 0): Array<Record<string, unknown>> {
+	const runs = result.data.resultData.runData[node];
+	if (!runs || runs.length === 0) throw new Error(`node "${node}" did not run`);
+	return (runs[0].data?.main?.[output] ?? []).map((item) => item.json);
+}
+
+export function nodePairedItems(result: ExecutionResult, node: string, output = 0): unknown[] {
+	const runs = result.data.resultData.runData[node];
+	if (!runs || runs.length === 0) throw new Error(`node "${node}" did not run`);
+	return (runs[0].data?.main?.[output] ?? []).map((item) => item.pairedItem);
+}
+
+export interface N8nServer {
+	baseUrl: string;
+	process: ChildProcess;
+	/** Everything the server printed (for error messages). */
+	log(): string;
+	stop(): Promise<void>;
+}
+
+/** Starts `n8n start` and resolves once `/healthz/readiness` answers 200. */
+export async function startN8nServer(
+	setup: N8nSetup,
+	options: { timeoutMs?: number; inheritOutput?: boolean } = {},
+): Promise<N8nServer> {
+	const child = spawn(process.execPath, [n8nMainScript(), 'start'], {
+		env: n8nEnv(setup),
+		stdio: ['ignore', 'pipe', 'pipe'],
+		// Its own process group: Ctrl-C in the terminal reaches us, and we stop n8n in order.
+		detached: true,
+	});
+	let output = '';
+	const keep = (chunk: Buffer): void => {
+		output = (output + chunk.toString('utf8')).slice(-200_000);
+		if (options.inheritOutput) process.stdout.write(chunk);
+	};
+	child.stdout?.on('data', keep);
+	child.stderr?.on('data', keep);
+	let exited = false;
+	const exitedPromise = new Promise<void>((resolveExit) =>
+		child.on('exit', () => {
+			exited = true;
+			resolveExit();
+		}),
+	);
+	const baseUrl = `http://127.0.0.1:${setup.port}`;
+	const server: N8nServer = {
+		baseUrl,
+		process: child,
+		log: () => output,
+		async stop() {
+			if (exited) return;
+			child.kill('SIGTERM');
+			const timer = setTimeout(() => {
+				if (!exited) child.kill('SIGKILL');
+			}, 15_000);
+			await exitedPromise;
+			clearTimeout(timer);
+		},
+	};
+	const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+	while (Date.now() < deadline) {
+		if (exited) throw new Error(`n8n start exited early:\n${output.slice(-5000)}`);
+		try {
+			const response = await fetch(`${baseUrl}/healthz/readiness`);
+			if (response.ok) return server;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	await server.stop();
+	throw new Error(`n8n start did not become ready in time:\n${output.slice(-5000)}`);
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+	return new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolvePort(port));
+		});
+	});
+}
+
+/** Whether something already listens on 127.0.0.1:port. */
+export function portInUse(port: number): Promise<boolean> {
+	return new Promise((resolveUse) => {
+		const server = createServer();
+		server.once('error', () => resolveUse(true));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolveUse(false)));
+	});
+}
+
+export interface Owner {
+	email: string;
+	password: string;
+	firstName: string;
+	lastName: string;
+}
+
+/** A logged-in session against n8n's REST API (cookie auth, as the editor uses). */
+export class RestSession {
+	private cookie = '';
+
+	constructor(readonly baseUrl: string) {}
+
+	/** Creates the owner account on a fresh instance; false when an owner already exists. */
+	async setupOwner(owner: Owner): Promise<boolean> {
+		const response = await fetch(`${this.baseUrl}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
+			body: JSON.stringify(owner),
+		});
+		const text = await response.text();
+		if (response.ok) {
+			this.keepCookie(response);
+			return true;
+		}
+		if (response.status === 400 && /already|setup/i.test(text)) return false;
+		throw new Error(`POST /rest/owner/setup answered ${response.status}: ${text.slice(0, 500)}`);
+	}
+
+	async login(email: string, password: string): Promise<void> {
+		const response = await fetch(`${this.baseUrl}/rest/login`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
+			body: JSON.stringify({ emailOrLdapLoginId: email, password }),
+		});
+		if (!response.ok) throw new Error(`login answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
+		this.keepCookie(response);
+	}
+
+	async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T; text: string }> {
+		const response = await fetch(`${this.baseUrl}${path}`, {
+			method,
+			headers: { 'content-type': 'application/json', cookie: this.cookie, 'browser-id': BROWSER_ID },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		let parsed: unknown = undefined;
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			parsed = undefined;
+		}
+		const data = (parsed && typeof parsed === 'object' && 'data' in parsed ? (parsed as { data: T }).data : parsed) as T;
+		return { status: response.status, data, text };
+	}
+
+	cookieHeader(): string {
+		return this.cookie;
+	}
+
+	private keepCookie(response: Response): void {
+		const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0]);
+		if (cookies.length > 0) this.cookie = cookies.join('; ');
+	}
+}
+
+export function listJsonFiles(directory: string): string[] {
+	return readdirSync(directory)
+		.filter((f) => f.endsWith('.json'))
+		.sort()
+		.map((f) => join(directory, f));
+}
