@@ -49,12 +49,17 @@ async function authenticate(
 	let credentials;
 	try {
 		credentials = readMingdaoCredentials(data);
-		const url = requestOptions.url ?? '';
+		// The HTTP Request node (v4) passes the address as `uri`, the Test button and helpers as `url`.
+		const legacy = requestOptions as IHttpRequestOptions & { uri?: string };
+		const usesUri = legacy.uri !== undefined && requestOptions.url === undefined;
+		let url = (usesUri ? legacy.uri : requestOptions.url) ?? '';
 		const base = requestOptions.baseURL ?? '';
 		if (!isAbsolute(url) && !isAbsolute(base)) {
-			requestOptions.url = `${mingdaoApiBaseUrl(credentials)}${url.startsWith('/') || url === '' ? '' : '/'}${url}`;
+			url = `${mingdaoApiBaseUrl(credentials)}${url.startsWith('/') || url === '' ? '' : '/'}${url}`;
+			if (usesUri) legacy.uri = url;
+			else requestOptions.url = url;
 		}
-		const target = isAbsolute(requestOptions.url) ? requestOptions.url : base;
+		const target = isAbsolute(url) ? url : base;
 		// The signature lets anyone who sees it call the API: keep it off plain HTTP unless allowed.
 		secureBaseUrl(new URL(target).origin, 'URL', credentials.allowInsecureHttp);
 	} catch (error) {

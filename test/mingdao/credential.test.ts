@@ -1,3 +1,6 @@
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
+
+import { MingdaoApi } from '../../credentials/MingdaoApi.credentials';
 import { testCredential } from '../harness/credential-test';
 import { runNode } from '../harness/run-workflow';
 import { MINGDAO_CODES, startMingdaoEmulator } from '../emulators/mingdao';
@@ -96,4 +99,19 @@ test('the emulator refuses a stale timestamp and a bad signature the way the nod
 	expect(badSign).toEqual({ status: 403, body: expect.objectContaining({ code: MINGDAO_CODES.badSignature }) });
 	const good = await post(now, mingdaoSignature(md.appKey, md.secretKey, now));
 	expect(good).toEqual({ status: 200, body: { code: 1, message: '', data: [] } });
+});
+
+test('the HTTP Request node form (address in `uri`, absolute) keeps its address and is signed', async () => {
+	const credential = new MingdaoApi();
+	const authenticate = credential.authenticate as (
+		data: ICredentialDataDecryptedObject,
+		options: IHttpRequestOptions,
+	) => Promise<IHttpRequestOptions & { uri?: string }>;
+	const uri = `${md.baseUrl}/generalintegrateapi/v2/user/getUserRelations`;
+	const signed = await authenticate({ ...md.credentials }, { uri, method: 'POST', body: { corpUserIds: ['x'] } } as unknown as IHttpRequestOptions);
+	expect(signed.uri).toBe(uri);
+	expect(signed.url).toBeUndefined();
+	const body = signed.body as Record<string, unknown>;
+	expect(body.sign).toBe(mingdaoSignature(String(md.credentials.appKey), String(md.credentials.secretKey), Number(body.timestamp)));
+	expect(body.corpUserIds).toEqual(['x']);
 });
