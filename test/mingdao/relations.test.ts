@@ -255,3 +255,24 @@ test('User → Get Relation: Fail When Not Found makes an error item for that it
 	expect(items[1].json).toMatchObject({ corpUserId: md.userIds[0], found: true });
 	expect(items.map(paired)).toEqual([0, 1]);
 });
+
+describe('Read IDs From Field (no expression per item)', () => {
+	test('reads single ids, lists and nested fields straight from the items, with the same output', async () => {
+		const [a, b, c, d] = md.userIds;
+		const items = [{ who: { id: a } }, { who: { id: [b, c] } }, { who: { id: a } }, { who: { id: d } }];
+		// The option takes precedence: the (still required) IDs expression is not evaluated then.
+		const viaField = await getRelations(items, { corpUserIds: '={{ $json.who.id }}', options: { idField: 'who.id' } });
+		const viaExpression = await getRelations(items, { corpUserIds: '={{ $json.who.id }}' });
+		expect(viaField.error).toBeUndefined();
+		expect(viaField.items.map((item) => [paired(item), item.json])).toEqual(viaExpression.items.map((item) => [paired(item), item.json]));
+		expect(viaField.items.map((item) => item.json.corpUserId)).toEqual([a, b, c, a, d]);
+	});
+
+	test('an item without the field is an item error naming the option and the field', async () => {
+		const { items } = await getRelations([{ id: md.userIds[0] }, { other: 1 }], { options: { idField: 'id' } }, true);
+		expect(items).toHaveLength(2);
+		expect(items[0].json.found).toBeDefined();
+		expect(paired(items[1])).toBe(1);
+		expect(String(items[1].json.error)).toContain('item 1, field "Read IDs From Field "id""');
+	});
+});
