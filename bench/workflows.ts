@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+
+/**
+ * Builders for the workflows the benchmark imports into n8n: a manual trigger, optionally a node
+ * that produces the input, and the measured node (always named MEASURED, so the run data is read
+ * the same way on both sides).
+ */
+
+export const PACKAGE = 'n8n-nodes-employee-sync';
+export const MEASURED = 'Measured';
+export const HTTP_REQUEST = 'n8n-nodes-base.httpRequest';
+export const HTTP_REQUEST_VERSION = 4.2;
+
+export interface CredentialRef {
+	type: string;
+	id: string;
+	name: string;
+}
+
+export interface WorkflowNode {
+	id: string;
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+}
+
+export interface WorkflowJson {
+	id: string;
+	name: string;
+	active: false;
+	nodes: WorkflowNode[];
+	connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }>;
+	settings: { executionOrder: 'v1' };
+	pinData: Record<string, never>;
+}
+
+export interface NodeSpec {
+	name: string;
+	type: string;
+	typeVersion: number;
+	parameters: Record<string, unknown>;
+	credential?: CredentialRef;
+}
+
+/** A straight chain: Manual Trigger → nodes[0] → nodes[1] … */
+export function chainWorkflow(id: string, name: string, nodes: NodeSpec[]): WorkflowJson {
+	const all: NodeSpec[] = [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} }, ...nodes];
+	const connections: WorkflowJson['connections'] = {};
+	for (let i = 0; i + 1 < all.length; i++) {
+		connections[all[i].name] = { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] };
+	}
+	return {
+		id,
+		name,
+		active: false,
+		nodes: all.map((spec, index) => ({
+			id: randomUUID(),
+			name: spec.name,
+			type: spec.type,
+			typeVersion: spec.typeVersion,
+			position: [index * 240, 0],
+			parameters: spec.parameters,
+			...(spec.credential
+				? { credentials: { [spec.credential.type]: { id: spec.credential.id, name: spec.credential.name } } }
+				: {}),
+		})),
+		connections,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+/** A Code node that outputs `count` items made by `itemExpression` (JavaScript over the index `i`, 1-based). */
+export function generatorNode(name: string, count: number, itemExpression: string): NodeSpec {
+	return {
+		name,
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		parameters: {
+			jsCode: `const out = [];\nfor (let i = 1; i <= ${count}; i++) out.push({ json: ${itemExpression} });\nreturn out;`,
+		},
+	};
+}
+
+/** A Code node that groups the incoming items into items of `size` entries (JavaScript over `j`, an item's json) under `into`. */
+export function groupingNode(name: string, size: number, entryExpression: string, into: string): NodeSpec {
+	return {
+		name,
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		parameters: {
+			jsCode: [
+				'const all = $input.all();',
+				'const out = [];',
+				`for (let i = 0; i < all.length; i += ${size}) {`,
+				`  out.push({ json: { ${into}: all.slice(i, i + ${size}).map((item) => { const j = item.json; return ${entryExpression}; }) } });`,
+				'}',
+				'return out;',
+			].join('\n'),
+		},
+	};
+}
+
+export function ourNode(name: string, type: string, parameters: Record<string, unknown>, credential: CredentialRef): NodeSpec {
+	return { name, type: `${PACKAGE}.${type}`, typeVersion: 1, parameters, credential };
+}
+
+/** The HTTP Request node authenticating with one of our credentials ("Predefined Credential Type"). */
+export function httpRequestNode(
+	name: string,
+	credential: CredentialRef,
+	request: { method: string; url: string; jsonBody: string; options?: Record<string, unknown> },
+): NodeSpec {
+	return {
+		name,
+		type: HTTP_REQUEST,
+		typeVersion: HTTP_REQUEST_VERSION,
+		credential,
+		parameters: {
+			method: request.method,
+			url: request.url,
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: credential.type,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: request.jsonBody,
+			options: request.options ?? {},
+		},
+	};
+}
+
+/** `options.pagination` of the HTTP Request node: one parameter updated per page, until an expression is true. */
+export function pagination(parameter: { type: 'body' | 'qs'; name: string; value: string }, completeExpression: string, maxRequests: number) {
+	return {
+		pagination: {
+			paginationMode: 'updateAParameterInEachRequest',
+			parameters: { parameters: [parameter] },
+			paginationCompleteWhen: 'other',
+			completeExpression,
+			limitPagesFetched: true,
+			maxRequests,
+		},
+	};
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `npm run bench [-- options]`: our nodes against n8n's HTTP Request node in a real n8n 2.41.1
+# (installed into .n8n-runtime/ when missing). Builds the package (the benchmark installs its npm
+# tarball into a fresh n8n user folder) and the benchmark driver, then hands over to
+# build/bench/run.js. `npm run bench -- --help` lists the options; `--no-build` reuses an existing
+# dist/ (for callers that just built it, e.g. the end-to-end suite).
+set -euo pipefail
+# shellcheck source=scripts/bootstrap.sh
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+# shellcheck source=scripts/n8n-runtime.sh
+source "$ROOT/scripts/n8n-runtime.sh"
+cd "$ROOT"
+build=1
+args=()
+for arg in "$@"; do
+	if [ "$arg" = "--no-build" ]; then build=0; else args+=("$arg"); fi
+done
+if [ "$build" = 1 ] || [ ! -d dist/nodes ]; then
+	echo "bench: building the package" >&2
+	rm -rf dist && tsc -p tsconfig.build.json && gulp build:icons --silent
+fi
+echo "bench: building the benchmark driver" >&2
+tsc -p tsconfig.bench.json
+exec node build/bench/run.js "${args[@]+"${args[@]}"}"

@@ -1,0 +1,102 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * The benchmark (`npm run bench`) on tiny sizes: proves that it still installs the package into
+ * n8n, runs every scenario on both sides and writes results of the committed shape. Timings are
+ * not asserted here — the benchmark prints figures, tests check behaviour.
+ */
+
+const ROOT = resolve(__dirname, '..', '..');
+const IDS = ['shiheng-list', 'mingdao-relations', 'welink-status', 'overhead'];
+const FIELDS = [
+	'id',
+	'ours_ms',
+	'peer_ms',
+	'ratio',
+	'bound_ms',
+	'requests_ours',
+	'requests_peer',
+	'rate_limited_ours',
+	'rate_limited_peer',
+	'peak_rss_mb_ours',
+	'peak_rss_mb_peer',
+];
+
+interface ScenarioResult extends Record<string, unknown> {
+	id: string;
+	details: { problems_ours: string[]; problems_peer: string[] };
+}
+
+describe('npm run bench -- --smoke', () => {
+	const out = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+	let results: { scenarios: ScenarioResult[] };
+	let chart: string;
+	let stdout: string;
+
+	beforeAll(() => {
+		// scripts/e2e.sh has just built dist/: --no-build keeps it (other tests installed that tarball).
+		const run = spawnSync('bash', ['scripts/bench.sh', '--smoke', '--no-build', '--out', out], {
+			cwd: ROOT,
+			encoding: 'utf8',
+			timeout: 170_000,
+			maxBuffer: 20 * 1024 * 1024,
+		});
+		stdout = run.stdout;
+		if (run.status !== 0) {
+			throw new Error(`bench exited with ${run.status}:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-5000)}`);
+		}
+		results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { scenarios: ScenarioResult[] };
+		chart = readFileSync(join(out, 'chart.svg'), 'utf8');
+	}, 180_000);
+
+	afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+	it('writes one result per scenario, in order, with every field', () => {
+		expect(results.scenarios.map((s) => s.id)).toEqual(IDS);
+		for (const scenario of results.scenarios) {
+			for (const field of FIELDS) expect(scenario).toHaveProperty(field);
+			for (const field of FIELDS.slice(1)) {
+				const value = scenario[field];
+				expect(value === null || (typeof value === 'number' && Number.isFinite(value))).toBe(true);
+			}
+		}
+	});
+
+	it('measured both sides of every scenario, with the output each job asks for', () => {
+		for (const scenario of results.scenarios) {
+			expect({ id: scenario.id, problems: scenario.details.problems_ours }).toEqual({ id: scenario.id, problems: [] });
+			expect(scenario.ours_ms).toEqual(expect.any(Number));
+			expect(scenario.peer_ms).toEqual(expect.any(Number));
+			expect(scenario.requests_ours).toBeGreaterThan(0);
+			expect(scenario.requests_peer).toBeGreaterThan(0);
+			expect(scenario.peak_rss_mb_ours).toBeGreaterThan(0);
+			expect(scenario.ratio).toEqual(expect.any(Number));
+		}
+		// The HTTP Request side must work too (each credential signs its requests), or the comparison means nothing.
+		for (const scenario of results.scenarios) {
+			const failures = scenario.details.problems_peer.filter((problem) => problem.startsWith('error:'));
+			expect({ id: scenario.id, failures }).toEqual({ id: scenario.id, failures: [] });
+		}
+		const mingdao = results.scenarios.find((s) => s.id === 'mingdao-relations');
+		// Batched on our side, one request per id on the HTTP Request side (250 ids in smoke size).
+		expect(mingdao?.requests_ours).toBeLessThan(mingdao?.requests_peer as number);
+	});
+
+	it('counts rate-limit answers only where they exist, and gives the overhead no bound', () => {
+		const byId = Object.fromEntries(results.scenarios.map((s) => [s.id, s]));
+		expect(byId['welink-status'].rate_limited_ours).toBe(0);
+		expect(byId['welink-status'].rate_limited_peer).toEqual(expect.any(Number));
+		expect(byId['shiheng-list'].rate_limited_ours).toBeNull();
+		expect(byId.overhead.bound_ms).toBeNull();
+		expect(byId['shiheng-list'].bound_ms).toEqual(expect.any(Number));
+	});
+
+	it('prints the table and draws the chart', () => {
+		expect(stdout).toMatch(/^scenario\s+ours ms\s+HTTP Req ms\s+ratio/m);
+		expect(chart.startsWith('<svg')).toBe(true);
+		for (const id of IDS) expect(chart).toContain(`>${id}<`);
+	});
+});
