@@ -243,9 +243,7 @@ export async function sendWithRetry(
 				attempt < maxAttempts &&
 				(settings.idempotent || !failure.details.mayHaveReachedServer);
 			if (!mayRetry) throw failure;
-			await sleep(backoffDelay(attempt, policy), settings.signal).catch(() => {
-				throw classifyNetworkError(new AbortedError(), settings.signal);
-			});
+			await pauseBeforeRetry(backoffDelay(attempt, policy), settings.signal);
 			continue;
 		}
 		const verdict = classify(response) ?? unreadableVerdict(response, profile);
@@ -257,10 +255,15 @@ export async function sendWithRetry(
 			retryAfter !== undefined
 				? Math.min(retryAfter, policy.maxRetryAfterMs)
 				: backoffDelay(attempt, policy);
-		await sleep(delay, settings.signal).catch(() => {
-			throw classifyNetworkError(new AbortedError(), settings.signal);
-		});
+		await pauseBeforeRetry(delay, settings.signal);
 	}
+}
+
+/** Waits before the next attempt; a stop during the wait surfaces as an aborted transport error. */
+async function pauseBeforeRetry(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	await sleep(ms, signal).catch(() => {
+		throw classifyNetworkError(new AbortedError(), signal);
+	});
 }
 
 const parsedBodies = new WeakMap<HttpResponse, { ok: true; value: unknown } | { ok: false }>();
