@@ -29,12 +29,8 @@ fi
 
 if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
 	echo "bootstrap: installing dependencies (npm ci)" >&2
-	# The lockfile holds only the platform packages the registry mirror has (e.g. unrs-resolver's
-	# linux bindings, not its darwin/win32 ones); npm 11's `npm ci` refuses such a lockfile as "out of
-	# sync". `npm install --no-save` then installs the same locked versions without rewriting it.
-	if ! (cd "$ROOT" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2 2>/dev/null); then
-		echo "bootstrap: npm ci refused the lockfile; installing the locked versions with npm install --no-save" >&2
-		(cd "$ROOT" && npm install --no-save --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
-	fi
+	# The lockfile carries placeholder entries for optional builds of other platforms that the
+	# registry mirror lacks (scripts/lockfile-optional-platforms.js), so `npm ci` accepts it as is.
+	(cd "$ROOT" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
 fi
 export PATH="$ROOT/node_modules/.bin:$PATH"

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { credentialTypesByName, nodeTypesByName, PACKAGE_PREFIX } from '../harness/registry';
@@ -8,7 +10,8 @@ import { credentialTypesByName, nodeTypesByName, PACKAGE_PREFIX } from '../harne
  * block, and the type names workflows reference never change.
  */
 
-const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+const root = join(__dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 	name: string;
 	keywords: string[];
 	n8n: { n8nNodesApiVersion: number; nodes: string[]; credentials: string[] };
@@ -40,7 +43,26 @@ test('community package conventions', () => {
 	expect(pkg.name).toBe(PACKAGE_PREFIX);
 	expect(pkg.keywords).toContain('n8n-community-node-package');
 	expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
-	expect(Object.keys(pkg.dependencies)).toEqual(['undici']);
+	// Each runtime dependency is there for a reason the README states (undici: transport; ioredis:
+	// shared token and rate-limit state in queue mode).
+	expect(Object.keys(pkg.dependencies).sort()).toEqual(['ioredis', 'undici']);
+});
+
+test('npm ci accepts the committed lockfile as it is (no fallback to npm install)', () => {
+	const folder = mkdtempSync(join(tmpdir(), 'lockfile-'));
+	try {
+		for (const file of ['package.json', 'package-lock.json', '.npmrc']) copyFileSync(join(root, file), join(folder, file));
+		// --dry-run resolves the whole tree against the lockfile and refuses it when out of sync,
+		// without downloading anything.
+		const result = spawnSync('npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], {
+			cwd: folder,
+			encoding: 'utf8',
+		});
+		expect(result.stderr).not.toMatch(/can only install packages when your package\.json and package-lock\.json/);
+		expect(result.status).toBe(0);
+	} finally {
+		rmSync(folder, { recursive: true, force: true });
+	}
 });
 
 test('every node feels native: tool use, light and dark icons, a credential with a Test button', () => {
