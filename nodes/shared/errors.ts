@@ -2,6 +2,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { Redactor } from './redact';
+import { asText } from './text';
 
 /**
  * The errors our transport and vendor clients throw. They know nothing of n8n, so they can be
@@ -20,17 +21,6 @@ export interface VendorErrorDetails {
 	/** Request or trace id the vendor returned, so support can find the call. */
 	requestId?: string;
 	hint?: string;
-}
-
-/**
- * Vendor fields that should be text can arrive as numbers, objects or null; they are made text
- * here, once, so no later step ("[object Object]", a crash in redaction) has to care.
- */
-export function asText(value: unknown): string {
-	if (typeof value === 'string') return value;
-	if (value === undefined || value === null) return '';
-	if (typeof value === 'object') return JSON.stringify(value);
-	return String(value);
 }
 
 /** The vendor answered, and the answer is a failure. */

@@ -7,7 +7,7 @@
  *   replaced even when the value was never registered, e.g. a vendor echoing a request back.
  */
 
-import { asText } from './errors';
+import { asText } from './text';
 
 const MASK = '[redacted]';
 

@@ -1,0 +1,80 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { runBatched } from './batching';
+import type { Answer, Request, UniqueRequest } from './batching';
+import { failItem } from './node-kit';
+import type { Redactor } from './redact';
+
+/**
+ * The cross-item lookup engine: every item names one or more values (ids, persons); the values of
+ * all items are de-duplicated and sent in batches of the vendor's size, and the answers are
+ * paired back to the items that asked, in input order. Used by every operation that asks a
+ * vendor about many keys at once.
+ */
+
+export interface CrossItemLookup<V, A> {
+	/** The values one item asks about; throws a ParameterError naming the field. */
+	read: (itemIndex: number) => V[];
+	/** Identity for de-duplication: values with the same key are sent once. */
+	key: (value: V, itemIndex: number) => string;
+	batchSize: number;
+	concurrency: number;
+	signal?: AbortSignal;
+	/** false sends every value even when keys repeat (a submission per item). */
+	dedupe?: boolean;
+	/** Sends one batch; an answer per key (a key left out means the vendor did not report it). */
+	send: (batch: Array<UniqueRequest<V>>) => Promise<Map<string, A>>;
+	/** The answer for a key the vendor left out. */
+	missing: (request: UniqueRequest<V>) => Answer<A>;
+	/** Further rounds over the first answers (polling until final); gets and returns one per request. */
+	followUp?: (requests: Array<Request<V>>, answers: Array<Answer<A>>) => Promise<Array<Answer<A>>>;
+	/** The output of one item from its values and their answers; a throw fails that item. */
+	toItems: (itemIndex: number, values: V[], answers: A[]) => IDataObject[];
+}
+
+type ItemRead<V> = { values: V[]; positions: number[] } | { error: unknown };
+
+export async function lookUpAcrossItems<V, A>(
+	ctx: IExecuteFunctions,
+	redactor: Redactor,
+	lookup: CrossItemLookup<V, A>,
+): Promise<INodeExecutionData[]> {
+	const itemCount = ctx.getInputData().length;
+	const requests: Array<Request<V>> = [];
+	const reads: Array<ItemRead<V>> = [];
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+		try {
+			const values = lookup.read(itemIndex);
+			const positions = values.map((value) => requests.push({ itemIndex, key: lookup.key(value, itemIndex), value }) - 1);
+			reads.push({ values, positions });
+		} catch (error) {
+			// Without Continue On Fail this stops the run here, before any request is sent.
+			failItem(ctx, error, itemIndex, redactor);
+			reads.push({ error });
+		}
+	}
+
+	let answers = await runBatched<V, A>(requests, lookup);
+	if (lookup.followUp) answers = await lookup.followUp(requests, answers);
+
+	const out: INodeExecutionData[] = [];
+	reads.forEach((read, itemIndex) => {
+		if ('error' in read) {
+			out.push(failItem(ctx, read.error, itemIndex, redactor));
+			return;
+		}
+		const itemAnswers = read.positions.map((position) => answers[position]);
+		const failed = itemAnswers.find((answer): answer is { ok: false; error: unknown } => !answer.ok);
+		if (failed) {
+			out.push(failItem(ctx, failed.error, itemIndex, redactor));
+			return;
+		}
+		try {
+			const values = itemAnswers.map((answer) => (answer as { ok: true; value: A }).value);
+			for (const json of lookup.toItems(itemIndex, read.values, values)) out.push({ json, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			out.push(failItem(ctx, error, itemIndex, redactor));
+		}
+	});
+	return out;
+}

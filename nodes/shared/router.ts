@@ -1,0 +1,73 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { ParameterError, toNodeError } from './errors';
+import { cancelSignal, errorItem } from './node-kit';
+import { Redactor } from './redact';
+
+/**
+ * The one way every vendor node goes from n8n's `execute` to an operation: resource and operation
+ * pick a module, the credential is read and checked once, and an unknown operation or a bad
+ * credential fails the same way in every node.
+ */
+
+/** What an operation receives besides n8n's context. */
+export interface OperationRun<Connection> {
+	/** The credential, read and checked (`transport/connection.ts` of the vendor). */
+	connection: Connection;
+	/** Masks every secret of this run; the connection and the clients add what they learn (tokens). */
+	redactor: Redactor;
+	/** Stopping the execution aborts requests in flight and queued. */
+	signal: AbortSignal | undefined;
+}
+
+/** One `<operation>.operation.ts`: its parameters and what it does. */
+export interface OperationModule<Connection> {
+	description: INodeProperties[];
+	execute: (this: IExecuteFunctions, run: OperationRun<Connection>) => Promise<INodeExecutionData[]>;
+}
+
+/** resource → operation → module, as the vendor's `actions/router.ts` lists them. */
+export type OperationTable<Connection> = Record<string, Record<string, OperationModule<Connection>>>;
+
+export interface VendorRoute<Connection> {
+	credentialName: string;
+	/** Credential fields whose values are masked everywhere, registered before anything can fail. */
+	secretFields: readonly string[];
+	operations: OperationTable<Connection>;
+	/** Reads and checks the credential; throws a ParameterError naming the field. */
+	connect: (credentials: ICredentialDataDecryptedObject, redactor: Redactor) => Connection;
+}
+
+export async function routeOperation<Connection>(
+	ctx: IExecuteFunctions,
+	route: VendorRoute<Connection>,
+): Promise<INodeExecutionData[][]> {
+	const redactor = new Redactor();
+	const resource = ctx.getNodeParameter('resource', 0) as string;
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	const module = Object.hasOwn(route.operations, resource) && Object.hasOwn(route.operations[resource], operation)
+		? route.operations[resource][operation]
+		: undefined;
+	if (!module) {
+		const error = new ParameterError('Operation', `The operation "${operation}" is not known for resource "${resource}"`);
+		throw toNodeError(ctx.getNode(), error, 0, redactor);
+	}
+
+	const credentials = await ctx.getCredentials(route.credentialName);
+	for (const field of route.secretFields) redactor.add(credentials[field]);
+	let connection: Connection;
+	try {
+		connection = route.connect(credentials, redactor);
+	} catch (error) {
+		// A bad credential fails every item alike: one error item each with Continue On Fail,
+		// otherwise one error that names the credential field.
+		if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, 0, redactor);
+		return [ctx.getInputData().map((_item, itemIndex) => errorItem(ctx, error, itemIndex, redactor))];
+	}
+	return [await module.execute.call(ctx, { connection, redactor, signal: cancelSignal(ctx) })];
+}
