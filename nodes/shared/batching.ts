@@ -1,5 +1,5 @@
 import { ItemScopedError } from './errors';
-import { mapConcurrentSettled } from './limiter';
+import { AbortedError } from './retry';
 
 /**
  * Batching across n8n items: gather the values every item asks about, de-duplicate them, send
@@ -53,6 +53,108 @@ export interface BatchOptions<V, A> {
 }
 
 /**
+ * Batches that are sent while requests are still being added: a batch goes out as soon as it is
+ * full (at most `concurrency` in flight, the rest queued), so the vendor is already answering
+ * while later n8n items are read. Batches hold unique keys in first-seen order, exactly the
+ * chunks `chunk(uniqueRequests(all), batchSize)` would give; a later duplicate joins the answer
+ * of the batch that carried its key, even if that batch was already sent.
+ */
+export class BatchPipeline<V, A> {
+	private readonly byKey = new Map<string, UniqueRequest<V>>();
+
+	private readonly sent: Array<{ batch: Array<UniqueRequest<V>>; outcome: Promise<PromiseSettledResult<Map<string, A>>> }> = [];
+
+	private readonly waiting: Array<() => void> = [];
+
+	private pending: Array<UniqueRequest<V>> = [];
+
+	private requests: Array<Request<V>> = [];
+
+	private inFlight = 0;
+
+	private stopped = false;
+
+	constructor(private readonly options: BatchOptions<V, A>) {}
+
+	/** Adds one request; returns true when this filled a batch and sent (or queued) it. */
+	add(request: Request<V>): boolean {
+		const position = this.requests.push(request) - 1;
+		const existing = this.options.dedupe === false ? undefined : this.byKey.get(request.key);
+		if (existing) {
+			existing.positions.push(position);
+			return false;
+		}
+		const unique = { key: request.key, value: request.value, positions: [position] };
+		if (this.options.dedupe !== false) this.byKey.set(request.key, unique);
+		this.pending.push(unique);
+		if (this.pending.length < Math.max(1, Math.floor(this.options.batchSize))) return false;
+		this.dispatch();
+		return true;
+	}
+
+	/** Sends nothing more: batches not started yet answer as aborted (a run that already failed). */
+	stop(): void {
+		this.stopped = true;
+		for (const start of this.waiting.splice(0)) {
+			this.inFlight++;
+			start();
+		}
+	}
+
+	/** Sends the last, partial batch and returns one answer per request, in the order added. */
+	async finish(): Promise<Array<Answer<A>>> {
+		if (this.pending.length > 0) this.dispatch();
+		const outcomes = await Promise.all(this.sent.map((entry) => entry.outcome));
+		const answers: Array<Answer<A>> = new Array(this.requests.length);
+		outcomes.forEach((outcome, index) => {
+			for (const entry of this.sent[index].batch) {
+				let answer: Answer<A>;
+				if (outcome.status === 'rejected') answer = { ok: false, error: outcome.reason };
+				else if (outcome.value.has(entry.key)) answer = { ok: true, value: outcome.value.get(entry.key) as A };
+				else answer = this.options.missing(entry);
+				for (const position of entry.positions) {
+					answers[position] =
+						answer.ok || answer.error instanceof ItemScopedError
+							? answer
+							: { ok: false, error: new ItemScopedError(this.requests[position].itemIndex, answer.error) };
+				}
+			}
+		});
+		return answers;
+	}
+
+	private dispatch(): void {
+		const batch = this.pending;
+		this.pending = [];
+		this.sent.push({ batch, outcome: this.run(batch) });
+	}
+
+	private async run(batch: Array<UniqueRequest<V>>): Promise<PromiseSettledResult<Map<string, A>>> {
+		// A slot is taken here or handed over by the batch that frees it, so never more than
+		// `concurrency` batches are in flight.
+		if (this.inFlight >= Math.max(1, Math.floor(this.options.concurrency))) {
+			await new Promise<void>((start) => this.waiting.push(start));
+		} else {
+			this.inFlight++;
+		}
+		try {
+			if (this.stopped || this.options.signal?.aborted) {
+				this.stopped = true;
+				return { status: 'rejected', reason: new AbortedError() };
+			}
+			return { status: 'fulfilled', value: await this.options.send(batch) };
+		} catch (reason) {
+			if (reason instanceof AbortedError) this.stop();
+			return { status: 'rejected', reason };
+		} finally {
+			const next = this.waiting.shift();
+			if (next) next();
+			else this.inFlight--;
+		}
+	}
+}
+
+/**
  * Runs the requests in batches and returns one answer per request, in request order. A batch
  * that fails gives its error to every request in it (scoped to that request's item), while the
  * other batches still answer: nothing is lost and nothing is sent twice.
@@ -61,29 +163,7 @@ export async function runBatched<V, A>(
 	requests: ReadonlyArray<Request<V>>,
 	options: BatchOptions<V, A>,
 ): Promise<Array<Answer<A>>> {
-	const unique = options.dedupe === false
-		? requests.map((request, position) => ({ key: request.key, value: request.value, positions: [position] }))
-		: uniqueRequests(requests);
-	const batches = chunk(unique, options.batchSize);
-	const outcomes = await mapConcurrentSettled(batches, options.concurrency, options.send, options.signal);
-	const answers: Array<Answer<A>> = new Array(requests.length);
-	outcomes.forEach((outcome, batchIndex) => {
-		for (const entry of batches[batchIndex]) {
-			let answer: Answer<A>;
-			if (outcome.status === 'rejected') {
-				answer = { ok: false, error: outcome.reason };
-			} else if (outcome.value.has(entry.key)) {
-				answer = { ok: true, value: outcome.value.get(entry.key) as A };
-			} else {
-				answer = options.missing(entry);
-			}
-			for (const position of entry.positions) {
-				answers[position] =
-					answer.ok || answer.error instanceof ItemScopedError
-						? answer
-						: { ok: false, error: new ItemScopedError(requests[position].itemIndex, answer.error) };
-			}
-		}
-	});
-	return answers;
+	const pipeline = new BatchPipeline(options);
+	for (const request of requests) pipeline.add(request);
+	return await pipeline.finish();
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { runBatched } from './batching';
+import { BatchPipeline } from './batching';
 import type { Answer, Request, UniqueRequest } from './batching';
 import { failItem } from './node-kit';
 import type { Redactor } from './redact';
@@ -10,7 +10,16 @@ import type { Redactor } from './redact';
  * all items are de-duplicated and sent in batches of the vendor's size, and the answers are
  * paired back to the items that asked, in input order. Used by every operation that asks a
  * vendor about many keys at once.
+ *
+ * It is a pipeline: a batch is sent as soon as it is full while later items are still being read,
+ * and set-up such as a token fetch (`warmUp`) runs meanwhile, so the node's time is the vendor's
+ * time, not reading time plus vendor time.
  */
+
+/** Items read between two yields to the event loop, so answers and sends progress meanwhile. */
+const ITEMS_PER_YIELD = 256;
+
+const nextTurn = async (): Promise<void> => await new Promise((resolve) => setImmediate(resolve));
 
 export interface CrossItemLookup<V, A> {
 	/** The values one item asks about; throws a ParameterError naming the field. */
@@ -22,6 +31,13 @@ export interface CrossItemLookup<V, A> {
 	signal?: AbortSignal;
 	/** false sends every value even when keys repeat (a submission per item). */
 	dedupe?: boolean;
+	/**
+	 * true reads every item before anything is sent, so a bad item stops the run before the vendor
+	 * changes anything. For operations that write; lookups stream.
+	 */
+	readAllFirst?: boolean;
+	/** Set-up to start at once, while items are read (a token fetch); its failure surfaces in `send`. */
+	warmUp?: () => Promise<unknown>;
 	/** Sends one batch; an answer per key (a key left out means the vendor did not report it). */
 	send: (batch: Array<UniqueRequest<V>>) => Promise<Map<string, A>>;
 	/** The answer for a key the vendor left out. */
@@ -40,21 +56,40 @@ export async function lookUpAcrossItems<V, A>(
 	lookup: CrossItemLookup<V, A>,
 ): Promise<INodeExecutionData[]> {
 	const itemCount = ctx.getInputData().length;
+	let sentSinceYield = false;
+	void lookup.warmUp?.().catch(() => undefined);
+	const pipeline = new BatchPipeline<V, A>(lookup);
 	const requests: Array<Request<V>> = [];
 	const reads: Array<ItemRead<V>> = [];
-	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		try {
-			const values = lookup.read(itemIndex);
-			const positions = values.map((value) => requests.push({ itemIndex, key: lookup.key(value, itemIndex), value }) - 1);
-			reads.push({ values, positions });
-		} catch (error) {
-			// Without Continue On Fail this stops the run here, before any request is sent.
-			failItem(ctx, error, itemIndex, redactor);
-			reads.push({ error });
+	const queued: Array<Request<V>> = [];
+	try {
+		for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
+			try {
+				const values = lookup.read(itemIndex);
+				const positions = values.map((value) => {
+					const request = { itemIndex, key: lookup.key(value, itemIndex), value };
+					if (lookup.readAllFirst) queued.push(request);
+					else if (pipeline.add(request)) sentSinceYield = true;
+					return requests.push(request) - 1;
+				});
+				reads.push({ values, positions });
+			} catch (error) {
+				// Without Continue On Fail this stops the run here; with readAllFirst nothing was sent yet.
+				failItem(ctx, error, itemIndex, redactor);
+				reads.push({ error });
+			}
+			if (sentSinceYield || itemIndex % ITEMS_PER_YIELD === ITEMS_PER_YIELD - 1) {
+				sentSinceYield = false;
+				await nextTurn();
+			}
 		}
+	} catch (error) {
+		pipeline.stop();
+		throw error;
 	}
+	for (const request of queued) pipeline.add(request);
 
-	let answers = await runBatched<V, A>(requests, lookup);
+	let answers = await pipeline.finish();
 	if (lookup.followUp) answers = await lookup.followUp(requests, answers);
 
 	const out: INodeExecutionData[] = [];
