@@ -3,19 +3,14 @@ import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-wo
 import { MingdaoApi } from '../../credentials/MingdaoApi.credentials';
 import { testCredential } from '../harness/credential-test';
 import { runNode } from '../harness/run-workflow';
-import { MINGDAO_CODES, startMingdaoEmulator } from '../emulators/mingdao';
 import type { MingdaoEmulatorHandle } from '../emulators/mingdao';
-import { mingdaoSignature } from '../../nodes/Mingdao/MingdaoAuth';
+import { mingdaoSignature } from '../../nodes/Mingdao/transport/auth';
+import { useMingdaoEmulator, viaHttpRequestNode as sendViaHttpRequestNode } from './fixtures';
 
+const emulator = useMingdaoEmulator({ users: 100 });
 let md: MingdaoEmulatorHandle;
-
-beforeAll(async () => {
-	md = await startMingdaoEmulator({ users: 100 });
-});
-afterAll(async () => await md.stop());
-beforeEach(() => {
-	md.emulator.resetCounters();
-	md.relationCalls.length = 0;
+beforeAll(() => {
+	md = emulator.md;
 });
 
 test('the credential test passes with the right keys and fails with a wrong one', async () => {
@@ -29,17 +24,7 @@ test('the credential test passes with the right keys and fails with a wrong one'
 });
 
 async function viaHttpRequestNode(method: 'GET' | 'POST', url: string, extra: { body?: object; qs?: object }) {
-	return await runNode({
-		type: 'test.authenticatedRequest',
-		credentials: { 'mingdaoApi:http': { ...md.credentials } },
-		parameters: {
-			credentialType: 'mingdaoApi',
-			method,
-			url,
-			body: extra.body ? JSON.stringify(extra.body) : '',
-			qs: extra.qs ? JSON.stringify(extra.qs) : '',
-		},
-	});
+	return await sendViaHttpRequestNode(md, method, url, extra);
 }
 
 test('authenticate signs a POST in its JSON body (HTTP Request node path)', async () => {
@@ -80,25 +65,6 @@ test('authenticate resolves a relative path against the deployment and signs eac
 	]);
 	const lastTwo = md.acceptedSignatures.slice(-2);
 	expect(lastTwo[0]).not.toBe(lastTwo[1]);
-});
-
-test('the emulator refuses a stale timestamp and a bad signature the way the node reports them', async () => {
-	const stale = Date.now() - 10 * 60_000;
-	const post = async (timestamp: number, sign: string) => {
-		const response = await fetch(`${md.baseUrl}/generalintegrateapi/v2/user/getUserRelations`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ corpUserIds: ['x'], appKey: md.appKey, projectId: md.projectId, timestamp, sign }),
-		});
-		return { status: response.status, body: (await response.json()) as { code: number } };
-	};
-	const staleAnswer = await post(stale, mingdaoSignature(md.appKey, md.secretKey, stale));
-	expect(staleAnswer).toEqual({ status: 403, body: expect.objectContaining({ code: MINGDAO_CODES.expiredTimestamp }) });
-	const now = Date.now();
-	const badSign = await post(now, mingdaoSignature(md.appKey, 'other', now));
-	expect(badSign).toEqual({ status: 403, body: expect.objectContaining({ code: MINGDAO_CODES.badSignature }) });
-	const good = await post(now, mingdaoSignature(md.appKey, md.secretKey, now));
-	expect(good).toEqual({ status: 200, body: { code: 1, message: '', data: [] } });
 });
 
 test('the HTTP Request node form (address in `uri`, absolute) keeps its address and is signed', async () => {
