@@ -1,6 +1,7 @@
-import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticate, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { signRequest } from '../nodes/Mingdao/transport/auth';
+import { CREDENTIAL_TEST_USER_ID, signRequest } from '../nodes/Mingdao/transport/auth';
+import { checkCredential } from '../nodes/Mingdao/transport/client';
 
 export class MingdaoApi implements ICredentialType {
 	name = 'mingdaoApi';
@@ -100,25 +101,15 @@ export class MingdaoApi implements ICredentialType {
 		},
 	];
 
-	authenticate = signRequest;
+	authenticate: IAuthenticate = async (credentials, requestOptions) => await signRequest(credentials, requestOptions, checkCredential);
 
-	// A harmless read: asks for the relation of an id that should not exist. A wrong key or Project
-	// ID is refused with HTTP 403 (signature) or a failure code in the body.
+	// A harmless read: asks for the relation of an id that should not exist. `authenticate` checks
+	// the answer's code (n8n's rules can only match one value, not "anything but 1").
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'POST',
 			url: '/v2/user/getUserRelations',
-			body: { corpUserIds: ['n8n-credential-test'] },
+			body: { corpUserIds: [CREDENTIAL_TEST_USER_ID] },
 		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'code',
-					value: 10001,
-					message: 'Mingdao refused the request (code 10001): check the Project ID and the deployment address',
-				},
-			},
-		],
 	};
 }

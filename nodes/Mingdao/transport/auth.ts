@@ -45,6 +45,15 @@ export function mingdaoAuthParams(
 	};
 }
 
+/**
+ * The id the credential Test asks about: a harmless read of a user no organisation has. It also
+ * tells `signRequest` which request is the Test (n8n gives `authenticate` no other sign of it).
+ */
+export const CREDENTIAL_TEST_USER_ID = 'n8n-credential-test';
+
+/** Asks Mingdao whether the credential works; throws an Error whose message says why not. */
+export type CredentialCheck = (connection: MingdaoConnection, redactor: Redactor) => Promise<void>;
+
 const QUERY_METHODS = new Set(['GET', 'HEAD', 'DELETE']);
 
 function isPlainObject(value: unknown): value is IDataObject {
@@ -85,26 +94,39 @@ function checkAddress(connection: MingdaoConnection, requestOptions: IHttpReques
 	secureBaseUrl(target.origin, 'URL', connection.allowInsecureHttp);
 }
 
+function isCredentialTest(method: string, body: IDataObject | undefined): boolean {
+	const ids = body?.corpUserIds;
+	return method === 'POST' && Array.isArray(ids) && ids.length === 1 && ids[0] === CREDENTIAL_TEST_USER_ID;
+}
+
 /**
  * Signs one request the way Mingdao documents it (the credential's `authenticate`). A new
  * timestamp and signature per call; the four values go into the JSON body of a POST and into the
  * query of a GET.
+ *
+ * The credential Test's request is first put to `checkCredential`: n8n judges a Test answer only
+ * by rules of the form "this key equals this value", so no rule can say "fail unless code is 1",
+ * nor show Mingdao's message. A refused check fails the Test here, with Mingdao's code and
+ * message; a passed one lets the Test's own request go out as usual.
  */
 export async function signRequest(
 	credentials: ICredentialDataDecryptedObject,
 	requestOptions: IHttpRequestOptions,
+	checkCredential?: CredentialCheck,
 ): Promise<IHttpRequestOptions> {
+	const redactor = new Redactor();
 	let connection: MingdaoConnection;
 	try {
-		connection = readConnection(credentials, new Redactor());
+		connection = readConnection(credentials, redactor);
 		checkAddress(connection, requestOptions);
 	} catch (error) {
 		if (error instanceof ParameterError) throw new Error(`Mingdao credential: ${error.message}`);
 		throw error;
 	}
-	const auth = mingdaoAuthParams(connection);
 	const method = (requestOptions.method ?? 'GET').toUpperCase();
 	const body = QUERY_METHODS.has(method) ? undefined : bodyObject(requestOptions.body);
+	if (checkCredential && isCredentialTest(method, body?.object)) await checkCredential(connection, redactor);
+	const auth = mingdaoAuthParams(connection);
 	if (body) {
 		const merged: IDataObject = { ...body.object, ...auth };
 		requestOptions.body = body.wasString ? JSON.stringify(merged) : merged;

@@ -6,8 +6,8 @@ import type { Redactor } from '../../shared/redact';
 import type { OperationRun } from '../../shared/router';
 import { parseJsonBody, sendWithRetry } from '../../shared/transport';
 import type { HttpRequestSpec, HttpResponse, TransportSettings, VendorProfile } from '../../shared/transport';
-import { MINGDAO_SUCCESS_CODE, mingdaoHint } from '../helpers/codes';
-import { mingdaoAuthParams } from './auth';
+import { MINGDAO_SUCCESS_CODE, SAAS_RELATIONS_HINT, mingdaoHint } from '../helpers/codes';
+import { CREDENTIAL_TEST_USER_ID, mingdaoAuthParams } from './auth';
 import { mingdaoApiBaseUrl } from './connection';
 import type { MingdaoConnection } from './connection';
 
@@ -205,4 +205,30 @@ export function createClient(run: OperationRun<MingdaoConnection>, options: IDat
 	const tuning = readRequestTuning(options, { concurrency: MINGDAO_DEFAULT_CONCURRENCY });
 	// Every Mingdao call used here is a read: safe to repeat after any failure.
 	return new MingdaoClient(run.connection, transportSettings(tuning, { signal: run.signal, idempotent: true }), run.redactor);
+}
+
+/** The Test's verdict on a refused check: Mingdao's code and message, and what to look at. */
+function credentialTestMessage(error: unknown): string {
+	if (error instanceof VendorApiError) {
+		const { code, message, hint, httpStatus } = error.details;
+		const hints = hint?.includes(SAAS_RELATIONS_HINT) ? [hint] : [hint, SAAS_RELATIONS_HINT];
+		const answer = code === undefined ? `HTTP ${String(httpStatus)}` : `code ${code}`;
+		return [`Mingdao refused the credential (${answer}): ${message}`, ...hints.filter(Boolean)].join('. ');
+	}
+	if (error instanceof TransportError) return `Mingdao could not be asked: ${error.message}`;
+	return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The credential Test: one harmless signed read (getUserRelations of an id nobody has). Any
+ * answer but code 1 fails, with Mingdao's code and message and never a secret.
+ */
+export async function checkCredential(connection: MingdaoConnection, redactor: Redactor): Promise<void> {
+	const tuning = readRequestTuning({}, { concurrency: MINGDAO_DEFAULT_CONCURRENCY });
+	const client = new MingdaoClient(connection, transportSettings(tuning, { idempotent: true }), redactor);
+	try {
+		await client.getUserRelations([CREDENTIAL_TEST_USER_ID]);
+	} catch (error) {
+		throw new Error(redactor.redact(credentialTestMessage(error)));
+	}
 }
