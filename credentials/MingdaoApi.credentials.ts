@@ -1,83 +1,7 @@
-import type {
-	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
-	ICredentialType,
-	IDataObject,
-	IHttpRequestOptions,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticate, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { mingdaoApiBaseUrl, mingdaoAuthParams, readMingdaoCredentials } from '../nodes/Mingdao/MingdaoAuth';
-import type { MingdaoAuthParams } from '../nodes/Mingdao/MingdaoAuth';
-import { ParameterError } from '../nodes/shared/errors';
-import { secureBaseUrl } from '../nodes/shared/validate';
-
-const QUERY_METHODS = new Set(['GET', 'HEAD', 'DELETE']);
-
-function isPlainObject(value: unknown): value is IDataObject {
-	return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
-}
-
-/** The body as a JSON object we can add to, or undefined when it is something else (a form, a buffer). */
-function bodyObject(body: unknown): { object: IDataObject; wasString: boolean } | undefined {
-	if (body === undefined || body === null || body === '') return { object: {}, wasString: false };
-	if (isPlainObject(body)) return { object: { ...body }, wasString: false };
-	if (typeof body === 'string') {
-		try {
-			const parsed = JSON.parse(body) as unknown;
-			if (isPlainObject(parsed)) return { object: parsed, wasString: true };
-		} catch {
-			return undefined;
-		}
-	}
-	return undefined;
-}
-
-function isAbsolute(url: string): boolean {
-	return /^https?:\/\//i.test(url);
-}
-
-/**
- * Signs one request the way Mingdao documents it. A new timestamp and signature per call; the
- * four values go into the JSON body of a POST and into the query of a GET. A relative URL with no
- * base (the credential test) is resolved against the deployment's API base URL.
- */
-async function authenticate(
-	data: ICredentialDataDecryptedObject,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	let credentials;
-	try {
-		credentials = readMingdaoCredentials(data);
-		// The HTTP Request node (v4) passes the address as `uri`, the Test button and helpers as `url`.
-		const legacy = requestOptions as IHttpRequestOptions & { uri?: string };
-		const usesUri = legacy.uri !== undefined && requestOptions.url === undefined;
-		let url = (usesUri ? legacy.uri : requestOptions.url) ?? '';
-		const base = requestOptions.baseURL ?? '';
-		if (!isAbsolute(url) && !isAbsolute(base)) {
-			url = `${mingdaoApiBaseUrl(credentials)}${url.startsWith('/') || url === '' ? '' : '/'}${url}`;
-			if (usesUri) legacy.uri = url;
-			else requestOptions.url = url;
-		}
-		const target = isAbsolute(url) ? url : base;
-		// The signature lets anyone who sees it call the API: keep it off plain HTTP unless allowed.
-		secureBaseUrl(new URL(target).origin, 'URL', credentials.allowInsecureHttp);
-	} catch (error) {
-		if (error instanceof ParameterError) throw new Error(`Mingdao credential: ${error.message}`);
-		throw error;
-	}
-	const auth: MingdaoAuthParams = mingdaoAuthParams(credentials);
-	const method = (requestOptions.method ?? 'GET').toUpperCase();
-	const body = QUERY_METHODS.has(method) ? undefined : bodyObject(requestOptions.body);
-	if (body) {
-		const merged: IDataObject = { ...body.object, ...auth };
-		requestOptions.body = body.wasString ? JSON.stringify(merged) : merged;
-	} else {
-		requestOptions.qs = { ...(requestOptions.qs ?? {}), ...auth };
-	}
-	if (credentials.ignoreSslIssues) requestOptions.skipSslCertificateValidation = true;
-	return requestOptions;
-}
+import { CREDENTIAL_TEST_USER_ID, signRequest } from '../nodes/Mingdao/transport/auth';
+import { checkCredential } from '../nodes/Mingdao/transport/client';
 
 export class MingdaoApi implements ICredentialType {
 	name = 'mingdaoApi';
@@ -177,25 +101,15 @@ export class MingdaoApi implements ICredentialType {
 		},
 	];
 
-	authenticate = authenticate;
+	authenticate: IAuthenticate = async (credentials, requestOptions) => await signRequest(credentials, requestOptions, checkCredential);
 
-	// A harmless read: asks for the relation of an id that should not exist. A wrong key or Project
-	// ID is refused with HTTP 403 (signature) or a failure code in the body.
+	// A harmless read: asks for the relation of an id that should not exist. `authenticate` checks
+	// the answer's code (n8n's rules can only match one value, not "anything but 1").
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'POST',
 			url: '/v2/user/getUserRelations',
-			body: { corpUserIds: ['n8n-credential-test'] },
+			body: { corpUserIds: [CREDENTIAL_TEST_USER_ID] },
 		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'code',
-					value: 10001,
-					message: 'Mingdao refused the request (code 10001): check the Project ID and the deployment address',
-				},
-			},
-		],
 	};
 }

@@ -11,19 +11,25 @@ import type { EmulatorReply, EmulatorRequest, VendorEmulatorHandle } from './fra
  *
  * The documentation publishes only code 1 (success), the failure example 10001, and HTTP 400 /
  * 403 / 500 for bad parameters, bad signature or timestamp, and data errors. The other codes
- * below are this emulator's own.
+ * below are this emulator's own: Mingdao publishes no code table, so a client must treat every
+ * code but 1 as a failure and show Mingdao's message.
  */
 
 export const MINGDAO_CODES = {
 	ok: 1,
-	/** Missing or malformed parameters. */
+	/** Missing or malformed parameters (the documentation's failure example). */
 	badParameter: 10001,
-	/** Unknown AppKey or a signature that does not match. */
+	/** Emulator's own: unknown AppKey or a signature that does not match. */
 	badSignature: 10002,
-	/** Timestamp outside the accepted window. */
+	/** Emulator's own: timestamp outside the accepted window. */
 	expiredTimestamp: 10003,
-	/** Project ID does not belong to the key pair. */
+	/** Emulator's own: Project ID does not belong to the key pair. */
 	wrongProject: 10004,
+	/**
+	 * Emulator's own: a public-cloud organisation without a WeCom / DingTalk style integration asks
+	 * for relations (the documentation says the API is limited to those; it gives no code).
+	 */
+	notIntegrated: 10101,
 } as const;
 
 export interface MingdaoEmulatorOptions {
@@ -50,6 +56,8 @@ export interface MingdaoEmulatorOptions {
 export interface RelationCall {
 	path: string;
 	ids: string[];
+	/** Every parameter the call carried: the JSON body of a POST, the query of a GET. */
+	params: Record<string, unknown>;
 }
 
 export interface MingdaoEmulatorHandle extends VendorEmulatorHandle {
@@ -65,6 +73,11 @@ export interface MingdaoEmulatorHandle extends VendorEmulatorHandle {
 	relationCalls: RelationCall[];
 	/** Signatures the emulator accepted (tests check none leaks into output). */
 	acceptedSignatures: string[];
+	/**
+	 * false: the organisation has no WeCom / DingTalk style integration, so the relation endpoints
+	 * answer `notIntegrated` (HTTP 200) once the signature passed. Default true.
+	 */
+	setIntegrated(integrated: boolean): void;
 }
 
 interface UserRecord {
@@ -143,6 +156,11 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 
 	const relationCalls: RelationCall[] = [];
 	const acceptedSignatures: string[] = [];
+	let integrated = true;
+
+	function notIntegrated(): EmulatorReply | undefined {
+		return integrated ? undefined : fail(200, MINGDAO_CODES.notIntegrated, '公有云版本仅限基于企业微信、钉钉等集成场景');
+	}
 	const emulator = new Emulator('Mingdao', { latencyMs: options.latencyMs });
 
 	/** Checks the four common parameters; undefined when they pass. */
@@ -204,11 +222,11 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 		emulator.route('POST', `${prefix}/v2/user/getUserRelations`, (request) => {
 			const body = jsonBody(request);
 			if (isReply(body)) return body;
-			const refused = authenticate(body);
+			const refused = authenticate(body) ?? notIntegrated();
 			if (refused) return refused;
 			const ids = idList(body.corpUserIds, 'corpUserIds');
 			if (!Array.isArray(ids)) return ids;
-			relationCalls.push({ path: request.path, ids });
+			relationCalls.push({ path: request.path, ids, params: body });
 			const data = [];
 			for (const id of new Set(ids)) {
 				const accountId = users.get(id)?.accountId;
@@ -219,11 +237,11 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 
 		emulator.route('GET', `${prefix}/v2/user/getUserRelation`, (request) => {
 			const params = queryParams(request);
-			const refused = authenticate(params);
+			const refused = authenticate(params) ?? notIntegrated();
 			if (refused) return refused;
 			const id = text(params.corpUserId);
 			if (id === undefined) return fail(200, MINGDAO_CODES.badParameter, 'corpUserId 不能为空');
-			relationCalls.push({ path: request.path, ids: [id] });
+			relationCalls.push({ path: request.path, ids: [id], params });
 			const accountId = users.get(id)?.accountId;
 			return ok(accountId ? { corpUserId: id, projectId, accountId } : null);
 		});
@@ -231,7 +249,7 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 		emulator.route('POST', `${prefix}/v2/department/getDepartmentRelations`, (request) => {
 			const body = jsonBody(request);
 			if (isReply(body)) return body;
-			const refused = authenticate(body);
+			const refused = authenticate(body) ?? notIntegrated();
 			if (refused) return refused;
 			const ids = idList(body.corpDepartmentIds, 'corpDepartmentIds');
 			if (!Array.isArray(ids)) return ids;
@@ -241,7 +259,7 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 			if (body.isNumber === true && ids.some((id) => !/^-?\d+$/.test(id))) {
 				return fail(200, MINGDAO_CODES.badParameter, 'corpDepartmentIds 必须是数字');
 			}
-			relationCalls.push({ path: request.path, ids });
+			relationCalls.push({ path: request.path, ids, params: body });
 			const data = [];
 			for (const id of new Set(ids)) {
 				const departmentId = departments.get(id);
@@ -299,6 +317,9 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 		accountOf: (corpUserId) => users.get(corpUserId)?.accountId,
 		relationCalls,
 		acceptedSignatures,
+		setIntegrated: (value) => {
+			integrated = value;
+		},
 		stop: async () => await emulator.stop(),
 	};
 }

@@ -3,24 +3,21 @@ import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-wo
 import { MingdaoApi } from '../../credentials/MingdaoApi.credentials';
 import { testCredential } from '../harness/credential-test';
 import { runNode } from '../harness/run-workflow';
-import { MINGDAO_CODES, startMingdaoEmulator } from '../emulators/mingdao';
+import { MINGDAO_CODES } from '../emulators/mingdao';
 import type { MingdaoEmulatorHandle } from '../emulators/mingdao';
-import { mingdaoSignature } from '../../nodes/Mingdao/MingdaoAuth';
+import { mingdaoSignature } from '../../nodes/Mingdao/transport/auth';
+import { RELATIONS_PATH, useMingdaoEmulator, viaHttpRequestNode as sendViaHttpRequestNode } from './fixtures';
 
+const emulator = useMingdaoEmulator({ users: 100 });
 let md: MingdaoEmulatorHandle;
-
-beforeAll(async () => {
-	md = await startMingdaoEmulator({ users: 100 });
-});
-afterAll(async () => await md.stop());
-beforeEach(() => {
-	md.emulator.resetCounters();
-	md.relationCalls.length = 0;
+beforeAll(() => {
+	md = emulator.md;
 });
 
 test('the credential test passes with the right keys and fails with a wrong one', async () => {
 	expect(await testCredential('mingdaoApi', { ...md.credentials })).toEqual({ ok: true, message: 'Connection tested successfully' });
-	expect(md.emulator.records.map((record) => record.path)).toEqual(['/generalintegrateapi/v2/user/getUserRelations']);
+	// The code check through the node's transport, then the Test's own request through n8n's.
+	expect(md.emulator.records.map((record) => record.path)).toEqual([RELATIONS_PATH, RELATIONS_PATH]);
 	const wrong = await testCredential('mingdaoApi', { ...md.credentials, secretKey: 'not-the-secret-at-all' });
 	expect(wrong.ok).toBe(false);
 	expect(wrong.message).not.toContain('not-the-secret-at-all');
@@ -29,17 +26,7 @@ test('the credential test passes with the right keys and fails with a wrong one'
 });
 
 async function viaHttpRequestNode(method: 'GET' | 'POST', url: string, extra: { body?: object; qs?: object }) {
-	return await runNode({
-		type: 'test.authenticatedRequest',
-		credentials: { 'mingdaoApi:http': { ...md.credentials } },
-		parameters: {
-			credentialType: 'mingdaoApi',
-			method,
-			url,
-			body: extra.body ? JSON.stringify(extra.body) : '',
-			qs: extra.qs ? JSON.stringify(extra.qs) : '',
-		},
-	});
+	return await sendViaHttpRequestNode(md, method, url, extra);
 }
 
 test('authenticate signs a POST in its JSON body (HTTP Request node path)', async () => {
@@ -82,25 +69,6 @@ test('authenticate resolves a relative path against the deployment and signs eac
 	expect(lastTwo[0]).not.toBe(lastTwo[1]);
 });
 
-test('the emulator refuses a stale timestamp and a bad signature the way the node reports them', async () => {
-	const stale = Date.now() - 10 * 60_000;
-	const post = async (timestamp: number, sign: string) => {
-		const response = await fetch(`${md.baseUrl}/generalintegrateapi/v2/user/getUserRelations`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ corpUserIds: ['x'], appKey: md.appKey, projectId: md.projectId, timestamp, sign }),
-		});
-		return { status: response.status, body: (await response.json()) as { code: number } };
-	};
-	const staleAnswer = await post(stale, mingdaoSignature(md.appKey, md.secretKey, stale));
-	expect(staleAnswer).toEqual({ status: 403, body: expect.objectContaining({ code: MINGDAO_CODES.expiredTimestamp }) });
-	const now = Date.now();
-	const badSign = await post(now, mingdaoSignature(md.appKey, 'other', now));
-	expect(badSign).toEqual({ status: 403, body: expect.objectContaining({ code: MINGDAO_CODES.badSignature }) });
-	const good = await post(now, mingdaoSignature(md.appKey, md.secretKey, now));
-	expect(good).toEqual({ status: 200, body: { code: 1, message: '', data: [] } });
-});
-
 test('the HTTP Request node form (address in `uri`, absolute) keeps its address and is signed', async () => {
 	const credential = new MingdaoApi();
 	const authenticate = credential.authenticate as (
@@ -114,4 +82,39 @@ test('the HTTP Request node form (address in `uri`, absolute) keeps its address 
 	const body = signed.body as Record<string, unknown>;
 	expect(body.sign).toBe(mingdaoSignature(String(md.credentials.appKey), String(md.credentials.secretKey), Number(body.timestamp)));
 	expect(body.corpUserIds).toEqual(['x']);
+});
+
+describe('the Test fails on every Mingdao code but 1, with Mingdao\'s code and message and the SaaS hint', () => {
+	const saasHint = 'On Mingdao SaaS the relation APIs only work for organisations integrated with WeCom, DingTalk or a similar platform';
+
+	// 10001 is the documentation's failure example; Mingdao publishes no code table, so the other
+	// codes are the emulator's own (10101, 10004) or ones nobody documents (0, 99999).
+	test.each([
+		['the documented 10001', 10001, '错误描述', () => md.emulator.injectFault({ path: RELATIONS_PATH, fault: { kind: 'status', status: 200, json: { code: 10001, message: '错误描述' } } })],
+		['10101: a SaaS organisation without a WeCom / DingTalk integration', MINGDAO_CODES.notIntegrated, '公有云版本仅限基于企业微信、钉钉等集成场景', () => md.setIntegrated(false)],
+		['an undocumented 0', 0, '未知错误', () => md.emulator.injectFault({ path: RELATIONS_PATH, fault: { kind: 'status', status: 200, json: { code: 0, message: '未知错误', data: [] } } })],
+		['an undocumented 99999', 99999, '系统繁忙', () => md.emulator.injectFault({ path: RELATIONS_PATH, fault: { kind: 'status', status: 200, json: { code: 99999, message: '系统繁忙' } } })],
+	])('%s (HTTP 200)', async (_label, code, vendorMessage, arrange) => {
+		arrange();
+		const result = await testCredential('mingdaoApi', { ...md.credentials });
+		expect(result.ok).toBe(false);
+		expect(result.message).toContain(`Mingdao refused the credential (code ${code}): ${vendorMessage}`);
+		expect(result.message).toContain(saasHint);
+		expect(result.message).not.toContain(String(md.credentials.secretKey));
+		// The refused check stops the Test: its own request is never sent.
+		expect(md.emulator.count(RELATIONS_PATH)).toBe(1);
+	});
+
+	test('a Project ID the key pair does not own (the emulator\'s 10004, HTTP 403)', async () => {
+		const result = await testCredential('mingdaoApi', { ...md.credentials, projectId: 'another-org' });
+		expect(result.ok).toBe(false);
+		expect(result.message).toContain(`Mingdao refused the credential (code ${MINGDAO_CODES.wrongProject}): 组织编号与密钥不匹配`);
+		expect(result.message).toMatch(/check App Key, Secret Key and Project ID/);
+		expect(result.message).toContain(saasHint);
+	});
+
+	test('code 1 sent as text still passes', async () => {
+		md.emulator.injectFault({ path: RELATIONS_PATH, fault: { kind: 'status', status: 200, json: { code: '1', message: '', data: [] } } });
+		expect(await testCredential('mingdaoApi', { ...md.credentials })).toEqual({ ok: true, message: 'Connection tested successfully' });
+	});
 });

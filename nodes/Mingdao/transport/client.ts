@@ -1,9 +1,15 @@
-import { TransportError, VendorApiError } from '../shared/errors';
-import type { Redactor } from '../shared/redact';
-import { parseJsonBody, sendWithRetry } from '../shared/transport';
-import type { HttpRequestSpec, HttpResponse, TransportSettings, VendorProfile } from '../shared/transport';
-import { mingdaoApiBaseUrl, mingdaoAuthParams } from './MingdaoAuth';
-import type { MingdaoCredentials } from './MingdaoAuth';
+import type { IDataObject } from 'n8n-workflow';
+
+import { TransportError, VendorApiError } from '../../shared/errors';
+import { readRequestTuning, transportSettings } from '../../shared/node-kit';
+import type { Redactor } from '../../shared/redact';
+import type { OperationRun } from '../../shared/router';
+import { parseJsonBody, sendWithRetry } from '../../shared/transport';
+import type { HttpRequestSpec, HttpResponse, TransportSettings, VendorProfile } from '../../shared/transport';
+import { MINGDAO_SUCCESS_CODE, SAAS_RELATIONS_HINT, mingdaoHint } from '../helpers/codes';
+import { CREDENTIAL_TEST_USER_ID, mingdaoAuthParams } from './auth';
+import { mingdaoApiBaseUrl } from './connection';
+import type { MingdaoConnection } from './connection';
 
 /**
  * Mingdao's enterprise-authorization people API over the shared transport. Every call is signed
@@ -43,44 +49,30 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function asText(value: unknown): string | null {
+/** A scalar field as text; null for anything else (Mingdao may send ids as numbers). */
+function scalarText(value: unknown): string | null {
 	if (typeof value === 'string') return value;
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
 	return null;
-}
-
-function hintFor(httpStatus: number, code: string | undefined, saas: boolean, relations: boolean): string | undefined {
-	const hints: string[] = [];
-	if (httpStatus === 403) {
-		hints.push(
-			'Mingdao refused the signature or timestamp: check App Key, Secret Key and Project ID in the credential, and that this machine\'s clock is correct',
-		);
-	} else if (httpStatus === 400 || code === '10001') {
-		hints.push('Mingdao did not accept the parameters: check the IDs sent and the Project ID in the credential');
-	}
-	if (saas && relations) {
-		hints.push('On Mingdao SaaS the relation APIs only work for organisations integrated with WeCom, DingTalk or a similar platform');
-	}
-	return hints.length > 0 ? hints.join('. ') : undefined;
 }
 
 export class MingdaoClient {
 	readonly baseUrl: string;
 
 	constructor(
-		private readonly credentials: MingdaoCredentials,
+		private readonly connection: MingdaoConnection,
 		private readonly settings: TransportSettings,
 		private readonly redactor: Redactor,
 	) {
-		this.baseUrl = mingdaoApiBaseUrl(credentials);
-		redactor.add(credentials.secretKey);
+		this.baseUrl = mingdaoApiBaseUrl(connection);
+		redactor.add(connection.secretKey);
 	}
 
 	/** Sends one signed call and returns `data` of a successful answer. */
 	async call(method: 'GET' | 'POST', path: string, params: Record<string, unknown>): Promise<unknown> {
 		const url = `${this.baseUrl}${path}`;
 		const build = (): HttpRequestSpec => {
-			const auth = mingdaoAuthParams(this.credentials);
+			const auth = mingdaoAuthParams(this.connection);
 			this.redactor.add(auth.sign);
 			if (method === 'GET') {
 				const query: Record<string, string | number | boolean | undefined> = {};
@@ -98,7 +90,7 @@ export class MingdaoClient {
 		};
 		const settings: TransportSettings = {
 			...this.settings,
-			allowInsecureTls: this.credentials.ignoreSslIssues,
+			allowInsecureTls: this.connection.ignoreSslIssues,
 		};
 		const response = await sendWithRetry(build, settings, MINGDAO_PROFILE);
 		return this.unwrap(response, path);
@@ -106,7 +98,7 @@ export class MingdaoClient {
 
 	private unwrap(response: HttpResponse, path: string): unknown {
 		const relations = path !== MINGDAO_PATHS.getUsers;
-		const saas = this.credentials.deployment === 'saas';
+		const saas = this.connection.deployment === 'saas';
 		const body = parseJsonBody(response, MINGDAO_PROFILE);
 		if (!isRecord(body)) {
 			throw new TransportError({
@@ -117,10 +109,10 @@ export class MingdaoClient {
 			});
 		}
 		const envelope = body as Envelope;
-		const code = asText(envelope.code) ?? undefined;
-		const ok = response.status >= 200 && response.status < 300 && code === '1';
+		const code = scalarText(envelope.code) ?? undefined;
+		const ok = response.status >= 200 && response.status < 300 && code === MINGDAO_SUCCESS_CODE;
 		if (ok) return envelope.data;
-		const vendorMessage = asText(envelope.message);
+		const vendorMessage = scalarText(envelope.message);
 		const message =
 			vendorMessage && vendorMessage.trim() !== ''
 				? vendorMessage
@@ -132,7 +124,7 @@ export class MingdaoClient {
 			code,
 			message,
 			httpStatus: response.status,
-			hint: hintFor(response.status, code, saas, relations),
+			hint: mingdaoHint(response.status, code, { saas, relations }),
 		});
 	}
 
@@ -148,12 +140,12 @@ export class MingdaoClient {
 		const out = new Map<string, UserRelation>();
 		for (const entry of list) {
 			if (!isRecord(entry)) continue;
-			const corpUserId = asText(entry.corpUserId);
+			const corpUserId = scalarText(entry.corpUserId);
 			if (corpUserId === null) continue;
 			out.set(corpUserId, {
 				corpUserId,
-				accountId: asText(entry.accountId),
-				projectId: asText(entry.projectId),
+				accountId: scalarText(entry.accountId),
+				projectId: scalarText(entry.projectId),
 			});
 		}
 		return out;
@@ -164,9 +156,9 @@ export class MingdaoClient {
 		const data = await this.call('GET', MINGDAO_PATHS.getUserRelation, { corpUserId });
 		const entry = Array.isArray(data) ? (data[0] as unknown) : data;
 		if (!isRecord(entry)) return undefined;
-		const accountId = asText(entry.accountId);
+		const accountId = scalarText(entry.accountId);
 		if (accountId === null || accountId === '') return undefined;
-		return { corpUserId: asText(entry.corpUserId) ?? corpUserId, accountId, projectId: asText(entry.projectId) };
+		return { corpUserId: scalarText(entry.corpUserId) ?? corpUserId, accountId, projectId: scalarText(entry.projectId) };
 	}
 
 	async getDepartmentRelations(corpDepartmentIds: string[], isNumber: boolean): Promise<Map<string, DepartmentRelation>> {
@@ -176,7 +168,7 @@ export class MingdaoClient {
 		const out = new Map<string, DepartmentRelation>();
 		for (const entry of list) {
 			if (!isRecord(entry)) continue;
-			const corpDepartmentId = asText(entry.corpDepartmentId);
+			const corpDepartmentId = scalarText(entry.corpDepartmentId);
 			if (corpDepartmentId === null) continue;
 			out.set(corpDepartmentId, { ...entry, corpDepartmentId });
 		}
@@ -199,5 +191,44 @@ export class MingdaoClient {
 			users: (data[listKey] as unknown[]).filter(isRecord),
 			total: totalKey ? (data[totalKey] as number) : undefined,
 		};
+	}
+}
+
+/** Requests in flight at once unless the Concurrency option says otherwise. */
+export const MINGDAO_DEFAULT_CONCURRENCY = 4;
+
+/** Relation ids per request unless the Batch Size option says otherwise (Mingdao publishes no maximum). */
+export const MINGDAO_DEFAULT_BATCH_SIZE = 100;
+
+/** The client of one execution, with the timeouts and retries of the given Options collection. */
+export function createClient(run: OperationRun<MingdaoConnection>, options: IDataObject): MingdaoClient {
+	const tuning = readRequestTuning(options, { concurrency: MINGDAO_DEFAULT_CONCURRENCY });
+	// Every Mingdao call used here is a read: safe to repeat after any failure.
+	return new MingdaoClient(run.connection, transportSettings(tuning, { signal: run.signal, idempotent: true }), run.redactor);
+}
+
+/** The Test's verdict on a refused check: Mingdao's code and message, and what to look at. */
+function credentialTestMessage(error: unknown): string {
+	if (error instanceof VendorApiError) {
+		const { code, message, hint, httpStatus } = error.details;
+		const hints = hint?.includes(SAAS_RELATIONS_HINT) ? [hint] : [hint, SAAS_RELATIONS_HINT];
+		const answer = code === undefined ? `HTTP ${String(httpStatus)}` : `code ${code}`;
+		return [`Mingdao refused the credential (${answer}): ${message}`, ...hints.filter(Boolean)].join('. ');
+	}
+	if (error instanceof TransportError) return `Mingdao could not be asked: ${error.message}`;
+	return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The credential Test: one harmless signed read (getUserRelations of an id nobody has). Any
+ * answer but code 1 fails, with Mingdao's code and message and never a secret.
+ */
+export async function checkCredential(connection: MingdaoConnection, redactor: Redactor): Promise<void> {
+	const tuning = readRequestTuning({}, { concurrency: MINGDAO_DEFAULT_CONCURRENCY });
+	const client = new MingdaoClient(connection, transportSettings(tuning, { idempotent: true }), redactor);
+	try {
+		await client.getUserRelations([CREDENTIAL_TEST_USER_ID]);
+	} catch (error) {
+		throw new Error(redactor.redact(credentialTestMessage(error)));
 	}
 }

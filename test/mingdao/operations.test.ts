@@ -1,40 +1,22 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { runNode } from '../harness/run-workflow';
-import { MINGDAO_CODES, startMingdaoEmulator } from '../emulators/mingdao';
+import { MINGDAO_CODES } from '../emulators/mingdao';
 import type { MingdaoEmulatorHandle } from '../emulators/mingdao';
+import { MINGDAO_TYPE as TYPE, RELATIONS_PATH, mingdaoCredentials, paired, runGetRelations, useMingdaoEmulator } from './fixtures';
 
-const TYPE = 'n8n-nodes-employee-sync.mingdao';
+const emulator = useMingdaoEmulator({ users: 2_000 });
 let md: MingdaoEmulatorHandle;
-
-beforeAll(async () => {
-	md = await startMingdaoEmulator({ users: 2_000 });
+beforeAll(() => {
+	md = emulator.md;
 });
-afterAll(async () => await md.stop());
-beforeEach(() => {
-	md.emulator.resetCounters();
-	md.emulator.clearFaults();
-	md.relationCalls.length = 0;
-});
-
-const RELATIONS_PATH = '/generalintegrateapi/v2/user/getUserRelations';
 
 function credentials(overrides: Record<string, string | boolean> = {}) {
-	return { mingdaoApi: { ...md.credentials, ...overrides } };
-}
-
-function paired(item: INodeExecutionData): number {
-	return (item.pairedItem as { item: number }).item;
+	return mingdaoCredentials(md, overrides);
 }
 
 async function getRelations(items: IDataObject[], extra: IDataObject = {}, continueOnFail = false, creds = credentials()) {
-	return await runNode({
-		type: TYPE,
-		items,
-		credentials: creds,
-		continueOnFail,
-		parameters: { resource: 'user', operation: 'getRelations', corpUserIds: '={{ $json.id }}', ...extra },
-	});
+	return await runGetRelations(md, items, extra, continueOnFail, creds);
 }
 
 test('1,050 ids with batch size 100 take 11 requests; every id comes back once, found or not, paired with its item', async () => {
