@@ -30,12 +30,20 @@ function fieldAt(json: IDataObject, path: readonly string[]): unknown {
 	return value;
 }
 
+/** Whether a raw parameter value holds an expression anywhere (collections nest them). */
+function holdsExpression(raw: unknown): boolean {
+	if (typeof raw === 'string') return raw.startsWith('=');
+	if (Array.isArray(raw)) return raw.some(holdsExpression);
+	if (raw !== null && typeof raw === 'object') return Object.values(raw).some(holdsExpression);
+	return false;
+}
+
 /** A reader of a top-level node parameter for every item, as fast as its form allows. */
 export function itemParameterReader(ctx: IExecuteFunctions, name: string, fallback?: unknown): ItemParameterReader {
 	const raw = ctx.getNode().parameters[name];
 	const read = (itemIndex: number): unknown =>
 		fallback === undefined ? ctx.getNodeParameter(name, itemIndex) : ctx.getNodeParameter(name, itemIndex, fallback);
-	if (typeof raw !== 'string' || !raw.startsWith('=')) {
+	if (!holdsExpression(raw)) {
 		// No expression: the same value for every item.
 		let constant: { value: unknown } | undefined;
 		return (itemIndex) => (constant ??= { value: read(itemIndex) }).value;

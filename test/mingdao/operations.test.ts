@@ -258,3 +258,44 @@ describe('Read IDs From Field (no expression per item)', () => {
 		expect(String(items[1].json.error)).toContain('item 1, field "Read IDs From Field "id""');
 	});
 });
+
+describe('a plain {{ $json.field }} is read straight from the item, with the same result n8n would give', () => {
+	// The second expression is no plain field read, so n8n evaluates it per item: the reference.
+	const evaluatedByN8n = '={{ $json.id === undefined ? $json.id : $json.id }}';
+	const items: IDataObject[] = [
+		{ id: 'placeholder-0' },
+		{ id: 12345 },
+		{ id: ['placeholder-1', 'placeholder-2'] },
+		{ id: '  ' },
+		{ other: 'no id field' },
+		{ id: 'placeholder-0' },
+	];
+	const withIds = () =>
+		items.map((item, index) =>
+			'id' in item && typeof item.id === 'string' && item.id.startsWith('placeholder-')
+				? { id: md.userIds[Number(item.id.slice(-1))] }
+				: index === 2
+					? { id: [md.userIds[1], md.userIds[2]] }
+					: item,
+		);
+
+	test('ids, numbers, lists, empty and missing fields give identical items and errors', async () => {
+		const fast = await getRelations(withIds(), {}, true);
+		const evaluated = await getRelations(withIds(), { corpUserIds: evaluatedByN8n }, true);
+		expect(fast.error).toBeUndefined();
+		expect(fast.items.map((item) => item.json)).toEqual(evaluated.items.map((item) => item.json));
+		expect(fast.items.map(paired)).toEqual(evaluated.items.map(paired));
+		expect(String(fast.items.find((item) => item.json.error)?.json.error)).toMatch(/Third-Party User IDs.*item 3/);
+	});
+
+	test('an option given by expression is still evaluated per item', async () => {
+		const ids = [md.userIds[0], md.userIds[4]];
+		expect(md.accountOf(ids[1])).toBeUndefined();
+		const { items, error } = await getRelations(
+			[{ id: ids[1], only: true }, { id: ids[1], only: false }],
+			{ options: { onlyFound: '={{ $json.only }}' } },
+		);
+		expect(error).toBeUndefined();
+		expect(items.map((item) => [item.json.corpUserId, item.json.found, paired(item)])).toEqual([[ids[1], false, 1]]);
+	});
+});
