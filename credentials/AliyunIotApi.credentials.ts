@@ -6,8 +6,9 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { CHINA_HOST, CUSTOM_HOST, INTERNATIONAL_HOST, PATHS, readGatewayCredentials, withEnvelopeId } from '../nodes/AliyunIot/gateway';
-import { signN8nRequest } from '../nodes/AliyunIot/signer';
+import { signN8nRequest } from '../nodes/AliyunIot/transport/auth';
+import { PATHS } from '../nodes/AliyunIot/transport/client';
+import { CHINA_HOST, CUSTOM_HOST, INTERNATIONAL_HOST } from '../nodes/AliyunIot/transport/connection';
 
 export class AliyunIotApi implements ICredentialType {
 	name = 'aliyunIotApi';
@@ -78,7 +79,7 @@ export class AliyunIotApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		return signN8nRequest(requestOptions, readGatewayCredentials(credentials), withEnvelopeId);
+		return signN8nRequest(credentials, requestOptions);
 	}
 
 	/**

@@ -1,8 +1,11 @@
+import type { IHttpRequestOptions } from 'n8n-workflow';
+
+import { AliyunIotApi } from '../../credentials/AliyunIotApi.credentials';
 import { testCredential } from '../harness/credential-test';
 import { runNode } from '../harness/run-workflow';
 import { ALIYUN_PATHS, startAliyunIotEmulator } from '../emulators/aliyun';
 import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
-import { createParams, expectNoSecrets, runAliyun, visibleText } from './helpers';
+import { createParams, expectNoSecrets, runAliyun, visibleText } from './fixtures';
 
 let handle: AliyunIotEmulatorHandle;
 
@@ -89,4 +92,35 @@ test('a plain-HTTP custom base URL on another host is refused before any request
 	});
 	expect(result.error?.message).toMatch(/Custom Base URL uses plain HTTP.*item 0/);
 	expect(handle.emulator.count()).toBe(0);
+});
+
+/** The legacy request shape the HTTP Request node passes: the address in `uri`, relative or absolute. */
+async function signAndSendUri(uri: string) {
+	const authenticate = new AliyunIotApi().authenticate.bind(new AliyunIotApi());
+	const request = {
+		uri,
+		method: 'POST',
+		body: { version: '1.0', request: { apiVer: '1.0.0' }, params: { companyId: handle.companyId, pageNo: 1, pageSize: 3 } },
+	};
+	const signed = (await authenticate({ ...handle.credentials }, request as unknown as IHttpRequestOptions)) as unknown as {
+		uri: string;
+		headers: Record<string, string>;
+		body: Buffer;
+	};
+	const response = await fetch(signed.uri, { method: 'POST', headers: signed.headers, body: signed.body });
+	return { uri: signed.uri, status: response.status, body: (await response.json()) as { code: number; data: { employeeList: unknown[] } } };
+}
+
+test('the HTTP Request node form with the address in `uri` is signed: relative goes to the credential host, absolute stays', async () => {
+	const relative = await signAndSendUri(ALIYUN_PATHS.queryByCompanyId);
+	expect(relative.uri).toBe(`${handle.baseUrl}${ALIYUN_PATHS.queryByCompanyId}`);
+	expect(relative.status).toBe(200);
+	expect(relative.body.code).toBe(200);
+	expect(relative.body.data.employeeList).toHaveLength(3);
+
+	const absoluteUri = `${handle.baseUrl}${ALIYUN_PATHS.queryByCompanyId}`;
+	const absolute = await signAndSendUri(absoluteUri);
+	expect(absolute.uri).toBe(absoluteUri);
+	expect(absolute.body.code).toBe(200);
+	expect(handle.emulator.count(ALIYUN_PATHS.queryByCompanyId)).toBe(2);
 });

@@ -2,8 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { requestTuningFields } from '../../shared/node-kit';
 
-export const DEFAULT_CONCURRENCY = 4;
-export const MAX_PAGE_SIZE = 100;
+import { DEFAULT_CONCURRENCY, MAX_PAGE_SIZE } from '../transport/client';
 
 const ownOptions: INodeProperties[] = [
 	{
@@ -44,7 +43,7 @@ const ownOptions: INodeProperties[] = [
 	},
 ];
 
-/** The Options collection: own fields plus the shared request tuning, sorted as n8n lists them. */
+/** The Options collection every operation shows: own fields plus the shared request tuning, sorted as n8n lists them. */
 export const optionsCollection: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',
