@@ -10,7 +10,7 @@ import type { OperationRun } from '../../shared/router';
 import { defaultTransientVerdict, jsonOf, parseJsonBody, sendWithRetry } from '../../shared/transport';
 import type { HttpResponse, TransientVerdict, TransportSettings, VendorProfile } from '../../shared/transport';
 
-import { THROTTLED, hintFor } from '../helpers/codes';
+import { SUCCESS_CODE, THROTTLED, hintFor } from '../helpers/codes';
 
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, signGatewayRequest } from './auth';
 import type { AliyunIotConnection } from './connection';
@@ -26,11 +26,14 @@ export const VENDOR_NAME = 'Aliyun IoT';
 export const PATHS = {
 	createByAuthCode: '/user/account/employee/createbyauthcode',
 	queryByCompanyId: '/user/account/employee/querybycompanyid',
+	/** The platform's connectivity test: echoes `params.input` as `data` (help.aliyun.com/document_detail/604822.html). */
+	ping: '/kit/debug/ping',
 } as const;
 
 export const API_VERSIONS = {
 	createByAuthCode: '1.0.0',
 	queryByCompanyId: '1.0.0',
+	ping: '1.0.0',
 } as const;
 
 /** querybycompanyid takes pageSize 1..100. */
@@ -193,7 +196,7 @@ export class AliyunIotClient {
 			});
 		}
 		const code = String(body.code);
-		if (code !== '200') {
+		if (code !== String(SUCCESS_CODE)) {
 			const message = body.message ?? `code ${code}`;
 			let hint = hintFor(code, message, response.status);
 			if (unsure && (code === '20056' || code === '429')) hint = [hint, unsure].filter(Boolean).join(' ');
