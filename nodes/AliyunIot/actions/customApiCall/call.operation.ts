@@ -5,7 +5,7 @@ import { forEachItem } from '../../../shared/node-kit';
 import type { OperationRun } from '../../../shared/router';
 import { jsonObject, requiredString } from '../../../shared/validate';
 
-import { callResultItem } from '../../helpers/output';
+import { callResultItem, withoutTokens } from '../../helpers/output';
 import { clientForItem } from '../../transport/client';
 import type { AliyunIotConnection } from '../../transport/connection';
 
@@ -56,19 +56,23 @@ function optionalText(value: unknown): string | undefined {
 
 export async function execute(this: IExecuteFunctions, run: OperationRun<AliyunIotConnection>): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, run.redactor, async (itemIndex) => {
+		const { client, options } = clientForItem(this, run, itemIndex);
+		// Secrets like the credential's: masked in every error from here on, and in the output.
+		const iotToken = optionalText(options.iotToken);
+		const cloudToken = optionalText(options.cloudToken);
+		run.redactor.add(iotToken).add(cloudToken);
 		const path = apiPath(this.getNodeParameter('path', itemIndex));
 		const apiVer = requiredString(this.getNodeParameter('apiVer', itemIndex), 'API Version');
 		const params = jsonObject(this.getNodeParameter('params', itemIndex, '{}'), 'Parameters');
-		const { client, options } = clientForItem(this, run, itemIndex);
 		const idempotent = options.idempotent === true;
 		const data = await client.call(path, apiVer, params, {
 			idempotent,
-			iotToken: optionalText(options.iotToken),
-			cloudToken: optionalText(options.cloudToken),
+			iotToken,
+			cloudToken,
 			unsureOutcomeNote: idempotent
 				? undefined
 				: 'The request may have reached the platform, so it was not repeated. Turn on "Safe to Repeat" for APIs that only read.',
 		});
-		return [callResultItem(data)];
+		return [withoutTokens(callResultItem(data), [iotToken, cloudToken])];
 	});
 }
