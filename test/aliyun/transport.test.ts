@@ -1,4 +1,4 @@
-import nodeCrypto = require('node:crypto');
+import nodeCrypto from 'node:crypto';
 
 import { ALIYUN_PATHS, startAliyunIotEmulator } from '../emulators/aliyun';
 import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';

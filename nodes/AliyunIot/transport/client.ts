@@ -23,9 +23,12 @@ import type { AliyunIotConnection } from './connection';
 
 export const VENDOR_NAME = 'Aliyun IoT';
 
+/** The employee APIs share one prefix. */
+const employeeApi = (name: string): string => `/user/account/employee/${name}`;
+
 export const PATHS = {
-	createByAuthCode: '/user/account/employee/createbyauthcode',
-	queryByCompanyId: '/user/account/employee/querybycompanyid',
+	createByAuthCode: employeeApi('createbyauthcode'),
+	queryByCompanyId: employeeApi('querybycompanyid'),
 	/** The platform's connectivity test: echoes `params.input` as `data` (help.aliyun.com/document_detail/604822.html). */
 	ping: '/kit/debug/ping',
 } as const;
@@ -225,6 +228,7 @@ export interface ItemClient {
 export function clientForItem(ctx: IExecuteFunctions, run: OperationRun<AliyunIotConnection>, itemIndex: number): ItemClient {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const tuning = readRequestTuning(options, { concurrency: DEFAULT_CONCURRENCY });
-	const { idempotent: _perCall, ...settings } = transportSettings(tuning, { signal: run.signal, idempotent: false });
+	// Whether a call may be repeated is decided per call (CallOptions), not here.
+	const settings = transportSettings(tuning, { signal: run.signal, idempotent: false });
 	return { client: new AliyunIotClient(run.connection, run.redactor, settings), options, tuning };
 }
