@@ -6,8 +6,10 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { CHINA_HOST, CUSTOM_HOST, INTERNATIONAL_HOST, PATHS, readGatewayCredentials, withEnvelopeId } from '../nodes/AliyunIot/gateway';
-import { signN8nRequest } from '../nodes/AliyunIot/signer';
+import { credentialTestRules } from '../nodes/AliyunIot/helpers/codes';
+import { signN8nRequest } from '../nodes/AliyunIot/transport/auth';
+import { API_VERSIONS, ENVELOPE_VERSION, PATHS } from '../nodes/AliyunIot/transport/client';
+import { CHINA_HOST, CUSTOM_HOST, INTERNATIONAL_HOST } from '../nodes/AliyunIot/transport/connection';
 
 export class AliyunIotApi implements ICredentialType {
 	name = 'aliyunIotApi';
@@ -78,29 +80,24 @@ export class AliyunIotApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		return signN8nRequest(requestOptions, readGatewayCredentials(credentials), withEnvelopeId);
+		return signN8nRequest(credentials, requestOptions);
 	}
 
 	/**
-	 * A read the gateway must accept the signature for: any business answer (even "company not
-	 * found" for this made-up company) proves AppKey and AppSecret. A refused signature, timestamp
-	 * or AppKey is an HTTP 400 from the gateway, which fails the test.
+	 * The platform's connectivity test (no side effect, no user identity). Only code 200 passes:
+	 * a refused signature, timestamp or AppKey is an HTTP 400 from the gateway, and every error
+	 * code in the body (403 request forbidden: no permission for the app …) fails with its message.
 	 */
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'POST',
-			url: PATHS.queryByCompanyId,
+			url: PATHS.ping,
 			body: {
-				version: '1.0',
-				request: { apiVer: '1.0.0' },
-				params: { companyId: 'n8n-credential-test', pageNo: 1, pageSize: 1 },
+				version: ENVELOPE_VERSION,
+				request: { apiVer: API_VERSIONS.ping },
+				params: { input: 'n8n credential test' },
 			},
 		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: { key: 'code', value: 401, message: 'The platform did not authorise this AppKey' },
-			},
-		],
+		rules: credentialTestRules(),
 	};
 }

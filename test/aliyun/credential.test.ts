@@ -1,8 +1,11 @@
+import type { IHttpRequestOptions } from 'n8n-workflow';
+
+import { AliyunIotApi } from '../../credentials/AliyunIotApi.credentials';
 import { testCredential } from '../harness/credential-test';
 import { runNode } from '../harness/run-workflow';
 import { ALIYUN_PATHS, startAliyunIotEmulator } from '../emulators/aliyun';
 import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
-import { createParams, expectNoSecrets, runAliyun, visibleText } from './helpers';
+import { createParams, expectNoSecrets, runAliyun, visibleText } from './fixtures';
 
 let handle: AliyunIotEmulatorHandle;
 
@@ -10,14 +13,56 @@ beforeAll(async () => {
 	handle = await startAliyunIotEmulator({ employees: 12 });
 });
 afterAll(async () => await handle.stop());
-beforeEach(() => handle.emulator.resetCounters());
+beforeEach(() => {
+	handle.emulator.resetCounters();
+	handle.allowAll();
+});
 
 test('the credential test passes with the right AppKey and AppSecret', async () => {
 	const result = await testCredential('aliyunIotApi', handle.credentials);
 	expect(result).toEqual({ ok: true, message: 'Connection tested successfully' });
-	// It is a read: nothing was created.
-	expect(handle.emulator.count(ALIYUN_PATHS.queryByCompanyId)).toBe(1);
+	// It is the platform's connectivity test: one request, nothing was created.
+	expect(handle.emulator.count(ALIYUN_PATHS.ping)).toBe(1);
+	expect(handle.emulator.count()).toBe(1);
 	expect(handle.createByAuthCodeCount()).toBe(0);
+});
+
+test('the credential test fails when the app may not call the API: HTTP 200 with code 403 "request forbidden."', async () => {
+	handle.forbid(ALIYUN_PATHS.ping);
+	const result = await testCredential('aliyunIotApi', handle.credentials);
+	expect(result.ok).toBe(false);
+	expect(result.message).toContain('code 403');
+	expect(result.message).toContain('request forbidden.');
+	expect(result.message).toContain('请求被禁止');
+	expect(result.message).toMatch(/permission/);
+	expect(handle.emulator.records.map((record) => record.status)).toEqual([200]);
+});
+
+test.each([
+	[460, 'request parameter error.', '入参不正确'],
+	[2405, 'identity is not existed', '公司未初始化'],
+	[20056, 'Hsf Invoke Timeout', null],
+	[401, 'Request Authorized Error', null],
+	[2402, 'iotToken not exist', null],
+])('every error code in an HTTP 200 body fails the credential test with the platform message: %s', async (code, message, localizedMsg) => {
+	handle.answerNextWith(ALIYUN_PATHS.ping, { id: 'answer-1', code, message, localizedMsg, data: null });
+	const result = await testCredential('aliyunIotApi', handle.credentials);
+	expect(result.ok).toBe(false);
+	expect(result.message).toContain(`code ${code}`);
+	expect(result.message).toContain(message);
+	if (localizedMsg) expect(result.message).toContain(localizedMsg);
+	expect(handle.emulator.records.map((record) => record.status)).toEqual([200]);
+});
+
+test.each([
+	['an undocumented code with data null', { code: 4711, message: 'something new', localizedMsg: null, data: null }],
+	['an undocumented code without data', { code: 4712, message: 'something else' }],
+	['an answer without the envelope (the ping page\'s own error example shape)', { error_response: { code: 50, msg: 'Remote service error' } }],
+])('any other failure fails the credential test too: %s', async (_label, body) => {
+	handle.answerNextWith(ALIYUN_PATHS.ping, body);
+	const result = await testCredential('aliyunIotApi', handle.credentials);
+	expect(result.ok).toBe(false);
+	expect(result.message).toMatch(/Aliyun IoT|IoT Living Link/);
 });
 
 test('the credential test fails on a wrong AppSecret or AppKey, without showing the secret', async () => {
@@ -89,4 +134,35 @@ test('a plain-HTTP custom base URL on another host is refused before any request
 	});
 	expect(result.error?.message).toMatch(/Custom Base URL uses plain HTTP.*item 0/);
 	expect(handle.emulator.count()).toBe(0);
+});
+
+/** The legacy request shape the HTTP Request node passes: the address in `uri`, relative or absolute. */
+async function signAndSendUri(uri: string) {
+	const authenticate = new AliyunIotApi().authenticate.bind(new AliyunIotApi());
+	const request = {
+		uri,
+		method: 'POST',
+		body: { version: '1.0', request: { apiVer: '1.0.0' }, params: { companyId: handle.companyId, pageNo: 1, pageSize: 3 } },
+	};
+	const signed = (await authenticate({ ...handle.credentials }, request as unknown as IHttpRequestOptions)) as unknown as {
+		uri: string;
+		headers: Record<string, string>;
+		body: Buffer;
+	};
+	const response = await fetch(signed.uri, { method: 'POST', headers: signed.headers, body: signed.body });
+	return { uri: signed.uri, status: response.status, body: (await response.json()) as { code: number; data: { employeeList: unknown[] } } };
+}
+
+test('the HTTP Request node form with the address in `uri` is signed: relative goes to the credential host, absolute stays', async () => {
+	const relative = await signAndSendUri(ALIYUN_PATHS.queryByCompanyId);
+	expect(relative.uri).toBe(`${handle.baseUrl}${ALIYUN_PATHS.queryByCompanyId}`);
+	expect(relative.status).toBe(200);
+	expect(relative.body.code).toBe(200);
+	expect(relative.body.data.employeeList).toHaveLength(3);
+
+	const absoluteUri = `${handle.baseUrl}${ALIYUN_PATHS.queryByCompanyId}`;
+	const absolute = await signAndSendUri(absoluteUri);
+	expect(absolute.uri).toBe(absoluteUri);
+	expect(absolute.body.code).toBe(200);
+	expect(handle.emulator.count(ALIYUN_PATHS.queryByCompanyId)).toBe(2);
 });

@@ -1,11 +1,12 @@
 import { ALIYUN_PATHS, startAliyunIotEmulator } from '../emulators/aliyun';
 import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
 import type { Fault } from '../emulators/frame';
-import { createParams, expectNoSecrets, listParams, runAliyun, visibleText } from './helpers';
+import { createParams, expectNoSecrets, runAliyun, visibleText } from './fixtures';
 
 /**
- * Faults injected between the node and the gateway: a single-use Create by Auth Code must never
- * reach the service twice, while reads are retried until complete.
+ * Aliyun's own reliability concern: calls that are not safe to repeat. Faults injected between
+ * the node and the gateway must never make a single-use Create by Auth Code (or a custom call not
+ * marked Safe to Repeat) reach the service twice. Retries of reads are in transport.test.ts.
  */
 
 let handle: AliyunIotEmulatorHandle;
@@ -106,47 +107,7 @@ describe('Create by Auth Code is never sent twice once it may have reached the s
 	});
 });
 
-describe('reads are retried and complete', () => {
-	test('Get Many by Company survives resets, 5xx, timeouts, HTML and truncated bodies', async () => {
-		const expected = handle.companyEmployees().map((e) => e.employeeId);
-		const faults: Fault[] = [
-			{ kind: 'reset-after-read' },
-			{ kind: 'status', status: 503, json: {} },
-			{ kind: 'delay', ms: 1_500 },
-			{ kind: 'html', status: 502 },
-			{ kind: 'truncated' },
-		];
-		faults.forEach((fault, index) => handle.emulator.injectFault({ path: LIST, fault, skip: index === 0 ? 1 : 0 }));
-		const result = await runAliyun(handle, listParams({}, { pageSize: 20, maxRetries: 8, ...FAST_TIMEOUT }), {
-			items: [{ companyId: handle.companyId }],
-		});
-		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => item.json.employeeId)).toEqual(expected);
-		const pages = Math.ceil(expected.length / 20);
-		// Every fault cost exactly one extra request.
-		expect(handle.emulator.count(LIST)).toBe(pages + faults.length);
-	});
-
-	test('reads ride out gateway throttling and body 429', async () => {
-		const expected = handle.companyEmployees().map((e) => e.employeeId);
-		handle.throttleNext(2, 'gateway-403');
-		handle.throttleNext(1, 'body-429');
-		const result = await runAliyun(handle, listParams({}, { pageSize: 50 }), { items: [{ companyId: handle.companyId }] });
-		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => item.json.employeeId)).toEqual(expected);
-		expect(handle.emulator.count(LIST)).toBe(Math.ceil(expected.length / 50) + 3);
-	});
-
-	test('a configured throttle window slows a listing down without losing a page', async () => {
-		handle.setThrottle({ limit: 2, intervalMs: 200 });
-		const result = await runAliyun(handle, listParams({}, { pageSize: 25, maxRetries: 10 }), {
-			items: [{ companyId: handle.companyId }],
-		});
-		expect(result.error).toBeUndefined();
-		expect(new Set(result.items.map((item) => item.json.employeeId)).size).toBe(handle.companyEmployees().length);
-		expect(handle.emulator.records.some((record) => record.status === 403)).toBe(true);
-	});
-
+describe('a custom call is single-use unless marked Safe to Repeat', () => {
 	test('a custom call is retried after a reset only when marked Safe to Repeat', async () => {
 		const call = (idempotent: boolean) => ({
 			resource: 'customApiCall',

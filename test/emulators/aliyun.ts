@@ -16,7 +16,18 @@ export const ALIYUN_PATHS = {
 	createByAuthCode: '/user/account/employee/createbyauthcode',
 	queryByCompanyId: '/user/account/employee/querybycompanyid',
 	create: '/user/account/employee/create',
+	/** The connectivity test API (help.aliyun.com/document_detail/604822.html). */
+	ping: '/kit/debug/ping',
 } as const;
+
+/** The envelope the platform documents for every request (id, version, request.apiVer, params). */
+export interface ReceivedEnvelope {
+	id?: unknown;
+	version?: unknown;
+	request?: { apiVer?: unknown; [key: string]: unknown };
+	params?: unknown;
+	[key: string]: unknown;
+}
 
 export interface EmulatedEmployee {
 	accountId: string;
@@ -82,6 +93,21 @@ export interface AliyunIotEmulatorHandle extends VendorEmulatorHandle {
 	/** Refuse the next n requests that pass the signature check as throttled. */
 	throttleNext(n: number, kind?: ThrottleKind): void;
 	companyEmployees(): EmulatedEmployee[];
+	/**
+	 * Takes the app's permission for an API away (the console's API authorisation): the platform
+	 * then answers HTTP 200 with code 403 "request forbidden." (请求被禁止), as the API page documents.
+	 */
+	forbid(path: string): void;
+	/** Gives back every permission taken with forbid. */
+	allowAll(): void;
+	/**
+	 * The next request on this path that passes the gateway is answered with exactly these bytes
+	 * (a JSON text) or this object, HTTP 200, after reaching the service: for answers a test takes
+	 * from the vendor's documents.
+	 */
+	answerNextWith(path: string, body: string | object): void;
+	/** Envelopes that passed the gateway on a path, oldest first, as parsed from the bytes received. */
+	receivedEnvelopes(path: string): ReceivedEnvelope[];
 }
 
 export const DEMO_APP_KEY = '24567890';
@@ -173,6 +199,9 @@ export async function startAliyunIotEmulator(options: AliyunIotEmulatorOptions =
 	let throttle = options.throttle;
 	let throttleStarts: number[] = [];
 	let forcedThrottles: Array<ThrottleKind> = [];
+	const forbidden = new Set<string>();
+	const scripted = new Map<string, Array<string | object>>();
+	const envelopes = new Map<string, ReceivedEnvelope[]>();
 
 	const emulator = new Emulator('Aliyun IoT', { latencyMs: options.latencyMs });
 
@@ -266,15 +295,22 @@ export async function startAliyunIotEmulator(options: AliyunIotEmulatorOptions =
 			if (refusal) return gatewayReply(refusal);
 			const limited = throttled(now);
 			if (limited === 'gateway-403') return gatewayReply({ status: 403, message: 'Request Limited' });
-			let envelope: { id?: unknown; request?: { apiVer?: unknown }; params?: unknown };
+			let envelope: ReceivedEnvelope;
 			try {
-				envelope = JSON.parse(request.text) as typeof envelope;
+				envelope = JSON.parse(request.text) as ReceivedEnvelope;
 			} catch {
 				return gatewayReply({ status: 400, message: 'Request Format Error' });
 			}
+			envelopes.set(path, [...(envelopes.get(path) ?? []), envelope]);
 			const id = typeof envelope.id === 'string' ? envelope.id : randomUUID();
 			if (limited === 'body-429') return fail(id, 429, 'too many requests', '请求过于频繁');
+			if (forbidden.has(path)) return fail(id, 403, 'request forbidden.', '请求被禁止');
 			serviceCounts.set(path, (serviceCounts.get(path) ?? 0) + 1);
+			const script = scripted.get(path)?.shift();
+			if (script !== undefined) {
+				const text = typeof script === 'string' ? script : JSON.stringify(script);
+				return { status: 200, headers: { 'X-Ca-Request-Id': randomUUID(), 'content-type': 'application/json; charset=UTF-8' }, text };
+			}
 			const version = envelope.request?.apiVer;
 			if (version !== apiVer) return fail(id, 460, `request parameter error. apiVer ${String(version)} is not supported`, '入参不正确');
 			const params = envelope.params && typeof envelope.params === 'object' ? (envelope.params as Record<string, unknown>) : {};
@@ -340,6 +376,12 @@ export async function startAliyunIotEmulator(options: AliyunIotEmulatorOptions =
 		return ok(id, employee);
 	});
 
+	// The connectivity test: data is the input, unchanged.
+	route(ALIYUN_PATHS.ping, '1.0.0', (id, params) => {
+		if (typeof params.input !== 'string' || params.input === '') return fail(id, 460, 'request parameter error.', '入参不正确');
+		return ok(id, params.input);
+	});
+
 	const baseUrl = await emulator.start(options.port ?? 0);
 	return {
 		emulator,
@@ -368,5 +410,13 @@ export async function startAliyunIotEmulator(options: AliyunIotEmulatorOptions =
 			forcedThrottles = [...forcedThrottles, ...Array.from({ length: n }, () => kind)];
 		},
 		companyEmployees: () => [...employees],
+		forbid: (path: string) => {
+			forbidden.add(path);
+		},
+		allowAll: () => forbidden.clear(),
+		answerNextWith: (path: string, body: string | object) => {
+			scripted.set(path, [...(scripted.get(path) ?? []), body]);
+		},
+		receivedEnvelopes: (path: string) => [...(envelopes.get(path) ?? [])],
 	};
 }

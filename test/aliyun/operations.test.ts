@@ -1,5 +1,7 @@
-import nodeCrypto = require('node:crypto');
+import type { INodeProperties } from 'n8n-workflow';
 
+import { AliyunIot } from '../../nodes/AliyunIot/AliyunIot.node';
+import { REDACTION_MASK } from '../../nodes/shared/redact';
 import {
 	ALIYUN_PATHS,
 	BAD_PHONE_CODE,
@@ -7,7 +9,10 @@ import {
 	startAliyunIotEmulator,
 } from '../emulators/aliyun';
 import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
-import { createParams, expectNoSecrets, listParams, runAliyun, visibleText } from './helpers';
+import { createParams, expectNoSecrets, listParams, runAliyun, visibleText } from './fixtures';
+
+/** A path no platform API uses: tests put an echoing API there. */
+const ECHO_PATH = '/test/echo';
 
 let handle: AliyunIotEmulatorHandle;
 
@@ -149,49 +154,50 @@ describe('Custom API Call', () => {
 		expect(String(result.items[2].json.error)).toMatch(/Path must start.*item 2.*"Path"/);
 		expect(handle.emulator.count()).toBe(2);
 	});
-});
 
-describe('gateway refusals reach the user with the gateway message', () => {
-	test('a wrong AppSecret: Invalid Signature, no secret shown', async () => {
-		const wrongSecret = 'wrong-secret-0123456789';
-		const result = await runAliyun(handle, listParams(), {
-			items: [{ companyId: handle.companyId }],
-			credentials: { appSecret: wrongSecret },
+	test('IoT Token and Cloud Token are password fields that say where the tokens come from', () => {
+		const options = new AliyunIot().description.properties.find((property) => property.name === 'options')?.options as INodeProperties[];
+		const field = (name: string) => options.find((option) => option.name === name);
+		expect(field('iotToken')?.typeOptions?.password).toBe(true);
+		expect(field('cloudToken')?.typeOptions?.password).toBe(true);
+		expect(field('iotToken')?.description).toContain('/account/createSessionByAuthCode');
+		expect(field('cloudToken')?.description).toContain('/cloud/token');
+		for (const name of ['iotToken', 'cloudToken']) expect(field(name)?.description).toMatch(/saved in the workflow.*expression/);
+	});
+
+	test('a given IoT Token or Cloud Token never appears in an output item or an error, even when the platform echoes it', async () => {
+		const iotToken = 'iot-session-token-7f3a9c2e51b04d68';
+		const cloudToken = 'cloud-resource-token-c81d4e0b2a9f';
+		const received: Array<Record<string, unknown>> = [];
+		// An API of this test's own that echoes what it received, in its data or in its error message.
+		handle.emulator.route('POST', ECHO_PATH, (request) => {
+			const envelope = JSON.parse(request.text) as { id: string; request: Record<string, unknown>; params: { fail?: boolean } };
+			received.push(envelope.request);
+			const said = `${String(envelope.request.iotToken)} ${String(envelope.request.cloudToken)}`;
+			if (envelope.params.fail) {
+				return { status: 200, json: { id: envelope.id, code: 2402, message: `iotToken not exist: ${said}`, localizedMsg: said, data: null } };
+			}
+			return { status: 200, json: { id: envelope.id, code: 200, message: null, localizedMsg: null, data: { echo: envelope, said, list: [said] } } };
 		});
-		expect(result.error?.message).toMatch(/Aliyun IoT gateway error \[400\]: Invalid Signature/);
-		expect((result.error as Error & { description?: string }).description).toMatch(/AppSecret/);
+		const result = await runAliyun(
+			handle,
+			{
+				resource: 'customApiCall',
+				operation: 'call',
+				path: ECHO_PATH,
+				apiVer: '1.0.0',
+				params: '={{ JSON.stringify({ fail: $json.fail }) }}',
+				options: { iotToken, cloudToken, idempotent: true },
+			},
+			{ items: [{ fail: false }, { fail: true }], continueOnFail: true },
+		);
+		// Both were sent as the envelope's request.iotToken / request.cloudToken.
+		expect(received).toEqual([expect.objectContaining({ iotToken, cloudToken }), expect.objectContaining({ iotToken, cloudToken })]);
+		expect(result.items).toHaveLength(2);
+		expect(result.items[0].json.said).toBe(`${REDACTION_MASK} ${REDACTION_MASK}`);
+		expect(String(result.items[1].json.error)).toMatch(/\[2402\].*iotToken not exist.*item 1/);
 		const text = visibleText(result);
-		expect(text).not.toContain(wrongSecret);
-		expectNoSecrets(handle, text);
-		// A refused signature is not worth retrying.
-		expect(handle.emulator.count()).toBe(1);
-	});
-
-	test('a stale timestamp is refused and the user is told to check the clock', async () => {
-		handle.setClockOffset(16 * 60_000);
-		const result = await runAliyun(handle, listParams(), { items: [{ companyId: handle.companyId }] });
-		expect(result.error?.message).toMatch(/Timestamp Expired/);
-		expect((result.error as Error & { description?: string }).description).toMatch(/clock/);
-		expect(handle.emulator.count()).toBe(1);
-	});
-
-	test('a replayed nonce is refused', async () => {
-		const first = await runAliyun(handle, listParams({ returnAll: false, limit: 1 }), {
-			items: [{ companyId: handle.companyId }],
-		});
-		expect(first.error).toBeUndefined();
-		const used = handle.acceptedNonces().at(-1)!;
-		// Make the signer draw the nonce it already used, as a replaying proxy would resend it.
-		const spy = jest.spyOn(nodeCrypto, 'randomUUID').mockReturnValue(used as `${string}-${string}-${string}-${string}-${string}`);
-		let result;
-		try {
-			result = await runAliyun(handle, listParams({ returnAll: false, limit: 1 }), {
-				items: [{ companyId: handle.companyId }],
-			});
-		} finally {
-			spy.mockRestore();
-		}
-		expect(result.error?.message).toMatch(/Nonce Used/);
-		expect((result.error as Error & { description?: string }).description).toMatch(/replay/);
+		expect(text).not.toContain(iotToken);
+		expect(text).not.toContain(cloudToken);
 	});
 });

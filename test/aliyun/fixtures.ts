@@ -3,6 +3,8 @@ import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameter
 import { runNode } from '../harness/run-workflow';
 import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
 
+/** What the Aliyun IoT tests share: running the node against an emulator, and what a user could see. */
+
 export const NODE_TYPE = 'n8n-nodes-employee-sync.aliyunIot';
 
 export function credentialsOf(handle: AliyunIotEmulatorHandle, over: IDataObject = {}): Record<string, ICredentialDataDecryptedObject> {

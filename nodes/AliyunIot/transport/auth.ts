@@ -1,5 +1,12 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import { Redactor } from '../../shared/redact';
+import { resolveRequestUrl } from '../../shared/request-options';
+
+import { readConnection } from './connection';
+
 /**
  * The Alibaba Cloud API Gateway AppKey/AppSecret signature, used by the node's client and by the
  * credential's `authenticate` (so the HTTP Request node signs the same way). It signs the exact
@@ -156,10 +163,20 @@ function queryPairs(url: URL, qs: Record<string, unknown> | undefined): Array<[s
 }
 
 /**
+ * A body handed to the credential (HTTP Request node, credential test) that has the envelope's
+ * shape but no id gets a fresh one, so a hand-written body need not invent request ids.
+ */
+export function withEnvelopeId(body: Record<string, unknown>): Record<string, unknown> {
+	const looksLikeEnvelope = typeof body.request === 'object' && body.request !== null && 'params' in body;
+	if (!looksLikeEnvelope || (typeof body.id === 'string' && body.id !== '')) return body;
+	return { id: randomUUID(), ...body };
+}
+
+/**
  * Serialises a request body to the bytes that will be sent. Objects become compact JSON (an
  * envelope without an id gets one); strings and buffers are sent as they are.
  */
-export function bodyBytes(body: unknown, prepare: (value: Record<string, unknown>) => Record<string, unknown>): Buffer | undefined {
+export function bodyBytes(body: unknown): Buffer | undefined {
 	if (body === undefined || body === null || body === '') return undefined;
 	if (Buffer.isBuffer(body)) return body;
 	if (typeof body === 'string') return Buffer.from(body, 'utf8');
@@ -168,40 +185,26 @@ export function bodyBytes(body: unknown, prepare: (value: Record<string, unknown
 	}
 	if (typeof body === 'object' && !Array.isArray(body)) {
 		if (Object.keys(body).length === 0) return undefined;
-		return Buffer.from(JSON.stringify(prepare(body as Record<string, unknown>)), 'utf8');
+		return Buffer.from(JSON.stringify(withEnvelopeId(body as Record<string, unknown>)), 'utf8');
 	}
 	return Buffer.from(JSON.stringify(body), 'utf8');
 }
 
 /**
- * Signs a request n8n is about to send (the credential's `authenticate`). It serialises the body
- * itself and puts those exact bytes back on the request, so nothing downstream re-serialises
- * what was hashed. A relative URL is resolved against the credential's host.
+ * Signs a request n8n is about to send: what the credential's `authenticate` delegates to. It
+ * serialises the body itself and puts those exact bytes back on the request, so nothing
+ * downstream re-serialises what was hashed. A relative address goes to the credential's host.
  */
-export function signN8nRequest<T extends SignableRequestOptions>(
-	options: T,
-	credentials: { appKey: string; appSecret: string; baseUrl: string },
-	prepareBody: (value: Record<string, unknown>) => Record<string, unknown>,
-): T {
-	const rawUrl = options.url ?? options.uri ?? '';
-	const absolute = /^https?:\/\//i.test(rawUrl);
-	let full: URL;
-	if (absolute) {
-		full = new URL(rawUrl);
-	} else {
-		const base = (options.baseURL ?? credentials.baseUrl).replace(/\/+$/, '');
-		if (options.baseURL === undefined) {
-			if (options.uri !== undefined && options.url === undefined) options.uri = `${base}/${rawUrl.replace(/^\/+/, '')}`;
-			else options.baseURL = base;
-		}
-		full = new URL(`${base}/${rawUrl.replace(/^\/+/, '')}`);
-	}
+export function signN8nRequest<T extends SignableRequestOptions>(credentials: ICredentialDataDecryptedObject, options: T): T {
+	const connection = readConnection(credentials, new Redactor());
+	const full = resolveRequestUrl(options, connection.baseUrl);
+	if (!full) throw new Error('The Aliyun IoT credential could not tell the address of this request');
 
 	const headers: Record<string, string> = {};
 	for (const [key, value] of Object.entries(options.headers ?? {})) {
 		if (value !== undefined && value !== null) headers[key] = String(value);
 	}
-	const body = bodyBytes(options.body, prepareBody);
+	const body = bodyBytes(options.body);
 	if (headerValue(headers, 'accept') === undefined) headers.Accept = JSON_ACCEPT;
 	if (body && headerValue(headers, 'content-type') === undefined) headers['Content-Type'] = JSON_CONTENT_TYPE;
 
@@ -211,8 +214,8 @@ export function signN8nRequest<T extends SignableRequestOptions>(
 		query: queryPairs(full, options.qs),
 		headers,
 		body,
-		appKey: credentials.appKey,
-		appSecret: credentials.appSecret,
+		appKey: connection.appKey,
+		appSecret: connection.appSecret,
 	});
 	options.headers = signed.headers;
 	options.body = body;

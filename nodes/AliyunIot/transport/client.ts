@@ -1,17 +1,72 @@
-import { TransportError, VendorApiError } from '../shared/errors';
-import type { Redactor } from '../shared/redact';
-import { defaultTransientVerdict, jsonOf, parseJsonBody, sendWithRetry } from '../shared/transport';
-import type { HttpResponse, TransientVerdict, TransportSettings, VendorProfile } from '../shared/transport';
+import { randomUUID } from 'node:crypto';
 
-import { VENDOR_NAME, buildEnvelope } from './gateway';
-import type { EnvelopeRequest, GatewayCredentials } from './gateway';
-import { JSON_ACCEPT, JSON_CONTENT_TYPE, signGatewayRequest } from './signer';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { TransportError, VendorApiError } from '../../shared/errors';
+import { readRequestTuning, transportSettings } from '../../shared/node-kit';
+import type { RequestTuning } from '../../shared/node-kit';
+import type { Redactor } from '../../shared/redact';
+import type { OperationRun } from '../../shared/router';
+import { defaultTransientVerdict, jsonOf, parseJsonBody, sendWithRetry } from '../../shared/transport';
+import type { HttpResponse, TransientVerdict, TransportSettings, VendorProfile } from '../../shared/transport';
+
+import { SUCCESS_CODE, THROTTLED, hintFor } from '../helpers/codes';
+
+import { JSON_ACCEPT, JSON_CONTENT_TYPE, signGatewayRequest } from './auth';
+import type { AliyunIotConnection } from './connection';
 
 /**
  * The IoT Living Link API client: one envelope per call, signed afresh on every attempt, sent
  * through the shared transport. Gateway refusals (HTTP status + X-Ca-Error-Message) and business
  * codes in the body both become VendorApiError.
  */
+
+export const VENDOR_NAME = 'Aliyun IoT';
+
+/** The employee APIs share one prefix. */
+const employeeApi = (name: string): string => `/user/account/employee/${name}`;
+
+export const PATHS = {
+	createByAuthCode: employeeApi('createbyauthcode'),
+	queryByCompanyId: employeeApi('querybycompanyid'),
+	/** The platform's connectivity test: echoes `params.input` as `data` (help.aliyun.com/document_detail/604822.html). */
+	ping: '/kit/debug/ping',
+} as const;
+
+export const API_VERSIONS = {
+	createByAuthCode: '1.0.0',
+	queryByCompanyId: '1.0.0',
+	ping: '1.0.0',
+} as const;
+
+/** querybycompanyid takes pageSize 1..100. */
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_CONCURRENCY = 4;
+
+export const ENVELOPE_VERSION = '1.0';
+
+export interface EnvelopeRequest {
+	apiVer: string;
+	iotToken?: string;
+	cloudToken?: string;
+	language?: string;
+}
+
+export interface Envelope {
+	id: string;
+	version: string;
+	request: EnvelopeRequest;
+	params: Record<string, unknown>;
+}
+
+/** The body every Living Link API takes; `id` is fresh per logical call (kept across retries). */
+export function buildEnvelope(request: EnvelopeRequest, params: Record<string, unknown>): Envelope {
+	const inner: EnvelopeRequest = { apiVer: request.apiVer };
+	if (request.iotToken) inner.iotToken = request.iotToken;
+	if (request.cloudToken) inner.cloudToken = request.cloudToken;
+	if (request.language) inner.language = request.language;
+	return { id: randomUUID(), version: ENVELOPE_VERSION, request: inner, params };
+}
 
 interface GatewayBody {
 	id?: string;
@@ -20,9 +75,6 @@ interface GatewayBody {
 	localizedMsg?: string | null;
 	data?: unknown;
 }
-
-/** The gateway's throttling answers ("Request Limited", "Throttled by … Flow Control"). */
-const THROTTLED = /request limited|throttl|flow control/i;
 
 /** The body as the gateway's JSON object, or undefined (parsed once per response by the transport). */
 function gatewayBody(response: HttpResponse): GatewayBody | undefined {
@@ -59,44 +111,6 @@ export const ALIYUN_PROFILE: VendorProfile = {
 	requestIdHeader: 'x-ca-request-id',
 };
 
-/** Short advice for the codes users meet most, shown under the error. */
-function hintFor(code: string, message: string, status: number): string | undefined {
-	if (/signature/i.test(message)) {
-		return 'The gateway computed another signature. Check the AppKey and AppSecret in the credential (no extra spaces) and that the host matches the region of the app.';
-	}
-	if (/timestamp/i.test(message)) {
-		return 'The request timestamp is outside the gateway\'s 15-minute window: the clock of the machine running n8n is probably wrong. Synchronise it (NTP).';
-	}
-	if (/nonce/i.test(message)) {
-		return 'The gateway has already seen this request nonce (a replay). Every request carries a fresh nonce, so look for a proxy that resends requests.';
-	}
-	if (/content-md5/i.test(message)) return 'The body arrived changed on the way (Content-MD5 mismatch); look for a proxy that rewrites bodies.';
-	if (/appkey/i.test(message)) return 'The gateway does not know this AppKey. Check the credential and the host (China or international).';
-	if (status === 403 && THROTTLED.test(message)) return 'The gateway\'s rate limit was reached. Lower Concurrency or run the workflow later.';
-	switch (code) {
-		case '2459':
-			return 'The auth code or session id was not found. Auth codes are single-use and short-lived: get a fresh one from the OA login.';
-		case '2441':
-			return 'An employee with this phone number already exists in the company.';
-		case '2404':
-			return 'The phone number in the OA profile has an invalid format.';
-		case '2405':
-			return 'The company has not been initialised on the platform.';
-		case '403':
-			return 'The request was forbidden: the AppKey is wrong or the app has no permission for this API. Check the API authorisation in the IoT Living Link console.';
-		case '401':
-			return 'The request was not authorised. Check the AppKey, and the iotToken / cloudToken if the API needs one.';
-		case '460':
-			return 'A request parameter is missing or invalid.';
-		case '429':
-			return 'Too many requests. Lower Concurrency or run the workflow later.';
-		case '20056':
-			return 'The platform\'s backend did not answer in time.';
-		default:
-			return undefined;
-	}
-}
-
 export interface CallOptions {
 	/** May the call be sent again after it may have reached the service? */
 	idempotent: boolean;
@@ -109,12 +123,12 @@ export interface CallOptions {
 
 export class AliyunIotClient {
 	constructor(
-		private readonly credentials: GatewayCredentials,
+		private readonly connection: AliyunIotConnection,
 		private readonly redactor: Redactor,
 		private readonly settings: Omit<TransportSettings, 'idempotent'>,
 	) {
 		// The AppKey is entered as a password, so users expect it hidden like one.
-		redactor.add(credentials.appSecret).add(credentials.appKey);
+		redactor.add(connection.appSecret).add(connection.appKey);
 	}
 
 	/** Calls one API and returns its `data`; throws VendorApiError / TransportError. */
@@ -124,7 +138,7 @@ export class AliyunIotClient {
 		const envelope = buildEnvelope(request, params);
 		const text = JSON.stringify(envelope);
 		const bytes = Buffer.from(text, 'utf8');
-		const url = `${this.credentials.baseUrl}${path}`;
+		const url = `${this.connection.baseUrl}${path}`;
 		const signedPath = new URL(url).pathname;
 
 		const unsure = !options.idempotent ? options.unsureOutcomeNote : undefined;
@@ -136,8 +150,8 @@ export class AliyunIotClient {
 						path: signedPath,
 						headers: { Accept: JSON_ACCEPT, 'Content-Type': JSON_CONTENT_TYPE },
 						body: bytes,
-						appKey: this.credentials.appKey,
-						appSecret: this.credentials.appSecret,
+						appKey: this.connection.appKey,
+						appSecret: this.connection.appSecret,
 					});
 					this.redactor.add(signed.signature);
 					return { method: 'POST', url, headers: signed.headers, body: text };
@@ -185,7 +199,7 @@ export class AliyunIotClient {
 			});
 		}
 		const code = String(body.code);
-		if (code !== '200') {
+		if (code !== String(SUCCESS_CODE)) {
 			const message = body.message ?? `code ${code}`;
 			let hint = hintFor(code, message, response.status);
 			if (unsure && (code === '20056' || code === '429')) hint = [hint, unsure].filter(Boolean).join(' ');
@@ -201,4 +215,20 @@ export class AliyunIotClient {
 		}
 		return body.data;
 	}
+}
+
+/** What an operation needs for one item: the client, the item's Options and its request tuning. */
+export interface ItemClient {
+	client: AliyunIotClient;
+	options: IDataObject;
+	tuning: RequestTuning;
+}
+
+/** Builds the client for one item from the checked credential and that item's Options. */
+export function clientForItem(ctx: IExecuteFunctions, run: OperationRun<AliyunIotConnection>, itemIndex: number): ItemClient {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const tuning = readRequestTuning(options, { concurrency: DEFAULT_CONCURRENCY });
+	// Whether a call may be repeated is decided per call (CallOptions), not here.
+	const settings = transportSettings(tuning, { signal: run.signal, idempotent: false });
+	return { client: new AliyunIotClient(run.connection, run.redactor, settings), options, tuning };
 }

@@ -2,8 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { requestTuningFields } from '../../shared/node-kit';
 
-export const DEFAULT_CONCURRENCY = 4;
-export const MAX_PAGE_SIZE = 100;
+import { DEFAULT_CONCURRENCY, MAX_PAGE_SIZE } from '../transport/client';
 
 const ownOptions: INodeProperties[] = [
 	{
@@ -13,7 +12,8 @@ const ownOptions: INodeProperties[] = [
 		typeOptions: { password: true },
 		displayOptions: { show: { '/resource': ['customApiCall'] } },
 		default: '',
-		description: 'Sent as request.cloudToken, for APIs that act for a cloud account',
+		description:
+			'Sent as request.cloudToken, for APIs that act on a project\'s cloud resources. The platform\'s /cloud/token API (apiVer 1.0.1, grantType "project", res = the project ID) issues it, /cloud/token/refresh renews it; asking /cloud/token again ends the previous token. A value typed here is saved in the workflow: take it by expression from the node that fetched it. It is masked in errors and output.',
 	},
 	{
 		displayName: 'IoT Token',
@@ -22,7 +22,8 @@ const ownOptions: INodeProperties[] = [
 		typeOptions: { password: true },
 		displayOptions: { show: { '/resource': ['customApiCall'] } },
 		default: '',
-		description: 'Sent as request.iotToken, for APIs that need a user identity ("是否需要用户身份鉴权")',
+		description:
+			'Sent as request.iotToken, for APIs whose page says they need user identity authentication (是否需要用户身份鉴权: 是). It is the user\'s IoT session token: /account/createSessionByAuthCode issues it (with a refreshToken) from a login\'s auth code, /account/checkOrRefreshSession renews it; code 2402 "iotToken not exist" means it is gone. A value typed here is saved in the workflow: take it by expression from the node that fetched it. It is masked in errors and output.',
 	},
 	{
 		displayName: 'Page Size',
@@ -44,7 +45,7 @@ const ownOptions: INodeProperties[] = [
 	},
 ];
 
-/** The Options collection: own fields plus the shared request tuning, sorted as n8n lists them. */
+/** The Options collection every operation shows: own fields plus the shared request tuning, sorted as n8n lists them. */
 export const optionsCollection: INodeProperties = {
 	displayName: 'Options',
 	name: 'options',

@@ -1,0 +1,58 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { returnAllOrLimit } from '../../../shared/descriptions';
+import { forEachItem } from '../../../shared/node-kit';
+import { fetchNumberedPages } from '../../../shared/paging';
+import type { OperationRun } from '../../../shared/router';
+import { intInRange, requiredString } from '../../../shared/validate';
+
+import { employeeKey, employeePage } from '../../helpers/output';
+import { API_VERSIONS, MAX_PAGE_SIZE, PATHS, clientForItem } from '../../transport/client';
+import type { AliyunIotConnection } from '../../transport/connection';
+
+const show = { resource: ['employee'], operation: ['getManyByCompany'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Company ID',
+		name: 'companyId',
+		type: 'string',
+		required: true,
+		displayOptions: { show },
+		default: '',
+		description: 'ID of the company whose employees to list',
+	},
+	...returnAllOrLimit(show),
+];
+
+export async function execute(this: IExecuteFunctions, run: OperationRun<AliyunIotConnection>): Promise<INodeExecutionData[]> {
+	return await forEachItem(this, run.redactor, async (itemIndex) => {
+		const companyId = requiredString(this.getNodeParameter('companyId', itemIndex), 'Company ID');
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		const limit = returnAll
+			? undefined
+			: intInRange(this.getNodeParameter('limit', itemIndex, 50), 'Limit', 1, Number.MAX_SAFE_INTEGER);
+		const { client, options, tuning } = clientForItem(this, run, itemIndex);
+		const requestedSize = intInRange(options.pageSize ?? MAX_PAGE_SIZE, 'Page Size', 1, MAX_PAGE_SIZE);
+		// A small limit needs no bigger page than itself.
+		const pageSize = limit !== undefined ? Math.min(requestedSize, limit) : requestedSize;
+		return await fetchNumberedPages<IDataObject>({
+			pageSize,
+			limit,
+			concurrency: tuning.concurrency,
+			signal: run.signal,
+			// Employees added while paging shift later pages; drop the repeats that causes.
+			key: employeeKey,
+			fetchPage: async (pageNo) =>
+				employeePage(
+					await client.call(
+						PATHS.queryByCompanyId,
+						API_VERSIONS.queryByCompanyId,
+						{ companyId, pageNo, pageSize },
+						{ idempotent: true },
+					),
+					pageSize,
+				),
+		});
+	});
+}
