@@ -8,14 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import {
-	DEFAULT_WELINK_BASE_URL,
-	TOKEN_HEADER,
-	getToken,
-	invalidateToken,
-	peekToken,
-	readWeLinkConfig,
-} from '../nodes/WeLink/WeLinkAuth';
+import { authenticateRequest, preAuthenticate } from '../nodes/WeLink/transport/auth';
+import { DEFAULT_WELINK_BASE_URL } from '../nodes/WeLink/transport/connection';
 
 export class WeLinkApi implements ICredentialType {
 	name = 'weLinkApi';
@@ -70,31 +64,14 @@ export class WeLinkApi implements ICredentialType {
 		},
 	];
 
-	/**
-	 * Runs when n8n has no token stored, or after a request was refused with HTTP 401. A stored
-	 * token reaching here was refused, so it is dropped from the process cache before asking.
-	 */
+	/** Runs when n8n has no token stored, or after a request was refused with HTTP 401. */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		const config = readWeLinkConfig(credentials);
-		if (typeof credentials.accessToken === 'string' && credentials.accessToken !== '') {
-			invalidateToken(config, credentials.accessToken);
-		}
-		return { accessToken: await getToken(config) };
+		return await preAuthenticate(credentials);
 	}
 
-	/**
-	 * Sends the token as WeLink wants it: the raw value in `x-wlk-Authorization`. A newer token this
-	 * process already holds for the same credential wins over the stored one, since WeLink reports
-	 * expiry in a 200 body that n8n does not recognise as a reason to refresh.
-	 */
+	/** Puts the token where WeLink wants it (see transport/auth.ts for which token). */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const config = readWeLinkConfig(credentials);
-		const stored = typeof credentials.accessToken === 'string' ? credentials.accessToken : '';
-		const token = peekToken(config) ?? (stored !== '' ? stored : await getToken(config));
-		return {
-			...requestOptions,
-			headers: { ...requestOptions.headers, [TOKEN_HEADER]: token },
-		};
+		return await authenticateRequest(credentials, requestOptions);
 	}
 
 	/**

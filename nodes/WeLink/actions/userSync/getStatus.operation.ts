@@ -1,0 +1,191 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { runBatched } from '../../../shared/batching';
+import type { Answer, BatchOptions, Request } from '../../../shared/batching';
+import { ParameterError } from '../../../shared/errors';
+import { lookUpAcrossItems } from '../../../shared/lookup';
+import { sleep } from '../../../shared/retry';
+import type { OperationRun } from '../../../shared/router';
+import { requiredString } from '../../../shared/validate';
+import { pairAnswers, statusOf, unreportedStatus } from '../../helpers/output';
+import type { PolledStatus } from '../../helpers/output';
+import { PERSON_BATCH, createClient, numberOption } from '../../transport/client';
+import type { WeLinkConnection } from '../../transport/connection';
+import { optionsCollection } from '../common.descriptions';
+
+const show = { resource: ['userSync'], operation: ['getStatus'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Identify By',
+		name: 'identifierType',
+		type: 'options',
+		displayOptions: { show },
+		options: [
+			{ name: 'Corp User ID', value: 'corpUserId' },
+			{ name: 'Email', value: 'userEmail' },
+			{ name: 'Mobile Number', value: 'mobileNumber' },
+		],
+		default: 'corpUserId',
+		description: 'Which value identifies the person. Set it by expression to mix kinds across items, with an expression on the item giving corpUserId, mobileNumber or userEmail.',
+	},
+	{
+		displayName: 'Identifier',
+		name: 'identifier',
+		type: 'string',
+		required: true,
+		displayOptions: { show },
+		default: '',
+		placeholder: '={{ $json.corpUserId }}',
+		description: 'The Corp User ID, mobile number or email of the person, usually an expression on the input item',
+	},
+	optionsCollection(show, [
+		{
+			displayName: 'Max Wait (Seconds)',
+			name: 'maxWaitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 300,
+			description:
+				'With Wait Until Final: how long to keep polling. Persons still not final then are output with timedOut set.',
+		},
+		{
+			displayName: 'Poll Interval (Ms)',
+			name: 'pollIntervalMs',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 2000,
+			description: 'With Wait Until Final: the first pause between polls; each later pause is 1.5 times longer, up to 30 s',
+		},
+		{
+			displayName: 'Wait Until Final',
+			name: 'waitUntilFinal',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to keep polling persons whose sync is still pending or processing until every person is final (saved, opened, failed, not existing) or Max Wait passes',
+		},
+	]),
+];
+
+export type IdentifierType = 'corpUserId' | 'mobileNumber' | 'userEmail';
+
+const IDENTIFIER_ALIASES: Record<string, IdentifierType> = {
+	corpuserid: 'corpUserId',
+	mobilenumber: 'mobileNumber',
+	mobile: 'mobileNumber',
+	useremail: 'userEmail',
+	email: 'userEmail',
+};
+
+export function identifierType(value: unknown): IdentifierType {
+	const type = typeof value === 'string' ? IDENTIFIER_ALIASES[value.trim().toLowerCase()] : undefined;
+	if (!type) {
+		throw new ParameterError(
+			'Identify By',
+			`Identify By must be corpUserId, mobileNumber or userEmail, got ${JSON.stringify(value ?? null)}`,
+		);
+	}
+	return type;
+}
+
+export interface PersonRef {
+	type: IdentifierType;
+	value: string;
+}
+
+export function personRef(typeValue: unknown, identifier: unknown): PersonRef {
+	const type = identifierType(typeValue);
+	const value = requiredString(
+		identifier,
+		'Identifier',
+		`The item needs a ${type} to look the person up. Check the expression in "Identifier".`,
+	);
+	return { type, value };
+}
+
+function sameValue(type: IdentifierType, a: unknown, b: string): boolean {
+	if (typeof a !== 'string') return false;
+	return type === 'userEmail' ? a.trim().toLowerCase() === b.toLowerCase() : a.trim() === b;
+}
+
+const MAX_POLL_INTERVAL_MS = 30_000;
+
+interface WaitSettings {
+	deadline: number;
+	pollIntervalMs: number;
+	signal?: AbortSignal;
+}
+
+/**
+ * Polls the persons that are not final yet, with growing pauses, until all are final or the
+ * maximum wait would be passed. Persons still open then are marked `timedOut`.
+ */
+async function waitUntilFinal(
+	batches: BatchOptions<PersonRef, PolledStatus>,
+	requests: Array<Request<PersonRef>>,
+	first: Array<Answer<PolledStatus>>,
+	settings: WaitSettings,
+): Promise<Array<Answer<PolledStatus>>> {
+	const answers: Array<Answer<PolledStatus>> = first.map((answer) =>
+		answer.ok ? { ok: true, value: { ...answer.value, polls: 1, timedOut: false } } : answer,
+	);
+	let interval = Math.max(1, settings.pollIntervalMs);
+	for (;;) {
+		const open = answers
+			.map((answer, position) => ({ answer, position }))
+			.filter(({ answer }) => answer.ok && !answer.value.final)
+			.map(({ position }) => position);
+		if (open.length === 0) break;
+		if (Date.now() + interval > settings.deadline) {
+			for (const position of open) {
+				const answer = answers[position];
+				if (answer.ok) answer.value.timedOut = true;
+			}
+			break;
+		}
+		await sleep(interval, settings.signal);
+		interval = Math.min(MAX_POLL_INTERVAL_MS, Math.round(interval * 1.5));
+		const again = await runBatched(open.map((position) => requests[position]), batches);
+		again.forEach((answer, index) => {
+			const position = open[index];
+			const previous = answers[position];
+			const polls = previous.ok ? (previous.value.polls ?? 0) + 1 : 1;
+			answers[position] = answer.ok ? { ok: true, value: { ...answer.value, polls, timedOut: false } } : answer;
+		});
+	}
+	return answers;
+}
+
+export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const { client, concurrency } = createClient(run, options);
+	const deadline = Date.now() + numberOption(options, 'maxWaitSeconds', 300) * 1000;
+
+	const batches: BatchOptions<PersonRef, PolledStatus> = {
+		batchSize: PERSON_BATCH,
+		concurrency,
+		signal: run.signal,
+		send: async (batch) => {
+			const answer = await client.queryStatus(batch.map((request) => ({ [request.value.type]: request.value.value })));
+			return pairAnswers(batch, answer.data, (ref, entry) => sameValue(ref.type, entry[ref.type], ref.value), statusOf);
+		},
+		missing: () => ({ ok: true, value: unreportedStatus() }),
+	};
+
+	return await lookUpAcrossItems<PersonRef, PolledStatus>(this, run.redactor, {
+		...batches,
+		read: (itemIndex) => [personRef(this.getNodeParameter('identifierType', itemIndex), this.getNodeParameter('identifier', itemIndex))],
+		key: (ref) => `${ref.type}:${ref.type === 'userEmail' ? ref.value.toLowerCase() : ref.value}`,
+		followUp:
+			options.waitUntilFinal === true
+				? async (requests, first) =>
+						await waitUntilFinal(batches, requests, first, {
+							deadline,
+							pollIntervalMs: numberOption(options, 'pollIntervalMs', 2000),
+							signal: run.signal,
+						})
+				: undefined,
+		toItems: (_itemIndex, [ref], [status]) => [{ identifierType: ref.type, identifier: ref.value, ...status }],
+	});
+}

@@ -1,0 +1,117 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Answer, UniqueRequest } from '../../shared/batching';
+import { VendorApiError } from '../../shared/errors';
+
+import { ACCEPTED_CODES, REFUSED_CODES, SYNC_STATES, WELINK_VENDOR } from './codes';
+
+/** How WeLink's answers become output items. */
+
+/** A field of WeLink's answer as trimmed text (WeLink pads its messages with a leading space). */
+export function text(value: unknown): string {
+	return value === undefined || value === null ? '' : String(value).trim();
+}
+
+/** One entry of WeLink's `data` list, or nothing when it is not an object. */
+export function answerEntries(data: unknown): Array<Record<string, unknown>> {
+	return (Array.isArray(data) ? data : []).filter(
+		(entry): entry is Record<string, unknown> => entry !== null && typeof entry === 'object',
+	);
+}
+
+export interface PersonStatus extends IDataObject {
+	corpUserId: string;
+	code: string;
+	state: string;
+	final: boolean;
+	message: string;
+}
+
+/** With Wait Until Final: how often the person was asked, and whether Max Wait cut it short. */
+export interface PolledStatus extends PersonStatus {
+	polls?: number;
+	timedOut?: boolean;
+}
+
+export function statusOf(entry: Record<string, unknown>): PersonStatus {
+	const code = text(entry.code);
+	const known = SYNC_STATES[code];
+	return {
+		corpUserId: text(entry.corpUserId),
+		code,
+		state: known?.state ?? 'unknown',
+		final: known?.final ?? false,
+		message: text(entry.message),
+	};
+}
+
+export const NOT_REPORTED_MESSAGE = 'WeLink did not report this person';
+
+export function unreportedStatus(): PersonStatus {
+	return { corpUserId: '', code: '', state: 'unknown', final: false, message: NOT_REPORTED_MESSAGE };
+}
+
+/**
+ * Pairs answers with the persons asked about: by the identifier echoed in the answer, else by
+ * position when WeLink answered every entry (the documented answer only shows corpUserId).
+ */
+export function pairAnswers<V, A>(
+	batch: Array<UniqueRequest<V>>,
+	data: unknown,
+	matches: (value: V, entry: Record<string, unknown>) => boolean,
+	convert: (entry: Record<string, unknown>) => A,
+): Map<string, A> {
+	const entries = answerEntries(data);
+	const used = new Set<number>();
+	const out = new Map<string, A>();
+	batch.forEach((request, position) => {
+		let found = entries.findIndex((entry, index) => !used.has(index) && matches(request.value, entry));
+		if (found < 0 && entries.length === batch.length && !used.has(position)) found = position;
+		if (found >= 0) {
+			used.add(found);
+			out.set(request.key, convert(entries[found]));
+		}
+	});
+	return out;
+}
+
+export interface SubmitResult extends IDataObject {
+	corpUserId: string;
+	accepted: boolean;
+	code: string;
+	message: string;
+}
+
+/** A person's users/bulk answer: accepted (or not) into the sync, or refused with WeLink's message. */
+export function submitResultOf(entry: Record<string, unknown>): Answer<SubmitResult> {
+	const code = text(entry.code);
+	const message = text(entry.message);
+	if (REFUSED_CODES[code]) {
+		return {
+			ok: false,
+			error: new VendorApiError({ vendor: WELINK_VENDOR, code, message: message || 'WeLink refused the person', hint: REFUSED_CODES[code] }),
+		};
+	}
+	return { ok: true, value: { corpUserId: text(entry.corpUserId), accepted: ACCEPTED_CODES.has(code), code, message } };
+}
+
+export interface WeLinkIdResult extends IDataObject {
+	corpUserId: string;
+	userId: string | null;
+	found: boolean;
+}
+
+/** users/accounts answers by corpUserId; ids WeLink does not know are left out. */
+export function weLinkIdsOf(data: unknown): Map<string, WeLinkIdResult> {
+	const out = new Map<string, WeLinkIdResult>();
+	for (const entry of answerEntries(data)) {
+		const corpUserId = text(entry.corpUserId);
+		const userId = text(entry.userId);
+		if (corpUserId && userId) out.set(corpUserId, { corpUserId, userId, found: true });
+	}
+	return out;
+}
+
+export function weLinkIdNotFound(corpUserId: string): WeLinkIdResult {
+	return { corpUserId, userId: null, found: false };
+}

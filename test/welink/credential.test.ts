@@ -1,0 +1,67 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { WeLinkEmulatorHandle } from '../emulators/welink';
+import { testCredential } from '../harness/credential-test';
+import { credentialsHelper, runNode } from '../harness/run-workflow';
+
+import { STATUS, TICKETS, TYPE, creds, currentEmulator, demoIds, getStatus, useWeLinkEmulator, visible } from './fixtures';
+
+/** The credential: the Test button, the HTTP Request node path, and secrets kept out of sight. */
+
+useWeLinkEmulator();
+let welink: WeLinkEmulatorHandle;
+beforeAll(() => {
+	welink = currentEmulator();
+});
+
+describe('credential', () => {
+	test('the credential test passes, and fails on a wrong secret without showing it', async () => {
+		expect(await testCredential('weLinkApi', { ...welink.credentials })).toEqual({ ok: true, message: expect.any(String) });
+		const wrong = await testCredential('weLinkApi', { ...welink.credentials, clientSecret: 'wrong-secret-value-123' });
+		expect(wrong.ok).toBe(false);
+		expect(wrong.message).not.toContain('wrong-secret-value-123');
+	});
+
+	test('works through the HTTP Request node path: preAuthentication fills the token', async () => {
+		const helper = credentialsHelper();
+		const before = helper.preAuthenticationRuns.get('weLinkApi') ?? 0;
+		const result = await runNode({
+			type: 'test.authenticatedRequest',
+			items: [{}, {}],
+			parameters: {
+				credentialType: 'weLinkApi',
+				method: 'POST',
+				url: `${welink.baseUrl}${STATUS}`,
+				body: JSON.stringify({ personInfo: [{ corpUserId: 'demo0001' }] }),
+			},
+			credentials: { 'weLinkApi:http': { ...welink.credentials } },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.code)).toEqual(['0', '0']);
+		expect((result.items[0].json.data as IDataObject[])[0]).toMatchObject({ corpUserId: 'demo0001', code: '47109' });
+		expect(helper.preAuthenticationRuns.get('weLinkApi')).toBe(before + 1);
+		expect(welink.issuedTokens()).toContain(helper.stored('weLinkApi:http')?.accessToken);
+		expect(welink.emulator.count(TICKETS)).toBe(1);
+	});
+
+	test('no output or error contains the client secret or a token', async () => {
+		const ok = await getStatus(demoIds(12).map((id) => ({ id })));
+		const wrong = await runNode({
+			type: TYPE,
+			items: [{ id: 'demo0001' }],
+			parameters: { resource: 'userSync', operation: 'getStatus', identifierType: 'corpUserId', identifier: '={{ $json.id }}', options: {} },
+			credentials: creds({ clientSecret: 'another-wrong-secret-456' }),
+		});
+		expect(wrong.error?.message).toContain('10007');
+		// A vendor echoing the token back in a failure must not reveal it either.
+		const token = welink.issuedTokens().at(-1);
+		welink.emulator.injectFault({ path: STATUS, fault: { kind: 'status', status: 400, json: { code: '47008', message: `bad token ${token}` } } });
+		const echoed = await getStatus([{ id: 'demo0001' }]);
+		expect(echoed.error?.message).toContain('47008');
+		for (const text of [visible(ok), visible(wrong), visible(echoed)]) {
+			expect(text).not.toContain(String(welink.credentials.clientSecret));
+			expect(text).not.toContain('another-wrong-secret-456');
+			for (const issued of welink.issuedTokens()) expect(text).not.toContain(issued);
+		}
+	});
+});
