@@ -57,6 +57,35 @@ describe('User Sync → Get Status', () => {
 		]);
 	});
 
+	test('Wait Until Final stops at 47105 and 47106: final failures that carry their reason', async () => {
+		welink.addPendingPersons(['noSecretary'], 'secretaryMissing');
+		welink.addPendingPersons(['noParentDept'], 'parentDepartmentMissing');
+		const result = await getStatus([{ id: 'noSecretary' }, { id: 'noParentDept' }], {
+			waitUntilFinal: true,
+			pollIntervalMs: 5,
+			maxWaitSeconds: 3,
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => [item.json.code, item.json.state, item.json.final, item.json.timedOut, item.json.reason])).toEqual([
+			['47105', 'failed', true, false, 'The secretary account has not been created'],
+			['47106', 'failed', true, false, 'The parent department has not been created'],
+		]);
+		// pending → processing → opening → the failure: polling ends there, not at Max Wait.
+		expect(result.items.map((item) => item.json.polls)).toEqual([4, 4]);
+	});
+
+	test('a failed account opening (47110) carries WeLink\'s message as its reason; other states have none', async () => {
+		welink.addPendingPersons(['openFails'], 'failed');
+		const result = await getStatus([{ id: 'openFails' }, { id: 'demo0001' }], { waitUntilFinal: true, pollIntervalMs: 5, maxWaitSeconds: 30 });
+		expect(result.items[0].json).toMatchObject({
+			code: '47110',
+			state: 'failed',
+			reason: 'Failed to get the company email suffix information.',
+		});
+		expect(result.items[1].json.state).toBe('opened');
+		expect(result.items[1].json).not.toHaveProperty('reason');
+	});
+
 	test('mixed identifier kinds in one run', async () => {
 		const items = [
 			{ kind: 'corpUserId', value: 'demo0003' },

@@ -58,23 +58,47 @@ export const CODE_HINTS: Record<string, string> = {
 	'48503': 'WeLink rate limit: the call was retried and still refused. Lower the rate limit or concurrency options.',
 };
 
-/** A person's state in `users/status`, and whether it can still change. */
-export interface SyncState {
-	state: string;
+/** The states a person's sync can be in, as the node outputs them in `state`. */
+export type SyncStateName = 'succeeded' | 'pending' | 'processing' | 'opening' | 'saved' | 'opened' | 'failed' | 'notExist' | 'unknown';
+
+export interface SyncCode {
+	state: SyncStateName;
+	/** False while WeLink is still working on the person: Wait Until Final asks again. */
 	final: boolean;
+	/** What the code means (the seed's table, in English); a failure's `reason`. */
+	meaning: string;
+	/** WeLink's message carries the reason of this failure (47110). */
+	reasonInMessage?: boolean;
 }
 
-/** Per-person codes of users/status. */
-export const SYNC_STATES: Record<string, SyncState> = {
-	'47100': { state: 'pending', final: false },
-	'47113': { state: 'pending', final: false },
-	'47104': { state: 'processing', final: false },
-	'47112': { state: 'processing', final: false },
-	'47108': { state: 'opening', final: false },
-	'47107': { state: 'saved', final: true },
-	'47109': { state: 'opened', final: true },
-	'47110': { state: 'failed', final: true },
-	'47111': { state: 'notExist', final: true },
+/**
+ * Every code of the seed's error code table as a per-person code of users/status. Codes still in
+ * progress keep Wait Until Final polling; every other code is final, and a failure carries its
+ * reason. A code outside this table is `unknown` and not final: the node never guesses.
+ */
+export const SYNC_CODES: Record<string, SyncCode> = {
+	'0': { state: 'succeeded', final: true, meaning: 'Success' },
+	'47003': { state: 'failed', final: true, meaning: 'A required value is empty (for example the email or the department)' },
+	'47004': { state: 'failed', final: true, meaning: 'A value is wrong (for example the email format or the mobile number)' },
+	'47100': { state: 'pending', final: false, meaning: 'Waiting to be processed' },
+	'47101': { state: 'failed', final: true, meaning: 'The access token has a wrong format' },
+	'47102': { state: 'failed', final: true, meaning: 'The app has no permission' },
+	'47103': { state: 'failed', final: true, meaning: 'The access token has expired' },
+	'47104': { state: 'processing', final: false, meaning: 'Being processed' },
+	'47105': { state: 'failed', final: true, meaning: 'The secretary account has not been created' },
+	'47106': { state: 'failed', final: true, meaning: 'The parent department has not been created' },
+	'47107': { state: 'saved', final: true, meaning: 'Saved only: no account opened (provider state 1)' },
+	'47108': { state: 'opening', final: false, meaning: 'The account is being opened (provider state 2)' },
+	'47109': { state: 'opened', final: true, meaning: 'The account was opened (provider state 3)' },
+	'47110': {
+		state: 'failed',
+		final: true,
+		meaning: 'Opening the account failed (provider state 4)',
+		reasonInMessage: true,
+	},
+	'47111': { state: 'notExist', final: true, meaning: 'The account does not exist (provider state -1)' },
+	'47112': { state: 'processing', final: false, meaning: 'Being processed; do not submit this person again' },
+	'47113': { state: 'pending', final: false, meaning: 'Waiting to be processed; do not submit this person again' },
 };
 
 /** users/bulk: codes meaning the person was taken into the sync queue (or is already in it). */

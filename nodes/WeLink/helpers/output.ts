@@ -3,7 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import type { Answer, UniqueRequest } from '../../shared/batching';
 import { VendorApiError } from '../../shared/errors';
 
-import { ACCEPTED_CODES, REFUSED_CODES, SYNC_STATES, WELINK_VENDOR } from './codes';
+import { ACCEPTED_CODES, REFUSED_CODES, SYNC_CODES, WELINK_VENDOR } from './codes';
+import type { SyncStateName } from './codes';
 
 /** How WeLink's answers become output items. */
 
@@ -22,9 +23,11 @@ export function answerEntries(data: unknown): Array<Record<string, unknown>> {
 export interface PersonStatus extends IDataObject {
 	corpUserId: string;
 	code: string;
-	state: string;
+	state: SyncStateName;
 	final: boolean;
 	message: string;
+	/** Only for `failed`: why, from WeLink's code table or (47110) WeLink's own message. */
+	reason?: string;
 }
 
 /** With Wait Until Final: how often the person was asked, and whether Max Wait cut it short. */
@@ -35,14 +38,17 @@ export interface PolledStatus extends PersonStatus {
 
 export function statusOf(entry: Record<string, unknown>): PersonStatus {
 	const code = text(entry.code);
-	const known = SYNC_STATES[code];
-	return {
+	const message = text(entry.message);
+	const known = Object.hasOwn(SYNC_CODES, code) ? SYNC_CODES[code] : undefined;
+	const status: PersonStatus = {
 		corpUserId: text(entry.corpUserId),
 		code,
 		state: known?.state ?? 'unknown',
 		final: known?.final ?? false,
-		message: text(entry.message),
+		message,
 	};
+	if (known?.state === 'failed') status.reason = (known.reasonInMessage && message) || known.meaning;
+	return status;
 }
 
 export const NOT_REPORTED_MESSAGE = 'WeLink did not report this person';

@@ -63,7 +63,7 @@ export const description: INodeProperties[] = [
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to keep polling persons whose sync is still pending or processing until every person is final (saved, opened, failed, not existing) or Max Wait passes',
+				'Whether to keep polling persons whose sync is still pending, processing or opening until every person is final (saved, opened, failed with a reason, not existing) or Max Wait passes',
 		},
 	]),
 ];
