@@ -1,3 +1,5 @@
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
 import type { WeLinkEmulatorHandle } from '../emulators/welink';
 import { runNode, runWorkflow } from '../harness/run-workflow';
 
@@ -114,7 +116,8 @@ describe('User Sync → Get Status', () => {
 			['mobileNumber', '', 'notExist'],
 			['userEmail', 'demo0010', 'opened'],
 		]);
-		expect(welink.emulator.count(STATUS)).toBe(1);
+		// corpUserId persons and mobile/email persons are asked in requests of their own (issue 13).
+		expect(welink.emulator.count(STATUS)).toBe(2);
 	});
 
 	test('an item with no identifier is an item error naming the field; nothing is sent without Continue On Fail', async () => {
@@ -127,6 +130,87 @@ describe('User Sync → Get Status', () => {
 		expect(paired(continued.items)).toEqual([0, 1, 2]);
 		expect(String(continued.items[1].json.error)).toMatch(/Identifier is empty.*item 1/);
 		expect(continued.items[2].json.state).toBe('opened');
+	});
+});
+
+describe('User Sync → Get Status: pairing answers with persons', () => {
+	afterEach(() => welink.setStatusAnswerMode('as-asked'));
+
+	/** Persons by kind: WeLink answers every one of them with the person's corpUserId only. */
+	async function statusOfPersons(items: Array<{ kind: string; value: string }>, options: INodeParameters = {}) {
+		return await runNode({
+			type: TYPE,
+			items,
+			parameters: {
+				resource: 'userSync',
+				operation: 'getStatus',
+				identifierType: '={{ $json.kind }}',
+				identifier: '={{ $json.value }}',
+				options,
+			},
+			credentials: creds(),
+		});
+	}
+
+	test('an answer in another order: corpUserId persons are paired by id, never by position', async () => {
+		welink.setStatusAnswerMode('reversed');
+		welink.addPendingPersons(['pairA'], 'failed');
+		const result = await statusOfPersons([
+			{ kind: 'mobileNumber', value: '13800000002' },
+			{ kind: 'corpUserId', value: 'pairA' },
+			{ kind: 'corpUserId', value: 'demo0003' },
+		]);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => [item.json.identifier, item.json.corpUserId, item.json.state])).toEqual([
+			['13800000002', 'demo0002', 'opened'],
+			['pairA', 'pairA', 'pending'],
+			['demo0003', 'demo0003', 'opened'],
+		]);
+		expect(paired(result.items)).toEqual([0, 1, 2]);
+	});
+
+	test('an answer missing an entry: mobile and email persons are asked again one by one; a corpUserId person left out is "not reported"', async () => {
+		welink.setStatusAnswerMode('drop-first');
+		const result = await statusOfPersons([
+			{ kind: 'mobileNumber', value: '13800000002' },
+			{ kind: 'userEmail', value: 'demo0004@example.com' },
+			{ kind: 'corpUserId', value: 'demo0001' },
+			{ kind: 'corpUserId', value: 'demo0003' },
+		]);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => [item.json.identifier, item.json.corpUserId, item.json.state])).toEqual([
+			['13800000002', 'demo0002', 'opened'],
+			['demo0004@example.com', 'demo0004', 'opened'],
+			['demo0001', '', 'unknown'],
+			['demo0003', 'demo0003', 'opened'],
+		]);
+		expect(result.items[2].json.message).toBe('WeLink did not report this person');
+		// corpUserId persons: 1 request. Mobile and email persons: 1 request, 2 entries short, then 1 each.
+		expect(welink.emulator.count(STATUS)).toBe(1 + 1 + 2);
+		const asked = welink.statusBodies().slice(-4) as Array<{ personInfo: IDataObject[] }>;
+		expect(asked.map((body) => body.personInfo)).toEqual([
+			[{ corpUserId: 'demo0001' }, { corpUserId: 'demo0003' }],
+			[{ mobileNumber: '13800000002' }, { userEmail: 'demo0004@example.com' }],
+			[{ mobileNumber: '13800000002' }],
+			[{ userEmail: 'demo0004@example.com' }],
+		]);
+	});
+
+	test('Ask Mobile/Email Persons One by One: no pairing by position at all, whatever order WeLink answers in', async () => {
+		welink.setStatusAnswerMode('reversed');
+		const result = await statusOfPersons(
+			[
+				{ kind: 'mobileNumber', value: '13800000002' },
+				{ kind: 'userEmail', value: 'demo0004@example.com' },
+				{ kind: 'corpUserId', value: 'demo0001' },
+				{ kind: 'mobileNumber', value: '13800000005' },
+				{ kind: 'corpUserId', value: 'demo0006' },
+			],
+			{ askContactsOneByOne: true },
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.corpUserId)).toEqual(['demo0002', 'demo0004', 'demo0001', 'demo0005', 'demo0006']);
+		expect(welink.emulator.count(STATUS)).toBe(1 + 3);
 	});
 });
 
@@ -198,6 +282,40 @@ describe('User Sync → Submit', () => {
 			continueOnFail: true,
 		});
 		expect(result.items[0].json).toMatchObject({ corpUserId: 'ok1', accepted: true });
+		expect(String(result.items[1].json.error)).toContain('[47004]: The email format is wrong (item 1)');
+		expect(paired(result.items)).toEqual([0, 1]);
+	});
+	test('answer entries are paired by corpUserId only: a refusal for one person never lands on another', async () => {
+		welink.emulator.injectFault({
+			path: BULK,
+			fault: {
+				kind: 'status',
+				status: 200,
+				json: {
+					code: '0',
+					message: 'success',
+					data: [
+						{ corpUserId: 'subB', code: '47004', message: 'The email format is wrong' },
+						{ corpUserId: 'someone-else', code: '0', message: 'success' },
+					],
+				},
+			},
+		});
+		const result = await runNode({
+			type: TYPE,
+			items: [{ id: 'subA' }, { id: 'subB' }],
+			parameters: {
+				resource: 'userSync',
+				operation: 'submit',
+				corpUserId: '={{ $json.id }}',
+				userNameCn: '={{ $json.id }}',
+				additionalFields: {},
+				options: {},
+			},
+			credentials: creds(),
+			continueOnFail: true,
+		});
+		expect(result.items[0].json).toEqual({ corpUserId: 'subA', accepted: false, code: '', message: 'WeLink did not report this person' });
 		expect(String(result.items[1].json.error)).toContain('[47004]: The email format is wrong (item 1)');
 		expect(paired(result.items)).toEqual([0, 1]);
 	});

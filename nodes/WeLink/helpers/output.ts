@@ -58,26 +58,26 @@ export function unreportedStatus(): PersonStatus {
 }
 
 /**
- * Pairs answers with the persons asked about: by the identifier echoed in the answer, else by
- * position when WeLink answered every entry (the documented answer only shows corpUserId).
+ * Pairs answer entries with the persons asked about by the corpUserId each entry names — the only
+ * field of an entry that says whom it is about. Each entry serves one person (the same person
+ * submitted twice gets two entries); a person no entry names is left out: WeLink did not report it.
  */
-export function pairAnswers<V, A>(
+export function pairByCorpUserId<V, A>(
 	batch: Array<UniqueRequest<V>>,
-	data: unknown,
-	matches: (value: V, entry: Record<string, unknown>) => boolean,
+	entries: Array<Record<string, unknown>>,
+	corpUserIdOf: (value: V) => string,
 	convert: (entry: Record<string, unknown>) => A,
 ): Map<string, A> {
-	const entries = answerEntries(data);
 	const used = new Set<number>();
 	const out = new Map<string, A>();
-	batch.forEach((request, position) => {
-		let found = entries.findIndex((entry, index) => !used.has(index) && matches(request.value, entry));
-		if (found < 0 && entries.length === batch.length && !used.has(position)) found = position;
+	for (const request of batch) {
+		const wanted = corpUserIdOf(request.value);
+		const found = entries.findIndex((entry, index) => !used.has(index) && text(entry.corpUserId) === wanted);
 		if (found >= 0) {
 			used.add(found);
 			out.set(request.key, convert(entries[found]));
 		}
-	});
+	}
 	return out;
 }
 

@@ -1,15 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { runBatched } from '../../../shared/batching';
-import type { Answer, BatchOptions, Request } from '../../../shared/batching';
+import type { Answer, BatchOptions, Request, UniqueRequest } from '../../../shared/batching';
 import { ParameterError } from '../../../shared/errors';
 import { lookUpAcrossItems } from '../../../shared/lookup';
 import { sleep } from '../../../shared/retry';
 import type { OperationRun } from '../../../shared/router';
 import { requiredString } from '../../../shared/validate';
-import { pairAnswers, statusOf, unreportedStatus } from '../../helpers/output';
+import { answerEntries, pairByCorpUserId, statusOf, unreportedStatus } from '../../helpers/output';
 import type { PolledStatus } from '../../helpers/output';
 import { PERSON_BATCH, createClient, numberOption } from '../../transport/client';
+import type { WeLinkClient } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
 import { optionsCollection } from '../common.descriptions';
 
@@ -40,6 +41,14 @@ export const description: INodeProperties[] = [
 		description: 'The Corp User ID, mobile number or email of the person, usually an expression on the input item',
 	},
 	optionsCollection(show, [
+		{
+			displayName: 'Ask Mobile/Email Persons One by One',
+			name: 'askContactsOneByOne',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether to send each person identified by mobile number or email in a request of its own. WeLink's answer names persons only by Corp User ID, so several such persons in one request are paired with the answer by position (and asked again one by one when the count differs); this removes any reliance on WeLink keeping the order, at one request per person.",
+		},
 		{
 			displayName: 'Max Wait (Seconds)',
 			name: 'maxWaitSeconds',
@@ -104,9 +113,48 @@ export function personRef(typeValue: unknown, identifier: unknown): PersonRef {
 	return { type, value };
 }
 
-function sameValue(type: IdentifierType, a: unknown, b: string): boolean {
-	if (typeof a !== 'string') return false;
-	return type === 'userEmail' ? a.trim().toLowerCase() === b.toLowerCase() : a.trim() === b;
+/**
+ * Sends one batch of persons and pairs WeLink's answer entries with them without guessing. An
+ * entry names only a corpUserId (seed: corpUserId, code, message), so:
+ * - corpUserId persons are asked together and paired by that id;
+ * - mobile and email persons are asked in a request of their own and paired by position, only when
+ *   the answer has exactly one entry per person asked; otherwise each is asked again alone (or
+ *   always, with Ask Mobile/Email Persons One by One).
+ * A person no entry can be paired with is left out: "WeLink did not report this person".
+ */
+function statusSender(
+	client: WeLinkClient,
+	askContactsOneByOne: boolean,
+): (batch: Array<UniqueRequest<PersonRef>>) => Promise<Map<string, PolledStatus>> {
+	const ask = async (refs: PersonRef[]) =>
+		answerEntries((await client.queryStatus(refs.map((ref) => ({ [ref.type]: ref.value })))).data);
+
+	const askByPosition = async (batch: Array<UniqueRequest<PersonRef>>, out: Map<string, PolledStatus>) => {
+		if (batch.length > 1 && !askContactsOneByOne) {
+			const entries = await ask(batch.map((request) => request.value));
+			if (entries.length === batch.length) {
+				batch.forEach((request, position) => out.set(request.key, statusOf(entries[position])));
+				return;
+			}
+		}
+		for (const request of batch) {
+			const entries = await ask([request.value]);
+			if (entries.length === 1) out.set(request.key, statusOf(entries[0]));
+		}
+	};
+
+	return async (batch) => {
+		const out = new Map<string, PolledStatus>();
+		const byId = batch.filter((request) => request.value.type === 'corpUserId');
+		const byContact = batch.filter((request) => request.value.type !== 'corpUserId');
+		if (byId.length > 0) {
+			for (const [key, status] of pairByCorpUserId(byId, await ask(byId.map((request) => request.value)), (ref) => ref.value, statusOf)) {
+				out.set(key, status);
+			}
+		}
+		if (byContact.length > 0) await askByPosition(byContact, out);
+		return out;
+	};
 }
 
 const MAX_POLL_INTERVAL_MS = 30_000;
@@ -166,10 +214,7 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		batchSize: PERSON_BATCH,
 		concurrency,
 		signal: run.signal,
-		send: async (batch) => {
-			const answer = await client.queryStatus(batch.map((request) => ({ [request.value.type]: request.value.value })));
-			return pairAnswers(batch, answer.data, (ref, entry) => sameValue(ref.type, entry[ref.type], ref.value), statusOf);
-		},
+		send: statusSender(client, options.askContactsOneByOne === true),
 		missing: () => ({ ok: true, value: unreportedStatus() }),
 	};
 

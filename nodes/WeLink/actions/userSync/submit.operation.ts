@@ -4,7 +4,7 @@ import type { Answer } from '../../../shared/batching';
 import { lookUpAcrossItems } from '../../../shared/lookup';
 import type { OperationRun } from '../../../shared/router';
 import { requiredString } from '../../../shared/validate';
-import { NOT_REPORTED_MESSAGE, pairAnswers, submitResultOf } from '../../helpers/output';
+import { NOT_REPORTED_MESSAGE, answerEntries, pairByCorpUserId, submitResultOf } from '../../helpers/output';
 import type { SubmitResult } from '../../helpers/output';
 import { PERSON_BATCH, createClient } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
@@ -152,7 +152,7 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 					]),
 				);
 			}
-			return pairAnswers(batch, answer.data, (person, entry) => entry.corpUserId === person.corpUserId, submitResultOf);
+			return pairByCorpUserId(batch, answerEntries(answer.data), (person) => person.corpUserId, submitResultOf);
 		},
 		missing: (request) => ({
 			ok: true,
