@@ -39,9 +39,6 @@ interface CachedToken {
 const tokens = new Map<string, CachedToken>();
 const inFlight = new Map<string, Promise<string>>();
 
-/** How many tokens this process fetched, per credential key (tests and diagnostics). */
-export const tokenFetchCounts = new Map<string, number>();
-
 /** Seconds after issue at which a token is replaced: expires_in − 300, or half a short lifetime. */
 export function refreshAfterSeconds(expiresIn: number): number {
 	if (!Number.isFinite(expiresIn) || expiresIn <= 0) return 0;
@@ -49,8 +46,6 @@ export function refreshAfterSeconds(expiresIn: number): number {
 }
 
 async function fetchToken(connection: WeLinkConnection, settings: TransportSettings): Promise<CachedToken> {
-	const key = credentialKey(connection);
-	tokenFetchCounts.set(key, (tokenFetchCounts.get(key) ?? 0) + 1);
 	const issuedAt = Date.now();
 	const response = await sendWithRetry(
 		() => ({
@@ -121,7 +116,6 @@ export function invalidateToken(connection: WeLinkConnection, token: string): vo
 export function clearTokenCache(): void {
 	tokens.clear();
 	inFlight.clear();
-	tokenFetchCounts.clear();
 }
 
 /** The credential as the HTTP Request node path sees it: no node, no redactor of a run. */
