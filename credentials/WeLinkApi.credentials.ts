@@ -62,6 +62,14 @@ export class WeLinkApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		{
+			// When the stored token stops being used (epoch ms): WeLink answers an expired token with
+			// HTTP 200, so n8n's refresh on 401 never happens and the lifetime has to be known.
+			displayName: 'Access Token Refresh At',
+			name: 'accessTokenRefreshAt',
+			type: 'hidden',
+			default: 0,
+		},
 	];
 
 	/** Runs when n8n has no token stored, or after a request was refused with HTTP 401. */

@@ -1,5 +1,7 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
+import { clearTokenCache } from '../../nodes/WeLink/transport/auth';
+import { startWeLinkEmulator } from '../emulators/welink';
 import type { WeLinkEmulatorHandle } from '../emulators/welink';
 import { testCredential } from '../harness/credential-test';
 import { credentialsHelper, runNode } from '../harness/run-workflow';
@@ -63,5 +65,64 @@ describe('credential', () => {
 			expect(text).not.toContain('another-wrong-secret-456');
 			for (const issued of welink.issuedTokens()) expect(text).not.toContain(issued);
 		}
+	});
+
+	describe('HTTP Request node path: the stored token and its lifetime', () => {
+		/** One call through n8n's authenticated-request helper, with the credential as n8n has it stored. */
+		async function callStatus(handle: WeLinkEmulatorHandle, stored: ICredentialDataDecryptedObject) {
+			return await runNode({
+				type: 'test.authenticatedRequest',
+				items: [{}],
+				parameters: {
+					credentialType: 'weLinkApi',
+					method: 'POST',
+					url: `${handle.baseUrl}${STATUS}`,
+					body: JSON.stringify({ personInfo: [{ corpUserId: 'demo0001' }] }),
+				},
+				credentials: { 'weLinkApi:stored': stored },
+			});
+		}
+
+		test('a stored token past its lifetime is replaced before use: WeLink would answer HTTP 200 with 47103, which n8n never refreshes on', async () => {
+			// Tokens live 1 s here (WeLink: 7200 s); the credential stops using one after half a short lifetime.
+			const shortLived = await startWeLinkEmulator({ tokenLifetimeSeconds: 1, demoPersons: 3 });
+			try {
+				const first = await callStatus(shortLived, { ...shortLived.credentials });
+				expect(first.items[0].json.code).toBe('0');
+				const stored = credentialsHelper().stored('weLinkApi:stored');
+				expect(stored?.accessToken).toEqual(shortLived.issuedTokens()[0]);
+				expect(stored?.accessTokenRefreshAt).toEqual(expect.any(Number));
+
+				await new Promise((resolve) => setTimeout(resolve, 1_100));
+				const later = await callStatus(shortLived, { ...stored });
+				expect(later.error).toBeUndefined();
+				expect(later.items[0].json.code).toBe('0');
+				expect((later.items[0].json.data as IDataObject[])[0]).toMatchObject({ corpUserId: 'demo0001', code: '47109' });
+				expect(shortLived.emulator.count(TICKETS)).toBe(2);
+			} finally {
+				await shortLived.stop();
+			}
+		});
+
+		test('a stored token still within its lifetime serves a process that holds none (another worker, a restart): no new token', async () => {
+			const first = await callStatus(welink, { ...welink.credentials });
+			expect(first.items[0].json.code).toBe('0');
+			const stored = credentialsHelper().stored('weLinkApi:stored');
+			clearTokenCache();
+			const again = await callStatus(welink, { ...stored });
+			expect(again.items[0].json.code).toBe('0');
+			expect(welink.emulator.count(TICKETS)).toBe(1);
+		});
+
+		test('a token stored before its lifetime was recorded is not trusted: a fresh one is fetched', async () => {
+			const first = await callStatus(welink, { ...welink.credentials });
+			const { accessTokenRefreshAt: _dropped, ...withoutLifetime } = credentialsHelper().stored('weLinkApi:stored') ?? {};
+			clearTokenCache();
+			welink.expireAllTokens();
+			const again = await callStatus(welink, withoutLifetime);
+			expect(first.items[0].json.code).toBe('0');
+			expect(again.items[0].json.code).toBe('0');
+			expect(welink.emulator.count(TICKETS)).toBe(2);
+		});
 	});
 });

@@ -31,13 +31,14 @@ export function credentialKey(connection: WeLinkConnection): string {
 	return `${connection.baseUrl}|${connection.clientId}|${secretHash}`;
 }
 
-interface CachedToken {
+/** A token and the moment (epoch ms) from which it should no longer be used. */
+export interface FreshToken {
 	token: string;
 	refreshAt: number;
 }
 
-const tokens = new Map<string, CachedToken>();
-const inFlight = new Map<string, Promise<string>>();
+const tokens = new Map<string, FreshToken>();
+const inFlight = new Map<string, Promise<FreshToken>>();
 
 /** Seconds after issue at which a token is replaced: expires_in − 300, or half a short lifetime. */
 export function refreshAfterSeconds(expiresIn: number): number {
@@ -45,7 +46,7 @@ export function refreshAfterSeconds(expiresIn: number): number {
 	return Math.max(expiresIn - REFRESH_MARGIN_S, expiresIn / 2);
 }
 
-async function fetchToken(connection: WeLinkConnection, settings: TransportSettings): Promise<CachedToken> {
+async function fetchToken(connection: WeLinkConnection, settings: TransportSettings): Promise<FreshToken> {
 	const issuedAt = Date.now();
 	const response = await sendWithRetry(
 		() => ({
@@ -80,16 +81,16 @@ async function fetchToken(connection: WeLinkConnection, settings: TransportSetti
 export async function getToken(
 	connection: WeLinkConnection,
 	settings: TransportSettings = { ...DEFAULT_TRANSPORT_SETTINGS, idempotent: true },
-): Promise<string> {
+): Promise<FreshToken> {
 	const key = credentialKey(connection);
 	const cached = tokens.get(key);
-	if (cached && Date.now() < cached.refreshAt) return cached.token;
+	if (cached && Date.now() < cached.refreshAt) return cached;
 	let pending = inFlight.get(key);
 	if (!pending) {
 		pending = fetchToken(connection, settings)
 			.then((fresh) => {
 				tokens.set(key, fresh);
-				return fresh.token;
+				return fresh;
 			})
 			.finally(() => inFlight.delete(key));
 		inFlight.set(key, pending);
@@ -98,9 +99,9 @@ export async function getToken(
 }
 
 /** The cached token, if a fresh one is held (no network). */
-export function peekToken(connection: WeLinkConnection): string | undefined {
+export function peekToken(connection: WeLinkConnection): FreshToken | undefined {
 	const cached = tokens.get(credentialKey(connection));
-	return cached && Date.now() < cached.refreshAt ? cached.token : undefined;
+	return cached && Date.now() < cached.refreshAt ? cached : undefined;
 }
 
 /**
@@ -124,31 +125,44 @@ function credentialConnection(credentials: ICredentialDataDecryptedObject): WeLi
 }
 
 /**
- * The credential's preAuthentication: n8n runs it when it has no token stored, or after a request
- * was refused with HTTP 401. A stored token reaching here was refused, so it is dropped from the
- * process cache before asking.
+ * The token n8n stored with the credential, while it is within its lifetime. The lifetime is
+ * stored beside it (`accessTokenRefreshAt`, filled by preAuthenticate); a token stored without
+ * one (by an older version) is not trusted.
+ */
+function storedToken(credentials: ICredentialDataDecryptedObject): FreshToken | undefined {
+	const token = credentials.accessToken;
+	const refreshAt = Number(credentials.accessTokenRefreshAt);
+	if (typeof token !== 'string' || token === '' || !Number.isFinite(refreshAt)) return undefined;
+	return Date.now() < refreshAt ? { token, refreshAt } : undefined;
+}
+
+/**
+ * The credential's preAuthentication: n8n runs it when it has no token stored, when the
+ * credential is tested, or after a request was refused with HTTP 401. A stored token reaching
+ * here may have been refused, so it is dropped from the process cache before asking. The token's
+ * lifetime is returned with it, so n8n stores both.
  */
 export async function preAuthenticate(credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 	const connection = credentialConnection(credentials);
 	if (typeof credentials.accessToken === 'string' && credentials.accessToken !== '') {
 		invalidateToken(connection, credentials.accessToken);
 	}
-	return { accessToken: await getToken(connection) };
+	const fresh = await getToken(connection);
+	return { accessToken: fresh.token, accessTokenRefreshAt: fresh.refreshAt };
 }
 
 /**
  * The credential's authenticate: the token as WeLink wants it, the raw value in
- * `x-wlk-Authorization`. A newer token this process already holds for the same credential wins
- * over the stored one, since WeLink reports expiry in a 200 body that n8n does not recognise as a
- * reason to refresh.
+ * `x-wlk-Authorization`. WeLink reports an expired token as HTTP 200 with code 47103, which n8n
+ * does not recognise as a reason to refresh, so a token is used only within its lifetime: the
+ * one this process holds (it may be newer), else the stored one, else a new one.
  */
 export async function authenticateRequest(
 	credentials: ICredentialDataDecryptedObject,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const connection = credentialConnection(credentials);
-	const stored = typeof credentials.accessToken === 'string' ? credentials.accessToken : '';
-	const token = peekToken(connection) ?? (stored !== '' ? stored : await getToken(connection));
+	const { token } = peekToken(connection) ?? storedToken(credentials) ?? (await getToken(connection));
 	return {
 		...requestOptions,
 		headers: { ...requestOptions.headers, [TOKEN_HEADER]: token },

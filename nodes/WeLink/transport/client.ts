@@ -67,7 +67,7 @@ export class WeLinkClient {
 	}
 
 	private async token(): Promise<string> {
-		const token = await getToken(this.connection, { ...this.settings, idempotent: true });
+		const { token } = await getToken(this.connection, { ...this.settings, idempotent: true });
 		this.redactor.add(token);
 		return token;
 	}
