@@ -84,14 +84,16 @@ export class WeLinkApi implements ICredentialType {
 
 	/**
 	 * n8n fetches a token first (preAuthentication: a wrong Client ID or Secret fails there with
-	 * WeLink's 10007), then this call proves the token is accepted by the contact API.
+	 * WeLink's 10007), then this call proves the token is accepted by the API the node is built
+	 * on, users/status: an app granted only that API passes. Asking about a person nobody has
+	 * changes nothing (WeLink answers 47111, no such account).
 	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl}}',
-			url: '/api/contact/v1/users/accounts',
+			url: '/api/contact/v1/users/status',
 			method: 'POST',
-			body: { corpUserIds: ['n8n-credential-test'] },
+			body: { personInfo: [{ corpUserId: 'n8n-credential-test' }] },
 		},
 		rules: [
 			{ type: 'responseSuccessBody', properties: { key: 'code', value: '1000', message: 'WeLink did not accept the access token' } },
@@ -99,7 +101,7 @@ export class WeLinkApi implements ICredentialType {
 			{ type: 'responseSuccessBody', properties: { key: 'code', value: '47103', message: 'The access token has expired' } },
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'code', value: '47102', message: 'The app has no permission for the WeLink contact API' },
+				properties: { key: 'code', value: '47102', message: 'The app has no permission for the WeLink API users/status' },
 			},
 		],
 	};

@@ -6,7 +6,7 @@ import type { WeLinkEmulatorHandle } from '../emulators/welink';
 import { testCredential } from '../harness/credential-test';
 import { credentialsHelper, runNode } from '../harness/run-workflow';
 
-import { STATUS, TICKETS, TYPE, creds, currentEmulator, demoIds, getStatus, useWeLinkEmulator, visible } from './fixtures';
+import { ACCOUNTS, STATUS, TICKETS, TYPE, creds, currentEmulator, demoIds, getStatus, useWeLinkEmulator, visible } from './fixtures';
 
 /** The credential: the Test button, the HTTP Request node path, and secrets kept out of sight. */
 
@@ -64,6 +64,27 @@ describe('credential', () => {
 			expect(text).not.toContain(String(welink.credentials.clientSecret));
 			expect(text).not.toContain('another-wrong-secret-456');
 			for (const issued of welink.issuedTokens()) expect(text).not.toContain(issued);
+		}
+	});
+
+	test('the Test button calls the API the seed documents (users/status): an app granted only that API passes', async () => {
+		const statusOnly = await startWeLinkEmulator({ demoPersons: 1, permissions: [STATUS] });
+		try {
+			// The app really is limited: another contact API is refused (HTTP 501, 47102).
+			const other = await runNode({
+				type: TYPE,
+				items: [{ id: 'demo0001' }],
+				parameters: { resource: 'user', operation: 'getWeLinkId', corpUserId: '={{ $json.id }}', options: { maxRetries: 0 } },
+				credentials: { weLinkApi: { ...statusOnly.credentials } },
+			});
+			expect(other.error?.message).toContain('[47102]');
+
+			expect(await testCredential('weLinkApi', { ...statusOnly.credentials })).toEqual({ ok: true, message: expect.any(String) });
+			expect(statusOnly.emulator.records.map((record) => record.path).filter((path) => path !== TICKETS)).toEqual([ACCOUNTS, STATUS]);
+			// The seed's own request shape: personInfo[] with a corpUserId.
+			expect(statusOnly.statusBodies()).toEqual([{ personInfo: [{ corpUserId: expect.any(String) }] }]);
+		} finally {
+			await statusOnly.stop();
 		}
 	});
 
