@@ -2,22 +2,20 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Answer, UniqueRequest } from '../../shared/batching';
 import { VendorApiError } from '../../shared/errors';
+import { asText } from '../../shared/text';
+import { objectRows } from '../../shared/transport';
 
 import { ACCEPTED_CODES, REFUSED_CODES, SYNC_CODES, WELINK_VENDOR } from './codes';
 import type { SyncStateName } from './codes';
 
 /** How WeLink's answers become output items. */
 
-/** A field of WeLink's answer as trimmed text (WeLink pads its messages with a leading space). */
-export function text(value: unknown): string {
-	return value === undefined || value === null ? '' : String(value).trim();
-}
-
-/** One entry of WeLink's `data` list, or nothing when it is not an object. */
-export function answerEntries(data: unknown): Array<Record<string, unknown>> {
-	return (Array.isArray(data) ? data : []).filter(
-		(entry): entry is Record<string, unknown> => entry !== null && typeof entry === 'object',
-	);
+/**
+ * A field of WeLink's answer as text without surrounding spaces: WeLink pads its messages with a
+ * leading space (the seed's example answer), which is layout, not content.
+ */
+function text(value: unknown): string {
+	return asText(value).trim();
 }
 
 export interface PersonStatus extends IDataObject {
@@ -110,7 +108,7 @@ export interface WeLinkIdResult extends IDataObject {
 /** users/accounts answers by corpUserId; ids WeLink does not know are left out. */
 export function weLinkIdsOf(data: unknown): Map<string, WeLinkIdResult> {
 	const out = new Map<string, WeLinkIdResult>();
-	for (const entry of answerEntries(data)) {
+	for (const entry of objectRows(data)) {
 		const corpUserId = text(entry.corpUserId);
 		const userId = text(entry.userId);
 		if (corpUserId && userId) out.set(corpUserId, { corpUserId, userId, found: true });

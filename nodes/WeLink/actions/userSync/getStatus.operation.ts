@@ -6,8 +6,9 @@ import { ParameterError } from '../../../shared/errors';
 import { lookUpAcrossItems } from '../../../shared/lookup';
 import { sleep } from '../../../shared/retry';
 import type { OperationRun } from '../../../shared/router';
+import { objectRows } from '../../../shared/transport';
 import { requiredString } from '../../../shared/validate';
-import { answerEntries, pairByCorpUserId, statusOf, unreportedStatus } from '../../helpers/output';
+import { pairByCorpUserId, statusOf, unreportedStatus } from '../../helpers/output';
 import type { PolledStatus } from '../../helpers/output';
 import { PERSON_BATCH, createClient, numberOption } from '../../transport/client';
 import type { WeLinkClient } from '../../transport/client';
@@ -127,7 +128,7 @@ function statusSender(
 	askContactsOneByOne: boolean,
 ): (batch: Array<UniqueRequest<PersonRef>>) => Promise<Map<string, PolledStatus>> {
 	const ask = async (refs: PersonRef[]) =>
-		answerEntries((await client.queryStatus(refs.map((ref) => ({ [ref.type]: ref.value })))).data);
+		objectRows((await client.queryStatus(refs.map((ref) => ({ [ref.type]: ref.value })))).data);
 
 	const askByPosition = async (batch: Array<UniqueRequest<PersonRef>>, out: Map<string, PolledStatus>) => {
 		if (batch.length > 1 && !askContactsOneByOne) {

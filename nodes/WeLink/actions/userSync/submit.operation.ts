@@ -3,8 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import type { Answer } from '../../../shared/batching';
 import { lookUpAcrossItems } from '../../../shared/lookup';
 import type { OperationRun } from '../../../shared/router';
+import { objectRows } from '../../../shared/transport';
 import { requiredString } from '../../../shared/validate';
-import { NOT_REPORTED_MESSAGE, answerEntries, pairByCorpUserId, submitResultOf } from '../../helpers/output';
+import { NOT_REPORTED_MESSAGE, pairByCorpUserId, submitResultOf } from '../../helpers/output';
 import type { SubmitResult } from '../../helpers/output';
 import { PERSON_BATCH, createClient } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
@@ -152,7 +153,7 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 					]),
 				);
 			}
-			return pairByCorpUserId(batch, answerEntries(answer.data), (person) => person.corpUserId, submitResultOf);
+			return pairByCorpUserId(batch, objectRows(answer.data), (person) => person.corpUserId, submitResultOf);
 		},
 		missing: (request) => ({
 			ok: true,
