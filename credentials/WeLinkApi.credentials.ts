@@ -8,14 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import {
-	DEFAULT_WELINK_BASE_URL,
-	TOKEN_HEADER,
-	getToken,
-	invalidateToken,
-	peekToken,
-	readWeLinkConfig,
-} from '../nodes/WeLink/WeLinkAuth';
+import { authenticateRequest, preAuthenticate } from '../nodes/WeLink/transport/auth';
+import { DEFAULT_WELINK_BASE_URL } from '../nodes/WeLink/transport/connection';
 
 export class WeLinkApi implements ICredentialType {
 	name = 'weLinkApi';
@@ -68,45 +62,38 @@ export class WeLinkApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		{
+			// When the stored token stops being used (epoch ms): WeLink answers an expired token with
+			// HTTP 200, so n8n's refresh on 401 never happens and the lifetime has to be known.
+			displayName: 'Access Token Refresh At',
+			name: 'accessTokenRefreshAt',
+			type: 'hidden',
+			default: 0,
+		},
 	];
 
-	/**
-	 * Runs when n8n has no token stored, or after a request was refused with HTTP 401. A stored
-	 * token reaching here was refused, so it is dropped from the process cache before asking.
-	 */
+	/** Runs when n8n has no token stored, or after a request was refused with HTTP 401. */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		const config = readWeLinkConfig(credentials);
-		if (typeof credentials.accessToken === 'string' && credentials.accessToken !== '') {
-			invalidateToken(config, credentials.accessToken);
-		}
-		return { accessToken: await getToken(config) };
+		return await preAuthenticate(credentials);
 	}
 
-	/**
-	 * Sends the token as WeLink wants it: the raw value in `x-wlk-Authorization`. A newer token this
-	 * process already holds for the same credential wins over the stored one, since WeLink reports
-	 * expiry in a 200 body that n8n does not recognise as a reason to refresh.
-	 */
+	/** Puts the token where WeLink wants it (see transport/auth.ts for which token). */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const config = readWeLinkConfig(credentials);
-		const stored = typeof credentials.accessToken === 'string' ? credentials.accessToken : '';
-		const token = peekToken(config) ?? (stored !== '' ? stored : await getToken(config));
-		return {
-			...requestOptions,
-			headers: { ...requestOptions.headers, [TOKEN_HEADER]: token },
-		};
+		return await authenticateRequest(credentials, requestOptions);
 	}
 
 	/**
 	 * n8n fetches a token first (preAuthentication: a wrong Client ID or Secret fails there with
-	 * WeLink's 10007), then this call proves the token is accepted by the contact API.
+	 * WeLink's 10007), then this call proves the token is accepted by the API the node is built
+	 * on, users/status: an app granted only that API passes. Asking about a person nobody has
+	 * changes nothing (WeLink answers 47111, no such account).
 	 */
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl}}',
-			url: '/api/contact/v1/users/accounts',
+			url: '/api/contact/v1/users/status',
 			method: 'POST',
-			body: { corpUserIds: ['n8n-credential-test'] },
+			body: { personInfo: [{ corpUserId: 'n8n-credential-test' }] },
 		},
 		rules: [
 			{ type: 'responseSuccessBody', properties: { key: 'code', value: '1000', message: 'WeLink did not accept the access token' } },
@@ -114,7 +101,7 @@ export class WeLinkApi implements ICredentialType {
 			{ type: 'responseSuccessBody', properties: { key: 'code', value: '47103', message: 'The access token has expired' } },
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'code', value: '47102', message: 'The app has no permission for the WeLink contact API' },
+				properties: { key: 'code', value: '47102', message: 'The app has no permission for the WeLink API users/status' },
 			},
 		],
 	};

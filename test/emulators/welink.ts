@@ -6,7 +6,8 @@ import type { EmulatorReply, EmulatorRequest, VendorEmulatorHandle } from './fra
 /**
  * Huawei WeLink emulator: the token endpoint, the asynchronous person sync (`users/bulk` feeds a
  * provisioning lifecycle that `users/status` reports on, one step per poll), `users/accounts`,
- * WeLink's batch limits, its per-API sliding-window rate limit (48503) and token expiry codes.
+ * WeLink's batch limits, its per-API sliding-window rate limit (48503), token expiry codes, an
+ * app's API permissions (501) and answers in another order or with an entry missing.
  */
 
 export interface WeLinkEmulatorOptions {
@@ -27,9 +28,23 @@ export interface WeLinkEmulatorOptions {
 	seedPending?: boolean;
 	/** Status polls a person spends in each non-final stage (default 1). */
 	pollsPerStage?: number;
+	/**
+	 * The API paths this app has been granted (default: every path). Any other path answers HTTP 501
+	 * with 47102, as WeLink does for an API the app has no permission for.
+	 */
+	permissions?: string[];
 }
 
-type Outcome = 'opened' | 'failed' | 'saved' | 'removed';
+/**
+ * How users/status lists its `data`. The seed shows one entry per person asked but promises no
+ * order, so a client must cope with another order or a missing entry:
+ * - `as-asked`: in the order of `personInfo` (default);
+ * - `reversed`: in reverse order;
+ * - `drop-first`: in order, but an answer for two or more persons leaves out the first one.
+ */
+export type StatusAnswerMode = 'as-asked' | 'reversed' | 'drop-first';
+
+type Outcome = 'opened' | 'failed' | 'saved' | 'removed' | 'secretaryMissing' | 'parentDepartmentMissing';
 
 export interface EmulatedPerson {
 	corpUserId: string;
@@ -60,6 +75,9 @@ export interface WeLinkEmulatorHandle extends VendorEmulatorHandle {
 	expireTokensAfter(calls: number): void;
 	/** Every token issued (tests assert none leaks into outputs or errors). */
 	issuedTokens(): string[];
+	setStatusAnswerMode(mode: StatusAnswerMode): void;
+	/** The JSON bodies users/status received, in order. */
+	statusBodies(): unknown[];
 }
 
 const STAGES = [
@@ -73,6 +91,8 @@ const FINAL: Record<Outcome, { code: string; message: string }> = {
 	failed: { code: '47110', message: 'Failed to get the company email suffix information.' },
 	saved: { code: '47107', message: 'No need to operate, just save into the admin table' },
 	removed: { code: '47111', message: 'Account not exist.' },
+	secretaryMissing: { code: '47105', message: 'The secretary account is not created.' },
+	parentDepartmentMissing: { code: '47106', message: 'The parent department is not created.' },
 };
 
 const KEYS = ['corpUserId', 'mobileNumber', 'userEmail'] as const;
@@ -86,6 +106,9 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 	const maxBatch = options.maxBatch ?? 10;
 	const maxAccounts = options.maxAccountsBatch ?? 50;
 	const pollsPerStage = Math.max(1, options.pollsPerStage ?? 1);
+	const permissions = options.permissions ? new Set(options.permissions) : undefined;
+	let statusAnswerMode: StatusAnswerMode = 'as-asked';
+	const statusBodies: unknown[] = [];
 
 	const emulator = new Emulator('WeLink', { latencyMs: options.latencyMs });
 	const tokens = new Map<string, number>();
@@ -148,6 +171,9 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 			return reply('48503', 'The request frequency exceeds the limit', { data: [] });
 		}
 		starts.push(now);
+		if (permissions && !permissions.has(request.path)) {
+			return { status: 501, json: { code: '47102', message: 'No permission to call this API', data: [] } };
+		}
 		const token = request.headers['x-wlk-authorization'];
 		if (typeof token !== 'string' || !/^[0-9a-f]{40}$/.test(token)) {
 			return reply('47101', 'Token format error', { data: [] });
@@ -214,17 +240,20 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 	emulator.route('POST', '/api/contact/v1/users/status', (request) => {
 		const refused = gate(request);
 		if (refused) return refused;
-		const list = personList(parse(request), 'personInfo', maxBatch);
+		const body = parse(request);
+		statusBodies.push(body);
+		const list = personList(body, 'personInfo', maxBatch);
 		if (!Array.isArray(list)) return list;
 		const data: Array<Record<string, unknown>> = [];
 		for (const raw of list) {
 			const found = lookup((raw ?? {}) as Record<string, unknown>);
 			if (!found) return reply('47003', 'corpUserId, mobileNumber and userEmail cannot all be empty', { data: [] });
-			const entry: Record<string, unknown> = { corpUserId: found.person?.corpUserId ?? (found.key === 'corpUserId' ? found.value : '') };
-			if (found.key !== 'corpUserId') entry[found.key] = found.value;
-			Object.assign(entry, found.person ? statusOf(found.person) : FINAL.removed);
-			data.push(entry);
+			// Only what the seed shows: corpUserId, code, message (the mobile or email asked is not echoed).
+			const corpUserId = found.person?.corpUserId ?? (found.key === 'corpUserId' ? found.value : '');
+			data.push({ corpUserId, ...(found.person ? statusOf(found.person) : FINAL.removed) });
 		}
+		if (statusAnswerMode === 'reversed') data.reverse();
+		if (statusAnswerMode === 'drop-first' && data.length >= 2) data.shift();
 		return reply('0', 'success', { data });
 	});
 
@@ -299,5 +328,9 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 			ratePerSecond = limit;
 			accepted.clear();
 		},
+		setStatusAnswerMode: (mode) => {
+			statusAnswerMode = mode;
+		},
+		statusBodies: () => [...statusBodies],
 	};
 }

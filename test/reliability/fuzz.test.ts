@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { clearTokenCache } from '../../nodes/WeLink/WeLinkAuth';
+import { clearTokenCache } from '../../nodes/WeLink/transport/auth';
 import { ALIYUN_PATHS, startAliyunIotEmulator } from '../emulators/aliyun';
 import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
 import type { Emulator } from '../emulators/frame';

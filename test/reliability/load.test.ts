@@ -1,6 +1,6 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { clearTokenCache } from '../../nodes/WeLink/WeLinkAuth';
+import { clearTokenCache } from '../../nodes/WeLink/transport/auth';
 import { startAliyunIotEmulator } from '../emulators/aliyun';
 import type { VendorEmulatorHandle } from '../emulators/frame';
 import { startMingdaoEmulator } from '../emulators/mingdao';

@@ -1,4 +1,4 @@
-import { clearTokenCache } from '../../nodes/WeLink/WeLinkAuth';
+import { clearTokenCache } from '../../nodes/WeLink/transport/auth';
 import { ALIYUN_PATHS, startAliyunIotEmulator } from '../emulators/aliyun';
 import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
 import { startMingdaoEmulator } from '../emulators/mingdao';

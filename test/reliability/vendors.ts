@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { clearTokenCache } from '../../nodes/WeLink/WeLinkAuth';
+import { clearTokenCache } from '../../nodes/WeLink/transport/auth';
 import { ALIYUN_PATHS, startAliyunIotEmulator } from '../emulators/aliyun';
 import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
 import type { Emulator } from '../emulators/frame';

@@ -27,6 +27,15 @@ export function sharedOptionFields(): INodeProperties[] {
 	];
 }
 
-export function sortByName(fields: INodeProperties[]): INodeProperties[] {
-	return [...fields].sort((a, b) => a.displayName.localeCompare(b.displayName));
+/** An operation's Options collection: the shared options plus its own, in the alphabetical order n8n's lint wants. */
+export function optionsCollection(show: Record<string, string[]>, own: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		displayOptions: { show },
+		default: {},
+		options: [...sharedOptionFields(), ...own].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
 }

@@ -1,0 +1,19 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { routeOperation } from '../../shared/router';
+import { readConnection } from '../transport/connection';
+
+import * as user from './user/User.resource';
+import * as userSync from './userSync/UserSync.resource';
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await routeOperation(this, {
+		credentialName: 'weLinkApi',
+		secretFields: ['clientSecret', 'accessToken'],
+		operations: {
+			userSync: { getStatus: userSync.getStatus, submit: userSync.submit },
+			user: { getWeLinkId: user.getWeLinkId },
+		},
+		connect: readConnection,
+	});
+}

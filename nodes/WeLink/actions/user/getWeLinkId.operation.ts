@@ -1,0 +1,41 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { lookUpAcrossItems } from '../../../shared/lookup';
+import type { OperationRun } from '../../../shared/router';
+import { requiredString } from '../../../shared/validate';
+import { weLinkIdNotFound, weLinkIdsOf } from '../../helpers/output';
+import type { WeLinkIdResult } from '../../helpers/output';
+import { ACCOUNTS_BATCH, createClient } from '../../transport/client';
+import type { WeLinkConnection } from '../../transport/connection';
+import { optionsCollection } from '../common.descriptions';
+
+const show = { resource: ['user'], operation: ['getWeLinkId'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Corp User ID',
+		name: 'corpUserId',
+		type: 'string',
+		required: true,
+		displayOptions: { show },
+		default: '',
+		description: "The person's unique ID in your own system (corpUserId); up to 50 are looked up per request",
+	},
+	optionsCollection(show),
+];
+
+export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const { client, concurrency } = createClient(run, options);
+
+	return await lookUpAcrossItems<string, WeLinkIdResult>(this, run.redactor, {
+		read: (itemIndex) => [requiredString(this.getNodeParameter('corpUserId', itemIndex), 'Corp User ID')],
+		key: (id) => id,
+		batchSize: ACCOUNTS_BATCH,
+		concurrency,
+		signal: run.signal,
+		send: async (batch) => weLinkIdsOf((await client.lookUpAccounts(batch.map((request) => request.value))).data),
+		missing: (request) => ({ ok: true, value: weLinkIdNotFound(request.value) }),
+		toItems: (_itemIndex, _ids, [result]) => [{ ...result }],
+	});
+}

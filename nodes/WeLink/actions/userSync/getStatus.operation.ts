@@ -1,0 +1,237 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { runBatched } from '../../../shared/batching';
+import type { Answer, BatchOptions, Request, UniqueRequest } from '../../../shared/batching';
+import { ParameterError } from '../../../shared/errors';
+import { lookUpAcrossItems } from '../../../shared/lookup';
+import { sleep } from '../../../shared/retry';
+import type { OperationRun } from '../../../shared/router';
+import { objectRows } from '../../../shared/transport';
+import { requiredString } from '../../../shared/validate';
+import { pairByCorpUserId, statusOf, unreportedStatus } from '../../helpers/output';
+import type { PolledStatus } from '../../helpers/output';
+import { PERSON_BATCH, createClient, numberOption } from '../../transport/client';
+import type { WeLinkClient } from '../../transport/client';
+import type { WeLinkConnection } from '../../transport/connection';
+import { optionsCollection } from '../common.descriptions';
+
+const show = { resource: ['userSync'], operation: ['getStatus'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Identify By',
+		name: 'identifierType',
+		type: 'options',
+		displayOptions: { show },
+		options: [
+			{ name: 'Corp User ID', value: 'corpUserId' },
+			{ name: 'Email', value: 'userEmail' },
+			{ name: 'Mobile Number', value: 'mobileNumber' },
+		],
+		default: 'corpUserId',
+		description: 'Which value identifies the person. Set it by expression to mix kinds across items, with an expression on the item giving corpUserId, mobileNumber or userEmail.',
+	},
+	{
+		displayName: 'Identifier',
+		name: 'identifier',
+		type: 'string',
+		required: true,
+		displayOptions: { show },
+		default: '',
+		placeholder: '={{ $json.corpUserId }}',
+		description: 'The Corp User ID, mobile number or email of the person, usually an expression on the input item',
+	},
+	optionsCollection(show, [
+		{
+			displayName: 'Ask Mobile/Email Persons One by One',
+			name: 'askContactsOneByOne',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether to send each person identified by mobile number or email in a request of its own. WeLink's answer names persons only by Corp User ID, so several such persons in one request are paired with the answer by position (and asked again one by one when the count differs); this removes any reliance on WeLink keeping the order, at one request per person.",
+		},
+		{
+			displayName: 'Max Wait (Seconds)',
+			name: 'maxWaitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 300,
+			description:
+				'With Wait Until Final: how long to keep polling. Persons still not final then are output with timedOut set.',
+		},
+		{
+			displayName: 'Poll Interval (Ms)',
+			name: 'pollIntervalMs',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 2000,
+			description: 'With Wait Until Final: the first pause between polls; each later pause is 1.5 times longer, up to 30 s',
+		},
+		{
+			displayName: 'Wait Until Final',
+			name: 'waitUntilFinal',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to keep polling persons whose sync is still pending, processing or opening until every person is final (saved, opened, failed with a reason, not existing) or Max Wait passes',
+		},
+	]),
+];
+
+export type IdentifierType = 'corpUserId' | 'mobileNumber' | 'userEmail';
+
+const IDENTIFIER_ALIASES: Record<string, IdentifierType> = {
+	corpuserid: 'corpUserId',
+	mobilenumber: 'mobileNumber',
+	mobile: 'mobileNumber',
+	useremail: 'userEmail',
+	email: 'userEmail',
+};
+
+export function identifierType(value: unknown): IdentifierType {
+	const type = typeof value === 'string' ? IDENTIFIER_ALIASES[value.trim().toLowerCase()] : undefined;
+	if (!type) {
+		throw new ParameterError(
+			'Identify By',
+			`Identify By must be corpUserId, mobileNumber or userEmail, got ${JSON.stringify(value ?? null)}`,
+		);
+	}
+	return type;
+}
+
+export interface PersonRef {
+	type: IdentifierType;
+	value: string;
+}
+
+export function personRef(typeValue: unknown, identifier: unknown): PersonRef {
+	const type = identifierType(typeValue);
+	const value = requiredString(
+		identifier,
+		'Identifier',
+		`The item needs a ${type} to look the person up. Check the expression in "Identifier".`,
+	);
+	return { type, value };
+}
+
+/**
+ * Sends one batch of persons and pairs WeLink's answer entries with them without guessing. An
+ * entry names only a corpUserId (seed: corpUserId, code, message), so:
+ * - corpUserId persons are asked together and paired by that id;
+ * - mobile and email persons are asked in a request of their own and paired by position, only when
+ *   the answer has exactly one entry per person asked; otherwise each is asked again alone (or
+ *   always, with Ask Mobile/Email Persons One by One).
+ * A person no entry can be paired with is left out: "WeLink did not report this person".
+ */
+function statusSender(
+	client: WeLinkClient,
+	askContactsOneByOne: boolean,
+): (batch: Array<UniqueRequest<PersonRef>>) => Promise<Map<string, PolledStatus>> {
+	const ask = async (refs: PersonRef[]) =>
+		objectRows((await client.queryStatus(refs.map((ref) => ({ [ref.type]: ref.value })))).data);
+
+	const askByPosition = async (batch: Array<UniqueRequest<PersonRef>>, out: Map<string, PolledStatus>) => {
+		if (batch.length > 1 && !askContactsOneByOne) {
+			const entries = await ask(batch.map((request) => request.value));
+			if (entries.length === batch.length) {
+				batch.forEach((request, position) => out.set(request.key, statusOf(entries[position])));
+				return;
+			}
+		}
+		for (const request of batch) {
+			const entries = await ask([request.value]);
+			if (entries.length === 1) out.set(request.key, statusOf(entries[0]));
+		}
+	};
+
+	return async (batch) => {
+		const out = new Map<string, PolledStatus>();
+		const byId = batch.filter((request) => request.value.type === 'corpUserId');
+		const byContact = batch.filter((request) => request.value.type !== 'corpUserId');
+		if (byId.length > 0) {
+			for (const [key, status] of pairByCorpUserId(byId, await ask(byId.map((request) => request.value)), (ref) => ref.value, statusOf)) {
+				out.set(key, status);
+			}
+		}
+		if (byContact.length > 0) await askByPosition(byContact, out);
+		return out;
+	};
+}
+
+const MAX_POLL_INTERVAL_MS = 30_000;
+
+interface WaitSettings {
+	deadline: number;
+	pollIntervalMs: number;
+	signal?: AbortSignal;
+}
+
+/**
+ * Polls the persons that are not final yet, with growing pauses, until all are final or the
+ * maximum wait would be passed. Persons still open then are marked `timedOut`.
+ */
+async function waitUntilFinal(
+	batches: BatchOptions<PersonRef, PolledStatus>,
+	requests: Array<Request<PersonRef>>,
+	first: Array<Answer<PolledStatus>>,
+	settings: WaitSettings,
+): Promise<Array<Answer<PolledStatus>>> {
+	const answers: Array<Answer<PolledStatus>> = first.map((answer) =>
+		answer.ok ? { ok: true, value: { ...answer.value, polls: 1, timedOut: false } } : answer,
+	);
+	let interval = Math.max(1, settings.pollIntervalMs);
+	for (;;) {
+		const open = answers
+			.map((answer, position) => ({ answer, position }))
+			.filter(({ answer }) => answer.ok && !answer.value.final)
+			.map(({ position }) => position);
+		if (open.length === 0) break;
+		if (Date.now() + interval > settings.deadline) {
+			for (const position of open) {
+				const answer = answers[position];
+				if (answer.ok) answer.value.timedOut = true;
+			}
+			break;
+		}
+		await sleep(interval, settings.signal);
+		interval = Math.min(MAX_POLL_INTERVAL_MS, Math.round(interval * 1.5));
+		const again = await runBatched(open.map((position) => requests[position]), batches);
+		again.forEach((answer, index) => {
+			const position = open[index];
+			const previous = answers[position];
+			const polls = previous.ok ? (previous.value.polls ?? 0) + 1 : 1;
+			answers[position] = answer.ok ? { ok: true, value: { ...answer.value, polls, timedOut: false } } : answer;
+		});
+	}
+	return answers;
+}
+
+export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const { client, concurrency } = createClient(run, options);
+	const deadline = Date.now() + numberOption(options, 'maxWaitSeconds', 300) * 1000;
+
+	const batches: BatchOptions<PersonRef, PolledStatus> = {
+		batchSize: PERSON_BATCH,
+		concurrency,
+		signal: run.signal,
+		send: statusSender(client, options.askContactsOneByOne === true),
+		missing: () => ({ ok: true, value: unreportedStatus() }),
+	};
+
+	return await lookUpAcrossItems<PersonRef, PolledStatus>(this, run.redactor, {
+		...batches,
+		read: (itemIndex) => [personRef(this.getNodeParameter('identifierType', itemIndex), this.getNodeParameter('identifier', itemIndex))],
+		key: (ref) => `${ref.type}:${ref.type === 'userEmail' ? ref.value.toLowerCase() : ref.value}`,
+		followUp:
+			options.waitUntilFinal === true
+				? async (requests, first) =>
+						await waitUntilFinal(batches, requests, first, {
+							deadline,
+							pollIntervalMs: numberOption(options, 'pollIntervalMs', 2000),
+							signal: run.signal,
+						})
+				: undefined,
+		toItems: (_itemIndex, [ref], [status]) => [{ identifierType: ref.type, identifier: ref.value, ...status }],
+	});
+}

@@ -1,0 +1,170 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { Answer } from '../../../shared/batching';
+import { lookUpAcrossItems } from '../../../shared/lookup';
+import type { OperationRun } from '../../../shared/router';
+import { objectRows } from '../../../shared/transport';
+import { requiredString } from '../../../shared/validate';
+import { NOT_REPORTED_MESSAGE, pairByCorpUserId, submitResultOf } from '../../helpers/output';
+import type { SubmitResult } from '../../helpers/output';
+import { PERSON_BATCH, createClient } from '../../transport/client';
+import type { WeLinkConnection } from '../../transport/connection';
+import { optionsCollection } from '../common.descriptions';
+
+const show = { resource: ['userSync'], operation: ['submit'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Corp User ID',
+		name: 'corpUserId',
+		type: 'string',
+		required: true,
+		displayOptions: { show },
+		default: '',
+		description: "The person's unique ID in your own system (corpUserId)",
+	},
+	{
+		displayName: 'Name (Chinese)',
+		name: 'userNameCn',
+		type: 'string',
+		required: true,
+		displayOptions: { show },
+		default: '',
+		description: "The person's name as shown in WeLink (userNameCn)",
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		displayOptions: { show },
+		default: {},
+		options: [
+			{
+				displayName: 'Department Code',
+				name: 'corpDeptCode',
+				type: 'string',
+				default: '',
+				description: "Code of the person's department in your own system (corpDeptCode)",
+			},
+			{
+				displayName: 'Email',
+				name: 'userEmail',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '',
+			},
+			{
+				displayName: 'English Name',
+				name: 'userNameEn',
+				type: 'string',
+				default: '',
+			},
+			{
+				displayName: 'Mobile Number',
+				name: 'mobileNumber',
+				type: 'string',
+				default: '',
+				description: 'Mobile number, e.g. 13800000000 or +86-13800000000',
+			},
+			{
+				displayName: 'Open Account',
+				name: 'isOpenAccount',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to open a WeLink account for the person; off only saves the person in the address book',
+			},
+			{
+				displayName: 'Phone Number',
+				name: 'phoneNumber',
+				type: 'string',
+				default: '',
+				description: 'Landline number',
+			},
+			{
+				displayName: 'Sex',
+				name: 'sex',
+				type: 'options',
+				options: [
+					{ name: 'Female', value: 'F' },
+					{ name: 'Male', value: 'M' },
+				],
+				default: 'M',
+			},
+			{
+				displayName: 'Valid',
+				name: 'valid',
+				type: 'boolean',
+				default: true,
+				description: 'Whether the person stays valid; off removes the account',
+			},
+		],
+	},
+	optionsCollection(show),
+];
+
+/** The person fields users/bulk takes, as WeLink spells them. */
+export type PersonInfo = Record<string, string>;
+
+const SUBMIT_TEXT_FIELDS = ['corpDeptCode', 'mobileNumber', 'phoneNumber', 'sex', 'userEmail', 'userNameEn'];
+
+export function personInfo(corpUserId: unknown, userNameCn: unknown, additional: IDataObject): PersonInfo {
+	const person: PersonInfo = {
+		corpUserId: requiredString(corpUserId, 'Corp User ID'),
+		userNameCn: requiredString(userNameCn, 'Name (Chinese)'),
+	};
+	for (const field of SUBMIT_TEXT_FIELDS) {
+		const value = additional[field];
+		if (value !== undefined && value !== null && String(value).trim() !== '') person[field] = String(value).trim();
+	}
+	if (additional.isOpenAccount !== undefined) person.isOpenAccount = additional.isOpenAccount === false ? '0' : '1';
+	if (additional.valid !== undefined) person.valid = additional.valid === false ? '0' : '1';
+	return person;
+}
+
+export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const { client, concurrency } = createClient(run, options);
+
+	// Each answer is itself an Answer: a refused person fails its item while its batch succeeded.
+	return await lookUpAcrossItems<PersonInfo, Answer<SubmitResult>>(this, run.redactor, {
+		read: (itemIndex) => [
+			personInfo(
+				this.getNodeParameter('corpUserId', itemIndex),
+				this.getNodeParameter('userNameCn', itemIndex),
+				this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject,
+			),
+		],
+		key: (_person, itemIndex) => String(itemIndex),
+		batchSize: PERSON_BATCH,
+		concurrency,
+		signal: run.signal,
+		// Every item is its own submission, even when two carry the same person.
+		dedupe: false,
+		send: async (batch) => {
+			// Not idempotent: only refusals before the service (48503, invalid token) are repeated.
+			const answer = await client.submitPersons(batch.map((request) => request.value));
+			if (!Array.isArray(answer.data)) {
+				// No per-person detail: the whole batch was taken.
+				return new Map(
+					batch.map((request): [string, Answer<SubmitResult>] => [
+						request.key,
+						{ ok: true, value: { corpUserId: request.value.corpUserId, accepted: true, code: '0', message: answer.message } },
+					]),
+				);
+			}
+			return pairByCorpUserId(batch, objectRows(answer.data), (person) => person.corpUserId, submitResultOf);
+		},
+		missing: (request) => ({
+			ok: true,
+			value: {
+				ok: true,
+				value: { corpUserId: request.value.corpUserId, accepted: false, code: '', message: NOT_REPORTED_MESSAGE },
+			},
+		}),
+		toItems: (_itemIndex, _persons, [result]) => {
+			if (!result.ok) throw result.error;
+			return [{ ...result.value }];
+		},
+	});
+}

@@ -1,0 +1,42 @@
+/* eslint-disable n8n-nodes-base/node-filename-against-convention -- the description lives apart from WeLink.node.ts (n8n's versioned-node layout); the rule expects it inside the node file */
+import type { INodeTypeDescription } from 'n8n-workflow';
+
+import * as user from './user/User.resource';
+import * as userSync from './userSync/UserSync.resource';
+
+export const versionDescription: INodeTypeDescription = {
+	displayName: 'WeLink',
+	name: 'weLink',
+	icon: { light: 'file:welink.svg', dark: 'file:welink.dark.svg' },
+	group: ['transform'],
+	version: 1,
+	subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+	description: 'Sync persons to Huawei WeLink and follow their account provisioning',
+	defaults: { name: 'WeLink' },
+	usableAsTool: true,
+	inputs: ['main'],
+	outputs: ['main'],
+	credentials: [{ name: 'weLinkApi', required: true }],
+	properties: [
+		{
+			displayName: 'Resource',
+			name: 'resource',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{ name: 'User', value: 'user' },
+				{ name: 'User Sync', value: 'userSync' },
+			],
+			default: 'userSync',
+		},
+		{
+			displayName:
+				"Persons from all input items are sent together in batches (10 per request for sync, 50 for IDs), within WeLink's rate limit. Each output item is paired with its input item.",
+			name: 'batchingNotice',
+			type: 'notice',
+			default: '',
+		},
+		...userSync.description,
+		...user.description,
+	],
+};

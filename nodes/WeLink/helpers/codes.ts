@@ -1,0 +1,112 @@
+import { jsonOf } from '../../shared/transport';
+import type { HttpResponse, VendorProfile } from '../../shared/transport';
+
+/**
+ * WeLink's codes: what a body code means, which ones are worth a retry, which ones call for a new
+ * token, and the per-person states `users/status` reports. Sources: the seed page, WeLink's error
+ * code page (open-doc.welink.huaweicloud.com err_code) and its access-token page (start-09).
+ */
+
+export const WELINK_VENDOR = 'WeLink';
+
+/** Body code of WeLink's rate limiter: the call was refused before the service saw it. */
+export const RATE_LIMITED_CODE = '48503';
+
+/** Body codes meaning "this token is no good": drop it, fetch a new one, retry once. */
+export const TOKEN_INVALID_CODES = new Set(['1000', '47101', '47103']);
+
+/** The envelope's top-level `code` as text ("0" and 0 both occur), or undefined. */
+export function bodyCode(response: HttpResponse): string | undefined {
+	const body = jsonOf(response);
+	if (body && typeof body === 'object' && 'code' in body) {
+		const code = (body as { code: unknown }).code;
+		return code === undefined || code === null ? undefined : String(code);
+	}
+	return undefined;
+}
+
+/** Which WeLink answers are passing, for the shared transport's retry loop. */
+export const weLinkProfile: VendorProfile = {
+	name: WELINK_VENDOR,
+	transientAnswer: (response) => {
+		if (bodyCode(response) === RATE_LIMITED_CODE) return { reason: 'WeLink rate limit (48503)', reachedService: false };
+		if (response.status === 429) return { reason: 'HTTP 429', reachedService: false };
+		// 501 means "no permission for this API": retrying cannot help.
+		if (response.status >= 500 && response.status !== 501) {
+			return { reason: `HTTP ${response.status}`, reachedService: true };
+		}
+		return undefined;
+	},
+};
+
+/** Token errors and what to do about them (support.huaweicloud.com/devg-welink/start-09.html). */
+export const TOKEN_ERROR_HINTS: Record<string, string> = {
+	'10007': 'The Client ID or Client Secret is wrong. Check both in the WeLink credential.',
+	'41403': 'Too many failed attempts: WeLink has locked this client for a while.',
+	'41500': 'WeLink could not issue a token. Try again later.',
+	'41579': 'The Client ID is empty.',
+	'41580': 'The Client Secret is empty.',
+};
+
+/** Hints for the body codes a user can act on. */
+export const CODE_HINTS: Record<string, string> = {
+	'47003': 'A required value is empty (for example the email or the department).',
+	'47004': 'A value has the wrong format (for example the email or the mobile number).',
+	'47008': 'WeLink rejected the values during validation.',
+	'47013': 'Too many entries were queried at once.',
+	'47102': 'The app has no permission for this API. Grant it in the WeLink console; WeLink then needs a new token.',
+	'48503': 'WeLink rate limit: the call was retried and still refused. Lower the rate limit or concurrency options.',
+};
+
+/** The states a person's sync can be in, as the node outputs them in `state`. */
+export type SyncStateName = 'succeeded' | 'pending' | 'processing' | 'opening' | 'saved' | 'opened' | 'failed' | 'notExist' | 'unknown';
+
+export interface SyncCode {
+	state: SyncStateName;
+	/** False while WeLink is still working on the person: Wait Until Final asks again. */
+	final: boolean;
+	/** What the code means (the seed's table, in English); a failure's `reason`. */
+	meaning: string;
+	/** WeLink's message carries the reason of this failure (47110). */
+	reasonInMessage?: boolean;
+}
+
+/**
+ * Every code of the seed's error code table as a per-person code of users/status. Codes still in
+ * progress keep Wait Until Final polling; every other code is final, and a failure carries its
+ * reason. A code outside this table is `unknown` and not final: the node never guesses.
+ */
+export const SYNC_CODES: Record<string, SyncCode> = {
+	'0': { state: 'succeeded', final: true, meaning: 'Success' },
+	'47003': { state: 'failed', final: true, meaning: 'A required value is empty (for example the email or the department)' },
+	'47004': { state: 'failed', final: true, meaning: 'A value is wrong (for example the email format or the mobile number)' },
+	'47100': { state: 'pending', final: false, meaning: 'Waiting to be processed' },
+	'47101': { state: 'failed', final: true, meaning: 'The access token has a wrong format' },
+	'47102': { state: 'failed', final: true, meaning: 'The app has no permission' },
+	'47103': { state: 'failed', final: true, meaning: 'The access token has expired' },
+	'47104': { state: 'processing', final: false, meaning: 'Being processed' },
+	'47105': { state: 'failed', final: true, meaning: 'The secretary account has not been created' },
+	'47106': { state: 'failed', final: true, meaning: 'The parent department has not been created' },
+	'47107': { state: 'saved', final: true, meaning: 'Saved only: no account opened (provider state 1)' },
+	'47108': { state: 'opening', final: false, meaning: 'The account is being opened (provider state 2)' },
+	'47109': { state: 'opened', final: true, meaning: 'The account was opened (provider state 3)' },
+	'47110': {
+		state: 'failed',
+		final: true,
+		meaning: 'Opening the account failed (provider state 4)',
+		reasonInMessage: true,
+	},
+	'47111': { state: 'notExist', final: true, meaning: 'The account does not exist (provider state -1)' },
+	'47112': { state: 'processing', final: false, meaning: 'Being processed; do not submit this person again' },
+	'47113': { state: 'pending', final: false, meaning: 'Waiting to be processed; do not submit this person again' },
+};
+
+/** users/bulk: codes meaning the person was taken into the sync queue (or is already in it). */
+export const ACCEPTED_CODES = new Set(['0', '47100', '47104', '47107', '47108', '47109', '47112', '47113']);
+
+/** users/bulk: codes meaning the person's values were refused (item errors, with WeLink's message). */
+export const REFUSED_CODES: Record<string, string> = {
+	'47003': CODE_HINTS['47003'],
+	'47004': CODE_HINTS['47004'],
+	'47008': CODE_HINTS['47008'],
+};

@@ -1,0 +1,163 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { VendorApiError } from '../../shared/errors';
+import { sharedRateLimiter } from '../../shared/limiter';
+import { readRequestTuning, transportSettings } from '../../shared/node-kit';
+import type { Redactor } from '../../shared/redact';
+import type { OperationRun } from '../../shared/router';
+import { parseJsonObject, sendWithRetry } from '../../shared/transport';
+import type { TransportSettings } from '../../shared/transport';
+import { CODE_HINTS, TOKEN_INVALID_CODES, WELINK_VENDOR, weLinkProfile } from '../helpers/codes';
+
+import { TOKEN_HEADER, getToken, invalidateToken } from './auth';
+import type { WeLinkConnection } from './connection';
+
+export const STATUS_PATH = '/api/contact/v1/users/status';
+export const BULK_PATH = '/api/contact/v1/users/bulk';
+export const ACCOUNTS_PATH = '/api/contact/v1/users/accounts';
+
+/** WeLink's SDK limit for users/status and users/bulk, and the documented one for users/accounts. */
+export const PERSON_BATCH = 10;
+export const ACCOUNTS_BATCH = 50;
+
+/** The JSON envelope every WeLink answer has. */
+export interface WeLinkEnvelope {
+	code: string;
+	message: string;
+	data?: unknown;
+	[key: string]: unknown;
+}
+
+export interface RateSettings {
+	perSecond: number;
+	perMinute: number;
+}
+
+/** A small margin on each rate window absorbs the jitter between our count and WeLink's. */
+const RATE_MARGIN_MS = 100;
+
+/**
+ * Calls WeLink's contact APIs: a token from the shared cache on every attempt, the per-API rate
+ * limit shared across the process, transient answers retried by the transport, and a token WeLink
+ * calls invalid replaced once.
+ */
+export class WeLinkClient {
+	constructor(
+		private readonly connection: WeLinkConnection,
+		private readonly settings: Omit<TransportSettings, 'idempotent' | 'rateLimiter'>,
+		private readonly rate: RateSettings,
+		private readonly redactor: Redactor,
+	) {
+		redactor.add(connection.clientSecret);
+	}
+
+	/** users/status: the sync result of each person named in `personInfo`. */
+	async queryStatus(personInfo: Array<Record<string, string>>): Promise<WeLinkEnvelope> {
+		return await this.post(STATUS_PATH, { personInfo }, true);
+	}
+
+	/** users/bulk: submits persons for the asynchronous sync. Not idempotent: each call is a submission. */
+	async submitPersons(personInfo: Array<Record<string, string>>): Promise<WeLinkEnvelope> {
+		return await this.post(BULK_PATH, { personInfo }, false);
+	}
+
+	/** users/accounts: the WeLink user ids of the given corpUserIds. */
+	async lookUpAccounts(corpUserIds: string[]): Promise<WeLinkEnvelope> {
+		return await this.post(ACCOUNTS_PATH, { corpUserIds }, true);
+	}
+
+	private async token(): Promise<string> {
+		const { token } = await getToken(this.connection, { ...this.settings, idempotent: true });
+		this.redactor.add(token);
+		return token;
+	}
+
+	/**
+	 * POSTs `body` to `path`. `idempotent` says whether the request may be repeated after it may
+	 * have reached WeLink's service; refusals before it (rate limit, invalid token) always may.
+	 */
+	private async post(path: string, body: unknown, idempotent: boolean): Promise<WeLinkEnvelope> {
+		const rateLimiter = sharedRateLimiter(
+			`welink|${this.connection.baseUrl}|${this.connection.clientId}|${path}`,
+			[
+				{ limit: this.rate.perSecond, intervalMs: 1_000 },
+				{ limit: this.rate.perMinute, intervalMs: 60_000 },
+			],
+			RATE_MARGIN_MS,
+		);
+		const payload = JSON.stringify(body);
+		for (let tokenAttempt = 1; ; tokenAttempt++) {
+			// Fetch the token before taking a rate slot, so waiting for it does not bunch requests.
+			let used = await this.token();
+			const response = await sendWithRetry(
+				async () => {
+					used = await this.token();
+					return {
+						method: 'POST',
+						url: `${this.connection.baseUrl}${path}`,
+						headers: {
+							'content-type': 'application/json',
+							'accept-charset': 'UTF-8',
+							[TOKEN_HEADER]: used,
+						},
+						body: payload,
+					};
+				},
+				{ ...this.settings, idempotent, rateLimiter },
+				weLinkProfile,
+			);
+			const parsed = parseJsonObject(response, weLinkProfile);
+			const code = parsed.code === undefined || parsed.code === null ? '' : String(parsed.code);
+			const message = typeof parsed.message === 'string' ? parsed.message : '';
+			if (TOKEN_INVALID_CODES.has(code) && tokenAttempt === 1) {
+				invalidateToken(this.connection, used);
+				continue;
+			}
+			if (response.status === 501) {
+				// After a permission is granted WeLink only honours it on a new token.
+				invalidateToken(this.connection, used);
+			}
+			if (code !== '0') {
+				throw new VendorApiError({
+					vendor: WELINK_VENDOR,
+					code: code || undefined,
+					message: message || (code ? 'WeLink refused the request' : `WeLink answered HTTP ${response.status} without a code`),
+					httpStatus: response.status,
+					hint:
+						CODE_HINTS[code] ??
+						(response.status === 501
+							? 'The app has no permission for this API. Grant it in the WeLink console.'
+							: TOKEN_INVALID_CODES.has(code)
+								? 'WeLink refused a freshly fetched token. Check the credential and the app permissions.'
+								: undefined),
+				});
+			}
+			return { ...parsed, code, message };
+		}
+	}
+}
+
+/** A number option when it is a usable one (n8n may hand over anything an expression gives). */
+export function numberOption(options: IDataObject, name: string, fallback: number): number {
+	const value = options[name];
+	return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+/**
+ * The client of one run, tuned by the node's Options (read from the first item: requests of all
+ * items are batched together), and how many batches may be in flight at once.
+ */
+export function createClient(run: OperationRun<WeLinkConnection>, options: IDataObject): { client: WeLinkClient; concurrency: number } {
+	const tuning = readRequestTuning(options, { concurrency: 4 });
+	const client = new WeLinkClient(
+		run.connection,
+		// The client decides idempotency and the rate limiter per call.
+		transportSettings(tuning, { signal: run.signal, idempotent: true }),
+		{
+			perSecond: numberOption(options, 'ratePerSecond', 40) || 40,
+			perMinute: numberOption(options, 'ratePerMinute', 1500) || 1500,
+		},
+		run.redactor,
+	);
+	return { client, concurrency: tuning.concurrency };
+}

@@ -1,0 +1,248 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import { SYNC_CODES } from '../../nodes/WeLink/helpers/codes';
+import type { WeLinkEmulatorHandle } from '../emulators/welink';
+import { runNode } from '../harness/run-workflow';
+
+import { STATUS, TICKETS, TYPE, creds, currentEmulator, useWeLinkEmulator } from './fixtures';
+
+/**
+ * The seed contract: the vendor's own page about users/status (查询人员信息同步结果), read at test
+ * time, decides what the node sends and how it reads the answers. Nothing of the page is copied
+ * here: its request example, its two answer examples and its code table are taken from the file.
+ */
+
+const repoRoot = join(__dirname, '..', '..');
+/** CI has shared/ beside the clone; a checkout elsewhere (a worktree) may point to it instead. */
+const seedsDir = process.env.EMPLOYEE_SYNC_SEEDS_DIR ?? join(repoRoot, '..', 'shared', 'seeds');
+
+interface JsonBlock {
+	/** The block exactly as the page has it. */
+	literal: string;
+	value: Record<string, unknown>;
+}
+
+interface SeedPage {
+	text: string;
+	request: JsonBlock;
+	success: JsonBlock;
+	failure: JsonBlock;
+	/** Request parameter names from the parameter table, as the page spells them. */
+	parameterNames: string[];
+	/** The error code table: code → its description. */
+	codes: Map<string, string>;
+}
+
+/** Every top-level JSON object of the page: a line that is just "{" up to the brace that closes it. */
+function jsonBlocks(text: string): JsonBlock[] {
+	const lines = text.split('\n');
+	const blocks: JsonBlock[] = [];
+	for (let start = 0; start < lines.length; start++) {
+		if (lines[start].trim() !== '{') continue;
+		let depth = 0;
+		let inString = false;
+		for (let end = start; end < lines.length; end++) {
+			for (let i = 0; i < lines[end].length; i++) {
+				const char = lines[end][i];
+				if (inString) {
+					if (char === '\\') i++;
+					else if (char === '"') inString = false;
+				} else if (char === '"') inString = true;
+				else if (char === '{') depth++;
+				else if (char === '}') depth--;
+			}
+			if (depth === 0) {
+				const literal = lines.slice(start, end + 1).join('\n');
+				blocks.push({ literal, value: JSON.parse(literal) as Record<string, unknown> });
+				start = end;
+				break;
+			}
+		}
+	}
+	return blocks;
+}
+
+function readSeedPage(): SeedPage {
+	if (!existsSync(seedsDir)) {
+		throw new Error(`The vendor seed pages are not at ${seedsDir} (set EMPLOYEE_SYNC_SEEDS_DIR to their folder)`);
+	}
+	const pages = readdirSync(seedsDir)
+		.filter((name) => name.endsWith('.txt'))
+		.map((name) => readFileSync(join(seedsDir, name), 'utf8'))
+		.filter((text) => text.includes('查询人员信息同步结果') && text.includes('/api/contact/v1/users/status'));
+	if (pages.length !== 1) throw new Error(`Expected one seed page about users/status in ${seedsDir}, found ${pages.length}`);
+	const text = pages[0];
+	const blocks = jsonBlocks(text);
+	const request = blocks.find((block) => 'personInfo' in block.value);
+	const success = blocks.find((block) => block.value.code === '0');
+	const failure = blocks.find((block) => 'code' in block.value && block.value.code !== '0');
+	if (!request || !success || !failure) throw new Error('The seed page no longer has its request and answer examples');
+
+	const parameterTable = text.slice(text.indexOf('请求参数说明'), text.indexOf('请求示例'));
+	const parameterNames = [...parameterTable.matchAll(/^(\w+)\s+String\b/gm)].map((match) => match[1]);
+	const codeTable = text.slice(text.lastIndexOf('错误码'));
+	const codes = new Map([...codeTable.matchAll(/^(\d+)\s+(\S.*)$/gm)].map((match) => [match[1], match[2].trim()]));
+	return { text, request, success, failure, parameterNames, codes };
+}
+
+const seed = readSeedPage();
+
+useWeLinkEmulator({ latencyMs: 2, demoPersons: 5 });
+let welink: WeLinkEmulatorHandle;
+beforeAll(() => {
+	welink = currentEmulator();
+});
+
+async function statusOf(items: Array<{ kind: string; value: string }>, continueOnFail = false) {
+	return await runNode({
+		type: TYPE,
+		items,
+		parameters: {
+			resource: 'userSync',
+			operation: 'getStatus',
+			identifierType: '={{ $json.kind }}',
+			identifier: '={{ $json.value }}',
+			options: { maxRetries: 0 },
+		},
+		credentials: creds(),
+		continueOnFail,
+	});
+}
+
+type Person = Record<string, unknown>;
+
+describe('the request', () => {
+	const examplePersons = seed.request.value.personInfo as Person[];
+
+	test('the node sends the seed example\'s field names, nesting and types', async () => {
+		const items = examplePersons.map((person) => {
+			const [[kind, value]] = Object.entries(person);
+			return { kind, value: String(value) };
+		});
+		const before = welink.statusBodies().length;
+		const result = await statusOf(items);
+		expect(result.error).toBeUndefined();
+		const sent = welink.statusBodies().slice(before) as Array<Record<string, unknown>>;
+		expect(sent.length).toBeGreaterThan(0);
+		for (const body of sent) {
+			// Same nesting: one key, personInfo, a list of objects with one identifier each.
+			expect(Object.keys(body)).toEqual(Object.keys(seed.request.value));
+			expect(Array.isArray(body.personInfo)).toBe(true);
+			for (const person of body.personInfo as Person[]) {
+				expect(Object.keys(person)).toHaveLength(1);
+				const [[key, value]] = Object.entries(person);
+				const example = examplePersons.find((candidate) => key in candidate);
+				expect(example).toBeDefined();
+				expect(typeof value).toBe(typeof example?.[key]);
+			}
+		}
+		// Every person of the example was asked about, exactly as the example writes it.
+		const everyPerson = sent.flatMap((body) => body.personInfo as Person[]);
+		expect(everyPerson).toHaveLength(examplePersons.length);
+		expect(everyPerson).toEqual(expect.arrayContaining(examplePersons));
+	});
+
+	test('a person looked up by email is sent as the seed\'s userEmail (the table misspells mobileNumber, the example does not)', async () => {
+		expect(seed.parameterNames).toEqual(expect.arrayContaining(['corpUserId', 'userEmail']));
+		const before = welink.statusBodies().length;
+		await statusOf([{ kind: 'userEmail', value: 'demo0001@example.com' }]);
+		expect(welink.statusBodies().slice(before)).toEqual([{ personInfo: [{ userEmail: 'demo0001@example.com' }] }]);
+	});
+});
+
+describe('the answers', () => {
+	const entries = seed.success.value.data as Person[];
+
+	test('the emulator answers with exactly the fields the seed\'s entries have', async () => {
+		const response = await fetchStatus([{ corpUserId: 'demo0001' }]);
+		expect(Object.keys(response).sort()).toEqual(Object.keys(seed.success.value).sort());
+		for (const entry of response.data as Person[]) expect(Object.keys(entry).sort()).toEqual(Object.keys(entries[0]).sort());
+	});
+
+	test('the seed\'s success answer, byte for byte, becomes four items; messages lose the leading space', async () => {
+		welink.emulator.injectFault({
+			path: STATUS,
+			fault: { kind: 'status', status: 200, text: seed.success.literal, headers: { 'content-type': 'application/json;charset=UTF-8' } },
+		});
+		// The answer names no mobile number: four persons asked by mobile are paired by position.
+		const mobiles = entries.map((_, i) => `1860000000${i}`);
+		const result = await statusOf(mobiles.map((value) => ({ kind: 'mobileNumber', value })));
+		expect(result.error).toBeUndefined();
+		expect(welink.emulator.count(STATUS)).toBe(1);
+
+		const states: Record<string, [string, boolean]> = {
+			'47107': ['saved', true],
+			'47109': ['opened', true],
+			'47110': ['failed', true],
+			'47111': ['notExist', true],
+		};
+		expect(result.items.map((item) => item.json)).toEqual(
+			entries.map((entry, i) => {
+				const message = String(entry.message);
+				// The page pads every message with a space; the node outputs the text without it.
+				expect(message.startsWith(' ')).toBe(true);
+				const [state, final] = states[String(entry.code)];
+				const json: IDataObject = {
+					identifierType: 'mobileNumber',
+					identifier: mobiles[i],
+					corpUserId: String(entry.corpUserId),
+					code: String(entry.code),
+					state,
+					final,
+					message: message.trim(),
+				};
+				// 47110 carries its reason in the message.
+				if (state === 'failed') json.reason = message.trim();
+				return json;
+			}),
+		);
+		expect(result.items.map((item) => item.pairedItem)).toEqual(mobiles.map((_, item) => ({ item })));
+	});
+
+	test('the seed\'s error answer (47103): the token is replaced and the request sent again', async () => {
+		welink.emulator.injectFault({ path: STATUS, fault: { kind: 'status', status: 200, text: seed.failure.literal } });
+		const result = await statusOf([{ kind: 'corpUserId', value: 'demo0001' }]);
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ corpUserId: 'demo0001', state: 'opened' });
+		expect(welink.emulator.count(TICKETS)).toBe(2);
+		expect(welink.emulator.count(STATUS)).toBe(2);
+	});
+
+	test('the seed\'s error answer again with the new token: an item error naming the code and WeLink\'s message', async () => {
+		welink.emulator.injectFault({ path: STATUS, times: 2, fault: { kind: 'status', status: 200, text: seed.failure.literal } });
+		const result = await statusOf([{ kind: 'corpUserId', value: 'demo0001' }], true);
+		const { code, message } = seed.failure.value as { code: string; message: string };
+		expect(String(result.items[0].json.error)).toContain(`WeLink error [${code}]: ${message} (item 0)`);
+		expect(welink.emulator.count(TICKETS)).toBe(2);
+		expect(welink.emulator.count(STATUS)).toBe(2);
+	});
+});
+
+describe('the code table', () => {
+	test('every code of the seed\'s table has a state; exactly the waiting and in-progress ones are not final', () => {
+		expect([...seed.codes.keys()].sort()).toEqual(Object.keys(SYNC_CODES).sort());
+		for (const [code, meaning] of seed.codes) {
+			const stillWorking = /待处理|处理中|开户中/.test(meaning);
+			expect([code, SYNC_CODES[code].final]).toEqual([code, !stillWorking]);
+		}
+	});
+});
+
+/** users/status asked directly, with a token of the emulator's own (what the emulator answers). */
+async function fetchStatus(personInfo: Person[]): Promise<Record<string, unknown>> {
+	const ticket = await fetch(`${welink.baseUrl}${TICKETS}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ client_id: welink.credentials.clientId, client_secret: welink.credentials.clientSecret }),
+	});
+	const { access_token: token } = (await ticket.json()) as { access_token: string };
+	const response = await fetch(`${welink.baseUrl}${STATUS}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-wlk-authorization': token },
+		body: JSON.stringify({ personInfo }),
+	});
+	return (await response.json()) as Record<string, unknown>;
+}
