@@ -321,6 +321,29 @@ describe('User Sync → Submit', () => {
 	});
 });
 
+describe('User Sync → Submit is a write: a bad item stops the run before WeLink sees anything', () => {
+	test('25 persons, the 21st without a name: no batch was sent, even the two full ones before it', async () => {
+		const items = Array.from({ length: 25 }, (_, i) => ({ id: `late${i}`, name: i === 20 ? '' : `Person ${i}` }));
+		const result = await runNode({
+			type: TYPE,
+			items,
+			parameters: {
+				resource: 'userSync',
+				operation: 'submit',
+				corpUserId: '={{ $json.id }}',
+				userNameCn: '={{ $json.name }}',
+				additionalFields: {},
+				options: {},
+			},
+			credentials: creds(),
+		});
+		expect(result.error?.message).toMatch(/Name \(Chinese\) is empty.*item 20/);
+		// A batch sent early would still be on its way (token first): give it time to arrive.
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(welink.emulator.count(BULK)).toBe(0);
+	});
+});
+
 describe('User → Get WeLink ID', () => {
 	test('looks up 55 ids in 2 requests (numeric code 0), unknown ids are not found', async () => {
 		const ids = [...demoIds(54), 'ghost'];

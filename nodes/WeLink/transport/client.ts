@@ -66,6 +66,11 @@ export class WeLinkClient {
 		return await this.post(ACCOUNTS_PATH, { corpUserIds }, true);
 	}
 
+	/** Fetches (or finds cached) the token now, so the first batch need not wait for it. */
+	async warmUp(): Promise<void> {
+		await this.token();
+	}
+
 	private async token(): Promise<string> {
 		const { token } = await getToken(this.connection, { ...this.settings, idempotent: true });
 		this.redactor.add(token);

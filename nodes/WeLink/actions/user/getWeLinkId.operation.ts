@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { lookUpAcrossItems } from '../../../shared/lookup';
+import { itemParameterReader } from '../../../shared/parameters';
 import type { OperationRun } from '../../../shared/router';
 import { requiredString } from '../../../shared/validate';
 import { weLinkIdNotFound, weLinkIdsOf } from '../../helpers/output';
@@ -28,8 +29,10 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const { client, concurrency } = createClient(run, options);
 
+	const corpUserIdOf = itemParameterReader(this, 'corpUserId');
 	return await lookUpAcrossItems<string, WeLinkIdResult>(this, run.redactor, {
-		read: (itemIndex) => [requiredString(this.getNodeParameter('corpUserId', itemIndex), 'Corp User ID')],
+		read: (itemIndex) => [requiredString(corpUserIdOf(itemIndex), 'Corp User ID')],
+		warmUp: async () => await client.warmUp(),
 		key: (id) => id,
 		batchSize: ACCOUNTS_BATCH,
 		concurrency,

@@ -4,6 +4,7 @@ import { runBatched } from '../../../shared/batching';
 import type { Answer, BatchOptions, Request, UniqueRequest } from '../../../shared/batching';
 import { ParameterError } from '../../../shared/errors';
 import { lookUpAcrossItems } from '../../../shared/lookup';
+import { itemParameterReader } from '../../../shared/parameters';
 import { sleep } from '../../../shared/retry';
 import type { OperationRun } from '../../../shared/router';
 import { objectRows } from '../../../shared/transport';
@@ -219,9 +220,12 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		missing: () => ({ ok: true, value: unreportedStatus() }),
 	};
 
+	const identifierTypeOf = itemParameterReader(this, 'identifierType');
+	const identifierOf = itemParameterReader(this, 'identifier');
 	return await lookUpAcrossItems<PersonRef, PolledStatus>(this, run.redactor, {
 		...batches,
-		read: (itemIndex) => [personRef(this.getNodeParameter('identifierType', itemIndex), this.getNodeParameter('identifier', itemIndex))],
+		warmUp: async () => await client.warmUp(),
+		read: (itemIndex) => [personRef(identifierTypeOf(itemIndex), identifierOf(itemIndex))],
 		key: (ref) => `${ref.type}:${ref.type === 'userEmail' ? ref.value.toLowerCase() : ref.value}`,
 		followUp:
 			options.waitUntilFinal === true

@@ -141,6 +141,9 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		signal: run.signal,
 		// Every item is its own submission, even when two carry the same person.
 		dedupe: false,
+		// A write: every item is read before anything is sent, so a bad item changes nothing at WeLink.
+		readAllFirst: true,
+		warmUp: async () => await client.warmUp(),
 		send: async (batch) => {
 			// Not idempotent: only refusals before the service (48503, invalid token) are repeated.
 			const answer = await client.submitPersons(batch.map((request) => request.value));
