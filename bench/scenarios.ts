@@ -5,23 +5,33 @@ import { startShihengEmulator } from '../test/emulators/shiheng';
 import { startWeLinkEmulator } from '../test/emulators/welink';
 import {
 	MEASURED,
-	chainWorkflow,
+	benchWorkflow,
 	generatorNode,
 	groupingNode,
 	httpRequestNode,
 	ourNode,
 	pagination,
+	remainingPagesNode,
+	runnerWarmUpNode,
 } from './workflows';
-import type { CredentialRef, WorkflowJson } from './workflows';
+import type { BenchWorkflow, CredentialRef } from './workflows';
 
 /**
- * The four scenarios of issue #8. Each starts its own emulator in this process (127.0.0.1, a free
- * port), and builds the two workflows that do the same job: one with our node, one with n8n's HTTP
- * Request node authenticating with OUR credential (the alternative a user would build). Both read
- * the same input, produced inside the workflow by the same Code node where the job needs input.
+ * The scenarios of issue #8 (Mingdao twice: our node given a per-item expression, and its Read
+ * IDs From Field option). Each starts its own emulator in this process (127.0.0.1, a free port)
+ * and builds three workflows that do the same job: one with our node, two with n8n's HTTP Request
+ * node authenticating with OUR credential — as a user first builds it (peer), and as well as a
+ * skilled n8n user would (tuned). All read the same input, produced inside the workflow by the same
+ * Code node where the job needs input. Every node after the input counts: a Code node that groups
+ * ids or makes page numbers is part of the HTTP Request side's job.
  */
 
-export type SideName = 'ours' | 'peer';
+/** ours: our node; peer: the HTTP Request node as a user first builds it; tuned: the HTTP Request node built and set as well as a skilled n8n user would. */
+export type SideName = 'ours' | 'peer' | 'tuned';
+
+export const SIDES: readonly SideName[] = ['ours', 'peer', 'tuned'];
+
+export type ScenarioId = 'shiheng-list' | 'mingdao-relations' | 'mingdao-relations-field' | 'welink-status' | 'overhead';
 
 export interface BenchConfig {
 	latencyMs: number;
@@ -78,6 +88,16 @@ export interface Counters {
 	rateLimited: number | null;
 }
 
+export type Json = Record<string, unknown>;
+
+/** What the job nodes of one run output. */
+export interface JobOutput {
+	/** The items the last job node (MEASURED) output. */
+	items: Json[];
+	/** The items every job node output, by node name. */
+	byNode: Record<string, Json[]>;
+}
+
 /** What one run produced, as the scenario judges it. */
 export interface RunCheck {
 	/** Items the measured node output. */
@@ -86,13 +106,23 @@ export interface RunCheck {
 	problems: string[];
 }
 
+/** Another way to build a side, measured and reported in details only. */
+export interface Variant {
+	key: string;
+	label: string;
+	workflow: BenchWorkflow;
+	/** The side whose output shape the variant has (how its output is checked). */
+	checkAs: SideName;
+}
+
 export interface Scenario {
-	id: 'shiheng-list' | 'mingdao-relations' | 'welink-status' | 'overhead';
+	id: ScenarioId;
 	title: string;
 	credentials: CredentialImport[];
-	workflows: Record<SideName, WorkflowJson>;
-	/** Other ways to build the peer side, measured and reported in details only. */
-	variants?: Array<{ key: string; label: string; workflow: WorkflowJson }>;
+	workflows: Record<SideName, BenchWorkflow>;
+	/** How each side does the job, in words (written to results.json). */
+	builds: Record<SideName, string>;
+	variants?: Variant[];
 	/** Items the job is about (employees, ids, persons) — the divisor for per-item figures. */
 	jobItems: number;
 	/** Theoretical lower bound of the job's time with the injected latency, or null. */
@@ -102,7 +132,7 @@ export interface Scenario {
 	/** The scenario's emulator: its request records give the arrival times of a run's requests. */
 	emulator: Emulator;
 	counters(): Counters;
-	check(side: SideName | 'variant', items: Array<Record<string, unknown>>): RunCheck;
+	check(side: SideName, output: JobOutput): RunCheck;
 	stop(): Promise<void>;
 }
 
@@ -118,6 +148,29 @@ function expectCount(problems: string[], what: string, got: number, want: number
 	if (got !== want) problems.push(`${what}: ${got} instead of ${want}`);
 }
 
+/** n8n's Batching option of the HTTP Request node: `size` items, then a pause of `intervalMs`. */
+function batching(size: number, intervalMs: number): Record<string, unknown> {
+	return { batching: { batch: { batchSize: size, batchInterval: intervalMs } } };
+}
+
+const FIRST_PAGE = 'First page';
+const PAGE_NUMBERS = 'Page numbers';
+
+/** Page answers of the Shiheng employee list: every employee exactly once. */
+function checkPageAnswers(problems: string[], answers: Json[], pages: number, employees: number): void {
+	expectCount(problems, 'pages output', answers.length, pages);
+	const ids = new Set<unknown>();
+	let listed = 0;
+	for (const page of answers) {
+		const rows = (page.result as { result?: unknown } | undefined)?.result;
+		if (!Array.isArray(rows)) continue;
+		listed += rows.length;
+		for (const row of rows as Json[]) ids.add(row.id);
+	}
+	expectCount(problems, 'employees in the pages', listed, employees);
+	expectCount(problems, 'distinct employees in the pages', ids.size, employees);
+}
+
 /** Scenario 1 and 4: list every employee; ours pages concurrently, the HTTP Request node page after page. */
 async function shihengListing(
 	id: 'shiheng-list' | 'overhead',
@@ -130,7 +183,8 @@ async function shihengListing(
 	const credential: CredentialRef = { type: 'shihengApi', id: `benchShiheng${suffix}01`, name: `Bench Shiheng ${suffix}` };
 	const pages = Math.ceil(employees / config.pageSize);
 	const concurrency = config.shihengConcurrency;
-	const ours = chainWorkflow(`bench${suffix}Ours00001`, `bench ${id} ours`, [
+	const url = `${handle.baseUrl}${handle.employeePath}`;
+	const ours = benchWorkflow(`bench${suffix}Ours00001`, `bench ${id} ours`, [], [
 		ourNode(
 			MEASURED,
 			'shiheng',
@@ -145,10 +199,10 @@ async function shihengListing(
 			credential,
 		),
 	]);
-	const peer = chainWorkflow(`bench${suffix}Peer00001`, `bench ${id} peer`, [
+	const peer = benchWorkflow(`bench${suffix}Peer00001`, `bench ${id} peer`, [], [
 		httpRequestNode(MEASURED, credential, {
 			method: 'POST',
-			url: `${handle.baseUrl}${handle.employeePath}`,
+			url,
 			jsonBody: JSON.stringify({ paramContent: { pageNum: 1, pageSize: config.pageSize } }),
 			options: {
 				pagination: pagination(
@@ -160,6 +214,23 @@ async function shihengListing(
 			},
 		}),
 	]);
+	// The skilled user: page 1 tells the page count, a Code node makes one item per remaining page,
+	// and one HTTP Request node fetches them all (it starts every item's request without waiting).
+	// The other scenarios' input Code node lets the task runner connect before the job; here a
+	// warm-up Code node does (not counted).
+	const tuned = benchWorkflow(`bench${suffix}Tuned0001`, `bench ${id} tuned`, [runnerWarmUpNode('Warm-up')], [
+		httpRequestNode(FIRST_PAGE, credential, {
+			method: 'POST',
+			url,
+			jsonBody: JSON.stringify({ paramContent: { pageNum: 1, pageSize: config.pageSize } }),
+		}),
+		remainingPagesNode(PAGE_NUMBERS, 'result.pages'),
+		httpRequestNode(MEASURED, credential, {
+			method: 'POST',
+			url,
+			jsonBody: `={{ JSON.stringify({ paramContent: { pageNum: $json.pageNum, pageSize: ${config.pageSize} } }) }}`,
+		}),
+	]);
 	const bound = latencyMs > 0 ? Math.ceil(pages / concurrency) * latencyMs : null;
 	return {
 		id,
@@ -168,85 +239,127 @@ async function shihengListing(
 				? `Overhead: Shiheng list ${employees.toLocaleString('en')} employees, no latency`
 				: `Shiheng list ${employees.toLocaleString('en')} employees (${pages} pages)`,
 		credentials: [credentialImport(credential, handle.credentials)],
-		workflows: { ours, peer },
+		workflows: { ours, peer, tuned },
+		builds: {
+			ours: `Get Many, Return All, page size ${config.pageSize}, Concurrency ${concurrency}`,
+			peer: 'HTTP Request node, its pagination option (paramContent.pageNum per page, until result.pages)',
+			tuned: `HTTP Request node for page 1, a Code node making one item per page 2..${pages}, an HTTP Request node fetching them (all at once)`,
+		},
 		jobItems: employees,
 		boundMs: bound,
 		boundFormula: bound === null ? null : `ceil(${pages} pages / concurrency ${concurrency}) x ${latencyMs} ms`,
 		settings: { pages, pageSize: config.pageSize, concurrency, latencyMs },
 		emulator: handle.emulator,
 		counters: () => ({ ...countRequests(handle.emulator, handle.employeePath), rateLimited: null }),
-		check: (side, items) => {
+		check: (side, output) => {
 			const problems: string[] = [];
 			if (side === 'ours') {
-				expectCount(problems, 'employees output', items.length, employees);
-				return { items: items.length, problems };
+				expectCount(problems, 'employees output', output.items.length, employees);
+			} else {
+				// The HTTP Request node outputs one item per page answer; the tuned side got page 1 from its first node.
+				const answers = side === 'tuned' ? [...(output.byNode[FIRST_PAGE] ?? []), ...output.items] : output.items;
+				checkPageAnswers(problems, answers, pages, employees);
 			}
-			// The HTTP Request node outputs one item per page answer.
-			expectCount(problems, 'pages output', items.length, pages);
-			const listed = items.reduce((sum, page) => {
-				const result = (page.result as { result?: unknown[] } | undefined)?.result;
-				return sum + (Array.isArray(result) ? result.length : 0);
-			}, 0);
-			expectCount(problems, 'employees in the pages', listed, employees);
-			return { items: items.length, problems };
+			return { items: output.items.length, problems };
 		},
 		stop: async () => await handle.stop(),
 	};
 }
 
-/** Scenario 2: relations of many ids; ours in de-duplicated batches, the HTTP Request node one request per item. */
-async function mingdaoRelations(config: BenchConfig): Promise<Scenario> {
+/**
+ * Scenario 2: relations of many ids; ours in de-duplicated batches, the HTTP Request node one
+ * request per item (peer) or per batch of ids grouped by a Code node (tuned). `readIdsFrom`:
+ * 'expression' gives our node the ids as a per-item expression, 'field' its Read IDs From Field option.
+ */
+async function mingdaoRelations(config: BenchConfig, readIdsFrom: 'expression' | 'field'): Promise<Scenario> {
 	const ids = config.relationIds;
 	const handle = await startMingdaoEmulator({ latencyMs: config.latencyMs, users: ids });
-	const credential: CredentialRef = { type: 'mingdaoApi', id: 'benchMingdao000001', name: 'Bench Mingdao' };
+	const key = readIdsFrom === 'field' ? 'Fld' : 'Exp';
+	const id: ScenarioId = readIdsFrom === 'field' ? 'mingdao-relations-field' : 'mingdao-relations';
+	const credential: CredentialRef = { type: 'mingdaoApi', id: `benchMingdao${key}001`, name: `Bench Mingdao ${key}` };
 	const apiPath = '/generalintegrateapi/v2/user/getUserRelations';
+	const url = `${handle.baseUrl}${apiPath}`;
+	const batch = config.mingdaoBatch;
 	// The same ids the emulator holds (wx-user-00001 …), made inside the workflow.
 	const input = generatorNode('Input', ids, `{ corpUserId: 'wx-user-' + String(i).padStart(5, '0') }`);
-	const ours = chainWorkflow('benchMdOurs0000001', 'bench mingdao-relations ours', [
-		input,
+	const ourOptions: Record<string, unknown> = { batchSize: batch, concurrency: config.mingdaoConcurrency };
+	// The option the node's help suggests for thousands of items: read the field, no per-item expression.
+	if (readIdsFrom === 'field') ourOptions.idField = 'corpUserId';
+	const ours = benchWorkflow(`benchMd${key}Ours00001`, `bench ${id} ours`, [input], [
 		ourNode(
 			MEASURED,
 			'mingdao',
-			{
-				resource: 'user',
-				operation: 'getRelations',
-				corpUserIds: '={{ $json.corpUserId }}',
-				// What the node's help suggests for thousands of items: read the field, no per-item expression.
-				options: { batchSize: config.mingdaoBatch, concurrency: config.mingdaoConcurrency, idField: 'corpUserId' },
-			},
+			{ resource: 'user', operation: 'getRelations', corpUserIds: '={{ $json.corpUserId }}', options: ourOptions },
 			credential,
 		),
 	]);
-	const peer = chainWorkflow('benchMdPeer0000001', 'bench mingdao-relations peer', [
-		input,
+	const perItem = (options?: Record<string, unknown>) =>
 		httpRequestNode(MEASURED, credential, {
 			method: 'POST',
-			url: `${handle.baseUrl}${apiPath}`,
+			url,
 			jsonBody: '={{ JSON.stringify({ corpUserIds: [$json.corpUserId] }) }}',
+			options,
+		});
+	const peer = benchWorkflow(`benchMd${key}Peer00001`, `bench ${id} peer`, [input], [perItem()]);
+	// The skilled user sees that corpUserIds is a list: a Code node groups the ids, one request per group.
+	const tuned = benchWorkflow(`benchMd${key}Tuned0001`, `bench ${id} tuned`, [input], [
+		groupingNode(`Groups of ${batch}`, batch, 'j.corpUserId', 'corpUserIds'),
+		httpRequestNode(MEASURED, credential, {
+			method: 'POST',
+			url,
+			jsonBody: '={{ JSON.stringify({ corpUserIds: $json.corpUserIds }) }}',
 		}),
 	]);
-	const requests = Math.ceil(ids / config.mingdaoBatch);
+	const variants: Variant[] =
+		readIdsFrom === 'expression'
+			? [
+					{
+						key: 'peer_batching',
+						label: 'HTTP Request node, one request per id, Batching option 50 items / 0 ms',
+						workflow: benchWorkflow(`benchMd${key}Batch0001`, `bench ${id} peer, batching option`, [input], [perItem(batching(50, 0))]),
+						checkAs: 'peer',
+					},
+				]
+			: [];
+	const requests = Math.ceil(ids / batch);
 	const bound = Math.ceil(requests / config.mingdaoConcurrency) * config.latencyMs;
-	const matched = handle.userIds.filter((userId) => handle.accountOf(userId) !== undefined).length;
+	const matchedIds = handle.userIds.filter((userId) => handle.accountOf(userId) !== undefined);
 	return {
-		id: 'mingdao-relations',
-		title: `Mingdao relations for ${ids.toLocaleString('en')} ids`,
+		id,
+		title: `Mingdao relations for ${ids.toLocaleString('en')} ids (ours: ${readIdsFrom === 'field' ? 'Read IDs From Field' : 'a per-item expression'})`,
 		credentials: [credentialImport(credential, handle.credentials)],
-		workflows: { ours, peer },
+		workflows: { ours, peer, tuned },
+		builds: {
+			ours: `Get Relations, batches of ${batch}, Concurrency ${config.mingdaoConcurrency}, ${readIdsFrom === 'field' ? 'Read IDs From Field corpUserId' : 'IDs {{ $json.corpUserId }}'}`,
+			peer: 'HTTP Request node, one request per id',
+			tuned: `a Code node grouping the ids by ${batch}, an HTTP Request node with one request per group (all at once)`,
+		},
+		variants,
 		jobItems: ids,
 		boundMs: bound,
 		boundFormula: `ceil(${requests} requests / concurrency ${config.mingdaoConcurrency}) x ${config.latencyMs} ms`,
-		settings: { batchSize: config.mingdaoBatch, concurrency: config.mingdaoConcurrency, latencyMs: config.latencyMs },
+		settings: { batchSize: batch, concurrency: config.mingdaoConcurrency, latencyMs: config.latencyMs, readIdsFrom },
 		emulator: handle.emulator,
 		counters: () => ({ ...countRequests(handle.emulator, apiPath), rateLimited: null }),
-		check: (side, items) => {
+		check: (side, output) => {
 			const problems: string[] = [];
-			expectCount(problems, 'items output', items.length, ids);
-			const found =
-				side === 'ours'
-					? items.filter((item) => item.found === true).length
-					: items.filter((item) => Array.isArray(item.data) && item.data.length > 0).length;
-			expectCount(problems, 'ids with a relation', found, matched);
+			const items = output.items;
+			if (side === 'ours') {
+				expectCount(problems, 'items output', items.length, ids);
+				expectCount(problems, 'ids with a relation', items.filter((item) => item.found === true).length, matchedIds.length);
+			} else if (side === 'peer') {
+				expectCount(problems, 'items output', items.length, ids);
+				const found = items.filter((item) => Array.isArray(item.data) && item.data.length > 0).length;
+				expectCount(problems, 'ids with a relation', found, matchedIds.length);
+			} else {
+				expectCount(problems, 'group answers output', items.length, requests);
+				// A refused call answers data: null.
+				const refused = items.filter((item) => !Array.isArray(item.data)).length;
+				if (refused > 0) problems.push(`${refused} group answers carry no data list (message: ${String(items.find((item) => !Array.isArray(item.data))?.message)})`);
+				const related = new Set(items.flatMap((item) => (Array.isArray(item.data) ? (item.data as Json[]) : []).map((row) => row.corpUserId)));
+				expectCount(problems, 'ids with a relation', related.size, matchedIds.length);
+				if (matchedIds.some((userId) => !related.has(userId))) problems.push('some ids with a relation are missing from the answers');
+			}
 			return { items: items.length, problems };
 		},
 		stop: async () => await handle.stop(),
@@ -263,8 +376,7 @@ async function weLinkStatus(config: BenchConfig): Promise<Scenario> {
 	const batch = 10;
 	// The demo persons the emulator seeds (demo0001 …), made inside the workflow.
 	const input = generatorNode('Input', persons, `{ corpUserId: 'demo' + String(i).padStart(4, '0') }`);
-	const ours = chainWorkflow('benchWlOurs0000001', 'bench welink-status ours', [
-		input,
+	const ours = benchWorkflow('benchWlOurs0000001', 'bench welink-status ours', [input], [
 		ourNode(
 			MEASURED,
 			'weLink',
@@ -272,56 +384,45 @@ async function weLinkStatus(config: BenchConfig): Promise<Scenario> {
 			credential,
 		),
 	]);
-	// A user of the HTTP Request node would group the persons into WeLink's batches of 10 first.
-	const peer = chainWorkflow('benchWlPeer0000001', 'bench welink-status peer', [
-		input,
-		groupingNode('Batches of 10', batch, '({ corpUserId: j.corpUserId })', 'personInfo'),
+	// A user of the HTTP Request node groups the persons into WeLink's batches of 10 first.
+	const grouping = groupingNode('Batches of 10', batch, '({ corpUserId: j.corpUserId })', 'personInfo');
+	const statusRequest = (options?: Record<string, unknown>) =>
 		httpRequestNode(MEASURED, credential, {
 			method: 'POST',
 			url: `${handle.baseUrl}${apiPath}`,
 			jsonBody: '={{ JSON.stringify({ personInfo: $json.personInfo }) }}',
-		}),
-	]);
-	// The careful user: the HTTP Request node's own Batching option set to WeLink's published limit.
-	const throttled = chainWorkflow('benchWlPeerThrot01', 'bench welink-status peer, batching option', [
-		input,
-		groupingNode('Batches of 10', batch, '({ corpUserId: j.corpUserId })', 'personInfo'),
-		httpRequestNode(MEASURED, credential, {
-			method: 'POST',
-			url: `${handle.baseUrl}${apiPath}`,
-			jsonBody: '={{ JSON.stringify({ personInfo: $json.personInfo }) }}',
-			options: { batching: { batch: { batchSize: rate, batchInterval: 1000 } } },
-		}),
-	]);
+			options,
+		});
+	const peer = benchWorkflow('benchWlPeer0000001', 'bench welink-status peer', [input], [grouping, statusRequest()]);
+	// The skilled user also sets the node's Batching option to WeLink's published limit.
+	const tuned = benchWorkflow('benchWlTuned000001', 'bench welink-status tuned', [input], [grouping, statusRequest(batching(rate, 1000))]);
 	const requests = Math.ceil(persons / batch);
 	const bound = Math.round((requests / rate) * 1000);
 	return {
 		id: 'welink-status',
 		title: `WeLink status for ${persons.toLocaleString('en')} persons at ${rate} requests/s`,
 		credentials: [credentialImport(credential, handle.credentials)],
-		workflows: { ours, peer },
-		variants: [
-			{
-				key: 'peer_batching',
-				label: `HTTP Request node with its Batching option: ${rate} items per 1000 ms`,
-				workflow: throttled,
-			},
-		],
+		workflows: { ours, peer, tuned },
+		builds: {
+			ours: 'Get Status (defaults: batches of 10, 40 requests/s)',
+			peer: `a Code node grouping the persons by ${batch}, an HTTP Request node with one request per group`,
+			tuned: `as peer, with the HTTP Request node's Batching option: ${rate} items per 1000 ms`,
+		},
 		jobItems: persons,
 		boundMs: bound,
 		boundFormula: `${requests} requests / ${rate} per s`,
 		settings: { batch, ratePerSecond: rate, latencyMs: config.latencyMs },
 		emulator: handle.emulator,
 		counters: () => ({ ...countRequests(handle.emulator, apiPath), rateLimited: handle.rateLimitedCount() }),
-		check: (side, items) => {
+		check: (side, output) => {
 			const problems: string[] = [];
+			const items = output.items;
+			const refused = items.filter((item) => String(item.code) === '48503').length;
 			if (side === 'ours') {
 				expectCount(problems, 'persons output', items.length, persons);
-				const refused = items.filter((item) => String(item.code) === '48503').length;
 				if (refused > 0) problems.push(`${refused} persons answered 48503 (rate limited)`);
 			} else {
 				expectCount(problems, 'batch answers output', items.length, requests);
-				const refused = items.filter((item) => String(item.code) === '48503').length;
 				if (refused > 0) problems.push(`${refused} of ${items.length} answers were 48503 (rate limited), their persons have no status`);
 			}
 			return { items: items.length, problems };
@@ -330,14 +431,16 @@ async function weLinkStatus(config: BenchConfig): Promise<Scenario> {
 	};
 }
 
-export const SCENARIO_IDS: Array<Scenario['id']> = ['shiheng-list', 'mingdao-relations', 'welink-status', 'overhead'];
+export const SCENARIO_IDS: ScenarioId[] = ['shiheng-list', 'mingdao-relations', 'mingdao-relations-field', 'welink-status', 'overhead'];
 
-export async function startScenario(id: Scenario['id'], config: BenchConfig): Promise<Scenario> {
+export async function startScenario(id: ScenarioId, config: BenchConfig): Promise<Scenario> {
 	switch (id) {
 		case 'shiheng-list':
 			return await shihengListing(id, config, config.employees, config.latencyMs);
 		case 'mingdao-relations':
-			return await mingdaoRelations(config);
+			return await mingdaoRelations(config, 'expression');
+		case 'mingdao-relations-field':
+			return await mingdaoRelations(config, 'field');
 		case 'welink-status':
 			return await weLinkStatus(config);
 		case 'overhead':
@@ -346,8 +449,8 @@ export async function startScenario(id: Scenario['id'], config: BenchConfig): Pr
 }
 
 /** A workflow with nothing but the trigger: its CPU time is n8n's own start-up and shutdown. */
-export function baselineWorkflow(): WorkflowJson {
-	return chainWorkflow('benchBaseline00001', 'bench baseline', [
+export function baselineWorkflow(): BenchWorkflow {
+	return benchWorkflow('benchBaseline00001', 'bench baseline', [], [
 		{ name: MEASURED, type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
 	]);
 }

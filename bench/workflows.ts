@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
 /**
- * Builders for the workflows the benchmark imports into n8n: a manual trigger, optionally a node
- * that produces the input, and the measured node (always named MEASURED, so the run data is read
- * the same way on both sides).
+ * Builders for the workflows the benchmark imports into n8n: a manual trigger, optionally nodes
+ * that produce the input, then the nodes that do the job (the last one always named MEASURED, so
+ * its output is read the same way on every side).
  */
 
 export const PACKAGE = 'n8n-nodes-employee-sync';
@@ -35,6 +35,17 @@ export interface WorkflowJson {
 	connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }>;
 	settings: { executionOrder: 'v1' };
 	pinData: Record<string, never>;
+}
+
+/** A workflow the benchmark runs, and which of its nodes do the job. */
+export interface BenchWorkflow {
+	json: WorkflowJson;
+	/**
+	 * The nodes that do the job, in the order they run: the job's time runs from the first one's
+	 * start to the last one's end, and the last one's output is the job's result. Nodes before
+	 * them only make the input and are not counted.
+	 */
+	measured: string[];
 }
 
 export interface NodeSpec {
@@ -73,6 +84,14 @@ export function chainWorkflow(id: string, name: string, nodes: NodeSpec[]): Work
 	};
 }
 
+/** A chain of input nodes (not counted) followed by the nodes that do the job (counted); the last job node must be MEASURED. */
+export function benchWorkflow(id: string, name: string, input: NodeSpec[], job: NodeSpec[]): BenchWorkflow {
+	if (job.length === 0 || job[job.length - 1].name !== MEASURED) {
+		throw new Error(`workflow ${id}: the last node of the job must be named ${MEASURED}`);
+	}
+	return { json: chainWorkflow(id, name, [...input, ...job]), measured: job.map((node) => node.name) };
+}
+
 /** A Code node that outputs `count` items made by `itemExpression` (JavaScript over the index `i`, 1-based). */
 export function generatorNode(name: string, count: number, itemExpression: string): NodeSpec {
 	return {
@@ -98,6 +117,35 @@ export function groupingNode(name: string, size: number, entryExpression: string
 				`for (let i = 0; i < all.length; i += ${size}) {`,
 				`  out.push({ json: { ${into}: all.slice(i, i + ${size}).map((item) => { const j = item.json; return ${entryExpression}; }) } });`,
 				'}',
+				'return out;',
+			].join('\n'),
+		},
+	};
+}
+
+/**
+ * A Code node that outputs one empty item. Placed before a job whose first Code node would
+ * otherwise wait for n8n's task runner to connect: `n8n execute` starts the runner with the
+ * process, a running n8n server has it connected already.
+ */
+export function runnerWarmUpNode(name: string): NodeSpec {
+	return { name, type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: 'return [{ json: {} }];' } };
+}
+
+/**
+ * A Code node that reads the page count from the first page's answer (`pagesPath`, a property
+ * path into its json) and outputs one item `{ pageNum }` per remaining page, 2 to the last.
+ */
+export function remainingPagesNode(name: string, pagesPath: string): NodeSpec {
+	return {
+		name,
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		parameters: {
+			jsCode: [
+				`const pages = Number($input.first().json.${pagesPath});`,
+				'const out = [];',
+				'for (let pageNum = 2; pageNum <= pages; pageNum++) out.push({ json: { pageNum } });',
 				'return out;',
 			].join('\n'),
 		},

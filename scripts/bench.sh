@@ -3,7 +3,8 @@
 # (installed into .n8n-runtime/ when missing). Builds the package (the benchmark installs its npm
 # tarball into a fresh n8n user folder) and the benchmark driver, then hands over to
 # build/bench/run.js. `npm run bench -- --help` lists the options; `--no-build` reuses an existing
-# dist/ (for callers that just built it, e.g. the end-to-end suite).
+# dist/ (for callers that just built it, e.g. the end-to-end suite). Options that only read files an
+# earlier run wrote (--help, --render, --publish, --analyse) skip the package build.
 set -euo pipefail
 # shellcheck source=scripts/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
@@ -11,11 +12,19 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 source "$ROOT/scripts/n8n-runtime.sh"
 cd "$ROOT"
 build=1
+runs_n8n=1
 args=()
 for arg in "$@"; do
-	if [ "$arg" = "--no-build" ]; then build=0; else args+=("$arg"); fi
+	case "$arg" in
+	--no-build) build=0 ;;
+	--help | -h | --render | --publish | --analyse)
+		runs_n8n=0
+		args+=("$arg")
+		;;
+	*) args+=("$arg") ;;
+	esac
 done
-if [ "$build" = 1 ] || [ ! -d dist/nodes ]; then
+if [ "$runs_n8n" = 1 ] && { [ "$build" = 1 ] || [ ! -d dist/nodes ]; }; then
 	echo "bench: building the package" >&2
 	rm -rf dist && tsc -p tsconfig.build.json && gulp build:icons --silent
 fi

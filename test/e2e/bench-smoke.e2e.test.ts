@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
  */
 
 const ROOT = resolve(__dirname, '..', '..');
-const IDS = ['shiheng-list', 'mingdao-relations', 'welink-status', 'overhead'];
+const IDS = ['shiheng-list', 'mingdao-relations', 'mingdao-relations-field', 'welink-status', 'overhead'];
 const FIELDS = [
 	'id',
 	'ours_ms',
