@@ -41,7 +41,7 @@ describe('npm run bench -- --smoke', () => {
 		const run = spawnSync('bash', ['scripts/bench.sh', '--smoke', '--no-build', '--out', out], {
 			cwd: ROOT,
 			encoding: 'utf8',
-			timeout: 170_000,
+			timeout: 290_000,
 			maxBuffer: 20 * 1024 * 1024,
 		});
 		stdout = run.stdout;
@@ -50,7 +50,7 @@ describe('npm run bench -- --smoke', () => {
 		}
 		results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { scenarios: ScenarioResult[] };
 		chart = readFileSync(join(out, 'chart.svg'), 'utf8');
-	}, 180_000);
+	}, 300_000);
 
 	afterAll(() => rmSync(out, { recursive: true, force: true }));
 
