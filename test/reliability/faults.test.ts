@@ -2,15 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ALIYUN_PATHS } from '../emulators/aliyun';
 import type { FaultRule } from '../emulators/frame';
-import {
-	aliyunCreate,
-	aliyunScenario,
-	errorText,
-	mingdaoScenario,
-	paired,
-	shihengScenario,
-	weLinkScenario,
-} from './vendors';
+import { SCENARIOS, aliyunCreate, aliyunScenario, errorText, paired, weLinkScenario } from './vendors';
 import type { PartialOutcome, ReadScenario, VendorName } from './vendors';
 
 /**
@@ -176,12 +168,6 @@ function checkPartial(outcome: PartialOutcome, vendor: VendorName, key: FaultKey
 	return shown;
 }
 
-const SCENARIOS: Array<[VendorName, () => Promise<ReadScenario>]> = [
-	['Shiheng', shihengScenario],
-	['Mingdao', mingdaoScenario],
-	['WeLink', weLinkScenario],
-	['Aliyun IoT', aliyunScenario],
-];
 const FAULT_KEYS: FaultKey[] = ['5xx', 'vendor-limit', '429', 'reset-before', 'reset-after', 'timeout', 'token', 'html', 'truncated'];
 
 describe.each(SCENARIOS)('%s', (vendor, start) => {
