@@ -19,6 +19,34 @@ test('the Max Retries shown in the UI matches the transport default', () => {
 	});
 });
 
+describe('request tuning options', () => {
+	const defaults = { concurrency: 7 };
+
+	test('text an expression hands over applies like the number it spells', () => {
+		expect(readRequestTuning({ maxRetries: '0', timeout: '1500', connectTimeout: ' 200 ', concurrency: '2' }, defaults)).toEqual({
+			connectTimeoutMs: 200,
+			responseTimeoutMs: 1_500,
+			maxRetries: 0,
+			concurrency: 2,
+		});
+	});
+
+	test('an option left out or emptied takes its default', () => {
+		expect(readRequestTuning({ maxRetries: '', concurrency: null }, defaults)).toMatchObject({ maxRetries: DEFAULT_MAX_RETRIES, concurrency: 7 });
+	});
+
+	test('a value outside the field\'s bounds fails naming the field, never a silent default', () => {
+		expect(() => readRequestTuning({ maxRetries: 'three' }, defaults)).toThrow(ParameterError);
+		expect(() => readRequestTuning({ maxRetries: 'three' }, defaults)).toThrow('Max Retries must be a whole number from 0 to 10, got "three"');
+		expect(() => readRequestTuning({ maxRetries: 11 }, defaults)).toThrow('Max Retries');
+		expect(() => readRequestTuning({ maxRetries: 1.5 }, defaults)).toThrow('Max Retries');
+		expect(() => readRequestTuning({ timeout: 50 }, defaults)).toThrow('Response Timeout (Ms)');
+		expect(() => readRequestTuning({ connectTimeout: 3e9 }, defaults)).toThrow('Connect Timeout (Ms)');
+		expect(() => readRequestTuning({ concurrency: 33 }, defaults)).toThrow('Concurrency');
+		expect(readRequestTuning({ concurrency: 50 }, { concurrency: 4, maxConcurrency: 64 }).concurrency).toBe(50);
+	});
+});
+
 describe('why an execution stopped', () => {
 	function context(reason?: unknown, deadline?: number): IExecuteFunctions {
 		const controller = new AbortController();
