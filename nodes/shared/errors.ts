@@ -43,6 +43,7 @@ export class VendorApiError extends Error {
 
 export type TransportFailureKind =
 	| 'connect'
+	| 'certificate'
 	| 'timeout'
 	| 'reset'
 	| 'aborted'
@@ -106,6 +107,8 @@ function describeTransport(details: TransportErrorDetails): string {
 			return 'The vendor did not answer in time. Raise the timeout in the node options if the vendor is slow, or try again later.';
 		case 'connect':
 			return 'Could not connect. Check the base URL or host in the credential, and any proxy settings (HTTP_PROXY / HTTPS_PROXY / NO_PROXY).';
+		case 'certificate':
+			return 'Nothing was sent: the certificate of the server could not be verified. If this is your own server with a self-signed or private certificate and you trust it, turn on "Ignore SSL Issues" in the credential where it offers that switch, or make its certificate authority known to n8n (NODE_EXTRA_CA_CERTS). Otherwise check the host in the credential.';
 		case 'non-json':
 			return 'The vendor answered with something that is not JSON, often a gateway error page. Check the base URL and path.';
 		case 'reset':

@@ -2,6 +2,7 @@ import { Agent, EnvHttpProxyAgent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 
 import { TransportError } from './errors';
+import type { TransportFailureKind } from './errors';
 import type { RateLimiter } from './limiter';
 import { redactSecretFields } from './redact';
 import {
@@ -149,11 +150,34 @@ const BEFORE_SENDING_CODES = new Set([
 	'EAI_AGAIN',
 	'EHOSTUNREACH',
 	'ENETUNREACH',
+]);
+
+/**
+ * OpenSSL's verdicts on a server certificate, and node's host-name check. None of them passes
+ * by itself, so a request refused for one is never repeated.
+ */
+const CERTIFICATE_CODES = new Set([
 	'ERR_TLS_CERT_ALTNAME_INVALID',
+	'HOSTNAME_MISMATCH',
 	'DEPTH_ZERO_SELF_SIGNED_CERT',
 	'SELF_SIGNED_CERT_IN_CHAIN',
 	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'UNABLE_TO_GET_ISSUER_CERT',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+	'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+	'CERT_SIGNATURE_FAILURE',
+	'CERT_NOT_YET_VALID',
 	'CERT_HAS_EXPIRED',
+	'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+	'ERROR_IN_CERT_NOT_AFTER_FIELD',
+	'CERT_CHAIN_TOO_LONG',
+	'CERT_REVOKED',
+	'INVALID_CA',
+	'PATH_LENGTH_EXCEEDED',
+	'INVALID_PURPOSE',
+	'CERT_UNTRUSTED',
+	'CERT_REJECTED',
 ]);
 
 /** Error codes along the cause chain (undici wraps socket errors). */
@@ -168,20 +192,28 @@ function errorCodes(error: unknown): string[] {
 	return codes;
 }
 
-/** Classifies a low-level failure: did any byte possibly reach the server? */
-export function classifyNetworkError(error: unknown, signal?: AbortSignal): TransportError {
+/**
+ * Classifies a low-level failure: did any byte possibly reach the server? `url` is the address
+ * asked for, so a certificate failure can name its host.
+ */
+export function classifyNetworkError(error: unknown, signal?: AbortSignal, url?: string): TransportError {
 	if (signal?.aborted || error instanceof AbortedError) {
 		return new TransportError({ kind: 'aborted', message: 'The execution was stopped', mayHaveReachedServer: true });
 	}
 	const codes = errorCodes(error);
+	const certificate = codes.find((code) => CERTIFICATE_CODES.has(code));
+	if (certificate) {
+		return new TransportError({
+			kind: 'certificate',
+			message: `The TLS certificate of ${hostOf(url)} was not accepted (${certificate})`,
+			mayHaveReachedServer: false,
+		});
+	}
 	const beforeSending = codes.find((code) => BEFORE_SENDING_CODES.has(code));
 	if (beforeSending) {
-		const certificate = /CERT|SELF_SIGNED|ALTNAME/.test(beforeSending);
 		return new TransportError({
 			kind: 'connect',
-			message: certificate
-				? `The server's TLS certificate was not accepted (${beforeSending})`
-				: `Could not connect to the server (${beforeSending})`,
+			message: `Could not connect to the server (${beforeSending})`,
 			mayHaveReachedServer: false,
 		});
 	}
@@ -193,6 +225,15 @@ export function classifyNetworkError(error: unknown, signal?: AbortSignal): Tran
 	}
 	const text = error instanceof Error ? error.message : String(error);
 	return new TransportError({ kind: 'network', message: `Network error: ${text}`, mayHaveReachedServer: true });
+}
+
+function hostOf(url: string | undefined): string {
+	if (url === undefined) return 'the server';
+	try {
+		return new URL(url).host;
+	} catch {
+		return 'the server';
+	}
 }
 
 async function sendOnce(spec: HttpRequestSpec, settings: TransportSettings): Promise<HttpResponse> {
@@ -213,6 +254,9 @@ async function sendOnce(spec: HttpRequestSpec, settings: TransportSettings): Pro
 		text,
 	};
 }
+
+/** A stop is the user's (or n8n's) decision; a refused certificate stays refused on the next try. */
+const NEVER_RETRIED: ReadonlySet<TransportFailureKind> = new Set(['aborted', 'certificate']);
 
 /**
  * Sends a request, retrying where that is safe. `build` is called for every attempt, so signers
@@ -237,9 +281,9 @@ export async function sendWithRetry(
 		try {
 			response = await sendOnce(spec, settings);
 		} catch (error) {
-			const failure = classifyNetworkError(error, settings.signal);
+			const failure = classifyNetworkError(error, settings.signal, spec.url);
 			const mayRetry =
-				failure.details.kind !== 'aborted' &&
+				!NEVER_RETRIED.has(failure.details.kind) &&
 				attempt < maxAttempts &&
 				(settings.idempotent || !failure.details.mayHaveReachedServer);
 			if (!mayRetry) throw failure;

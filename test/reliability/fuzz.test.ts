@@ -531,6 +531,57 @@ function answers(template: unknown): fc.Arbitrary<GeneratedAnswer> {
 	);
 }
 
+// ---------------------------------------------------------------- oracle: a Shiheng employee page
+
+type PageOutcome = { kind: 'error' } | { kind: 'rows'; ids: unknown[] } | { kind: 'either' };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+	value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * What the Shiheng node must make of one generated answer to a page request, from the contract:
+ * an HTTP error status, a body that is not a JSON object, or a code other than "0" fails the item;
+ * code "0" lists the object rows of `result.result`, an employee once however often it appears,
+ * up to the limit. A code that is neither text nor a number is outside the contract: either
+ * outcome is accepted there, but it must still be one of the two.
+ */
+function shihengPageOutcome(answer: GeneratedAnswer, limit: number): PageOutcome {
+	if (answer.status >= 400) return { kind: 'error' };
+	let envelope: unknown;
+	try {
+		envelope = JSON.parse(answer.text ?? (answer.json === undefined ? '' : JSON.stringify(answer.json)));
+	} catch {
+		return { kind: 'error' };
+	}
+	if (!isRecord(envelope) || envelope.code === undefined || envelope.code === null) return { kind: 'error' };
+	if (typeof envelope.code !== 'string' && typeof envelope.code !== 'number') return { kind: 'either' };
+	if (String(envelope.code) !== '0') return { kind: 'error' };
+	const list = isRecord(envelope.result) ? envelope.result.result : undefined;
+	if (list !== undefined && list !== null && !Array.isArray(list)) return { kind: 'error' };
+	const seen = new Set<string>();
+	const rows = (Array.isArray(list) ? list : []).filter(isRecord).filter((row) => {
+		if (typeof row.id !== 'number' && typeof row.id !== 'string') return true;
+		const key = String(row.id);
+		if (seen.has(key)) return false;
+		seen.add(key);
+		return true;
+	});
+	return { kind: 'rows', ids: rows.slice(0, limit).map((row) => row.id) };
+}
+
+/** One item's outputs against the outcome its answer must give (Continue On Fail). */
+function checkPageItem(outputs: INodeExecutionData[], expected: PageOutcome, itemIndex: number, limit: number): void {
+	const failed = outputs.length === 1 && outputs[0].json.error !== undefined;
+	if (expected.kind === 'error' || (expected.kind === 'either' && failed)) {
+		expect(outputs).toHaveLength(1);
+		expect(String(outputs[0].json.error)).toContain(`item ${itemIndex}`);
+		return;
+	}
+	expect(outputs.every((item) => item.json.error === undefined)).toBe(true);
+	if (expected.kind === 'rows') expect(outputs.map((item) => item.json.id)).toEqual(expected.ids);
+	else expect(outputs.length).toBeLessThanOrEqual(limit);
+}
+
 function serve(emulator: Emulator, path: string, bodies: GeneratedAnswer[]): void {
 	for (const body of bodies) {
 		emulator.injectFault({ path, times: 1, fault: { kind: 'status', status: body.status, headers: body.headers, json: body.json, text: body.text } });
@@ -554,6 +605,12 @@ describe('vendor answers', () => {
 		});
 		cases += bodies.length;
 		checkRun(result, { label: 'shiheng answers', inputs: items.length });
+		// One page request per item, in item order: answer i is item i's.
+		expect(sh.emulator.count(sh.employeePath)).toBe(bodies.length);
+		bodies.forEach((body, itemIndex) => {
+			const outputs = result.items.filter((item) => paired(item) === itemIndex);
+			checkPageItem(outputs, shihengPageOutcome(body, 3), itemIndex, 3);
+		});
 	});
 
 	test('Mingdao relation batches and user pages', async () => {
@@ -679,9 +736,15 @@ describe('vendor answers', () => {
 				parameters: { resource: 'employee', operation: 'getAll', endpointPath: sh.employeePath, returnAll: false, limit: 1, pageSize: 1, options: { maxRetries: 0 } } as INodeParameters,
 			});
 			cases += 1;
+			const expected = shihengPageOutcome(body, 1);
+			if (expected.kind === 'error') expect(result.error).toBeDefined();
+			if (expected.kind === 'rows') expect(result.error).toBeUndefined();
 			if (result.error) {
 				expect(['NodeApiError', 'NodeOperationError']).toContain(result.error.name);
 				expect(result.error.message).toContain('item 0');
+				expect(result.items).toEqual([]);
+			} else {
+				checkPageItem(result.items, expected, 0, 1);
 			}
 		}
 	});

@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => await Promise.all([sh, md, wl, al].map(async (handle) => await handle.stop())));
 beforeEach(() => clearTokenCache());
 
-test('B1 Shiheng: a null row in an employee page gives a clear error (or is skipped), not a TypeError', async () => {
+test('B1 Shiheng: a null row in an employee page is skipped and the real row still comes out, not a TypeError', async () => {
 	sh.emulator.injectFault({
 		path: sh.employeePath,
 		fault: { kind: 'status', status: 200, json: { code: '0', msg: null, traceId: 't', result: { pages: 1, result: [null, { id: 7, name: 'x' }] } } },
@@ -46,6 +46,10 @@ test('B1 Shiheng: a null row in an employee page gives a clear error (or is skip
 		credentials: { shihengApi: sh.credentials },
 	});
 	expect(JSON.stringify(items)).not.toMatch(ENGINE_ERROR);
+	expect(items.map((item) => item.json.id)).toEqual([7]);
+	expect(items[0].json).toMatchObject({ id: 7, name: 'x' });
+	expect(items[0].json.error).toBeUndefined();
+	expect(items[0].pairedItem).toEqual({ item: 0 });
 });
 
 test('B2 WeLink: a JSON body that is null gives a clear error, not a TypeError', async () => {
@@ -89,7 +93,7 @@ test('B4 WeLink: the token error keeps the vendor message whole ("access token:"
 	expect(error?.message).toContain('client_id or client_secret is wrong');
 });
 
-test('B5 Aliyun IoT: a null row in employeeList gives a clear error (or is skipped), not a TypeError', async () => {
+test('B5 Aliyun IoT: a null row in employeeList is skipped and the real row still comes out, not a TypeError', async () => {
 	al.emulator.injectFault({
 		path: ALIYUN_PATHS.queryByCompanyId,
 		fault: { kind: 'status', status: 200, json: { id: 'x', code: 200, data: { total: 2, pageCount: 1, employeeList: [null, { employeeId: 'e1' }] } } },
@@ -102,6 +106,9 @@ test('B5 Aliyun IoT: a null row in employeeList gives a clear error (or is skipp
 		credentials: { aliyunIotApi: al.credentials },
 	});
 	expect(JSON.stringify(items)).not.toMatch(ENGINE_ERROR);
+	expect(items.map((item) => item.json.employeeId)).toEqual(['e1']);
+	expect(items[0].json.error).toBeUndefined();
+	expect(items[0].pairedItem).toEqual({ item: 0 });
 });
 
 test('B6 Mingdao: the App Key (a password field of the credential) is masked when the vendor echoes it', async () => {

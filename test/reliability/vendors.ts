@@ -3,7 +3,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 import { clearTokenCache } from '../../nodes/WeLink/transport/auth';
 import { ALIYUN_PATHS, startAliyunIotEmulator } from '../emulators/aliyun';
 import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
-import type { Emulator } from '../emulators/frame';
+import type { Emulator, VendorEmulatorHandle } from '../emulators/frame';
 import { startMingdaoEmulator } from '../emulators/mingdao';
 import type { MingdaoEmulatorHandle } from '../emulators/mingdao';
 import { startShihengEmulator } from '../emulators/shiheng';
@@ -49,10 +49,42 @@ export interface ReadScenario {
 	/** Requests the partial run sends before the failing part. */
 	partialSkip: number;
 	reset(): void;
-	read(options?: IDataObject): Promise<ReadOutcome>;
+	/** `cancelAfterMs` stops the execution that long after it started, as a user's Stop does. */
+	read(options?: IDataObject, cancelAfterMs?: number): Promise<ReadOutcome>;
 	/** Several items; the requests for `failingItems` are the ones after `partialSkip`. */
 	partial(options: IDataObject, continueOnFail: boolean): Promise<PartialOutcome>;
+	/**
+	 * Points the credential at another server (`extra` sets further credential fields) until
+	 * `reset`; the emulator keeps running.
+	 */
+	useServer(baseUrl: string, extra?: Record<string, string | number | boolean>): void;
 	stop(): Promise<void>;
+}
+
+/** The credential field each vendor takes its address from. */
+const ADDRESS_FIELD: Record<VendorName, string> = {
+	Shiheng: 'baseUrl',
+	Mingdao: 'privateUrl',
+	WeLink: 'baseUrl',
+	'Aliyun IoT': 'customHost',
+};
+
+/** Swaps a handle's credentials for a copy aimed elsewhere; the returned function puts them back. */
+function redirect(vendor: VendorName, handle: VendorEmulatorHandle): {
+	use: (baseUrl: string, extra?: Record<string, string | number | boolean>) => void;
+	restore: () => void;
+} {
+	let original: VendorEmulatorHandle['credentials'] | undefined;
+	return {
+		use(baseUrl, extra = {}) {
+			original ??= handle.credentials;
+			handle.credentials = { ...original, [ADDRESS_FIELD[vendor]]: baseUrl, ...extra };
+		},
+		restore() {
+			if (original) handle.credentials = original;
+			original = undefined;
+		},
+	};
 }
 
 const SHIHENG_TYPE = 'n8n-nodes-employee-sync.shiheng';
@@ -72,14 +104,16 @@ export const paired = (item: INodeExecutionData): number => (item.pairedItem as 
 
 export async function shihengScenario(sh?: ShihengEmulatorHandle): Promise<ReadScenario & { handle: ShihengEmulatorHandle }> {
 	const handle = sh ?? (await startShihengEmulator({ employees: 200, customers: 50 }));
-	const run = (parameters: INodeParameters, items: IDataObject[] | undefined, continueOnFail: boolean) =>
+	const run = (parameters: INodeParameters, items: IDataObject[] | undefined, continueOnFail: boolean, cancelAfterMs?: number) =>
 		runNode({
 			type: SHIHENG_TYPE,
 			parameters: { resource: 'employee', operation: 'getAll', endpointPath: handle.employeePath, ...parameters },
 			items,
 			continueOnFail,
+			cancelAfterMs,
 			credentials: { shihengApi: handle.credentials },
 		});
+	const server = redirect('Shiheng', handle);
 	return {
 		vendor: 'Shiheng',
 		handle,
@@ -87,13 +121,15 @@ export async function shihengScenario(sh?: ShihengEmulatorHandle): Promise<ReadS
 		path: handle.employeePath,
 		cleanRequests: 10,
 		partialSkip: 1,
+		useServer: server.use,
 		reset() {
+			server.restore();
 			handle.emulator.resetCounters();
 			handle.emulator.clearFaults();
 			handle.served.length = 0;
 		},
-		async read(options = {}) {
-			const result = await run({ returnAll: true, pageSize: 20, options: { concurrency: 3, ...options } }, undefined, false);
+		async read(options = {}, cancelAfterMs) {
+			const result = await run({ returnAll: true, pageSize: 20, options: { concurrency: 3, ...options } }, undefined, false, cancelAfterMs);
 			return {
 				result,
 				keys: result.items.map((item) => String(item.json.id)),
@@ -111,15 +147,17 @@ export async function shihengScenario(sh?: ShihengEmulatorHandle): Promise<ReadS
 
 export async function mingdaoScenario(md?: MingdaoEmulatorHandle): Promise<ReadScenario & { handle: MingdaoEmulatorHandle }> {
 	const handle = md ?? (await startMingdaoEmulator({ users: 200 }));
-	const run = (ids: string[], options: IDataObject, continueOnFail: boolean) =>
+	const run = (ids: string[], options: IDataObject, continueOnFail: boolean, cancelAfterMs?: number) =>
 		runNode({
 			type: MINGDAO_TYPE,
 			items: ids.map((id) => ({ id })),
 			parameters: { resource: 'user', operation: 'getRelations', corpUserIds: '={{ $json.id }}', options: options as INodeParameters },
 			continueOnFail,
+			cancelAfterMs,
 			credentials: { mingdaoApi: handle.credentials },
 		});
 	const key = (id: string) => `${id}:${handle.accountOf(id) ?? 'none'}`;
+	const server = redirect('Mingdao', handle);
 	return {
 		vendor: 'Mingdao',
 		handle,
@@ -127,14 +165,16 @@ export async function mingdaoScenario(md?: MingdaoEmulatorHandle): Promise<ReadS
 		path: MINGDAO_RELATIONS,
 		cleanRequests: 6,
 		partialSkip: 1,
+		useServer: server.use,
 		reset() {
+			server.restore();
 			handle.emulator.resetCounters();
 			handle.emulator.clearFaults();
 			handle.relationCalls.length = 0;
 		},
-		async read(options = {}) {
+		async read(options = {}, cancelAfterMs) {
 			const ids = handle.userIds.slice(0, 60);
-			const result = await run(ids, { batchSize: 10, concurrency: 3, ...options }, false);
+			const result = await run(ids, { batchSize: 10, concurrency: 3, ...options }, false, cancelAfterMs);
 			return {
 				result,
 				keys: result.items.map((item) => `${String(item.json.corpUserId)}:${String(item.json.accountId ?? 'none')}`),
@@ -153,7 +193,7 @@ export async function mingdaoScenario(md?: MingdaoEmulatorHandle): Promise<ReadS
 export async function weLinkScenario(wl?: WeLinkEmulatorHandle): Promise<ReadScenario & { handle: WeLinkEmulatorHandle }> {
 	const handle = wl ?? (await startWeLinkEmulator({ demoPersons: 60, ratePerSecond: 1_000 }));
 	const ids = (count: number) => Array.from({ length: count }, (_, i) => `demo${String(i + 1).padStart(4, '0')}`);
-	const run = (list: string[], options: IDataObject, continueOnFail: boolean) =>
+	const run = (list: string[], options: IDataObject, continueOnFail: boolean, cancelAfterMs?: number) =>
 		runNode({
 			type: WELINK_TYPE,
 			items: list.map((id) => ({ id })),
@@ -165,8 +205,10 @@ export async function weLinkScenario(wl?: WeLinkEmulatorHandle): Promise<ReadSce
 				options: { ratePerSecond: 1_000, ratePerMinute: 100_000, ...options },
 			},
 			continueOnFail,
+			cancelAfterMs,
 			credentials: { weLinkApi: handle.credentials },
 		});
+	const server = redirect('WeLink', handle);
 	return {
 		vendor: 'WeLink',
 		handle,
@@ -174,15 +216,17 @@ export async function weLinkScenario(wl?: WeLinkEmulatorHandle): Promise<ReadSce
 		path: WELINK_PATHS.status,
 		cleanRequests: 3,
 		partialSkip: 1,
+		useServer: server.use,
 		reset() {
+			server.restore();
 			clearTokenCache();
 			handle.emulator.resetCounters();
 			handle.emulator.clearFaults();
 			handle.setRatePerSecond(1_000);
 		},
-		async read(options = {}) {
+		async read(options = {}, cancelAfterMs) {
 			const list = ids(30);
-			const result = await run(list, { concurrency: 3, ...options }, false);
+			const result = await run(list, { concurrency: 3, ...options }, false, cancelAfterMs);
 			return {
 				result,
 				keys: result.items.map((item) => `${String(item.json.identifier)}:${String(item.json.state)}`),
@@ -200,14 +244,16 @@ export async function weLinkScenario(wl?: WeLinkEmulatorHandle): Promise<ReadSce
 
 export async function aliyunScenario(al?: AliyunIotEmulatorHandle): Promise<ReadScenario & { handle: AliyunIotEmulatorHandle }> {
 	const handle = al ?? (await startAliyunIotEmulator({ employees: 130, authCodes: [] }));
-	const run = (parameters: INodeParameters, items: IDataObject[], continueOnFail: boolean) =>
+	const run = (parameters: INodeParameters, items: IDataObject[], continueOnFail: boolean, cancelAfterMs?: number) =>
 		runNode({
 			type: ALIYUN_TYPE,
 			parameters: { resource: 'employee', operation: 'getManyByCompany', companyId: '={{ $json.companyId }}', ...parameters },
 			items,
 			continueOnFail,
+			cancelAfterMs,
 			credentials: { aliyunIotApi: handle.credentials },
 		});
+	const server = redirect('Aliyun IoT', handle);
 	return {
 		vendor: 'Aliyun IoT',
 		handle,
@@ -215,14 +261,16 @@ export async function aliyunScenario(al?: AliyunIotEmulatorHandle): Promise<Read
 		path: ALIYUN_PATHS.queryByCompanyId,
 		cleanRequests: 7,
 		partialSkip: 1,
+		useServer: server.use,
 		reset() {
+			server.restore();
 			handle.emulator.resetCounters();
 			handle.emulator.clearFaults();
 			handle.setThrottle(undefined);
 		},
-		async read(options = {}) {
+		async read(options = {}, cancelAfterMs) {
 			const expected = handle.companyEmployees().map((employee) => employee.employeeId);
-			const result = await run({ returnAll: true, options: { pageSize: 20, concurrency: 3, ...options } }, [{ companyId: handle.companyId }], false);
+			const result = await run({ returnAll: true, options: { pageSize: 20, concurrency: 3, ...options } }, [{ companyId: handle.companyId }], false, cancelAfterMs);
 			return { result, keys: result.items.map((item) => String(item.json.employeeId)), expected };
 		},
 		async partial(options, continueOnFail) {
@@ -249,3 +297,11 @@ export async function aliyunCreate(handle: AliyunIotEmulatorHandle, codes: strin
 export function errorText(item: INodeExecutionData): string {
 	return `${String(item.json.error ?? '')} ${String(item.json.description ?? '')}`;
 }
+
+/** The four read scenarios, one per vendor node, for suites that run each case against every node. */
+export const SCENARIOS: Array<[VendorName, () => Promise<ReadScenario>]> = [
+	['Shiheng', shihengScenario],
+	['Mingdao', mingdaoScenario],
+	['WeLink', weLinkScenario],
+	['Aliyun IoT', aliyunScenario],
+];

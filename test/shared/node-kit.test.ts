@@ -1,4 +1,7 @@
-import { DEFAULT_MAX_RETRIES, readRequestTuning, requestTuningFields } from '../../nodes/shared/node-kit';
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { ManualExecutionCancelledError, SystemShutdownExecutionCancelledError } from 'n8n-workflow';
+
+import { DEFAULT_MAX_RETRIES, cancellationError, readRequestTuning, requestTuningFields, stopReason } from '../../nodes/shared/node-kit';
 import { DEFAULT_RETRY_POLICY } from '../../nodes/shared/retry';
 import { secureBaseUrl, intInRange, stringList } from '../../nodes/shared/validate';
 import { ParameterError } from '../../nodes/shared/errors';
@@ -13,6 +16,68 @@ test('the Max Retries shown in the UI matches the transport default', () => {
 		responseTimeoutMs: 30_000,
 		maxRetries: 3,
 		concurrency: 7,
+	});
+});
+
+describe('request tuning options', () => {
+	const defaults = { concurrency: 7 };
+
+	test('text an expression hands over applies like the number it spells', () => {
+		expect(readRequestTuning({ maxRetries: '0', timeout: '1500', connectTimeout: ' 200 ', concurrency: '2' }, defaults)).toEqual({
+			connectTimeoutMs: 200,
+			responseTimeoutMs: 1_500,
+			maxRetries: 0,
+			concurrency: 2,
+		});
+	});
+
+	test('an option left out or emptied takes its default', () => {
+		expect(readRequestTuning({ maxRetries: '', concurrency: null }, defaults)).toMatchObject({ maxRetries: DEFAULT_MAX_RETRIES, concurrency: 7 });
+	});
+
+	test('a value outside the field\'s bounds fails naming the field, never a silent default', () => {
+		expect(() => readRequestTuning({ maxRetries: 'three' }, defaults)).toThrow(ParameterError);
+		expect(() => readRequestTuning({ maxRetries: 'three' }, defaults)).toThrow('Max Retries must be a whole number from 0 to 10, got "three"');
+		expect(() => readRequestTuning({ maxRetries: 11 }, defaults)).toThrow('Max Retries');
+		expect(() => readRequestTuning({ maxRetries: 1.5 }, defaults)).toThrow('Max Retries');
+		expect(() => readRequestTuning({ timeout: 50 }, defaults)).toThrow('Response Timeout (Ms)');
+		expect(() => readRequestTuning({ connectTimeout: 3e9 }, defaults)).toThrow('Connect Timeout (Ms)');
+		expect(() => readRequestTuning({ concurrency: 33 }, defaults)).toThrow('Concurrency');
+		expect(readRequestTuning({ concurrency: 50 }, { concurrency: 4, maxConcurrency: 64 }).concurrency).toBe(50);
+	});
+});
+
+describe('why an execution stopped', () => {
+	function context(reason?: unknown, deadline?: number): IExecuteFunctions {
+		const controller = new AbortController();
+		controller.abort(reason);
+		return {
+			getExecutionCancelSignal: () => controller.signal,
+			getExecutionId: () => 'exec-1',
+			additionalData: { executionTimeoutTimestamp: deadline },
+		} as unknown as IExecuteFunctions;
+	}
+
+	test('the reason n8n puts on the signal wins, and its own error is passed on', () => {
+		const shutdown = new SystemShutdownExecutionCancelledError('exec-1');
+		expect(stopReason(context(shutdown, Date.now() - 1))).toBe('shutdown');
+		expect(cancellationError(context(shutdown))).toBe(shutdown);
+	});
+
+	test('without a reason, a stop at or after the deadline is the timeout and any other one is manual', () => {
+		expect(stopReason(context(undefined, Date.now() - 1))).toBe('timeout');
+		expect(stopReason(context(undefined, Date.now() + 60_000))).toBe('manual');
+		expect(cancellationError(context())).toBeInstanceOf(ManualExecutionCancelledError);
+	});
+
+	test('an n8n-workflow without the timeout class still loads and still reports a timeout', async () => {
+		await jest.isolateModulesAsync(async () => {
+			jest.doMock('n8n-workflow', () => ({ ...jest.requireActual<object>('n8n-workflow'), TimeoutExecutionCancelledError: undefined }));
+			const kit = await import('../../nodes/shared/node-kit');
+			const error = kit.cancellationError(context(undefined, Date.now() - 1));
+			expect(error.name).toBe('ExecutionCancelledError');
+			expect(error.message).toBe('The execution was cancelled because it timed out');
+		});
 	});
 });
 

@@ -1,12 +1,15 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-import { TransportError } from '../../nodes/shared/errors';
+import { TransportError, toNodeError } from '../../nodes/shared/errors';
 import { RateLimiter, mapConcurrent } from '../../nodes/shared/limiter';
+import { Redactor } from '../../nodes/shared/redact';
 import { parseRetryAfter } from '../../nodes/shared/retry';
 import { parseJsonBody, sendWithRetry } from '../../nodes/shared/transport';
 import type { HttpRequestSpec, TransportSettings, VendorProfile } from '../../nodes/shared/transport';
 import { Emulator } from '../emulators/frame';
+import { startSelfSignedServer } from './self-signed-server';
+import type { SelfSignedServer } from './self-signed-server';
 
 /** The shared transport against a real HTTP server on 127.0.0.1. */
 
@@ -266,5 +269,43 @@ describe('unreadable answers to idempotent requests', () => {
 		const response = await sendWithRetry(post, settings({ idempotent: false }), profile);
 		expect(() => parseJsonBody(response, profile)).toThrow('not valid JSON');
 		expect(hits).toBe(1);
+	});
+});
+
+describe('a TLS certificate that is not trusted', () => {
+	let tls: SelfSignedServer;
+	beforeAll(async () => {
+		tls = await startSelfSignedServer();
+	});
+	afterAll(async () => await tls.stop());
+
+	test('fails at once, not retried, naming the host and the "Ignore SSL Issues" switch', async () => {
+		const before = tls.connections();
+		const failure = await sendWithRetry(
+			() => ({ method: 'GET', url: `${tls.baseUrl}/read` }),
+			settings({ retry: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 10 } }),
+			profile,
+		).catch((e: unknown) => e);
+		expect(failure).toBeInstanceOf(TransportError);
+		// A certificate does not fix itself: one attempt, the server saw one connection.
+		expect(tls.connections() - before).toBe(1);
+		expect(tls.requests()).toBe(0);
+		const details = (failure as TransportError).details;
+		expect(details.kind).toBe('certificate');
+		expect(details.message).toContain(tls.host);
+		expect(details.message).toContain('DEPTH_ZERO_SELF_SIGNED_CERT');
+		const shown = toNodeError({ name: 'Node' } as never, failure, 0, new Redactor());
+		expect(shown.message).toContain(tls.host);
+		expect(shown.description).toContain('"Ignore SSL Issues"');
+	});
+
+	test('is accepted where the credential allows it (Ignore SSL Issues on)', async () => {
+		const response = await sendWithRetry(
+			() => ({ method: 'GET', url: `${tls.baseUrl}/read` }),
+			settings({ allowInsecureTls: true }),
+			profile,
+		);
+		expect(response.status).toBe(200);
+		expect(parseJsonBody(response, profile)).toEqual({ ok: true });
 	});
 });
