@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { ParameterError, toNodeError } from './errors';
-import { cancelSignal, errorItem } from './node-kit';
+import { cancelSignal, cancellationError, errorItem, isAbort } from './node-kit';
 import { Redactor } from './redact';
 
 /**
@@ -69,5 +69,11 @@ export async function routeOperation<Connection>(
 		if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, 0, redactor);
 		return [ctx.getInputData().map((_item, itemIndex) => errorItem(ctx, error, itemIndex, redactor))];
 	}
-	return [await module.execute.call(ctx, { connection, redactor, signal: cancelSignal(ctx) })];
+	try {
+		return [await module.execute.call(ctx, { connection, redactor, signal: cancelSignal(ctx) })];
+	} catch (error) {
+		// A stop that surfaced outside an item's handling is still the stop it was, not a failure.
+		if (isAbort(error)) throw cancellationError(ctx);
+		throw error;
+	}
 }

@@ -2,7 +2,8 @@ import { WorkflowExecute } from 'n8n-core';
 import type { IWorkflowExecuteAdditionalData, Workflow } from 'n8n-workflow';
 import { SystemShutdownExecutionCancelledError, TimeoutExecutionCancelledError } from 'n8n-workflow';
 
-import { SCENARIOS } from './vendors';
+import { runNode } from '../harness/run-workflow';
+import { SCENARIOS, weLinkScenario } from './vendors';
 import type { ReadScenario } from './vendors';
 
 /**
@@ -113,5 +114,35 @@ describe.each(SCENARIOS)('%s', (_vendor, start) => {
 		expect(result.error?.name).toBe('NodeApiError');
 		expect(result.error?.message).toMatch(/did not answer in time.*item 0/);
 		expect(result.run.status).toBe('error');
+	});
+});
+
+describe('a stop between two polls of Wait Until Final (outside any item handling)', () => {
+	test('is reported as a manual cancellation, not as a node failure', async () => {
+		const s = await weLinkScenario();
+		try {
+			s.reset();
+			s.handle.addPendingPersons(['waiting0001']);
+			const started = Date.now();
+			const result = await runNode({
+				type: 'n8n-nodes-employee-sync.weLink',
+				items: [{ id: 'waiting0001' }],
+				parameters: {
+					resource: 'userSync',
+					operation: 'getStatus',
+					identifierType: 'corpUserId',
+					identifier: '={{ $json.id }}',
+					// The first poll answers at once; the stop comes during the long pause before the next.
+					options: { waitUntilFinal: true, pollIntervalMs: 5_000, maxWaitSeconds: 60 },
+				},
+				credentials: { weLinkApi: s.handle.credentials },
+				cancelAfterMs: STOP_AFTER_MS,
+			});
+			expect(result.error?.name).toBe('ManualExecutionCancelledError');
+			expect(result.run.status).toBe('canceled');
+			expect(Date.now() - started).toBeLessThan(5_000);
+		} finally {
+			await s.stop();
+		}
 	});
 });
