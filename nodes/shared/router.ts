@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { ParameterError, toNodeError } from './errors';
+import { ItemScopedError, ParameterError, TransportError, VendorApiError, toNodeError } from './errors';
 import { cancelSignal, cancellationError, errorItem, isAbort } from './node-kit';
 import { Redactor } from './redact';
 
@@ -74,6 +74,11 @@ export async function routeOperation<Connection>(
 	} catch (error) {
 		// A stop that surfaced outside an item's handling is still the stop it was, not a failure.
 		if (isAbort(error)) throw cancellationError(ctx);
+		// Our own errors raised before any item was handled (an Options value read once for the
+		// node) still reach the user redacted and naming their field.
+		if (error instanceof ParameterError || error instanceof VendorApiError || error instanceof TransportError || error instanceof ItemScopedError) {
+			throw toNodeError(ctx.getNode(), error, 0, redactor);
+		}
 		throw error;
 	}
 }

@@ -36,6 +36,7 @@ describe.each(SCENARIOS)('%s', (_vendor, start) => {
 		const { result } = await s.partial({ maxRetries: '={{ "three" }}' }, false);
 		// The run stops before any request, with the field and the value named; never a silent default.
 		expect(result.error?.message).toContain('Max Retries must be a whole number from 0 to 10, got "three"');
+		expect(result.error?.message).toMatch(/item \d+, field "Max Retries"/);
 		expect(s.emulator.count(s.path)).toBe(0);
 	});
 });
