@@ -16,7 +16,6 @@ export class AliyunIotApi implements ICredentialType {
 
 	displayName = 'Aliyun IoT Living Link API';
 
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased -- community packages link their vendor's page; the rule is for n8n's own docs slugs
 	documentationUrl = 'https://help.aliyun.com/document_detail/128741.html';
 
 	icon = { light: 'file:../nodes/AliyunIot/aliyunIot.svg', dark: 'file:../nodes/AliyunIot/aliyunIot.dark.svg' } as const;
@@ -26,7 +25,6 @@ export class AliyunIotApi implements ICredentialType {
 			displayName: 'AppKey',
 			name: 'appKey',
 			type: 'string',
-			typeOptions: { password: true },
 			default: '',
 			required: true,
 			description: 'The AppKey of the app created in the IoT Living Link console',

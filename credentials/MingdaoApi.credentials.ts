@@ -9,7 +9,6 @@ export class MingdaoApi implements ICredentialType {
 	displayName = 'Mingdao API';
 
 	// A community package links to the vendor's page; the rule only fits n8n's own docs slugs.
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
 	documentationUrl = 'https://github.com/mingdaocom/enterprise_signature';
 
 	icon = { light: 'file:../nodes/Mingdao/mingdao.svg', dark: 'file:../nodes/Mingdao/mingdao.dark.svg' } as const;
@@ -19,7 +18,6 @@ export class MingdaoApi implements ICredentialType {
 			displayName: 'App Key',
 			name: 'appKey',
 			type: 'string',
-			typeOptions: { password: true },
 			default: '',
 			required: true,
 			description:

@@ -17,7 +17,6 @@ export class WeLinkApi implements ICredentialType {
 	displayName = 'WeLink API';
 
 	// The camelCase rule is meant for n8n's own repository; a community credential links its docs.
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
 	documentationUrl = 'https://support.huaweicloud.com/devg-welink/start-09.html';
 
 	icon = { light: 'file:../nodes/WeLink/welink.svg', dark: 'file:../nodes/WeLink/welink.dark.svg' } as const;
@@ -62,6 +61,7 @@ export class WeLinkApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		// eslint-disable-next-line @n8n/community-nodes/credential-password-field -- a moment in time (epoch ms), not a secret
 		{
 			// When the stored token stops being used (epoch ms): WeLink answers an expired token with
 			// HTTP 200, so n8n's refresh on 401 never happens and the lifetime has to be known.

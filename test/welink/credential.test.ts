@@ -137,7 +137,8 @@ describe('credential', () => {
 
 		test('a token stored before its lifetime was recorded is not trusted: a fresh one is fetched', async () => {
 			const first = await callStatus(welink, { ...welink.credentials });
-			const { accessTokenRefreshAt: _dropped, ...withoutLifetime } = credentialsHelper().stored('weLinkApi:stored') ?? {};
+			const withoutLifetime = { ...(credentialsHelper().stored('weLinkApi:stored') ?? {}) };
+			delete withoutLifetime.accessTokenRefreshAt;
 			clearTokenCache();
 			welink.expireAllTokens();
 			const again = await callStatus(welink, withoutLifetime);

@@ -1,5 +1,5 @@
-/* eslint-disable n8n-nodes-base/node-filename-against-convention -- the description lives beside the router, as in n8n's own versioned nodes; AliyunIot.node.ts uses it */
 import type { INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { optionsCollection } from './common.descriptions';
 import * as customApiCall from './customApiCall/CustomApiCall.resource';
@@ -16,8 +16,8 @@ export const versionDescription: INodeTypeDescription = {
 		'Create and list employees on Alibaba Cloud IoT Living Link (飞燕), and call its other APIs with the gateway signature',
 	defaults: { name: 'Aliyun IoT Living Link' },
 	usableAsTool: true,
-	inputs: ['main'],
-	outputs: ['main'],
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
 	credentials: [{ name: 'aliyunIotApi', required: true }],
 	properties: [
 		{

@@ -1,6 +1,5 @@
-/* eslint-disable n8n-nodes-base/node-filename-against-convention -- the description lives here in n8n's
-   own versioned-node layout (Airtable v2) and Mingdao.node.ts uses it; the rule is for single-file nodes. */
 import type { INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as department from './department/Department.resource';
 import * as user from './user/User.resource';
@@ -15,8 +14,8 @@ export const versionDescription: INodeTypeDescription = {
 	description: 'Map third-party (WeCom, DingTalk …) users and departments to Mingdao 明道云 accounts',
 	defaults: { name: 'Mingdao' },
 	usableAsTool: true,
-	inputs: ['main'],
-	outputs: ['main'],
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
 	credentials: [{ name: 'mingdaoApi', required: true }],
 	properties: [
 		{

@@ -1,5 +1,5 @@
-/* eslint-disable n8n-nodes-base/node-filename-against-convention -- the description lives apart from WeLink.node.ts (n8n's versioned-node layout); the rule expects it inside the node file */
 import type { INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as user from './user/User.resource';
 import * as userSync from './userSync/UserSync.resource';
@@ -14,8 +14,8 @@ export const versionDescription: INodeTypeDescription = {
 	description: 'Sync persons to Huawei WeLink and follow their account provisioning',
 	defaults: { name: 'WeLink' },
 	usableAsTool: true,
-	inputs: ['main'],
-	outputs: ['main'],
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
 	credentials: [{ name: 'weLinkApi', required: true }],
 	properties: [
 		{

@@ -19,7 +19,7 @@ import type { WeLinkConnection } from './connection';
  * (shared between processes) can replace it here alone.
  */
 
-export const TOKEN_PATH = '/api/auth/v2/tickets';
+export const TICKETS_PATH = '/api/auth/v2/tickets';
 export const TOKEN_HEADER = 'x-wlk-Authorization';
 
 /** Huawei's advice: stop using a token this long before it expires. */
@@ -51,7 +51,7 @@ async function fetchToken(connection: WeLinkConnection, settings: TransportSetti
 	const response = await sendWithRetry(
 		() => ({
 			method: 'POST',
-			url: `${connection.baseUrl}${TOKEN_PATH}`,
+			url: `${connection.baseUrl}${TICKETS_PATH}`,
 			headers: { 'content-type': 'application/json', 'accept-charset': 'UTF-8' },
 			body: JSON.stringify({ client_id: connection.clientId, client_secret: connection.clientSecret }),
 		}),
