@@ -2,7 +2,6 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
-	IDataObject,
 	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
@@ -11,37 +10,10 @@ import {
 	CUSTOM_SIGN_PRESET,
 	DEFAULT_SIGN_PRESET,
 	SIGN_PRESETS,
-	schemeFromCredentials,
-	signParams,
-} from '../nodes/Shiheng/signing';
-import { isLoopbackHost } from '../nodes/shared/validate';
+	signN8nRequest,
+} from '../nodes/Shiheng/transport/auth';
 
 const customOnly = { show: { signingScheme: [CUSTOM_SIGN_PRESET] } };
-
-/** The absolute URL a request goes to, whichever option form n8n used (HTTP Request node, Test button). */
-function targetUrl(options: IHttpRequestOptions): URL | undefined {
-	const legacy = options as IHttpRequestOptions & { uri?: string };
-	const raw = legacy.uri ?? options.url ?? '';
-	try {
-		return options.baseURL ? new URL(raw, options.baseURL.replace(/\/?$/, '/')) : new URL(raw);
-	} catch {
-		return undefined;
-	}
-}
-
-function parseObject(value: unknown): IDataObject | undefined {
-	if (value === undefined || value === null || value === '') return {};
-	if (typeof value === 'string') {
-		try {
-			const parsed = JSON.parse(value) as unknown;
-			return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
-		} catch {
-			return undefined;
-		}
-	}
-	if (typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value)) return value as IDataObject;
-	return undefined;
-}
 
 export class ShihengApi implements ICredentialType {
 	name = 'shihengApi';
@@ -181,45 +153,12 @@ export class ShihengApi implements ICredentialType {
 		},
 	];
 
-	/**
-	 * Signs any request made with this credential, including from the HTTP Request node: adds
-	 * appId, timestamp, version and sign to the JSON body (POST and others) or the query (GET).
-	 */
+	/** Signs any request made with this credential, including from the HTTP Request node. */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		const target = targetUrl(requestOptions);
-		if (
-			target &&
-			target.protocol === 'http:' &&
-			credentials.allowInsecureHttp !== true &&
-			!isLoopbackHost(target.hostname)
-		) {
-			throw new Error(
-				'Shiheng credential: plain http:// would expose signed requests. Use https://, or turn on "Allow Insecure HTTP" in the credential.',
-			);
-		}
-		const identity = {
-			appId: String(credentials.appId ?? ''),
-			appSecret: String(credentials.appSecret ?? ''),
-			version: String(credentials.version ?? ''),
-			scheme: schemeFromCredentials(credentials),
-		};
-		const method = (requestOptions.method ?? 'GET').toUpperCase();
-		if (method === 'GET' || method === 'HEAD') {
-			const query: IDataObject = { ...(requestOptions.qs ?? {}) };
-			// A query string cannot carry an object: send (and sign) paramContent as its JSON text.
-			if (query.paramContent !== undefined && typeof query.paramContent === 'object') {
-				query.paramContent = JSON.stringify(query.paramContent);
-			}
-			return { ...requestOptions, qs: signParams(query, identity) as IDataObject };
-		}
-		const body = parseObject(requestOptions.body);
-		if (!body) {
-			throw new Error('Shiheng credential: the request body must be a JSON object to be signed');
-		}
-		return { ...requestOptions, body: signParams(body, identity) as IDataObject, json: true };
+		return await signN8nRequest(credentials, requestOptions);
 	}
 
 	test: ICredentialTestRequest = {

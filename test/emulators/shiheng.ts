@@ -2,8 +2,8 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 import { Emulator } from './frame';
 import type { EmulatorReply, EmulatorRequest, VendorEmulatorHandle } from './frame';
-import { SIGN_PRESETS } from '../../nodes/Shiheng/signing';
-import type { SignScheme } from '../../nodes/Shiheng/signing';
+import { SIGN_PRESETS } from '../../nodes/Shiheng/transport/auth';
+import type { SignScheme } from '../../nodes/Shiheng/transport/auth';
 
 /**
  * An emulator of the Shiheng open platform's WeCom employee and customer lists.

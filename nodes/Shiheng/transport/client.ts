@@ -1,10 +1,14 @@
-import { ParameterError, TransportError, VendorApiError } from '../shared/errors';
-import type { Redactor } from '../shared/redact';
-import { objectRows, parseJsonObject, sendWithRetry } from '../shared/transport';
-import type { TransportSettings, VendorProfile } from '../shared/transport';
-import { requiredString, secureBaseUrl } from '../shared/validate';
-import { schemeFromCredentials, signParams } from './signing';
-import type { SigningIdentity } from './signing';
+import type { IDataObject } from 'n8n-workflow';
+
+import { ParameterError, TransportError, VendorApiError } from '../../shared/errors';
+import { readRequestTuning, transportSettings } from '../../shared/node-kit';
+import type { Redactor } from '../../shared/redact';
+import { objectRows, parseJsonObject, sendWithRetry } from '../../shared/transport';
+import type { VendorProfile, TransportSettings } from '../../shared/transport';
+import { requiredString } from '../../shared/validate';
+import { errorHint } from '../helpers/codes';
+import { signParams } from './auth';
+import type { ShihengConnection } from './connection';
 
 /**
  * The Shiheng open-platform client: every call is a POST of the common parameters plus
@@ -13,28 +17,9 @@ import type { SigningIdentity } from './signing';
 
 export const VENDOR = 'Shiheng';
 
-/**
- * Besides the usual 429/5xx, an answer that is not readable JSON (a gateway's HTML page, a body
- * cut short) is worth another try: every Shiheng call this node makes only reads, and the
- * transport repeats nothing that is not declared idempotent anyway.
- */
 // The transport's defaults fit: 429/5xx and unreadable 2xx bodies are transient, and every
 // Shiheng call here is a read, so all of them may be retried.
 const PROFILE: VendorProfile = { name: VENDOR };
-
-export interface ShihengConnection extends SigningIdentity {
-	baseUrl: string;
-}
-
-export function connectionFromCredentials(data: Record<string, unknown>): ShihengConnection {
-	return {
-		baseUrl: secureBaseUrl(data.baseUrl, 'Base URL', data.allowInsecureHttp === true),
-		appId: requiredString(data.appId, 'App ID'),
-		appSecret: requiredString(data.appSecret, 'App Secret'),
-		version: requiredString(data.version, 'Version', 'Enter the version from your Shiheng onboarding documents in the credential.'),
-		scheme: schemeFromCredentials(data),
-	};
-}
 
 /** Endpoint paths come from the user (Shiheng does not publish them): accept "/a/b" or "a/b", nothing with a host. */
 export function endpointPath(value: unknown, field: string): string {
@@ -70,16 +55,6 @@ export interface EmployeePage {
 export interface CustomerPage {
 	nextStartId: number | string | null;
 	result: Array<Record<string, unknown>>;
-}
-
-function hintFor(message: string): string {
-	if (/sign|签名/i.test(message)) {
-		return 'Check the App Secret and the Signing Scheme in the credential: the scheme must be the one in your Shiheng onboarding documents.';
-	}
-	if (/time|时间/i.test(message)) {
-		return "Check this machine's clock and the credential's Timestamp Unit (part of the Signing Scheme).";
-	}
-	return 'Shiheng does not publish its error codes; the message above is its own. Check the credential and the parameters.';
 }
 
 export class ShihengClient {
@@ -127,7 +102,7 @@ export class ShihengClient {
 				message,
 				httpStatus: response.status,
 				requestId,
-				hint: hintFor(message),
+				hint: errorHint(message),
 			});
 		}
 		return envelope.result;
@@ -159,4 +134,20 @@ export class ShihengClient {
 			result: objectRows(page.result),
 		};
 	}
+}
+
+/**
+ * A client for one item's listing: the item's Options tune timeouts and retries. Every Shiheng
+ * call this package makes only reads, so a retry after the request reached Shiheng is harmless.
+ */
+export function clientFor(
+	connection: ShihengConnection,
+	redactor: Redactor,
+	signal: AbortSignal | undefined,
+	options: IDataObject,
+	defaults: { concurrency: number },
+): { client: ShihengClient; concurrency: number } {
+	const tuning = readRequestTuning(options, defaults);
+	const settings = transportSettings(tuning, { signal, idempotent: true });
+	return { client: new ShihengClient(connection, settings, redactor), concurrency: tuning.concurrency };
 }

@@ -1,5 +1,11 @@
 import { createHash, createHmac } from 'node:crypto';
 
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+
+import { ParameterError } from '../../shared/errors';
+import { resolveRequestUrl } from '../../shared/request-options';
+import { isLoopbackHost } from '../../shared/validate';
+
 /**
  * Request signing for the Shiheng open platform, shared by the credential's `authenticate` (so the
  * HTTP Request node can use the credential) and by the node's client.
@@ -79,7 +85,7 @@ export function schemeFromCredentials(data: Record<string, unknown>): SignScheme
 	const preset = typeof data.signingScheme === 'string' ? data.signingScheme : DEFAULT_SIGN_PRESET;
 	if (preset !== CUSTOM_SIGN_PRESET) {
 		const found = SIGN_PRESETS.find((entry) => entry.value === preset);
-		if (!found) throw new Error(`Unknown Shiheng signing scheme "${preset}"`);
+		if (!found) throw new ParameterError('Signing Scheme', `Unknown Shiheng signing scheme "${preset}"`);
 		return { ...found.scheme };
 	}
 	return {
@@ -152,4 +158,56 @@ export function signParams(
 	withCommon.version = identity.version;
 	withCommon.sign = computeSign(withCommon, identity.appSecret, identity.scheme);
 	return withCommon;
+}
+
+function parseObject(value: unknown): IDataObject | undefined {
+	if (value === undefined || value === null || value === '') return {};
+	if (typeof value === 'string') {
+		try {
+			const parsed = JSON.parse(value) as unknown;
+			return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
+		} catch {
+			return undefined;
+		}
+	}
+	if (typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value)) return value as IDataObject;
+	return undefined;
+}
+
+/**
+ * What the credential's `authenticate` does for any request n8n sends with it (the HTTP Request
+ * node, the Test button): adds appId, timestamp, version and sign to the JSON body (POST and
+ * others) or the query (GET), and refuses plain HTTP to a remote host.
+ */
+export async function signN8nRequest(
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const baseUrl = typeof credentials.baseUrl === 'string' ? credentials.baseUrl : undefined;
+	const target = resolveRequestUrl(requestOptions as IHttpRequestOptions & { uri?: string }, baseUrl);
+	if (target && target.protocol === 'http:' && credentials.allowInsecureHttp !== true && !isLoopbackHost(target.hostname)) {
+		throw new Error(
+			'Shiheng credential: plain http:// would expose signed requests. Use https://, or turn on "Allow Insecure HTTP" in the credential.',
+		);
+	}
+	const identity: SigningIdentity = {
+		appId: String(credentials.appId ?? ''),
+		appSecret: String(credentials.appSecret ?? ''),
+		version: String(credentials.version ?? ''),
+		scheme: schemeFromCredentials(credentials),
+	};
+	const method = (requestOptions.method ?? 'GET').toUpperCase();
+	if (method === 'GET' || method === 'HEAD') {
+		const query: IDataObject = { ...(requestOptions.qs ?? {}) };
+		// A query string cannot carry an object: send (and sign) paramContent as its JSON text.
+		if (query.paramContent !== undefined && typeof query.paramContent === 'object') {
+			query.paramContent = JSON.stringify(query.paramContent);
+		}
+		return { ...requestOptions, qs: signParams(query, identity) as IDataObject };
+	}
+	const body = parseObject(requestOptions.body);
+	if (!body) {
+		throw new Error('Shiheng credential: the request body must be a JSON object to be signed');
+	}
+	return { ...requestOptions, body: signParams(body, identity) as IDataObject, json: true };
 }

@@ -1,49 +1,20 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { ShihengApi } from '../../credentials/ShihengApi.credentials';
-import { SIGN_PRESETS } from '../../nodes/Shiheng/signing';
-import type { SignScheme } from '../../nodes/Shiheng/signing';
-import { testCredential } from '../harness/credential-test';
-import { runNode } from '../harness/run-workflow';
-import { startShihengEmulator } from '../emulators/shiheng';
 import type { ShihengEmulatorHandle } from '../emulators/shiheng';
+import { customers as listCustomers, employees as listEmployees, ids, range, useShihengEmulator } from './fixtures';
 
-const TYPE = 'n8n-nodes-employee-sync.shiheng';
-const WRONG_SECRET = 'wrong-secret-9d8e7f';
+/** The node's operations against the emulator: paging, limits, retries, item pairing, the cursor. */
 
+const emulator = useShihengEmulator();
 let sh: ShihengEmulatorHandle;
-
-beforeAll(async () => {
-	sh = await startShihengEmulator({ employees: 10_000, customers: 2_000 });
-});
-afterAll(async () => await sh.stop());
-beforeEach(() => {
-	sh.emulator.resetCounters();
-	sh.emulator.clearFaults();
-	sh.served.length = 0;
-	sh.setSigningScheme(SIGN_PRESETS[0].value);
+beforeAll(() => {
+	sh = emulator();
 });
 
-function employees(parameters: IDataObject, extra: { items?: IDataObject[]; continueOnFail?: boolean; credentials?: ICredentialDataDecryptedObject } = {}) {
-	return runNode({
-		type: TYPE,
-		parameters: { resource: 'employee', operation: 'getAll', endpointPath: sh.employeePath, ...parameters },
-		items: extra.items,
-		continueOnFail: extra.continueOnFail,
-		credentials: { shihengApi: { ...sh.credentials, ...extra.credentials } },
-	});
-}
+const employees = (parameters: IDataObject, extra: { items?: IDataObject[]; continueOnFail?: boolean; credentials?: ICredentialDataDecryptedObject } = {}) =>
+	listEmployees(sh, parameters, extra);
 
-function customers(parameters: IDataObject) {
-	return runNode({
-		type: TYPE,
-		parameters: { resource: 'customer', operation: 'getAll', endpointPath: sh.customerPath, ...parameters },
-		credentials: { shihengApi: sh.credentials },
-	});
-}
-
-const ids = (items: INodeExecutionData[]) => items.map((item) => item.json.id);
-const range = (count: number, at: (i: number) => number, from = 0) => Array.from({ length: count }, (_, i) => at(from + i));
+const customers = (parameters: IDataObject) => listCustomers(sh, parameters);
 
 describe('WeCom Employee → Get Many', () => {
 	test('Return All over 200 pages returns every employee once, in order, paired to its item', async () => {
@@ -135,43 +106,6 @@ describe('WeCom Employee → Get Many', () => {
 	});
 });
 
-describe('signing', () => {
-	const custom: SignScheme = { join: 'concat', algorithm: 'sha256', secretPlacement: 'wrap', hexCase: 'lower', timestampUnit: 's' };
-	const customHmac: SignScheme = { join: 'concat', algorithm: 'hmac-sha256', secretPlacement: 'append', hexCase: 'upper', timestampUnit: 's' };
-
-	test.each([...SIGN_PRESETS.map((preset) => [preset.value, preset.value] as const), ['custom sha256', custom] as const, ['custom hmac', customHmac] as const])(
-		'scheme %s is accepted by the emulator',
-		async (_label, scheme) => {
-			sh.setSigningScheme(scheme);
-			const { items, error } = await employees({ returnAll: false, limit: 5, pageSize: 5 });
-			expect(error).toBeUndefined();
-			expect(ids(items)).toEqual(range(5, sh.employeeId));
-		},
-	);
-
-	test('a wrong secret is refused with a clear error that contains no secret', async () => {
-		const { error } = await employees({ returnAll: false, limit: 5, pageSize: 5 }, { credentials: { appSecret: WRONG_SECRET } });
-		expect(error?.message).toMatch(/Shiheng error \[40004\]: sign verification failed \(item 0\)/);
-		const description = (error as Error & { description?: string }).description ?? '';
-		expect(description).toMatch(/Signing Scheme/);
-		expect(description).toMatch(/Request ID: [0-9a-f]{32}/);
-		const everything = JSON.stringify(error) + String(error?.message) + description + String(error?.stack);
-		expect(everything).not.toContain(WRONG_SECRET);
-		expect(everything).not.toContain(String(sh.credentials.appSecret));
-	});
-
-	test('a scheme other than the one in force is refused', async () => {
-		sh.setSigningScheme('hmacSha256QueryLowerMs');
-		const { error } = await employees({ returnAll: false, limit: 5, pageSize: 5 }, { credentials: { signingScheme: 'md5QueryAppendLowerMs' } });
-		expect(error?.message).toContain('[40004]');
-	});
-
-	test('a plain http:// Base URL on a remote host is refused before any request', async () => {
-		const { error } = await employees({ returnAll: false, limit: 5, pageSize: 5 }, { credentials: { baseUrl: 'http://shiheng.example.com' } });
-		expect(error?.message).toMatch(/Base URL uses plain HTTP/);
-	});
-});
-
 describe('WeCom Customer → Get Many', () => {
 	test('the cursor runs to the end; a later run from resumeStartId fetches only from there', async () => {
 		const { items, error } = await customers({ returnAll: true, pageSize: 100 });
@@ -207,47 +141,5 @@ describe('WeCom Customer → Get Many', () => {
 		const { error } = await customers({ returnAll: true, pageSize: 101 });
 		expect(error?.message).toMatch(/Page Size must be a whole number from 1 to 100/);
 		expect(sh.emulator.count()).toBe(0);
-	});
-});
-
-describe('credential', () => {
-	test('the credential test passes against the emulator and fails with a wrong secret', async () => {
-		await expect(testCredential('shihengApi', sh.credentials)).resolves.toEqual({ ok: true, message: 'Connection tested successfully' });
-		expect(sh.served[0]).toEqual({ path: sh.employeePath, pageNum: 1, pageSize: 1 });
-		const wrong = await testCredential('shihengApi', { ...sh.credentials, appSecret: WRONG_SECRET });
-		expect(wrong.ok).toBe(false);
-		expect(wrong.message).toMatch(/Signing Scheme/);
-	});
-
-	test('authenticate signs requests made through n8n (the HTTP Request node path)', async () => {
-		sh.setSigningScheme('md5ConcatWrapUpperMs');
-		const { items, error } = await runNode({
-			type: 'test.authenticatedRequest',
-			parameters: {
-				credentialType: 'shihengApi',
-				method: 'POST',
-				url: `${sh.baseUrl}${sh.employeePath}`,
-				body: JSON.stringify({ paramContent: { pageNum: 2, pageSize: 10 } }),
-			},
-			credentials: { 'shihengApi:http': sh.credentials },
-		});
-		expect(error).toBeUndefined();
-		const body = items[0].json as { code: string; result: { result: IDataObject[] } };
-		expect(body.code).toBe('0');
-		expect(body.result.result.map((employee) => employee.id)).toEqual(range(10, sh.employeeId, 10));
-	});
-
-	test('authenticate puts the common parameters in the query for GET and refuses remote plain HTTP', async () => {
-		const credential = new ShihengApi();
-		const signed = await credential.authenticate(sh.credentials, {
-			method: 'GET',
-			url: `${sh.baseUrl}/anything`,
-			qs: { paramContent: { pageNum: 1 } },
-		});
-		expect(signed.qs).toMatchObject({ appId: sh.credentials.appId, version: sh.credentials.version, paramContent: '{"pageNum":1}' });
-		expect(String(signed.qs?.sign)).toMatch(/^[0-9A-F]{32}$/);
-		await expect(
-			credential.authenticate(sh.credentials, { method: 'POST', url: 'http://shiheng.example.com/x', body: {} }),
-		).rejects.toThrow(/Allow Insecure HTTP/);
 	});
 });

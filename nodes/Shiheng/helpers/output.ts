@@ -1,22 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/** Employee status codes as the employee-list doc lists them; anything else stays visible as unknown:<n>. */
-const STATUS_LABELS: Record<number, string> = {
-	0: 'unknown',
-	1: 'active',
-	2: 'disabled',
-	4: 'not activated',
-	5: 'left',
-};
+import { statusLabel } from './codes';
 
-export function statusLabel(status: unknown): string | null {
-	if (status === undefined || status === null || status === '') return null;
-	const code = Number(status);
-	if (Number.isInteger(code) && STATUS_LABELS[code] !== undefined) return STATUS_LABELS[code];
-	return `unknown:${String(status)}`;
-}
+/** How Shiheng's answers become output items. */
 
-const SIMPLE_FIELDS = [
+/** The fields Simplify keeps (the node's hint lists them from here). */
+export const SIMPLE_EMPLOYEE_FIELDS: readonly string[] = [
 	'id',
 	'weComUserId',
 	'userId',
@@ -40,6 +29,11 @@ export function readableEmployee(employee: Record<string, unknown>, simplify: bo
 	};
 	if (!simplify) return readable;
 	const simple: IDataObject = {};
-	for (const field of SIMPLE_FIELDS) if (field in readable) simple[field] = readable[field];
+	for (const field of SIMPLE_EMPLOYEE_FIELDS) if (field in readable) simple[field] = readable[field];
 	return simple;
+}
+
+/** Every customer of a listing carries where a later run should continue. */
+export function withResumeStartId(customers: IDataObject[], resumeStartId: number | string): IDataObject[] {
+	return customers.map((customer) => ({ ...customer, resumeStartId }));
 }
