@@ -2,8 +2,6 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 
 import { Emulator } from './frame';
 import type { EmulatorReply, EmulatorRequest, VendorEmulatorHandle } from './frame';
-import { SIGN_PRESETS } from '../../nodes/Shiheng/transport/auth';
-import type { SignScheme } from '../../nodes/Shiheng/transport/auth';
 
 /**
  * An emulator of the Shiheng open platform's WeCom employee and customer lists.
@@ -15,9 +13,44 @@ import type { SignScheme } from '../../nodes/Shiheng/transport/auth';
  *
  * What is the emulator's OWN invention, because Shiheng does not publish it: the paths (defaults
  * below), the error codes and messages, the timestamp window, the version value, and which signing
- * scheme is in force (chosen by option). The signature check is written here independently of the
- * node's signer, so a signer bug cannot hide behind the same code on both sides.
+ * scheme is in force (chosen by option). The schemes and their check are written here from the
+ * written description of each preset (the option names in the credential's Signing Scheme list,
+ * and vendor-facts.md), never imported from the node: a signer bug cannot hide behind the same
+ * code on both sides.
  */
+
+/** A signing scheme as the emulator understands one. */
+export interface EmulatorSignScheme {
+	/** "Sorted k=v&…" or "Sorted Keys and Values Concatenated". */
+	join: 'query' | 'concat';
+	algorithm: 'md5' | 'sha256' | 'hmac-sha256';
+	/** "+ Secret" (appended) or "Secret + … + Secret" (wrapped); HMAC keys with the secret instead. */
+	secretPlacement: 'append' | 'wrap';
+	hexCase: 'upper' | 'lower';
+	timestampUnit: 'ms' | 's';
+}
+
+/**
+ * The credential's presets, each written from its option name in the credential's Signing Scheme
+ * list (quoted beside it). Every preset sorts the parameters by name and skips sign and empty values.
+ */
+const PRESETS: Record<string, EmulatorSignScheme> = {
+	// "MD5 of Sorted k=v&… + Secret, Upper-Case Hex, Timestamp in Ms (Default)"
+	md5QueryAppendUpperMs: { join: 'query', algorithm: 'md5', secretPlacement: 'append', hexCase: 'upper', timestampUnit: 'ms' },
+	// "MD5 of Sorted k=v&… + Secret, Lower-Case Hex, Timestamp in Ms"
+	md5QueryAppendLowerMs: { join: 'query', algorithm: 'md5', secretPlacement: 'append', hexCase: 'lower', timestampUnit: 'ms' },
+	// "MD5 of Sorted k=v&… + Secret, Lower-Case Hex, Timestamp in Seconds"
+	md5QueryAppendLowerS: { join: 'query', algorithm: 'md5', secretPlacement: 'append', hexCase: 'lower', timestampUnit: 's' },
+	// "MD5 of Secret + Sorted Keys and Values Concatenated + Secret, Upper-Case Hex, Timestamp in Ms"
+	md5ConcatWrapUpperMs: { join: 'concat', algorithm: 'md5', secretPlacement: 'wrap', hexCase: 'upper', timestampUnit: 'ms' },
+	// "SHA-256 of Sorted k=v&… + Secret, Lower-Case Hex, Timestamp in Ms"
+	sha256QueryAppendLowerMs: { join: 'query', algorithm: 'sha256', secretPlacement: 'append', hexCase: 'lower', timestampUnit: 'ms' },
+	// "HMAC-SHA256 (Key = Secret) of Sorted k=v&…, Lower-Case Hex, Timestamp in Ms"
+	hmacSha256QueryLowerMs: { join: 'query', algorithm: 'hmac-sha256', secretPlacement: 'append', hexCase: 'lower', timestampUnit: 'ms' },
+};
+
+/** The preset values the emulator knows, in the credential's order; the first is its default. */
+export const EMULATOR_PRESETS: readonly string[] = Object.keys(PRESETS);
 
 export const DEFAULT_EMPLOYEE_PATH = '/open/api/wecom/employee/list';
 export const DEFAULT_CUSTOMER_PATH = '/open/api/wecom/customer/list';
@@ -51,7 +84,7 @@ export interface ShihengEmulatorOptions {
 	/** The version value the emulator expects (its own choice; Shiheng's values are not published). */
 	version?: string;
 	/** A preset value from the credential's Signing Scheme list, or a custom scheme. */
-	signingScheme?: string | SignScheme;
+	signingScheme?: string | EmulatorSignScheme;
 	employeePath?: string;
 	customerPath?: string;
 	/** How far a request's timestamp may be from the emulator's clock (default 5 minutes). */
@@ -69,7 +102,7 @@ export interface ShihengEmulatorHandle extends VendorEmulatorHandle {
 	/** Adds customers at the end of the list (a schedule picking up only new ones). */
 	addCustomers(count: number): void;
 	/** Changes the scheme the emulator verifies (and the credentials it hands out). */
-	setSigningScheme(scheme: string | SignScheme): void;
+	setSigningScheme(scheme: string | EmulatorSignScheme): void;
 	/** pageNum / startId of every request that passed the checks, per path, in arrival order. */
 	served: Array<{ path: string; pageNum?: number; startId?: number; pageSize: number }>;
 }
@@ -111,15 +144,15 @@ function customerAt(index: number): Record<string, unknown> {
 	};
 }
 
-function schemeOf(value: string | SignScheme): SignScheme {
+function schemeOf(value: string | EmulatorSignScheme): EmulatorSignScheme {
 	if (typeof value !== 'string') return { ...value };
-	const preset = SIGN_PRESETS.find((entry) => entry.value === value);
+	const preset = PRESETS[value];
 	if (!preset) throw new Error(`Unknown signing scheme preset ${value}`);
-	return { ...preset.scheme };
+	return { ...preset };
 }
 
 /** The string to sign and the signature, computed the emulator's own way. */
-function expectedSign(params: Record<string, unknown>, secret: string, scheme: SignScheme): string {
+function expectedSign(params: Record<string, unknown>, secret: string, scheme: EmulatorSignScheme): string {
 	const parts: string[] = [];
 	for (const key of Object.keys(params).sort()) {
 		const value = params[key];
@@ -151,7 +184,7 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 	const windowMs = options.timestampWindowMs ?? 5 * 60_000;
 	const employees = options.employees ?? 10_000;
 	let customers = options.customers ?? 2_000;
-	let schemeSetting: string | SignScheme = options.signingScheme ?? SIGN_PRESETS[0].value;
+	let schemeSetting: string | EmulatorSignScheme = options.signingScheme ?? EMULATOR_PRESETS[0];
 	let scheme = schemeOf(schemeSetting);
 	const served: ShihengEmulatorHandle['served'] = [];
 
@@ -230,7 +263,7 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 
 	const baseUrl = await emulator.start(options.port);
 
-	const credentialsFor = (setting: string | SignScheme): Record<string, string | number | boolean> => {
+	const credentialsFor = (setting: string | EmulatorSignScheme): Record<string, string | number | boolean> => {
 		const common = { appId, appSecret, baseUrl, version, employeeListPath: employeePath, allowInsecureHttp: false };
 		if (typeof setting === 'string') return { ...common, signingScheme: setting };
 		return {
