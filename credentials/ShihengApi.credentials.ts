@@ -8,6 +8,7 @@ import type {
 
 import {
 	CUSTOM_SIGN_PRESET,
+	DEFAULT_REQUEST_STYLE,
 	DEFAULT_SIGN_PRESET,
 	SIGN_PRESETS,
 	signN8nRequest,
@@ -72,6 +73,43 @@ export class ShihengApi implements ICredentialType {
 			placeholder: 'e.g. /path/from/your/api/doc',
 			description:
 				"Path of the WeCom employee list API, from your app's API document (Shiheng does not publish paths). Used only by this credential's Test button, which lists one employee; the Shiheng node has its own Endpoint Path field per operation, so one credential serves every API of the app.",
+		},
+		{
+			displayName:
+				'Shiheng does not publish its HTTP method, parameter encoding or signature rule. The defaults below are common conventions of open platforms with this parameter set, not Shiheng\'s rule: check each against your app\'s onboarding documents.',
+			name: 'conventionNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'HTTP Method',
+			name: 'requestMethod',
+			type: 'options',
+			default: DEFAULT_REQUEST_STYLE.method,
+			options: [
+				{ name: 'POST', value: 'POST' },
+				{ name: 'GET', value: 'GET' },
+			],
+			description:
+				"How every request is sent. A convention to check against your app's onboarding documents, not a published Shiheng rule; POST is only our default. GET always carries the parameters in the query string.",
+		},
+		{
+			displayName: 'Parameter Encoding',
+			name: 'parameterEncoding',
+			type: 'options',
+			displayOptions: { show: { requestMethod: ['POST'] } },
+			default: DEFAULT_REQUEST_STYLE.encoding,
+			options: [
+				{ name: 'JSON Body', value: 'json', description: 'The parameters as one JSON object, paramContent nested in it' },
+				{
+					name: 'Form Body',
+					value: 'form',
+					description: 'application/x-www-form-urlencoded; paramContent as its JSON text',
+				},
+				{ name: 'Query String', value: 'query', description: 'In the URL; paramContent as its JSON text' },
+			],
+			description:
+				"Where a POST carries appId, timestamp, version, sign and paramContent. A convention to check against your app's onboarding documents, not a published Shiheng rule; JSON Body is only our default.",
 		},
 		{
 			displayName: 'Signing Scheme',

@@ -49,6 +49,24 @@ const PRESETS: Record<string, EmulatorSignScheme> = {
 	hmacSha256QueryLowerMs: { join: 'query', algorithm: 'hmac-sha256', secretPlacement: 'append', hexCase: 'lower', timestampUnit: 'ms' },
 };
 
+/**
+ * How requests must arrive. Shiheng publishes neither method nor encoding; the emulator takes the
+ * combinations such platforms use, one at a time, each decoded on its own: a JSON body, a form body
+ * (application/x-www-form-urlencoded) or the query string, where text styles carry paramContent as
+ * its JSON text and numbers as digits.
+ */
+export interface EmulatorRequestStyle {
+	method: 'POST' | 'GET';
+	encoding: 'json' | 'form' | 'query';
+}
+
+export const EMULATOR_REQUEST_STYLES: readonly EmulatorRequestStyle[] = [
+	{ method: 'POST', encoding: 'json' },
+	{ method: 'POST', encoding: 'form' },
+	{ method: 'POST', encoding: 'query' },
+	{ method: 'GET', encoding: 'query' },
+];
+
 /** The preset values the emulator knows, in the credential's order; the first is its default. */
 export const EMULATOR_PRESETS: readonly string[] = Object.keys(PRESETS);
 
@@ -65,6 +83,7 @@ export const EMULATOR_CODES = {
 	badPageNum: '40010',
 	badPageSize: '40011',
 	badStartId: '40012',
+	badMethod: '40005',
 } as const;
 
 const EMPLOYEE_ID_BASE = 1_000_000;
@@ -89,6 +108,8 @@ export interface ShihengEmulatorOptions {
 	customerPath?: string;
 	/** How far a request's timestamp may be from the emulator's clock (default 5 minutes). */
 	timestampWindowMs?: number;
+	/** Method and encoding requests must use (default POST with a JSON body). */
+	requestStyle?: EmulatorRequestStyle;
 }
 
 export interface ShihengEmulatorHandle extends VendorEmulatorHandle {
@@ -103,6 +124,8 @@ export interface ShihengEmulatorHandle extends VendorEmulatorHandle {
 	addCustomers(count: number): void;
 	/** Changes the scheme the emulator verifies (and the credentials it hands out). */
 	setSigningScheme(scheme: string | EmulatorSignScheme): void;
+	/** Changes the method and encoding the emulator accepts (and the credentials it hands out). */
+	setRequestStyle(style: EmulatorRequestStyle): void;
 	/** pageNum / startId of every request that passed the checks, per path, in arrival order. */
 	served: Array<{ path: string; pageNum?: number; startId?: number; pageSize: number }>;
 }
@@ -186,14 +209,32 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 	let customers = options.customers ?? 2_000;
 	let schemeSetting: string | EmulatorSignScheme = options.signingScheme ?? EMULATOR_PRESETS[0];
 	let scheme = schemeOf(schemeSetting);
+	let style: EmulatorRequestStyle = options.requestStyle ?? EMULATOR_REQUEST_STYLES[0];
 	const served: ShihengEmulatorHandle['served'] = [];
 
 	const answer = (code: string, msg: string | null, result: unknown = null): EmulatorReply => ({
 		json: { code, msg, traceId: randomBytes(16).toString('hex'), result },
 	});
 
-	/** The common checks every API shares; returns paramContent, or the refusal. */
-	const authenticate = (request: EmulatorRequest): Record<string, unknown> | EmulatorReply => {
+	type Decoded = { params: Record<string, unknown>; text: boolean };
+
+	/** The parameters as the style in force carries them; text styles give every value as text. */
+	const decode = (request: EmulatorRequest): Decoded | EmulatorReply => {
+		if (request.method !== style.method) {
+			return { status: 405, json: { code: EMULATOR_CODES.badMethod, msg: `this API takes ${style.method}`, traceId: null, result: null } };
+		}
+		const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
+		if (style.method === 'GET' || style.encoding === 'query') {
+			if (request.rawBody.length > 0) return answer(EMULATOR_CODES.badBody, 'parameters belong in the query string; the body must be empty');
+			return { params: Object.fromEntries(request.query), text: true };
+		}
+		if (style.encoding === 'form') {
+			if (!contentType.startsWith('application/x-www-form-urlencoded')) {
+				return answer(EMULATOR_CODES.badBody, 'request body must be a form (application/x-www-form-urlencoded)');
+			}
+			return { params: Object.fromEntries(new URLSearchParams(request.text)), text: true };
+		}
+		if (!contentType.startsWith('application/json')) return answer(EMULATOR_CODES.badBody, 'request body must be JSON');
 		let body: unknown;
 		try {
 			body = JSON.parse(request.text);
@@ -203,22 +244,37 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		if (!body || typeof body !== 'object' || Array.isArray(body)) {
 			return answer(EMULATOR_CODES.badBody, 'request body must be a JSON object');
 		}
-		const params = body as Record<string, unknown>;
+		return { params: body as Record<string, unknown>, text: false };
+	};
+
+	/** The common checks every API shares; returns paramContent, or the refusal. */
+	const authenticate = (request: EmulatorRequest): Record<string, unknown> | EmulatorReply => {
+		const decoded = decode(request);
+		if (!('params' in decoded)) return decoded;
+		const { params, text } = decoded;
 		if (params.appId !== appId) return answer(EMULATOR_CODES.badAppId, 'appId is missing or unknown');
 		if (params.version === undefined || String(params.version) !== version) {
 			return answer(EMULATOR_CODES.badVersion, 'version is missing or not supported');
 		}
-		const timestamp = params.timestamp;
+		const timestamp = text && typeof params.timestamp === 'string' && /^\d+$/.test(params.timestamp) ? Number(params.timestamp) : params.timestamp;
 		const nowInUnit = scheme.timestampUnit === 's' ? Date.now() / 1000 : Date.now();
 		const windowInUnit = scheme.timestampUnit === 's' ? windowMs / 1000 : windowMs;
 		if (!isWholeNumber(timestamp) || Math.abs(nowInUnit - timestamp) > windowInUnit) {
 			return answer(EMULATOR_CODES.badTimestamp, 'timestamp is missing or outside the allowed window');
 		}
+		// The signature covers the values as they arrived (paramContent's JSON text in text styles).
 		if (typeof params.sign !== 'string' || params.sign !== expectedSign(params, appSecret, scheme)) {
 			return answer(EMULATOR_CODES.badSign, 'sign verification failed');
 		}
-		const content = params.paramContent;
+		let content = params.paramContent;
 		if (content === undefined) return {};
+		if (text && typeof content === 'string') {
+			try {
+				content = JSON.parse(content);
+			} catch {
+				return answer(EMULATOR_CODES.badBody, 'paramContent is not JSON text');
+			}
+		}
 		if (!content || typeof content !== 'object' || Array.isArray(content)) {
 			return answer(EMULATOR_CODES.badBody, 'paramContent must be an object');
 		}
@@ -228,7 +284,7 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 	const isReply = (value: Record<string, unknown> | EmulatorReply): value is EmulatorReply =>
 		'json' in value && typeof (value as EmulatorReply).json === 'object';
 
-	emulator.route('POST', employeePath, (request) => {
+	const listEmployees = (request: EmulatorRequest): EmulatorReply => {
 		const content = authenticate(request);
 		if (isReply(content)) return content;
 		const { pageNum, pageSize } = content;
@@ -241,9 +297,9 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		const end = Math.min(pageNum * pageSize, employees);
 		for (let index = (pageNum - 1) * pageSize; index < end; index++) result.push(employeeAt(index));
 		return answer('0', null, { pages: Math.ceil(employees / pageSize), total: employees, result });
-	});
+	};
 
-	emulator.route('POST', customerPath, (request) => {
+	const listCustomers = (request: EmulatorRequest): EmulatorReply => {
 		const content = authenticate(request);
 		if (isReply(content)) return content;
 		const { startId, pageSize } = content;
@@ -259,21 +315,36 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		for (let index = first; index < end; index++) result.push(customerAt(index));
 		const nextStartId = end < customers && result.length > 0 ? (result[result.length - 1].id as number) : null;
 		return answer('0', null, { nextStartId, pageSize, result });
-	});
+	};
+
+	// Both methods reach the handlers, which refuse the one the style in force does not use.
+	for (const method of ['POST', 'GET']) {
+		emulator.route(method, employeePath, listEmployees);
+		emulator.route(method, customerPath, listCustomers);
+	}
 
 	const baseUrl = await emulator.start(options.port);
 
-	const credentialsFor = (setting: string | EmulatorSignScheme): Record<string, string | number | boolean> => {
-		const common = { appId, appSecret, baseUrl, version, employeeListPath: employeePath, allowInsecureHttp: false };
-		if (typeof setting === 'string') return { ...common, signingScheme: setting };
+	const credentialsFor = (): Record<string, string | number | boolean> => {
+		const common = {
+			appId,
+			appSecret,
+			baseUrl,
+			version,
+			employeeListPath: employeePath,
+			allowInsecureHttp: false,
+			requestMethod: style.method,
+			parameterEncoding: style.encoding,
+		};
+		if (typeof schemeSetting === 'string') return { ...common, signingScheme: schemeSetting };
 		return {
 			...common,
 			signingScheme: 'custom',
-			signJoin: setting.join,
-			signAlgorithm: setting.algorithm,
-			signSecretPlacement: setting.secretPlacement,
-			signHexCase: setting.hexCase,
-			timestampUnit: setting.timestampUnit,
+			signJoin: schemeSetting.join,
+			signAlgorithm: schemeSetting.algorithm,
+			signSecretPlacement: schemeSetting.secretPlacement,
+			signHexCase: schemeSetting.hexCase,
+			timestampUnit: schemeSetting.timestampUnit,
 		};
 	};
 
@@ -281,7 +352,7 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		emulator,
 		baseUrl,
 		credentialType: 'shihengApi',
-		credentials: credentialsFor(schemeSetting),
+		credentials: credentialsFor(),
 		employeePath,
 		customerPath,
 		served,
@@ -295,7 +366,11 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		setSigningScheme: (setting) => {
 			scheme = schemeOf(setting);
 			schemeSetting = setting;
-			handle.credentials = credentialsFor(schemeSetting);
+			handle.credentials = credentialsFor();
+		},
+		setRequestStyle: (next) => {
+			style = { ...next };
+			handle.credentials = credentialsFor();
 		},
 		stop: async () => await emulator.stop(),
 	};

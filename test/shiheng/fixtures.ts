@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } 
 
 import { SIGN_PRESETS } from '../../nodes/Shiheng/transport/auth';
 import { runNode } from '../harness/run-workflow';
-import { startShihengEmulator } from '../emulators/shiheng';
+import { EMULATOR_REQUEST_STYLES, startShihengEmulator } from '../emulators/shiheng';
 import type { ShihengEmulatorHandle, ShihengEmulatorOptions } from '../emulators/shiheng';
 
 /** Shared set-up of the Shiheng tests: one emulator per test file, reset before each test. */
@@ -23,6 +23,7 @@ export function useShihengEmulator(options: ShihengEmulatorOptions = { employees
 		sh.emulator.clearFaults();
 		sh.served.length = 0;
 		sh.setSigningScheme(SIGN_PRESETS[0].value);
+		sh.setRequestStyle(EMULATOR_REQUEST_STYLES[0]);
 	});
 	return () => {
 		if (!sh) throw new Error('The Shiheng emulator has not started');

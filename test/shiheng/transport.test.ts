@@ -5,7 +5,7 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { SIGN_PRESETS } from '../../nodes/Shiheng/transport/auth';
 import type { SignScheme } from '../../nodes/Shiheng/transport/auth';
-import { EMULATOR_PRESETS } from '../emulators/shiheng';
+import { EMULATOR_PRESETS, EMULATOR_REQUEST_STYLES } from '../emulators/shiheng';
 import type { ShihengEmulatorHandle } from '../emulators/shiheng';
 import { WRONG_SECRET, employees as listEmployees, ids, range, useShihengEmulator } from './fixtures';
 
@@ -54,6 +54,35 @@ describe('signing', () => {
 	test('a plain http:// Base URL on a remote host is refused before any request', async () => {
 		const { error } = await employees({ returnAll: false, limit: 5, pageSize: 5 }, { credentials: { baseUrl: 'http://shiheng.example.com' } });
 		expect(error?.message).toMatch(/Base URL uses plain HTTP/);
+	});
+});
+
+describe('HTTP method and parameter encoding (credential settings, not a published Shiheng rule)', () => {
+	test.each(EMULATOR_REQUEST_STYLES.map((style) => [`${style.method} ${style.encoding}`, style] as const))(
+		'%s: the node lists employees when the credential names the style the app uses',
+		async (_label, style) => {
+			sh.setRequestStyle(style);
+			expect(sh.credentials).toMatchObject({ requestMethod: style.method, parameterEncoding: style.encoding });
+			const { items, error } = await employees({ returnAll: false, limit: 60, pageSize: 30 });
+			expect(error).toBeUndefined();
+			expect(ids(items)).toEqual(range(60, sh.employeeId));
+			expect(sh.served.map((entry) => entry.pageNum)).toEqual([1, 2]);
+		},
+	);
+
+	test.each(EMULATOR_REQUEST_STYLES.slice(1).map((style) => [`${style.method} ${style.encoding}`, style] as const))(
+		'the default (POST, JSON body) is refused by an app that uses %s: the setting is what decides',
+		async (_label, style) => {
+			sh.setRequestStyle(style);
+			const { error } = await employees({ returnAll: false, limit: 5, pageSize: 5 }, { credentials: { requestMethod: 'POST', parameterEncoding: 'json' } });
+			expect(error?.message).toMatch(/Shiheng error \[400(00|05)\]/);
+		},
+	);
+
+	test('an unknown method in the credential is refused naming the field, before any request', async () => {
+		const { error } = await employees({ returnAll: false, limit: 5, pageSize: 5 }, { credentials: { requestMethod: 'PUT' } });
+		expect(error?.message).toMatch(/HTTP Method must be one of POST, GET.*"HTTP Method"/);
+		expect(sh.emulator.count()).toBe(0);
 	});
 });
 

@@ -7,12 +7,13 @@ import { objectRows, parseJsonObject, sendWithRetry } from '../../shared/transpo
 import type { VendorProfile, TransportSettings } from '../../shared/transport';
 import { requiredString } from '../../shared/validate';
 import { errorHint } from '../helpers/codes';
-import { signParams } from './auth';
+import { encodeSignedParams, signParams } from './auth';
 import type { ShihengConnection } from './connection';
 
 /**
- * The Shiheng open-platform client: every call is a POST of the common parameters plus
- * `paramContent` as JSON, signed afresh per attempt; success is `code === "0"`.
+ * The Shiheng open-platform client: every call carries the common parameters plus `paramContent`,
+ * signed afresh per attempt and sent with the credential's method and encoding (POST with a JSON
+ * body unless the app's documents say otherwise); success is `code === "0"`.
  */
 
 export const VENDOR = 'Shiheng';
@@ -66,19 +67,17 @@ export class ShihengClient {
 		redactor.add(connection.appSecret);
 	}
 
-	/** One signed POST; returns `result` of a `code "0"` answer, else throws VendorApiError. */
+	/** One signed call; returns `result` of a `code "0"` answer, else throws VendorApiError. */
 	async call(path: string, paramContent?: Record<string, unknown>): Promise<unknown> {
 		const url = `${this.connection.baseUrl}${path}`;
 		const response = await sendWithRetry(
 			() => {
 				const params = signParams(paramContent === undefined ? {} : { paramContent }, this.connection);
 				this.redactor.add(params.sign);
-				return {
-					method: 'POST',
-					url,
-					headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
-					body: JSON.stringify(params),
-				};
+				const wire = encodeSignedParams(params, this.connection.requestStyle);
+				const headers: Record<string, string> = { accept: 'application/json' };
+				if (wire.contentType) headers['content-type'] = wire.contentType;
+				return { method: wire.method, url, query: wire.query, headers, body: wire.body };
 			},
 			this.settings,
 			PROFILE,

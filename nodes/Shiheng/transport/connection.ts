@@ -2,12 +2,14 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import type { Redactor } from '../../shared/redact';
 import { requiredString, secureBaseUrl } from '../../shared/validate';
-import { schemeFromCredentials } from './auth';
-import type { SigningIdentity } from './auth';
+import { requestStyleFromCredentials, schemeFromCredentials } from './auth';
+import type { RequestStyle, SigningIdentity } from './auth';
 
 /** The Shiheng credential as the node uses it: where to send, and how to sign. */
 export interface ShihengConnection extends SigningIdentity {
 	baseUrl: string;
+	/** HTTP method and parameter encoding, as the app's onboarding documents say. */
+	requestStyle: RequestStyle;
 }
 
 /** Reads and checks the credential; a bad value fails naming its field, before any request. */
@@ -23,5 +25,6 @@ export function readConnection(credentials: ICredentialDataDecryptedObject, reda
 			'Enter the version from your Shiheng onboarding documents in the credential.',
 		),
 		scheme: schemeFromCredentials(credentials),
+		requestStyle: requestStyleFromCredentials(credentials),
 	};
 }
