@@ -112,29 +112,50 @@ describe('WeCom Customer → Get Many', () => {
 		expect(error).toBeUndefined();
 		expect(ids(items)).toEqual(range(2_000, sh.customerId));
 		expect(sh.served.map((entry) => entry.startId)).toEqual([0, ...range(19, (i) => sh.customerId(i * 100 + 99))]);
-		// The end was reached: resume at the last page's start (it is read again).
+		// The end was reached: resume right after the last customer returned (nothing is read twice).
 		const resume = items[0].json.resumeStartId;
-		expect(resume).toBe(sh.customerId(1_899));
+		expect(resume).toBe(sh.customerId(1_999));
 		expect(items.every((item) => item.json.resumeStartId === resume)).toBe(true);
 
 		sh.addCustomers(30);
 		try {
 			const later = await customers({ returnAll: true, pageSize: 100, options: { startId: String(resume) } });
 			expect(later.error).toBeUndefined();
-			expect(ids(later.items)).toEqual(range(130, sh.customerId, 1_900));
+			expect(ids(later.items)).toEqual(range(30, sh.customerId, 2_000));
 		} finally {
 			sh.addCustomers(-30);
 		}
 	});
 
-	test('a limit that ends mid-page resumes at that page', async () => {
+	test('a limit that ends mid-page: the next run starts at the first customer not returned', async () => {
 		const first = await customers({ returnAll: false, limit: 150, pageSize: 100 });
 		expect(ids(first.items)).toEqual(range(150, sh.customerId));
 		expect(sh.emulator.count(sh.customerPath)).toBe(2);
 		const resume = first.items[0].json.resumeStartId;
-		expect(resume).toBe(sh.customerId(99));
+		expect(resume).toBe(sh.customerId(149));
 		const next = await customers({ returnAll: false, limit: 10, pageSize: 100, options: { startId: String(resume) } });
-		expect(ids(next.items)).toEqual(range(10, sh.customerId, 100));
+		expect(ids(next.items)).toEqual(range(10, sh.customerId, 150));
+	});
+
+	test('scheduled runs with a limit, each from the last resumeStartId, return every customer once, none skipped', async () => {
+		const seen: unknown[] = [];
+		let startId: unknown = '0';
+		for (let run = 0; run < 6; run++) {
+			const { items, error } = await customers({ returnAll: false, limit: 70, pageSize: 30, options: { startId: String(startId) } });
+			expect(error).toBeUndefined();
+			seen.push(...ids(items));
+			startId = items[items.length - 1].json.resumeStartId;
+		}
+		expect(seen).toEqual(range(420, sh.customerId));
+	});
+
+	test('customers without a usable id: the vendor cursor is used, and a page cut by the limit is read again rather than skipped', async () => {
+		const page = { code: '0', msg: null, traceId: 't', result: { nextStartId: 77, pageSize: 2, result: [{ name: 'a' }, { name: 'b' }] } };
+		sh.emulator.injectFault({ path: sh.customerPath, times: 2, fault: { kind: 'status', status: 200, json: page } });
+		const cut = await customers({ returnAll: false, limit: 1, pageSize: 2, options: { startId: '5' } });
+		expect(cut.items.map((item) => item.json.resumeStartId)).toEqual([5]);
+		const whole = await customers({ returnAll: false, limit: 2, pageSize: 2, options: { startId: '5' } });
+		expect(whole.items.map((item) => item.json.resumeStartId)).toEqual([77, 77]);
 	});
 
 	test('customer page size 101 is refused before any request', async () => {

@@ -45,7 +45,7 @@ export const description: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to add "resumeStartId" to every customer: the Start ID to use next time to continue where this run stopped (save it, e.g. in workflow static data, for a schedule). When the list was read to its end it is the startId of the last page, which is read again next time, so dedupe by customer ID downstream.',
+					'Whether to add "resumeStartId" to every customer: the Start ID a later run uses to continue right after the last customer returned here, whether the list ended or the limit stopped it (a startId selects the customers whose ID is greater). Save it, e.g. in workflow static data, for a schedule.',
 			},
 			...tuning,
 			{
@@ -72,10 +72,35 @@ function parseStartId(value: unknown): Cursor {
 	throw new ParameterError('Start ID', `Start ID must be a whole number of 0 or more, got "${String(value)}"`);
 }
 
+/** A customer id usable as a startId: a whole number of 0 or more. */
+function idAsCursor(id: unknown): Cursor | undefined {
+	if (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0) return id;
+	if (typeof id === 'string' && /^\d+$/.test(id)) return parseStartId(id);
+	return undefined;
+}
+
+interface PageRead {
+	startId: Cursor;
+	next: Cursor | null;
+	size: number;
+}
+
 /**
- * Follows the startId cursor and works out where a later run should resume: after the last page
- * fully output, or at the start of a page cut short by the limit or read at the list's end.
+ * Where a later run continues so that its first customer is the first one not returned now. The
+ * customer-list doc defines startId as "the customers whose id is greater", so that is the id of
+ * the last customer returned, however the run ended (a limit mid-page, the list's end). A customer
+ * without a usable id leaves only the vendor's own cursors: the next page's when the last page was
+ * returned whole, else the start of that page (read again rather than skipped).
  */
+function resumeStartIdAfter(customers: IDataObject[], pages: PageRead[]): Cursor {
+	const afterLast = idAsCursor(customers[customers.length - 1].id);
+	if (afterLast !== undefined) return afterLast;
+	const last = pages[pages.length - 1];
+	const returnedOfLast = customers.length - pages.slice(0, -1).reduce((sum, page) => sum + page.size, 0);
+	return last.next !== null && returnedOfLast >= last.size ? last.next : last.startId;
+}
+
+/** Follows the startId cursor, one page after another, up to the limit. */
 async function listCustomers(
 	client: ShihengClient,
 	path: string,
@@ -84,10 +109,9 @@ async function listCustomers(
 	options: IDataObject,
 	signal: AbortSignal | undefined,
 ): Promise<IDataObject[]> {
-	const start = parseStartId(options.startId);
-	const pages: Array<{ startId: Cursor; next: Cursor | null; size: number }> = [];
+	const pages: PageRead[] = [];
 	const result = await followCursor<Record<string, unknown>, Cursor>({
-		start,
+		start: parseStartId(options.startId),
 		limit,
 		signal,
 		fetch: async (startId) => {
@@ -98,11 +122,7 @@ async function listCustomers(
 	});
 	const customers = result.items as IDataObject[];
 	if (options.addResumeStartId === false || customers.length === 0) return customers;
-
-	const last = pages[pages.length - 1];
-	const outputOfLast = customers.length - pages.slice(0, -1).reduce((sum, page) => sum + page.size, 0);
-	const resumeStartId = last.next !== null && outputOfLast >= last.size ? last.next : last.startId;
-	return withResumeStartId(customers, resumeStartId);
+	return withResumeStartId(customers, resumeStartIdAfter(customers, pages));
 }
 
 export async function execute(
