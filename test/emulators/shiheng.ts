@@ -112,11 +112,34 @@ export interface ShihengEmulatorOptions {
 	requestStyle?: EmulatorRequestStyle;
 }
 
+export interface ChurnRule {
+	every: number;
+	remove?: number;
+	insert?: number;
+	times?: number;
+}
+
 export interface ShihengEmulatorHandle extends VendorEmulatorHandle {
 	employeePath: string;
 	customerPath: string;
 	/** Employee id at a 0-based position of the list (the order the API returns). */
 	employeeId(index: number): number;
+	/** Every employee id, in list order. */
+	employeeIds(): number[];
+	/** The employee as the API returns it now. */
+	employee(id: number): Record<string, unknown> | undefined;
+	/** Adds employees (fields given or generated) at a position (default: the end); returns their ids. */
+	addEmployees(rows: Array<Record<string, unknown>>, position?: number): number[];
+	/** Changes fields of an employee (the id stays). */
+	changeEmployee(id: number, fields: Record<string, unknown>): void;
+	/** Removes employees from the list (they are no longer listed at all). */
+	removeEmployees(ids: number[]): void;
+	/**
+	 * Changes the list while it is being read: after every `every`-th employee page served,
+	 * removes `remove` employees from the front and inserts `insert` new ones at the front,
+	 * `times` times at most (default: for good). Undefined stops it.
+	 */
+	churnBetweenPages(rule: ChurnRule | undefined): void;
 	customerId(index: number): number;
 	employeeCount(): number;
 	customerCount(): number;
@@ -132,11 +155,13 @@ export interface ShihengEmulatorHandle extends VendorEmulatorHandle {
 
 const EMPLOYEE_STATUSES = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 4, 5, 0, 6, 1, 1, 5];
 
-function employeeAt(index: number): Record<string, unknown> {
+/** The generated employee with this id (ids from EMPLOYEE_ID_BASE up, one per position at start). */
+function generatedEmployee(id: number): Record<string, unknown> {
+	const index = id - EMPLOYEE_ID_BASE;
 	const n = index + 1;
 	const documented = index % 4 !== 3;
 	return {
-		id: EMPLOYEE_ID_BASE + index,
+		id,
 		weComUserId: `wx-emp-${n}`,
 		status: EMPLOYEE_STATUSES[index % EMPLOYEE_STATUSES.length],
 		name: `Employee ${n}`,
@@ -205,7 +230,34 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 	const employeePath = options.employeePath ?? DEFAULT_EMPLOYEE_PATH;
 	const customerPath = options.customerPath ?? DEFAULT_CUSTOMER_PATH;
 	const windowMs = options.timestampWindowMs ?? 5 * 60_000;
-	const employees = options.employees ?? 10_000;
+	// The list as ids in API order; rows are generated on demand unless added or changed.
+	const order: number[] = Array.from({ length: options.employees ?? 10_000 }, (_, index) => EMPLOYEE_ID_BASE + index);
+	const changed = new Map<number, Record<string, unknown>>();
+	let nextEmployeeId = EMPLOYEE_ID_BASE + order.length;
+	const employeeRow = (id: number): Record<string, unknown> => changed.get(id) ?? generatedEmployee(id);
+	const addEmployees = (rows: Array<Record<string, unknown>>, position = order.length): number[] => {
+		const ids = rows.map((row) => {
+			const id = nextEmployeeId++;
+			changed.set(id, { ...generatedEmployee(id), ...row, id });
+			return id;
+		});
+		order.splice(Math.max(0, Math.min(position, order.length)), 0, ...ids);
+		return ids;
+	};
+	const removeEmployees = (ids: number[]): void => {
+		const gone = new Set(ids);
+		for (let index = order.length - 1; index >= 0; index--) if (gone.has(order[index])) order.splice(index, 1);
+		for (const id of gone) changed.delete(id);
+	};
+	let churn: (ChurnRule & { pagesServed: number; applied: number }) | undefined;
+	const churnAfterPage = (): void => {
+		if (!churn) return;
+		churn.pagesServed++;
+		if (churn.pagesServed % churn.every !== 0 || (churn.times !== undefined && churn.applied >= churn.times)) return;
+		churn.applied++;
+		removeEmployees(order.slice(0, churn.remove ?? 0));
+		addEmployees(Array.from({ length: churn.insert ?? 0 }, () => ({})), 0);
+	};
 	let customers = options.customers ?? 2_000;
 	let schemeSetting: string | EmulatorSignScheme = options.signingScheme ?? EMULATOR_PRESETS[0];
 	let scheme = schemeOf(schemeSetting);
@@ -294,9 +346,10 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		}
 		served.push({ path: employeePath, pageNum, pageSize });
 		const result: Array<Record<string, unknown>> = [];
-		const end = Math.min(pageNum * pageSize, employees);
-		for (let index = (pageNum - 1) * pageSize; index < end; index++) result.push(employeeAt(index));
-		return answer('0', null, { pages: Math.ceil(employees / pageSize), total: employees, result });
+		const total = order.length;
+		for (const id of order.slice((pageNum - 1) * pageSize, pageNum * pageSize)) result.push(employeeRow(id));
+		churnAfterPage();
+		return answer('0', null, { pages: Math.ceil(total / pageSize), total, result });
 	};
 
 	const listCustomers = (request: EmulatorRequest): EmulatorReply => {
@@ -356,9 +409,19 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		employeePath,
 		customerPath,
 		served,
-		employeeId: (index) => EMPLOYEE_ID_BASE + index,
+		employeeId: (index) => order[index],
+		employeeIds: () => [...order],
+		employee: (id) => (order.includes(id) ? { ...employeeRow(id) } : undefined),
+		addEmployees,
+		changeEmployee: (id, fields) => {
+			changed.set(id, { ...employeeRow(id), ...fields, id });
+		},
+		removeEmployees,
+		churnBetweenPages: (rule) => {
+			churn = rule ? { ...rule, pagesServed: 0, applied: 0 } : undefined;
+		},
 		customerId: (index) => CUSTOMER_ID_BASE + index * CUSTOMER_ID_STEP,
-		employeeCount: () => employees,
+		employeeCount: () => order.length,
 		customerCount: () => customers,
 		addCustomers: (count) => {
 			customers += count;

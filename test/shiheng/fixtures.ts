@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IRun, NodeExecutionHint } from 'n8n-workflow';
 
 import { SIGN_PRESETS } from '../../nodes/Shiheng/transport/auth';
 import { runNode } from '../harness/run-workflow';
@@ -24,6 +24,7 @@ export function useShihengEmulator(options: ShihengEmulatorOptions = { employees
 		sh.served.length = 0;
 		sh.setSigningScheme(SIGN_PRESETS[0].value);
 		sh.setRequestStyle(EMULATOR_REQUEST_STYLES[0]);
+		sh.churnBetweenPages(undefined);
 	});
 	return () => {
 		if (!sh) throw new Error('The Shiheng emulator has not started');
@@ -55,3 +56,8 @@ export function customers(sh: ShihengEmulatorHandle, parameters: IDataObject) {
 
 export const ids = (items: INodeExecutionData[]) => items.map((item) => item.json.id);
 export const range = (count: number, at: (i: number) => number, from = 0) => Array.from({ length: count }, (_, i) => at(from + i));
+
+/** The execution hints (warnings above the output pane) a node run left. */
+export function hintsOf(result: { run: IRun }, nodeName = 'Under Test'): NodeExecutionHint[] {
+	return result.run.data.resultData.runData[nodeName]?.[0]?.hints ?? [];
+}

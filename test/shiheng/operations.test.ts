@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import type { ShihengEmulatorHandle } from '../emulators/shiheng';
-import { customers as listCustomers, employees as listEmployees, ids, range, useShihengEmulator } from './fixtures';
+import { customers as listCustomers, employees as listEmployees, hintsOf, ids, range, useShihengEmulator } from './fixtures';
 
 /** The node's operations against the emulator: paging, limits, retries, item pairing, the cursor. */
 
@@ -162,5 +162,62 @@ describe('WeCom Customer → Get Many', () => {
 		const { error } = await customers({ returnAll: true, pageSize: 101 });
 		expect(error?.message).toMatch(/Page Size must be a whole number from 1 to 100/);
 		expect(sh.emulator.count()).toBe(0);
+	});
+});
+
+describe('a list that changes while it is read (the total Shiheng states is checked)', () => {
+	const small = useShihengEmulator({ employees: 1_000, customers: 10 });
+	let list: ShihengEmulatorHandle;
+	beforeAll(() => {
+		list = small();
+	});
+	const everyone = (parameters: IDataObject = {}) =>
+		listEmployees(list, { returnAll: true, pageSize: 50, ...parameters, options: { concurrency: 4, addListingDetails: true, ...(parameters.options as IDataObject) } });
+
+	test('employees removed between page reads: read again, nobody skipped or repeated, no warning', async () => {
+		list.churnBetweenPages({ every: 3, remove: 2, times: 1 });
+		const result = await everyone();
+		expect(result.error).toBeUndefined();
+		expect(ids(result.items)).toEqual(list.employeeIds());
+		expect(result.items[0].json.listing).toMatchObject({ total: list.employeeCount(), complete: true, passes: 2 });
+		expect(hintsOf(result)).toEqual([]);
+	});
+
+	test('employees inserted at the front between page reads: read again, the newcomers are there', async () => {
+		list.churnBetweenPages({ every: 3, insert: 3, times: 1 });
+		const result = await everyone();
+		expect(ids(result.items)).toEqual(list.employeeIds());
+		expect(new Set(ids(result.items)).size).toBe(result.items.length);
+		expect(result.items[0].json.listing).toMatchObject({ complete: true, passes: 2 });
+	});
+
+	test('a list that never settles: read 3 times at most, then a warning above the output, not a silent short list', async () => {
+		list.churnBetweenPages({ every: 4, remove: 1 });
+		const before = list.emulator.count(list.employeePath);
+		const pagesPerRead = Math.ceil(list.employeeCount() / 50);
+		const result = await everyone();
+		expect(result.error).toBeUndefined();
+		const reads = list.served.filter((entry) => entry.pageNum === 1).length;
+		expect(reads).toBe(3);
+		expect(list.emulator.count(list.employeePath) - before).toBeLessThanOrEqual(3 * pagesPerRead);
+		const hints = hintsOf(result);
+		expect(hints).toHaveLength(1);
+		expect(hints[0]).toMatchObject({ type: 'warning', location: 'outputPane' });
+		expect(hints[0].message).toMatch(/^Item 0: Shiheng stated \d+ employees, but \d+ different ones were read \(the list was read 3 times\)/);
+		expect(result.items[0].json.listing).toMatchObject({ complete: false, passes: 3 });
+		// Every item stays paired to its input item.
+		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+	});
+
+	test('Add Listing Details: the stated total and page count, and the traceId of the answer each employee came from', async () => {
+		const result = await listEmployees(list, { returnAll: false, limit: 120, pageSize: 50, options: { addListingDetails: true } });
+		const listings = result.items.map((item) => item.json.listing as IDataObject);
+		expect(listings[0]).toMatchObject({ total: list.employeeCount(), pages: Math.ceil(list.employeeCount() / 50), complete: true, passes: 1 });
+		const traces = listings.map((listing) => listing.traceId);
+		expect(traces.every((trace) => /^[0-9a-f]{32}$/.test(String(trace)))).toBe(true);
+		expect(new Set(traces.slice(0, 50)).size).toBe(1);
+		expect(new Set(traces).size).toBe(3);
+		const plain = await listEmployees(list, { returnAll: false, limit: 5, pageSize: 5 });
+		expect(plain.items[0].json).not.toHaveProperty('listing');
 	});
 });

@@ -37,3 +37,21 @@ export function readableEmployee(employee: Record<string, unknown>, simplify: bo
 export function withResumeStartId(customers: IDataObject[], resumeStartId: number | string): IDataObject[] {
 	return customers.map((customer) => ({ ...customer, resumeStartId }));
 }
+
+/** What "Add Listing Details" adds to an employee: what the listing stated, for audits. */
+export function withListingDetails(
+	item: IDataObject,
+	listing: { total?: number; pages?: number; complete: boolean | undefined; passes: number },
+	traceId: string | undefined,
+): IDataObject {
+	return {
+		...item,
+		listing: {
+			total: listing.total ?? null,
+			pages: listing.pages ?? null,
+			traceId: traceId ?? null,
+			complete: listing.complete ?? null,
+			passes: listing.passes,
+		},
+	};
+}

@@ -48,9 +48,17 @@ interface Envelope {
 }
 
 export interface EmployeePage {
+	/** The page count and the number of employees, as this answer states them (both optional in the doc). */
 	pages?: number;
 	total?: number;
 	result: Array<Record<string, unknown>>;
+	/** The answer's traceId, for audits. */
+	traceId?: string;
+}
+
+interface Answer {
+	result: unknown;
+	traceId?: string;
 }
 
 export interface CustomerPage {
@@ -67,8 +75,8 @@ export class ShihengClient {
 		redactor.add(connection.appSecret);
 	}
 
-	/** One signed call; returns `result` of a `code "0"` answer, else throws VendorApiError. */
-	async call(path: string, paramContent?: Record<string, unknown>): Promise<unknown> {
+	/** One signed call; returns `result` (and traceId) of a `code "0"` answer, else throws VendorApiError. */
+	async call(path: string, paramContent?: Record<string, unknown>): Promise<Answer> {
 		const url = `${this.connection.baseUrl}${path}`;
 		const response = await sendWithRetry(
 			() => {
@@ -104,11 +112,11 @@ export class ShihengClient {
 				hint: errorHint(message),
 			});
 		}
-		return envelope.result;
+		return { result: envelope.result, traceId: requestId };
 	}
 
 	async employeePage(path: string, pageNum: number, pageSize: number): Promise<EmployeePage> {
-		const result = await this.call(path, { pageNum, pageSize });
+		const { result, traceId } = await this.call(path, { pageNum, pageSize });
 		const page = (result ?? {}) as Partial<EmployeePage>;
 		if (page.result !== undefined && page.result !== null && !Array.isArray(page.result)) {
 			throw new TransportError({
@@ -121,11 +129,12 @@ export class ShihengClient {
 			pages: typeof page.pages === 'number' ? page.pages : undefined,
 			total: typeof page.total === 'number' ? page.total : undefined,
 			result: objectRows(page.result),
+			traceId,
 		};
 	}
 
 	async customerPage(path: string, startId: number | string, pageSize: number): Promise<CustomerPage> {
-		const result = await this.call(path, { startId, pageSize });
+		const { result } = await this.call(path, { startId, pageSize });
 		const page = (result ?? {}) as Partial<CustomerPage>;
 		const next = page.nextStartId;
 		return {

@@ -1,11 +1,17 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	NodeExecutionHint,
+} from 'n8n-workflow';
 
 import { returnAllOrLimit } from '../../../shared/descriptions';
 import { forEachItem, requestTuningFields } from '../../../shared/node-kit';
 import { fetchNumberedPages } from '../../../shared/paging';
 import type { OperationRun } from '../../../shared/router';
 import { intInRange } from '../../../shared/validate';
-import { SIMPLE_EMPLOYEE_FIELDS, readableEmployee } from '../../helpers/output';
+import { SIMPLE_EMPLOYEE_FIELDS, readableEmployee, withListingDetails } from '../../helpers/output';
 import { clientFor, endpointPath } from '../../transport/client';
 import type { ShihengClient } from '../../transport/client';
 import type { ShihengConnection } from '../../transport/connection';
@@ -44,41 +50,119 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		displayOptions: { show },
 		default: {},
-		options: requestTuningFields({ concurrency: EMPLOYEE_DEFAULT_CONCURRENCY }).map((field) =>
-			field.name === 'concurrency'
-				? {
-						...field,
-						description:
-							'How many pages are requested at once after the first (which tells the page count). Pages are still output in order.',
-					}
-				: field,
-		),
+		options: [
+			{
+				displayName: 'Add Listing Details',
+				name: 'addListingDetails',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to add "listing" to every employee, for audits: the total and page count Shiheng reported, the traceId of the answer the employee came from, whether the employees read matched that total, and how often the list was read',
+			},
+			...requestTuningFields({ concurrency: EMPLOYEE_DEFAULT_CONCURRENCY }).map((field) =>
+				field.name === 'concurrency'
+					? {
+							...field,
+							description:
+								'How many pages are requested at once after the first (which tells the page count). Pages are still output in order.',
+						}
+					: field,
+			),
+		],
 	},
 ];
 
-/** Page 1 tells the page count; the rest are fetched concurrently and returned in page order. */
-export async function listEmployees(
-	client: ShihengClient,
-	path: string,
-	pageSize: number,
-	limit: number | undefined,
-	concurrency: number,
-	signal: AbortSignal | undefined,
-): Promise<Array<Record<string, unknown>>> {
+/** Whole re-reads when the list changed while it was read; bounded, as a busy list may never settle. */
+export const MAX_EXTRA_PASSES = 2;
+
+export interface ListingRequest {
+	pageSize: number;
+	/** Undefined reads the whole list. */
+	limit: number | undefined;
+	concurrency: number;
+	signal: AbortSignal | undefined;
+}
+
+export interface ListedEmployee {
+	employee: Record<string, unknown>;
+	/** traceId of the answer the employee came from. */
+	traceId?: string;
+}
+
+export interface EmployeeListing {
+	/** Each employee once, in list order. */
+	employees: ListedEmployee[];
+	/** The vendor's total and page count in the latest answer (undefined when it reports none). */
+	total?: number;
+	pages?: number;
+	/**
+	 * Whether the employees read are all there are: as many different ones as `total` says (or the
+	 * limit allows), with every answer stating the same total. Undefined when Shiheng stated no total.
+	 */
+	complete: boolean | undefined;
+	/** How often the list was read. */
+	passes: number;
+}
+
+/**
+ * One read of the list: page 1 tells the page count, the rest are fetched concurrently and kept in
+ * page order. An employee met on two pages (the list shifted while paging) is kept once; one the
+ * shift moved past the pages read is missing, which the total tells.
+ */
+async function readOnce(client: ShihengClient, path: string, request: ListingRequest): Promise<Omit<EmployeeListing, 'passes'>> {
+	const { pageSize, limit, concurrency, signal } = request;
+	const totals = new Set<number>();
+	let total: number | undefined;
+	let pages: number | undefined;
 	let unkeyed = 0;
-	return await fetchNumberedPages<Record<string, unknown>>({
+	const employees = await fetchNumberedPages<ListedEmployee>({
 		pageSize,
 		limit,
 		concurrency,
 		signal,
 		fetchPage: async (pageNum) => {
 			const page = await client.employeePage(path, pageNum, pageSize);
-			return { items: page.result, totalPages: page.pages };
+			if (page.total !== undefined) {
+				totals.add(page.total);
+				total = page.total;
+			}
+			pages = page.pages ?? pages;
+			return { items: page.result.map((employee) => ({ employee, traceId: page.traceId })), totalPages: page.pages };
 		},
-		// An employee appearing on two pages (the list shifted while paging) is output once.
-		key: (employee) =>
+		key: ({ employee }) =>
 			typeof employee.id === 'number' || typeof employee.id === 'string' ? `id:${employee.id}` : `row:${unkeyed++}`,
 	});
+	let complete: boolean | undefined;
+	if (total !== undefined) {
+		const expected = limit === undefined ? total : Math.min(limit, total);
+		complete = totals.size === 1 && employees.length === expected;
+	}
+	return { employees, total, pages, complete };
+}
+
+/**
+ * Reads the employee list, and reads it again (at most MAX_EXTRA_PASSES more times) while what was
+ * read does not add up to the total Shiheng states: a list that changes during concurrent paging
+ * can otherwise lose or repeat people silently. The last read is returned, marked incomplete if
+ * it still does not add up.
+ */
+export async function readEmployees(client: ShihengClient, path: string, request: ListingRequest): Promise<EmployeeListing> {
+	let listing = await readOnce(client, path, request);
+	let passes = 1;
+	while (listing.complete === false && passes <= MAX_EXTRA_PASSES) {
+		listing = await readOnce(client, path, request);
+		passes++;
+	}
+	return { ...listing, passes };
+}
+
+/** What an n8n user sees above the output when the list never added up. */
+export function incompleteListingHint(listing: EmployeeListing, itemIndex: number): NodeExecutionHint {
+	return {
+		type: 'warning',
+		location: 'outputPane',
+		message: `Item ${itemIndex}: Shiheng stated ${listing.total} employees, but ${listing.employees.length} different ones were read (the list was read ${listing.passes} times). The list changed while it was being read, so some employees may be missing. Run again later; "Add Listing Details" in Options shows what each answer stated.`,
+	};
 }
 
 export async function execute(
@@ -97,7 +181,12 @@ export async function execute(
 		});
 		const pageSize = intInRange(this.getNodeParameter('pageSize', itemIndex), 'Page Size', 1, EMPLOYEE_MAX_PAGE_SIZE);
 		const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-		const employees = await listEmployees(client, path, pageSize, limit, concurrency, run.signal);
-		return employees.map((employee) => readableEmployee(employee, simplify));
+		const listing = await readEmployees(client, path, { pageSize, limit, concurrency, signal: run.signal });
+		if (listing.complete === false) this.addExecutionHints(incompleteListingHint(listing, itemIndex));
+		const details = options.addListingDetails === true;
+		return listing.employees.map(({ employee, traceId }) => {
+			const item = readableEmployee(employee, simplify);
+			return details ? withListingDetails(item, listing, traceId) : item;
+		});
 	});
 }
