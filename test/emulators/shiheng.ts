@@ -149,6 +149,13 @@ export interface ShihengEmulatorHandle extends VendorEmulatorHandle {
 	setSigningScheme(scheme: string | EmulatorSignScheme): void;
 	/** Changes the method and encoding the emulator accepts (and the credentials it hands out). */
 	setRequestStyle(style: EmulatorRequestStyle): void;
+	/** The parameters of every request that could be decoded, as they arrived (types kept), in arrival order. */
+	received: Array<{ method: string; path: string; params: Record<string, unknown> }>;
+	/**
+	 * Answers every accepted employee-list request with exactly this text (e.g. a doc's example
+	 * answer, byte for byte) instead of the generated list. Undefined goes back to the list.
+	 */
+	serveEmployeeAnswerText(text: string | undefined): void;
 	/** pageNum / startId of every request that passed the checks, per path, in arrival order. */
 	served: Array<{ path: string; pageNum?: number; startId?: number; pageSize: number }>;
 }
@@ -263,6 +270,8 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 	let scheme = schemeOf(schemeSetting);
 	let style: EmulatorRequestStyle = options.requestStyle ?? EMULATOR_REQUEST_STYLES[0];
 	const served: ShihengEmulatorHandle['served'] = [];
+	const received: ShihengEmulatorHandle['received'] = [];
+	let employeeAnswerText: string | undefined;
 
 	const answer = (code: string, msg: string | null, result: unknown = null): EmulatorReply => ({
 		json: { code, msg, traceId: randomBytes(16).toString('hex'), result },
@@ -303,6 +312,7 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 	const authenticate = (request: EmulatorRequest): Record<string, unknown> | EmulatorReply => {
 		const decoded = decode(request);
 		if (!('params' in decoded)) return decoded;
+		received.push({ method: request.method, path: request.path, params: decoded.params });
 		const { params, text } = decoded;
 		if (params.appId !== appId) return answer(EMULATOR_CODES.badAppId, 'appId is missing or unknown');
 		if (params.version === undefined || String(params.version) !== version) {
@@ -345,6 +355,9 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 			return answer(EMULATOR_CODES.badPageSize, 'pageSize must be an integer from 1 to 50');
 		}
 		served.push({ path: employeePath, pageNum, pageSize });
+		if (employeeAnswerText !== undefined) {
+			return { headers: { 'content-type': 'application/json; charset=utf-8' }, text: employeeAnswerText };
+		}
 		const result: Array<Record<string, unknown>> = [];
 		const total = order.length;
 		for (const id of order.slice((pageNum - 1) * pageSize, pageNum * pageSize)) result.push(employeeRow(id));
@@ -409,6 +422,10 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		employeePath,
 		customerPath,
 		served,
+		received,
+		serveEmployeeAnswerText: (text) => {
+			employeeAnswerText = text;
+		},
 		employeeId: (index) => order[index],
 		employeeIds: () => [...order],
 		employee: (id) => (order.includes(id) ? { ...employeeRow(id) } : undefined),

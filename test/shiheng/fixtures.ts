@@ -22,6 +22,8 @@ export function useShihengEmulator(options: ShihengEmulatorOptions = { employees
 		sh.emulator.resetCounters();
 		sh.emulator.clearFaults();
 		sh.served.length = 0;
+		sh.received.length = 0;
+		sh.serveEmployeeAnswerText(undefined);
 		sh.setSigningScheme(SIGN_PRESETS[0].value);
 		sh.setRequestStyle(EMULATOR_REQUEST_STYLES[0]);
 		sh.churnBetweenPages(undefined);
