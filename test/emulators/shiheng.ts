@@ -84,6 +84,20 @@ export const EMULATOR_CODES = {
 	badPageSize: '40011',
 	badStartId: '40012',
 	badMethod: '40005',
+	emulatedFailure: '50001',
+} as const;
+
+/**
+ * The emulator's admin API (HTTP, on the emulator itself; not part of Shiheng's): tests change the
+ * company between polls with it as an outside system would.
+ * - `POST /__admin/employees` `{add?: [{...fields, position?}], change?: [{id, ...fields}], remove?: [id]}` → `{added: [id]}`
+ * - `POST /__admin/fail-page` `{pageNum, times?}`: the employee page answers a failure `times` times (default: until cleared)
+ * - `POST /__admin/clear-failures`
+ */
+export const ADMIN_PATHS = {
+	employees: '/__admin/employees',
+	failPage: '/__admin/fail-page',
+	clearFailures: '/__admin/clear-failures',
 } as const;
 
 const EMPLOYEE_ID_BASE = 1_000_000;
@@ -130,6 +144,8 @@ export interface ShihengEmulatorHandle extends VendorEmulatorHandle {
 	employee(id: number): Record<string, unknown> | undefined;
 	/** Adds employees (fields given or generated) at a position (default: the end); returns their ids. */
 	addEmployees(rows: Array<Record<string, unknown>>, position?: number): number[];
+	/** Calls the emulator's admin API over HTTP (see ADMIN_PATHS). */
+	admin(path: string, body: Record<string, unknown>): Promise<Record<string, unknown>>;
 	/** Changes fields of an employee (the id stays). */
 	changeEmployee(id: number, fields: Record<string, unknown>): void;
 	/** Removes employees from the list (they are no longer listed at all). */
@@ -272,6 +288,7 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 	const served: ShihengEmulatorHandle['served'] = [];
 	const received: ShihengEmulatorHandle['received'] = [];
 	let employeeAnswerText: string | undefined;
+	const failingPages = new Map<number, number>();
 
 	const answer = (code: string, msg: string | null, result: unknown = null): EmulatorReply => ({
 		json: { code, msg, traceId: randomBytes(16).toString('hex'), result },
@@ -354,6 +371,11 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		if (!isWholeNumber(pageSize) || pageSize < 1 || pageSize > 50) {
 			return answer(EMULATOR_CODES.badPageSize, 'pageSize must be an integer from 1 to 50');
 		}
+		const failures = failingPages.get(pageNum) ?? 0;
+		if (failures > 0) {
+			failingPages.set(pageNum, failures - 1);
+			return answer(EMULATOR_CODES.emulatedFailure, `emulated failure of page ${pageNum}`);
+		}
 		served.push({ path: employeePath, pageNum, pageSize });
 		if (employeeAnswerText !== undefined) {
 			return { headers: { 'content-type': 'application/json; charset=utf-8' }, text: employeeAnswerText };
@@ -382,6 +404,36 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		const nextStartId = end < customers && result.length > 0 ? (result[result.length - 1].id as number) : null;
 		return answer('0', null, { nextStartId, pageSize, result });
 	};
+
+	const adminBody = (request: EmulatorRequest): Record<string, unknown> => {
+		const body = JSON.parse(request.text || '{}') as unknown;
+		if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('admin body must be a JSON object');
+		return body as Record<string, unknown>;
+	};
+	emulator.route('POST', ADMIN_PATHS.employees, (request) => {
+		const body = adminBody(request);
+		const added: number[] = [];
+		for (const row of (body.add ?? []) as Array<Record<string, unknown>>) {
+			const { position, ...fields } = row;
+			added.push(...addEmployees([fields], typeof position === 'number' ? position : undefined));
+		}
+		for (const { id, ...fields } of (body.change ?? []) as Array<Record<string, unknown>>) {
+			if (typeof id !== 'number' || !order.includes(id)) return { status: 404, json: { error: `no employee ${String(id)}` } };
+			changed.set(id, { ...employeeRow(id), ...fields, id });
+		}
+		removeEmployees((body.remove ?? []) as number[]);
+		return { json: { added, count: order.length } };
+	});
+	emulator.route('POST', ADMIN_PATHS.failPage, (request) => {
+		const { pageNum, times } = adminBody(request);
+		if (!isWholeNumber(pageNum) || pageNum < 1) return { status: 400, json: { error: 'pageNum must be a whole number >= 1' } };
+		failingPages.set(pageNum, isWholeNumber(times) ? times : Number.MAX_SAFE_INTEGER);
+		return { json: { failing: pageNum } };
+	});
+	emulator.route('POST', ADMIN_PATHS.clearFailures, () => {
+		failingPages.clear();
+		return { json: { cleared: true } };
+	});
 
 	// Both methods reach the handlers, which refuse the one the style in force does not use.
 	for (const method of ['POST', 'GET']) {
@@ -432,6 +484,11 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		addEmployees,
 		changeEmployee: (id, fields) => {
 			changed.set(id, { ...employeeRow(id), ...fields, id });
+		},
+		admin: async (path, body) => {
+			const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			if (!response.ok) throw new Error(`admin ${path} answered ${response.status}: ${await response.text()}`);
+			return (await response.json()) as Record<string, unknown>;
 		},
 		removeEmployees,
 		churnBetweenPages: (rule) => {

@@ -1,6 +1,7 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IRun, NodeExecutionHint } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, IRun, NodeExecutionHint } from 'n8n-workflow';
 
 import { SIGN_PRESETS } from '../../nodes/Shiheng/transport/auth';
+import { PollingTrigger } from '../harness/run-poll';
 import { runNode } from '../harness/run-workflow';
 import { EMULATOR_REQUEST_STYLES, startShihengEmulator } from '../emulators/shiheng';
 import type { ShihengEmulatorHandle, ShihengEmulatorOptions } from '../emulators/shiheng';
@@ -62,4 +63,15 @@ export const range = (count: number, at: (i: number) => number, from = 0) => Arr
 /** The execution hints (warnings above the output pane) a node run left. */
 export function hintsOf(result: { run: IRun }, nodeName = 'Under Test'): NodeExecutionHint[] {
 	return result.run.data.resultData.runData[nodeName]?.[0]?.hints ?? [];
+}
+
+export const TRIGGER_TYPE = 'n8n-nodes-employee-sync.shihengTrigger';
+
+/** A Shiheng Trigger in an active workflow of its own, polled through n8n-core's PollContext. */
+export function shihengTrigger(sh: ShihengEmulatorHandle, parameters: IDataObject = {}): PollingTrigger {
+	return new PollingTrigger({
+		type: TRIGGER_TYPE,
+		parameters: { employeeListPath: sh.employeePath, customerListPath: sh.customerPath, ...parameters } as INode['parameters'],
+		credentials: { shihengApi: sh.credentials },
+	});
 }

@@ -3,10 +3,14 @@ import type { INodeProperties } from 'n8n-workflow';
 type DisplayOptions = NonNullable<INodeProperties['displayOptions']>;
 
 /** The path field every Shiheng operation has: Shiheng publishes no paths, so the user gives them. */
-export function endpointPathField(show: DisplayOptions['show'], listName: string): INodeProperties {
+export function endpointPathField(
+	show: DisplayOptions['show'],
+	listName: string,
+	field: { name: string; displayName: string } = { name: 'endpointPath', displayName: 'Endpoint Path' },
+): INodeProperties {
 	return {
-		displayName: 'Endpoint Path',
-		name: 'endpointPath',
+		displayName: field.displayName,
+		name: field.name,
 		type: 'string',
 		required: true,
 		displayOptions: { show },

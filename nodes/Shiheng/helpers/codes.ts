@@ -3,13 +3,16 @@
  * no error codes, so errors get hints from the words of the message instead.
  */
 
+/** Status 5, "退出企业": the employee left the company. */
+export const STATUS_LEFT = 5;
+
 /** Employee status codes as the employee-list doc lists them; anything else stays visible as unknown:<n>. */
 const STATUS_LABELS: Record<number, string> = {
 	0: 'unknown',
 	1: 'active',
 	2: 'disabled',
 	4: 'not activated',
-	5: 'left',
+	[STATUS_LEFT]: 'left',
 };
 
 export function statusLabel(status: unknown): string | null {

@@ -55,3 +55,16 @@ export function withListingDetails(
 		},
 	};
 }
+
+/** One Shiheng Trigger event as an output item's json. */
+export function employeeEventJson(
+	event: { event: string; reason: string; employee: Record<string, unknown>; changes?: Record<string, { previous?: unknown; current: unknown }> },
+	simplify: boolean,
+): IDataObject {
+	const json: IDataObject = { event: event.event, reason: event.reason, employee: readableEmployee(event.employee, simplify) };
+	if (event.changes) {
+		json.changedFields = Object.keys(event.changes);
+		json.changes = event.changes as IDataObject;
+	}
+	return json;
+}

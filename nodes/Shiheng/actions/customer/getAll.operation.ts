@@ -60,9 +60,9 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-type Cursor = number | string;
+export type Cursor = number | string;
 
-function parseStartId(value: unknown): Cursor {
+export function parseStartId(value: unknown): Cursor {
 	if (value === undefined || value === null || value === '') return 0;
 	if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
 	if (typeof value === 'string' && /^\d+$/.test(value.trim())) {
@@ -100,29 +100,31 @@ function resumeStartIdAfter(customers: IDataObject[], pages: PageRead[]): Cursor
 	return last.next !== null && returnedOfLast >= last.size ? last.next : last.startId;
 }
 
+export interface CustomerListing {
+	customers: IDataObject[];
+	/** Where a later read continues (undefined when nothing was read). */
+	resumeStartId: Cursor | undefined;
+}
+
 /** Follows the startId cursor, one page after another, up to the limit. */
-async function listCustomers(
+export async function readCustomers(
 	client: ShihengClient,
 	path: string,
-	pageSize: number,
-	limit: number | undefined,
-	options: IDataObject,
-	signal: AbortSignal | undefined,
-): Promise<IDataObject[]> {
+	request: { startId: Cursor; pageSize: number; limit: number | undefined; signal: AbortSignal | undefined },
+): Promise<CustomerListing> {
 	const pages: PageRead[] = [];
 	const result = await followCursor<Record<string, unknown>, Cursor>({
-		start: parseStartId(options.startId),
-		limit,
-		signal,
+		start: request.startId,
+		limit: request.limit,
+		signal: request.signal,
 		fetch: async (startId) => {
-			const page = await client.customerPage(path, startId, pageSize);
+			const page = await client.customerPage(path, startId, request.pageSize);
 			pages.push({ startId, next: page.nextStartId, size: page.result.length });
 			return { items: page.result, next: page.nextStartId };
 		},
 	});
 	const customers = result.items as IDataObject[];
-	if (options.addResumeStartId === false || customers.length === 0) return customers;
-	return withResumeStartId(customers, resumeStartIdAfter(customers, pages));
+	return { customers, resumeStartId: customers.length === 0 ? undefined : resumeStartIdAfter(customers, pages) };
 }
 
 export async function execute(
@@ -139,6 +141,9 @@ export async function execute(
 		// The cursor is followed one page after another, so the concurrency default is moot.
 		const { client } = clientFor(run.connection, run.redactor, run.signal, options, { concurrency: 1 });
 		const pageSize = intInRange(this.getNodeParameter('pageSize', itemIndex), 'Page Size', 1, CUSTOMER_MAX_PAGE_SIZE);
-		return await listCustomers(client, path, pageSize, limit, options, run.signal);
+		const startId = parseStartId(options.startId);
+		const { customers, resumeStartId } = await readCustomers(client, path, { startId, pageSize, limit, signal: run.signal });
+		if (options.addResumeStartId === false || resumeStartId === undefined) return customers;
+		return withResumeStartId(customers, resumeStartId);
 	});
 }
