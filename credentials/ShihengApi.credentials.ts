@@ -2,46 +2,19 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
-	IDataObject,
 	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
 import {
 	CUSTOM_SIGN_PRESET,
+	DEFAULT_REQUEST_STYLE,
 	DEFAULT_SIGN_PRESET,
 	SIGN_PRESETS,
-	schemeFromCredentials,
-	signParams,
-} from '../nodes/Shiheng/signing';
-import { isLoopbackHost } from '../nodes/shared/validate';
+	signN8nRequest,
+} from '../nodes/Shiheng/transport/auth';
 
 const customOnly = { show: { signingScheme: [CUSTOM_SIGN_PRESET] } };
-
-/** The absolute URL a request goes to, whichever option form n8n used (HTTP Request node, Test button). */
-function targetUrl(options: IHttpRequestOptions): URL | undefined {
-	const legacy = options as IHttpRequestOptions & { uri?: string };
-	const raw = legacy.uri ?? options.url ?? '';
-	try {
-		return options.baseURL ? new URL(raw, options.baseURL.replace(/\/?$/, '/')) : new URL(raw);
-	} catch {
-		return undefined;
-	}
-}
-
-function parseObject(value: unknown): IDataObject | undefined {
-	if (value === undefined || value === null || value === '') return {};
-	if (typeof value === 'string') {
-		try {
-			const parsed = JSON.parse(value) as unknown;
-			return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
-		} catch {
-			return undefined;
-		}
-	}
-	if (typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value)) return value as IDataObject;
-	return undefined;
-}
 
 export class ShihengApi implements ICredentialType {
 	name = 'shihengApi';
@@ -100,6 +73,43 @@ export class ShihengApi implements ICredentialType {
 			placeholder: 'e.g. /path/from/your/api/doc',
 			description:
 				"Path of the WeCom employee list API, from your app's API document (Shiheng does not publish paths). Used only by this credential's Test button, which lists one employee; the Shiheng node has its own Endpoint Path field per operation, so one credential serves every API of the app.",
+		},
+		{
+			displayName:
+				'Shiheng does not publish its HTTP method, parameter encoding or signature rule. The defaults below are common conventions of open platforms with this parameter set, not Shiheng\'s rule: check each against your app\'s onboarding documents.',
+			name: 'conventionNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'HTTP Method',
+			name: 'requestMethod',
+			type: 'options',
+			default: DEFAULT_REQUEST_STYLE.method,
+			options: [
+				{ name: 'POST', value: 'POST' },
+				{ name: 'GET', value: 'GET' },
+			],
+			description:
+				"How every request is sent. A convention to check against your app's onboarding documents, not a published Shiheng rule; POST is only our default. GET always carries the parameters in the query string.",
+		},
+		{
+			displayName: 'Parameter Encoding',
+			name: 'parameterEncoding',
+			type: 'options',
+			displayOptions: { show: { requestMethod: ['POST'] } },
+			default: DEFAULT_REQUEST_STYLE.encoding,
+			options: [
+				{ name: 'JSON Body', value: 'json', description: 'The parameters as one JSON object, paramContent nested in it' },
+				{
+					name: 'Form Body',
+					value: 'form',
+					description: 'application/x-www-form-urlencoded; paramContent as its JSON text',
+				},
+				{ name: 'Query String', value: 'query', description: 'In the URL; paramContent as its JSON text' },
+			],
+			description:
+				"Where a POST carries appId, timestamp, version, sign and paramContent. A convention to check against your app's onboarding documents, not a published Shiheng rule; JSON Body is only our default.",
 		},
 		{
 			displayName: 'Signing Scheme',
@@ -181,45 +191,12 @@ export class ShihengApi implements ICredentialType {
 		},
 	];
 
-	/**
-	 * Signs any request made with this credential, including from the HTTP Request node: adds
-	 * appId, timestamp, version and sign to the JSON body (POST and others) or the query (GET).
-	 */
+	/** Signs any request made with this credential, including from the HTTP Request node. */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		const target = targetUrl(requestOptions);
-		if (
-			target &&
-			target.protocol === 'http:' &&
-			credentials.allowInsecureHttp !== true &&
-			!isLoopbackHost(target.hostname)
-		) {
-			throw new Error(
-				'Shiheng credential: plain http:// would expose signed requests. Use https://, or turn on "Allow Insecure HTTP" in the credential.',
-			);
-		}
-		const identity = {
-			appId: String(credentials.appId ?? ''),
-			appSecret: String(credentials.appSecret ?? ''),
-			version: String(credentials.version ?? ''),
-			scheme: schemeFromCredentials(credentials),
-		};
-		const method = (requestOptions.method ?? 'GET').toUpperCase();
-		if (method === 'GET' || method === 'HEAD') {
-			const query: IDataObject = { ...(requestOptions.qs ?? {}) };
-			// A query string cannot carry an object: send (and sign) paramContent as its JSON text.
-			if (query.paramContent !== undefined && typeof query.paramContent === 'object') {
-				query.paramContent = JSON.stringify(query.paramContent);
-			}
-			return { ...requestOptions, qs: signParams(query, identity) as IDataObject };
-		}
-		const body = parseObject(requestOptions.body);
-		if (!body) {
-			throw new Error('Shiheng credential: the request body must be a JSON object to be signed');
-		}
-		return { ...requestOptions, body: signParams(body, identity) as IDataObject, json: true };
+		return await signN8nRequest(credentials, requestOptions);
 	}
 
 	test: ICredentialTestRequest = {

@@ -89,21 +89,18 @@ export interface CursorPagingOptions<T, C> {
 	maxPages?: number;
 }
 
-export interface CursorResult<T, C> {
+export interface CursorResult<T> {
 	items: T[];
-	/** The cursor to start from next time to fetch only what is new (null: the end was reached and the vendor gave none). */
-	lastCursor: C | null;
 	pagesFetched: number;
 }
 
 /** Follows a cursor page after page (cursors cannot be fetched concurrently). */
-export async function followCursor<T, C>(options: CursorPagingOptions<T, C>): Promise<CursorResult<T, C>> {
+export async function followCursor<T, C>(options: CursorPagingOptions<T, C>): Promise<CursorResult<T>> {
 	const { limit, fetch, signal } = options;
 	const maxPages = options.maxPages ?? 100_000;
 	const items: T[] = [];
 	const seenCursors = new Set<string>();
 	let cursor: C = options.start;
-	let lastCursor: C | null = options.start;
 	let pagesFetched = 0;
 	for (;;) {
 		throwIfAborted(signal);
@@ -116,15 +113,12 @@ export async function followCursor<T, C>(options: CursorPagingOptions<T, C>): Pr
 		pagesFetched++;
 		for (const item of page.items) {
 			items.push(item);
-			if (limit !== undefined && items.length >= limit) {
-				return { items, lastCursor: page.next ?? null, pagesFetched };
-			}
+			// Where a later run resumes depends on the vendor's cursor semantics: the caller decides.
+			if (limit !== undefined && items.length >= limit) return { items, pagesFetched };
 		}
 		if (page.next === null || page.next === undefined || page.items.length === 0 || pagesFetched >= maxPages) {
-			lastCursor = page.next ?? null;
-			return { items, lastCursor, pagesFetched };
+			return { items, pagesFetched };
 		}
 		cursor = page.next;
-		lastCursor = cursor;
 	}
 }

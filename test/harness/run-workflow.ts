@@ -231,7 +231,7 @@ export async function runNode(options: {
 }
 
 /** Secret fields of a credential (password and hidden fields) join the suite-wide secret audit. */
-function recordCredentialSecrets(type: string, data: ICredentialDataDecryptedObject): void {
+export function recordCredentialSecrets(type: string, data: ICredentialDataDecryptedObject): void {
 	const properties = credentialTypesByName().get(type)?.properties ?? [];
 	for (const property of properties) {
 		if (property.typeOptions?.password === true || property.type === 'hidden') {

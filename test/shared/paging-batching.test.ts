@@ -47,6 +47,21 @@ describe('cursor', () => {
 		expect(result.pagesFetched).toBe(5);
 	});
 
+	test('a limit ends the listing inside a page: no further page is fetched', async () => {
+		const asked: number[] = [];
+		const result = await followCursor<number, number>({
+			start: 0,
+			limit: 5,
+			fetch: async (cursor) => {
+				asked.push(cursor);
+				return { items: [cursor + 1, cursor + 2, cursor + 3], next: cursor + 3 };
+			},
+		});
+		expect(result.items).toEqual([1, 2, 3, 4, 5]);
+		expect(asked).toEqual([0, 3]);
+		expect(result.pagesFetched).toBe(2);
+	});
+
 	test('a cursor that repeats is an error, not an endless loop', async () => {
 		await expect(
 			followCursor<number, number>({ start: 0, fetch: async () => ({ items: [1], next: 5 }) }),

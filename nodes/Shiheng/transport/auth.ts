@@ -1,5 +1,11 @@
 import { createHash, createHmac } from 'node:crypto';
 
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+
+import { ParameterError } from '../../shared/errors';
+import { resolveRequestUrl } from '../../shared/request-options';
+import { isLoopbackHost } from '../../shared/validate';
+
 /**
  * Request signing for the Shiheng open platform, shared by the credential's `authenticate` (so the
  * HTTP Request node can use the credential) and by the node's client.
@@ -79,7 +85,7 @@ export function schemeFromCredentials(data: Record<string, unknown>): SignScheme
 	const preset = typeof data.signingScheme === 'string' ? data.signingScheme : DEFAULT_SIGN_PRESET;
 	if (preset !== CUSTOM_SIGN_PRESET) {
 		const found = SIGN_PRESETS.find((entry) => entry.value === preset);
-		if (!found) throw new Error(`Unknown Shiheng signing scheme "${preset}"`);
+		if (!found) throw new ParameterError('Signing Scheme', `Unknown Shiheng signing scheme "${preset}"`);
 		return { ...found.scheme };
 	}
 	return {
@@ -152,4 +158,125 @@ export function signParams(
 	withCommon.version = identity.version;
 	withCommon.sign = computeSign(withCommon, identity.appSecret, identity.scheme);
 	return withCommon;
+}
+
+/**
+ * How the signed parameters travel. Shiheng publishes neither the HTTP method nor the encoding, so
+ * both are credential settings; POST with a JSON body is only the default (the common convention
+ * of platforms with this parameter set), never presented as Shiheng's rule.
+ */
+export type RequestMethod = 'POST' | 'GET';
+export type ParameterEncoding = 'json' | 'form' | 'query';
+
+export interface RequestStyle {
+	method: RequestMethod;
+	/** GET always carries the parameters in the query string. */
+	encoding: ParameterEncoding;
+}
+
+export const DEFAULT_REQUEST_STYLE: RequestStyle = { method: 'POST', encoding: 'json' };
+
+export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T, field: string): T {
+	if (value === undefined || value === null || value === '') return fallback;
+	if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+	throw new ParameterError(field, `${field} must be one of ${allowed.join(', ')}, got "${String(value)}"`);
+}
+
+export function requestStyleFromCredentials(data: Record<string, unknown>): RequestStyle {
+	const method = oneOf(data.requestMethod, ['POST', 'GET'] as const, DEFAULT_REQUEST_STYLE.method, 'HTTP Method');
+	if (method === 'GET') return { method, encoding: 'query' };
+	return { method, encoding: oneOf(data.parameterEncoding, ['json', 'form', 'query'] as const, 'json', 'Parameter Encoding') };
+}
+
+/**
+ * The signed parameters as text, for a form body or a query string: paramContent as its compact
+ * JSON, numbers as digits, i.e. exactly the text the signature was computed over.
+ */
+export function textParams(params: Record<string, unknown>): Record<string, string> {
+	const text: Record<string, string> = {};
+	for (const [key, value] of Object.entries(params)) {
+		if (value !== undefined && value !== null) text[key] = signValue(value);
+	}
+	return text;
+}
+
+/** Where the signed parameters go on the wire, per the style. */
+export interface WireRequest {
+	method: RequestMethod;
+	query?: Record<string, string>;
+	contentType?: string;
+	body?: string;
+}
+
+export function encodeSignedParams(params: Record<string, unknown>, style: RequestStyle): WireRequest {
+	if (style.method === 'GET' || style.encoding === 'query') return { method: style.method, query: textParams(params) };
+	if (style.encoding === 'form') {
+		return { method: style.method, contentType: FORM_CONTENT_TYPE, body: new URLSearchParams(textParams(params)).toString() };
+	}
+	return { method: style.method, contentType: 'application/json; charset=utf-8', body: JSON.stringify(params) };
+}
+
+function parseObject(value: unknown): IDataObject | undefined {
+	if (value === undefined || value === null || value === '') return {};
+	if (typeof value === 'string') {
+		try {
+			const parsed = JSON.parse(value) as unknown;
+			return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
+		} catch {
+			return undefined;
+		}
+	}
+	if (typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value)) return value as IDataObject;
+	return undefined;
+}
+
+/**
+ * What the credential's `authenticate` does for any request n8n sends with it (the HTTP Request
+ * node, the Test button): adds appId, timestamp, version and sign, and refuses plain HTTP to a
+ * remote host. A GET is signed in its query string; any other request (its parameters in a JSON
+ * body, e.g. `{"paramContent": {…}}`) is sent with the credential's method and encoding.
+ */
+export async function signN8nRequest(
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const baseUrl = typeof credentials.baseUrl === 'string' ? credentials.baseUrl : undefined;
+	const target = resolveRequestUrl(requestOptions as IHttpRequestOptions & { uri?: string }, baseUrl);
+	if (target && target.protocol === 'http:' && credentials.allowInsecureHttp !== true && !isLoopbackHost(target.hostname)) {
+		throw new Error(
+			'Shiheng credential: plain http:// would expose signed requests. Use https://, or turn on "Allow Insecure HTTP" in the credential.',
+		);
+	}
+	const identity: SigningIdentity = {
+		appId: String(credentials.appId ?? ''),
+		appSecret: String(credentials.appSecret ?? ''),
+		version: String(credentials.version ?? ''),
+		scheme: schemeFromCredentials(credentials),
+	};
+	const method = (requestOptions.method ?? 'GET').toUpperCase();
+	if (method === 'GET' || method === 'HEAD') {
+		// A request the user sends as GET is signed in its query string, as sent.
+		const query: IDataObject = { ...(requestOptions.qs ?? {}) };
+		return { ...requestOptions, qs: textParams(signParams(query, identity)) };
+	}
+	const body = parseObject(requestOptions.body);
+	if (!body) {
+		throw new Error('Shiheng credential: the request body must be a JSON object to be signed');
+	}
+	// Any other request goes out the way the credential's HTTP Method and Parameter Encoding say.
+	const signed = signParams(body, identity);
+	const wire = encodeSignedParams(signed, requestStyleFromCredentials(credentials));
+	if (wire.query) {
+		const withoutBody: IHttpRequestOptions = { ...requestOptions, method: wire.method, qs: { ...(requestOptions.qs ?? {}), ...wire.query } };
+		delete withoutBody.body;
+		return withoutBody;
+	}
+	if (wire.contentType === FORM_CONTENT_TYPE) {
+		// n8n sends a string body with this exact content type as it is, on both of its request paths.
+		const headers = { ...(requestOptions.headers ?? {}), 'content-type': FORM_CONTENT_TYPE };
+		return { ...requestOptions, method: wire.method, body: wire.body, headers };
+	}
+	return { ...requestOptions, method: wire.method, body: signed as IDataObject, json: true };
 }

@@ -1,40 +1,26 @@
-import { ParameterError, TransportError, VendorApiError } from '../shared/errors';
-import type { Redactor } from '../shared/redact';
-import { objectRows, parseJsonObject, sendWithRetry } from '../shared/transport';
-import type { TransportSettings, VendorProfile } from '../shared/transport';
-import { requiredString, secureBaseUrl } from '../shared/validate';
-import { schemeFromCredentials, signParams } from './signing';
-import type { SigningIdentity } from './signing';
+import type { IDataObject } from 'n8n-workflow';
+
+import { ParameterError, TransportError, VendorApiError } from '../../shared/errors';
+import { readRequestTuning, transportSettings } from '../../shared/node-kit';
+import type { Redactor } from '../../shared/redact';
+import { objectRows, parseJsonObject, sendWithRetry } from '../../shared/transport';
+import type { VendorProfile, TransportSettings } from '../../shared/transport';
+import { requiredString } from '../../shared/validate';
+import { errorHint } from '../helpers/codes';
+import { encodeSignedParams, signParams } from './auth';
+import type { ShihengConnection } from './connection';
 
 /**
- * The Shiheng open-platform client: every call is a POST of the common parameters plus
- * `paramContent` as JSON, signed afresh per attempt; success is `code === "0"`.
+ * The Shiheng open-platform client: every call carries the common parameters plus `paramContent`,
+ * signed afresh per attempt and sent with the credential's method and encoding (POST with a JSON
+ * body unless the app's documents say otherwise); success is `code === "0"`.
  */
 
 export const VENDOR = 'Shiheng';
 
-/**
- * Besides the usual 429/5xx, an answer that is not readable JSON (a gateway's HTML page, a body
- * cut short) is worth another try: every Shiheng call this node makes only reads, and the
- * transport repeats nothing that is not declared idempotent anyway.
- */
 // The transport's defaults fit: 429/5xx and unreadable 2xx bodies are transient, and every
 // Shiheng call here is a read, so all of them may be retried.
 const PROFILE: VendorProfile = { name: VENDOR };
-
-export interface ShihengConnection extends SigningIdentity {
-	baseUrl: string;
-}
-
-export function connectionFromCredentials(data: Record<string, unknown>): ShihengConnection {
-	return {
-		baseUrl: secureBaseUrl(data.baseUrl, 'Base URL', data.allowInsecureHttp === true),
-		appId: requiredString(data.appId, 'App ID'),
-		appSecret: requiredString(data.appSecret, 'App Secret'),
-		version: requiredString(data.version, 'Version', 'Enter the version from your Shiheng onboarding documents in the credential.'),
-		scheme: schemeFromCredentials(data),
-	};
-}
 
 /** Endpoint paths come from the user (Shiheng does not publish them): accept "/a/b" or "a/b", nothing with a host. */
 export function endpointPath(value: unknown, field: string): string {
@@ -62,24 +48,22 @@ interface Envelope {
 }
 
 export interface EmployeePage {
+	/** The page count and the number of employees, as this answer states them (both optional in the doc). */
 	pages?: number;
 	total?: number;
 	result: Array<Record<string, unknown>>;
+	/** The answer's traceId, for audits. */
+	traceId?: string;
+}
+
+interface Answer {
+	result: unknown;
+	traceId?: string;
 }
 
 export interface CustomerPage {
 	nextStartId: number | string | null;
 	result: Array<Record<string, unknown>>;
-}
-
-function hintFor(message: string): string {
-	if (/sign|签名/i.test(message)) {
-		return 'Check the App Secret and the Signing Scheme in the credential: the scheme must be the one in your Shiheng onboarding documents.';
-	}
-	if (/time|时间/i.test(message)) {
-		return "Check this machine's clock and the credential's Timestamp Unit (part of the Signing Scheme).";
-	}
-	return 'Shiheng does not publish its error codes; the message above is its own. Check the credential and the parameters.';
 }
 
 export class ShihengClient {
@@ -91,19 +75,17 @@ export class ShihengClient {
 		redactor.add(connection.appSecret);
 	}
 
-	/** One signed POST; returns `result` of a `code "0"` answer, else throws VendorApiError. */
-	async call(path: string, paramContent?: Record<string, unknown>): Promise<unknown> {
+	/** One signed call; returns `result` (and traceId) of a `code "0"` answer, else throws VendorApiError. */
+	async call(path: string, paramContent?: Record<string, unknown>): Promise<Answer> {
 		const url = `${this.connection.baseUrl}${path}`;
 		const response = await sendWithRetry(
 			() => {
 				const params = signParams(paramContent === undefined ? {} : { paramContent }, this.connection);
 				this.redactor.add(params.sign);
-				return {
-					method: 'POST',
-					url,
-					headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
-					body: JSON.stringify(params),
-				};
+				const wire = encodeSignedParams(params, this.connection.requestStyle);
+				const headers: Record<string, string> = { accept: 'application/json' };
+				if (wire.contentType) headers['content-type'] = wire.contentType;
+				return { method: wire.method, url, query: wire.query, headers, body: wire.body };
 			},
 			this.settings,
 			PROFILE,
@@ -127,14 +109,14 @@ export class ShihengClient {
 				message,
 				httpStatus: response.status,
 				requestId,
-				hint: hintFor(message),
+				hint: errorHint(message),
 			});
 		}
-		return envelope.result;
+		return { result: envelope.result, traceId: requestId };
 	}
 
 	async employeePage(path: string, pageNum: number, pageSize: number): Promise<EmployeePage> {
-		const result = await this.call(path, { pageNum, pageSize });
+		const { result, traceId } = await this.call(path, { pageNum, pageSize });
 		const page = (result ?? {}) as Partial<EmployeePage>;
 		if (page.result !== undefined && page.result !== null && !Array.isArray(page.result)) {
 			throw new TransportError({
@@ -147,11 +129,12 @@ export class ShihengClient {
 			pages: typeof page.pages === 'number' ? page.pages : undefined,
 			total: typeof page.total === 'number' ? page.total : undefined,
 			result: objectRows(page.result),
+			traceId,
 		};
 	}
 
 	async customerPage(path: string, startId: number | string, pageSize: number): Promise<CustomerPage> {
-		const result = await this.call(path, { startId, pageSize });
+		const { result } = await this.call(path, { startId, pageSize });
 		const page = (result ?? {}) as Partial<CustomerPage>;
 		const next = page.nextStartId;
 		return {
@@ -159,4 +142,20 @@ export class ShihengClient {
 			result: objectRows(page.result),
 		};
 	}
+}
+
+/**
+ * A client for one item's listing: the item's Options tune timeouts and retries. Every Shiheng
+ * call this package makes only reads, so a retry after the request reached Shiheng is harmless.
+ */
+export function clientFor(
+	connection: ShihengConnection,
+	redactor: Redactor,
+	signal: AbortSignal | undefined,
+	options: IDataObject,
+	defaults: { concurrency: number },
+): { client: ShihengClient; concurrency: number } {
+	const tuning = readRequestTuning(options, defaults);
+	const settings = transportSettings(tuning, { signal, idempotent: true });
+	return { client: new ShihengClient(connection, settings, redactor), concurrency: tuning.concurrency };
 }

@@ -1,49 +1,20 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { ShihengApi } from '../../credentials/ShihengApi.credentials';
-import { SIGN_PRESETS } from '../../nodes/Shiheng/signing';
-import type { SignScheme } from '../../nodes/Shiheng/signing';
-import { testCredential } from '../harness/credential-test';
-import { runNode } from '../harness/run-workflow';
-import { startShihengEmulator } from '../emulators/shiheng';
 import type { ShihengEmulatorHandle } from '../emulators/shiheng';
+import { customers as listCustomers, employees as listEmployees, hintsOf, ids, range, useShihengEmulator } from './fixtures';
 
-const TYPE = 'n8n-nodes-employee-sync.shiheng';
-const WRONG_SECRET = 'wrong-secret-9d8e7f';
+/** The node's operations against the emulator: paging, limits, retries, item pairing, the cursor. */
 
+const emulator = useShihengEmulator();
 let sh: ShihengEmulatorHandle;
-
-beforeAll(async () => {
-	sh = await startShihengEmulator({ employees: 10_000, customers: 2_000 });
-});
-afterAll(async () => await sh.stop());
-beforeEach(() => {
-	sh.emulator.resetCounters();
-	sh.emulator.clearFaults();
-	sh.served.length = 0;
-	sh.setSigningScheme(SIGN_PRESETS[0].value);
+beforeAll(() => {
+	sh = emulator();
 });
 
-function employees(parameters: IDataObject, extra: { items?: IDataObject[]; continueOnFail?: boolean; credentials?: ICredentialDataDecryptedObject } = {}) {
-	return runNode({
-		type: TYPE,
-		parameters: { resource: 'employee', operation: 'getAll', endpointPath: sh.employeePath, ...parameters },
-		items: extra.items,
-		continueOnFail: extra.continueOnFail,
-		credentials: { shihengApi: { ...sh.credentials, ...extra.credentials } },
-	});
-}
+const employees = (parameters: IDataObject, extra: { items?: IDataObject[]; continueOnFail?: boolean; credentials?: ICredentialDataDecryptedObject } = {}) =>
+	listEmployees(sh, parameters, extra);
 
-function customers(parameters: IDataObject) {
-	return runNode({
-		type: TYPE,
-		parameters: { resource: 'customer', operation: 'getAll', endpointPath: sh.customerPath, ...parameters },
-		credentials: { shihengApi: sh.credentials },
-	});
-}
-
-const ids = (items: INodeExecutionData[]) => items.map((item) => item.json.id);
-const range = (count: number, at: (i: number) => number, from = 0) => Array.from({ length: count }, (_, i) => at(from + i));
+const customers = (parameters: IDataObject) => listCustomers(sh, parameters);
 
 describe('WeCom Employee → Get Many', () => {
 	test('Return All over 200 pages returns every employee once, in order, paired to its item', async () => {
@@ -135,72 +106,56 @@ describe('WeCom Employee → Get Many', () => {
 	});
 });
 
-describe('signing', () => {
-	const custom: SignScheme = { join: 'concat', algorithm: 'sha256', secretPlacement: 'wrap', hexCase: 'lower', timestampUnit: 's' };
-	const customHmac: SignScheme = { join: 'concat', algorithm: 'hmac-sha256', secretPlacement: 'append', hexCase: 'upper', timestampUnit: 's' };
-
-	test.each([...SIGN_PRESETS.map((preset) => [preset.value, preset.value] as const), ['custom sha256', custom] as const, ['custom hmac', customHmac] as const])(
-		'scheme %s is accepted by the emulator',
-		async (_label, scheme) => {
-			sh.setSigningScheme(scheme);
-			const { items, error } = await employees({ returnAll: false, limit: 5, pageSize: 5 });
-			expect(error).toBeUndefined();
-			expect(ids(items)).toEqual(range(5, sh.employeeId));
-		},
-	);
-
-	test('a wrong secret is refused with a clear error that contains no secret', async () => {
-		const { error } = await employees({ returnAll: false, limit: 5, pageSize: 5 }, { credentials: { appSecret: WRONG_SECRET } });
-		expect(error?.message).toMatch(/Shiheng error \[40004\]: sign verification failed \(item 0\)/);
-		const description = (error as Error & { description?: string }).description ?? '';
-		expect(description).toMatch(/Signing Scheme/);
-		expect(description).toMatch(/Request ID: [0-9a-f]{32}/);
-		const everything = JSON.stringify(error) + String(error?.message) + description + String(error?.stack);
-		expect(everything).not.toContain(WRONG_SECRET);
-		expect(everything).not.toContain(String(sh.credentials.appSecret));
-	});
-
-	test('a scheme other than the one in force is refused', async () => {
-		sh.setSigningScheme('hmacSha256QueryLowerMs');
-		const { error } = await employees({ returnAll: false, limit: 5, pageSize: 5 }, { credentials: { signingScheme: 'md5QueryAppendLowerMs' } });
-		expect(error?.message).toContain('[40004]');
-	});
-
-	test('a plain http:// Base URL on a remote host is refused before any request', async () => {
-		const { error } = await employees({ returnAll: false, limit: 5, pageSize: 5 }, { credentials: { baseUrl: 'http://shiheng.example.com' } });
-		expect(error?.message).toMatch(/Base URL uses plain HTTP/);
-	});
-});
-
 describe('WeCom Customer → Get Many', () => {
 	test('the cursor runs to the end; a later run from resumeStartId fetches only from there', async () => {
 		const { items, error } = await customers({ returnAll: true, pageSize: 100 });
 		expect(error).toBeUndefined();
 		expect(ids(items)).toEqual(range(2_000, sh.customerId));
 		expect(sh.served.map((entry) => entry.startId)).toEqual([0, ...range(19, (i) => sh.customerId(i * 100 + 99))]);
-		// The end was reached: resume at the last page's start (it is read again).
+		// The end was reached: resume right after the last customer returned (nothing is read twice).
 		const resume = items[0].json.resumeStartId;
-		expect(resume).toBe(sh.customerId(1_899));
+		expect(resume).toBe(sh.customerId(1_999));
 		expect(items.every((item) => item.json.resumeStartId === resume)).toBe(true);
 
 		sh.addCustomers(30);
 		try {
 			const later = await customers({ returnAll: true, pageSize: 100, options: { startId: String(resume) } });
 			expect(later.error).toBeUndefined();
-			expect(ids(later.items)).toEqual(range(130, sh.customerId, 1_900));
+			expect(ids(later.items)).toEqual(range(30, sh.customerId, 2_000));
 		} finally {
 			sh.addCustomers(-30);
 		}
 	});
 
-	test('a limit that ends mid-page resumes at that page', async () => {
+	test('a limit that ends mid-page: the next run starts at the first customer not returned', async () => {
 		const first = await customers({ returnAll: false, limit: 150, pageSize: 100 });
 		expect(ids(first.items)).toEqual(range(150, sh.customerId));
 		expect(sh.emulator.count(sh.customerPath)).toBe(2);
 		const resume = first.items[0].json.resumeStartId;
-		expect(resume).toBe(sh.customerId(99));
+		expect(resume).toBe(sh.customerId(149));
 		const next = await customers({ returnAll: false, limit: 10, pageSize: 100, options: { startId: String(resume) } });
-		expect(ids(next.items)).toEqual(range(10, sh.customerId, 100));
+		expect(ids(next.items)).toEqual(range(10, sh.customerId, 150));
+	});
+
+	test('scheduled runs with a limit, each from the last resumeStartId, return every customer once, none skipped', async () => {
+		const seen: unknown[] = [];
+		let startId: unknown = '0';
+		for (let run = 0; run < 6; run++) {
+			const { items, error } = await customers({ returnAll: false, limit: 70, pageSize: 30, options: { startId: String(startId) } });
+			expect(error).toBeUndefined();
+			seen.push(...ids(items));
+			startId = items[items.length - 1].json.resumeStartId;
+		}
+		expect(seen).toEqual(range(420, sh.customerId));
+	});
+
+	test('customers without a usable id: the vendor cursor is used, and a page cut by the limit is read again rather than skipped', async () => {
+		const page = { code: '0', msg: null, traceId: 't', result: { nextStartId: 77, pageSize: 2, result: [{ name: 'a' }, { name: 'b' }] } };
+		sh.emulator.injectFault({ path: sh.customerPath, times: 2, fault: { kind: 'status', status: 200, json: page } });
+		const cut = await customers({ returnAll: false, limit: 1, pageSize: 2, options: { startId: '5' } });
+		expect(cut.items.map((item) => item.json.resumeStartId)).toEqual([5]);
+		const whole = await customers({ returnAll: false, limit: 2, pageSize: 2, options: { startId: '5' } });
+		expect(whole.items.map((item) => item.json.resumeStartId)).toEqual([77, 77]);
 	});
 
 	test('customer page size 101 is refused before any request', async () => {
@@ -210,44 +165,59 @@ describe('WeCom Customer → Get Many', () => {
 	});
 });
 
-describe('credential', () => {
-	test('the credential test passes against the emulator and fails with a wrong secret', async () => {
-		await expect(testCredential('shihengApi', sh.credentials)).resolves.toEqual({ ok: true, message: 'Connection tested successfully' });
-		expect(sh.served[0]).toEqual({ path: sh.employeePath, pageNum: 1, pageSize: 1 });
-		const wrong = await testCredential('shihengApi', { ...sh.credentials, appSecret: WRONG_SECRET });
-		expect(wrong.ok).toBe(false);
-		expect(wrong.message).toMatch(/Signing Scheme/);
+describe('a list that changes while it is read (the total Shiheng states is checked)', () => {
+	const small = useShihengEmulator({ employees: 1_000, customers: 10 });
+	let list: ShihengEmulatorHandle;
+	beforeAll(() => {
+		list = small();
+	});
+	const everyone = (parameters: IDataObject = {}) =>
+		listEmployees(list, { returnAll: true, pageSize: 50, ...parameters, options: { concurrency: 4, addListingDetails: true, ...(parameters.options as IDataObject) } });
+
+	test('employees removed between page reads: read again, nobody skipped or repeated, no warning', async () => {
+		list.churnBetweenPages({ every: 3, remove: 2, times: 1 });
+		const result = await everyone();
+		expect(result.error).toBeUndefined();
+		expect(ids(result.items)).toEqual(list.employeeIds());
+		expect(result.items[0].json.listing).toMatchObject({ total: list.employeeCount(), complete: true, passes: 2 });
+		expect(hintsOf(result)).toEqual([]);
 	});
 
-	test('authenticate signs requests made through n8n (the HTTP Request node path)', async () => {
-		sh.setSigningScheme('md5ConcatWrapUpperMs');
-		const { items, error } = await runNode({
-			type: 'test.authenticatedRequest',
-			parameters: {
-				credentialType: 'shihengApi',
-				method: 'POST',
-				url: `${sh.baseUrl}${sh.employeePath}`,
-				body: JSON.stringify({ paramContent: { pageNum: 2, pageSize: 10 } }),
-			},
-			credentials: { 'shihengApi:http': sh.credentials },
-		});
-		expect(error).toBeUndefined();
-		const body = items[0].json as { code: string; result: { result: IDataObject[] } };
-		expect(body.code).toBe('0');
-		expect(body.result.result.map((employee) => employee.id)).toEqual(range(10, sh.employeeId, 10));
+	test('employees inserted at the front between page reads: read again, the newcomers are there', async () => {
+		list.churnBetweenPages({ every: 3, insert: 3, times: 1 });
+		const result = await everyone();
+		expect(ids(result.items)).toEqual(list.employeeIds());
+		expect(new Set(ids(result.items)).size).toBe(result.items.length);
+		expect(result.items[0].json.listing).toMatchObject({ complete: true, passes: 2 });
 	});
 
-	test('authenticate puts the common parameters in the query for GET and refuses remote plain HTTP', async () => {
-		const credential = new ShihengApi();
-		const signed = await credential.authenticate(sh.credentials, {
-			method: 'GET',
-			url: `${sh.baseUrl}/anything`,
-			qs: { paramContent: { pageNum: 1 } },
-		});
-		expect(signed.qs).toMatchObject({ appId: sh.credentials.appId, version: sh.credentials.version, paramContent: '{"pageNum":1}' });
-		expect(String(signed.qs?.sign)).toMatch(/^[0-9A-F]{32}$/);
-		await expect(
-			credential.authenticate(sh.credentials, { method: 'POST', url: 'http://shiheng.example.com/x', body: {} }),
-		).rejects.toThrow(/Allow Insecure HTTP/);
+	test('a list that never settles: read 3 times at most, then a warning above the output, not a silent short list', async () => {
+		list.churnBetweenPages({ every: 4, remove: 1 });
+		const before = list.emulator.count(list.employeePath);
+		const pagesPerRead = Math.ceil(list.employeeCount() / 50);
+		const result = await everyone();
+		expect(result.error).toBeUndefined();
+		const reads = list.served.filter((entry) => entry.pageNum === 1).length;
+		expect(reads).toBe(3);
+		expect(list.emulator.count(list.employeePath) - before).toBeLessThanOrEqual(3 * pagesPerRead);
+		const hints = hintsOf(result);
+		expect(hints).toHaveLength(1);
+		expect(hints[0]).toMatchObject({ type: 'warning', location: 'outputPane' });
+		expect(hints[0].message).toMatch(/^Item 0: Shiheng stated \d+ employees, but \d+ different ones were read \(the list was read 3 times\)/);
+		expect(result.items[0].json.listing).toMatchObject({ complete: false, passes: 3 });
+		// Every item stays paired to its input item.
+		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+	});
+
+	test('Add Listing Details: the stated total and page count, and the traceId of the answer each employee came from', async () => {
+		const result = await listEmployees(list, { returnAll: false, limit: 120, pageSize: 50, options: { addListingDetails: true } });
+		const listings = result.items.map((item) => item.json.listing as IDataObject);
+		expect(listings[0]).toMatchObject({ total: list.employeeCount(), pages: Math.ceil(list.employeeCount() / 50), complete: true, passes: 1 });
+		const traces = listings.map((listing) => listing.traceId);
+		expect(traces.every((trace) => /^[0-9a-f]{32}$/.test(String(trace)))).toBe(true);
+		expect(new Set(traces.slice(0, 50)).size).toBe(1);
+		expect(new Set(traces).size).toBe(3);
+		const plain = await listEmployees(list, { returnAll: false, limit: 5, pageSize: 5 });
+		expect(plain.items[0].json).not.toHaveProperty('listing');
 	});
 });

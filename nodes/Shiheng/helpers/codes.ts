@@ -1,0 +1,34 @@
+/**
+ * Shiheng's code tables. The employee status codes are the employee-list doc's; Shiheng publishes
+ * no error codes, so errors get hints from the words of the message instead.
+ */
+
+/** Status 5, "退出企业": the employee left the company. */
+export const STATUS_LEFT = 5;
+
+/** Employee status codes as the employee-list doc lists them; anything else stays visible as unknown:<n>. */
+const STATUS_LABELS: Record<number, string> = {
+	0: 'unknown',
+	1: 'active',
+	2: 'disabled',
+	4: 'not activated',
+	[STATUS_LEFT]: 'left',
+};
+
+export function statusLabel(status: unknown): string | null {
+	if (status === undefined || status === null || status === '') return null;
+	const code = Number(status);
+	if (Number.isInteger(code) && STATUS_LABELS[code] !== undefined) return STATUS_LABELS[code];
+	return `unknown:${String(status)}`;
+}
+
+/** What to check for a refused call, read from the message (the codes themselves are not published). */
+export function errorHint(message: string): string {
+	if (/sign|签名/i.test(message)) {
+		return 'Check the App Secret and the Signing Scheme in the credential: the scheme must be the one in your Shiheng onboarding documents.';
+	}
+	if (/time|时间/i.test(message)) {
+		return "Check this machine's clock and the credential's Timestamp Unit (part of the Signing Scheme).";
+	}
+	return 'Shiheng does not publish its error codes; the message above is its own. Check the credential and the parameters.';
+}
