@@ -23,7 +23,8 @@ test('the n8n block names every node and credential, compiled under dist/', () =
 	const nodeFiles = [...nodeTypesByName().values()]
 		.filter((node) => !node.description.name.startsWith('test'))
 		.map((node) => node.constructor.name)
-		.map((name) => `dist/nodes/${name}/${name}.node.js`)
+		// A vendor's trigger lives in its vendor's folder (nodes/Shiheng/ShihengTrigger.node.ts).
+		.map((name) => `dist/nodes/${name.replace(/Trigger$/, '')}/${name}.node.js`)
 		.sort();
 	expect([...pkg.n8n.nodes].sort()).toEqual(nodeFiles);
 	const credentialFiles = [...credentialTypesByName().values()]
@@ -35,7 +36,7 @@ test('the n8n block names every node and credential, compiled under dist/', () =
 
 test('type names are fixed: workflows reference them', () => {
 	const nodeNames = [...nodeTypesByName().keys()].filter((name) => name.startsWith(PACKAGE_PREFIX)).sort();
-	expect(nodeNames).toEqual(['aliyunIot', 'mingdao', 'shiheng', 'weLink'].map((name) => `${PACKAGE_PREFIX}.${name}`));
+	expect(nodeNames).toEqual(['aliyunIot', 'mingdao', 'shiheng', 'shihengTrigger', 'weLink'].map((name) => `${PACKAGE_PREFIX}.${name}`));
 	expect([...credentialTypesByName().keys()].sort()).toEqual(['aliyunIotApi', 'mingdaoApi', 'shihengApi', 'weLinkApi']);
 });
 
@@ -69,8 +70,14 @@ test('every node feels native: tool use, light and dark icons, a credential with
 	for (const [name, node] of nodeTypesByName()) {
 		if (!name.startsWith(PACKAGE_PREFIX)) continue;
 		const description = node.description;
-		expect(description.usableAsTool).toBe(true);
 		expect(description.icon).toEqual({ light: expect.stringMatching(/^file:.+\.svg$/), dark: expect.stringMatching(/^file:.+\.dark\.svg$/) });
+		if (description.group.includes('trigger')) {
+			// A trigger starts workflows: it polls (Poll Times) and is no tool for an agent to call.
+			expect(description.polling).toBe(true);
+			expect(description.inputs).toEqual([]);
+			continue;
+		}
+		expect(description.usableAsTool).toBe(true);
 		const resource = description.properties.find((property) => property.name === 'resource');
 		expect(resource?.noDataExpression).toBe(true);
 	}

@@ -1,6 +1,3 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { SIGN_PRESETS } from '../../nodes/Shiheng/transport/auth';
@@ -87,36 +84,6 @@ describe('HTTP method and parameter encoding (credential settings, not a publish
 });
 
 describe('the emulator stands on its own', () => {
-	const root = join(__dirname, '..', '..');
-	const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"]([^'"]+)['"]/g;
-
-	function resolveImport(from: string, specifier: string): string | undefined {
-		if (!specifier.startsWith('.')) return undefined;
-		const base = resolve(dirname(from), specifier);
-		return [`${base}.ts`, join(base, 'index.ts'), base].find((candidate) => existsSync(candidate) && candidate.endsWith('.ts'));
-	}
-
-	test('no file under test/emulators imports from nodes/ or credentials/, directly or through another file', () => {
-		const forbidden = [join(root, 'nodes') + sep, join(root, 'credentials') + sep];
-		const emulatorDir = join(root, 'test', 'emulators');
-		const pending = readdirSync(emulatorDir).filter((name) => name.endsWith('.ts')).map((name) => join(emulatorDir, name));
-		expect(pending.length).toBeGreaterThanOrEqual(5);
-		const seen = new Set<string>();
-		const offenders: string[] = [];
-		while (pending.length > 0) {
-			const file = pending.pop()!;
-			if (seen.has(file)) continue;
-			seen.add(file);
-			for (const match of readFileSync(file, 'utf8').matchAll(SPECIFIER)) {
-				const target = resolveImport(file, match[1]);
-				if (!target) continue;
-				if (forbidden.some((folder) => target.startsWith(folder))) offenders.push(`${relative(root, file)} → ${relative(root, target)}`);
-				else pending.push(target);
-			}
-		}
-		expect(offenders).toEqual([]);
-	});
-
 	test('every signing preset the credential offers is one the emulator verifies', () => {
 		expect([...EMULATOR_PRESETS]).toEqual(SIGN_PRESETS.map((preset) => preset.value));
 	});
