@@ -22,7 +22,6 @@ export class ShihengApi implements ICredentialType {
 	displayName = 'Shiheng API';
 
 	// The camel-case rule is meant for n8n's own repository (a docs slug); a community package links to the vendor.
-	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
 	documentationUrl = 'https://sh-datacenter.apifox.cn/6364798m0';
 
 	icon = { light: 'file:../nodes/Shiheng/shiheng.svg', dark: 'file:../nodes/Shiheng/shiheng.dark.svg' } as const;
@@ -147,6 +146,7 @@ export class ShihengApi implements ICredentialType {
 				{ name: 'HMAC-SHA256 (Secret as Key)', value: 'hmac-sha256' },
 			],
 		},
+		// eslint-disable-next-line @n8n/community-nodes/credential-password-field -- where the secret goes (append/wrap), not a secret
 		{
 			displayName: 'Secret Placement',
 			name: 'signSecretPlacement',

@@ -7,6 +7,7 @@ import type {
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { toNodeError } from '../shared/errors';
 import { requestTuningFields } from '../shared/node-kit';
@@ -285,7 +286,7 @@ export class ShihengTrigger implements INodeType {
 		defaults: { name: 'Shiheng Trigger' },
 		polling: true,
 		inputs: [],
-		outputs: ['main'],
+		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'shihengApi', required: true }],
 		properties,
 	};

@@ -1,5 +1,5 @@
-/* eslint-disable n8n-nodes-base/node-filename-against-convention -- the description lives here as in n8n's own versioned nodes (actions/versionDescription.ts) */
 import type { INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as customer from './customer/Customer.resource';
 import * as employee from './employee/Employee.resource';
@@ -14,8 +14,8 @@ export const versionDescription: INodeTypeDescription = {
 	description: 'Read WeCom employees and customers from the Shiheng (食亨) open platform',
 	defaults: { name: 'Shiheng' },
 	usableAsTool: true,
-	inputs: ['main'],
-	outputs: ['main'],
+	inputs: [NodeConnectionTypes.Main],
+	outputs: [NodeConnectionTypes.Main],
 	credentials: [{ name: 'shihengApi', required: true }],
 	properties: [
 		{
