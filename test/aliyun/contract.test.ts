@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-
 import type { IDataObject } from 'n8n-workflow';
 
 import { CODE_TYPES } from '../../nodes/AliyunIot/helpers/codes';
 import { API_VERSIONS, PATHS } from '../../nodes/AliyunIot/transport/client';
+import { seedPage } from '../harness/seeds';
 import { ALIYUN_PATHS, startAliyunIotEmulator } from '../emulators/aliyun';
 import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
 import { testCredential } from '../harness/credential-test';
@@ -17,24 +14,6 @@ import { createParams, runAliyun, visibleText } from './fixtures';
  * examples, served byte for byte, against what the node outputs and reports; its error table
  * against the credential Test. Nothing of the page is copied into this file.
  */
-
-const repoRoot = path.resolve(__dirname, '..', '..');
-
-/** `shared/seeds` beside the clone (CI); in a git worktree, beside the main working tree. */
-function seedsDir(): string {
-	const beside = path.join(repoRoot, '..', 'shared', 'seeds');
-	if (existsSync(beside)) return beside;
-	let cloneRoot: string | undefined;
-	try {
-		const commonGitDir = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: repoRoot, encoding: 'utf8' }).trim();
-		cloneRoot = path.dirname(commonGitDir);
-	} catch {
-		cloneRoot = undefined;
-	}
-	const fromClone = cloneRoot === undefined ? undefined : path.join(cloneRoot, '..', 'shared', 'seeds');
-	if (fromClone !== undefined && existsSync(fromClone)) return fromClone;
-	throw new Error(`The vendor documents are missing: no ${beside}${fromClone ? ` nor ${fromClone}` : ''}`);
-}
 
 /** The line after a label line (`路径 /x`, `版本号 1.0.0`): its value. */
 function labelled(page: string, label: string): string {
@@ -98,16 +77,9 @@ function shape(value: unknown): unknown {
 	return value === null ? 'null' : typeof value;
 }
 
-const seeds = seedsDir();
-const seedFile = readdirSync(seeds)
-	.filter((name) => name.endsWith('.txt'))
-	.map((name) => path.join(seeds, name))
-	.find((file) => {
-		const text = readFileSync(file, 'utf8');
-		return text.split('\n').some((line) => line.startsWith('路径 ') && line.trim().endsWith('/createbyauthcode'));
-	});
-if (!seedFile) throw new Error(`No page about createbyauthcode in ${seeds}`);
-const page = readFileSync(seedFile, 'utf8').replace(/\r\n/g, '\n');
+const page = seedPage('createbyauthcode', (text) =>
+	text.split('\n').some((line) => line.startsWith('路径 ') && line.trim().endsWith('/createbyauthcode')),
+).text.replace(/\r\n/g, '\n');
 
 const seedPath = labelled(page, '路径');
 const seedVersion = labelled(page, '版本号');

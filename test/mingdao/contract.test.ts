@@ -1,7 +1,5 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-
 import { MINGDAO_PATHS } from '../../nodes/Mingdao/transport/client';
+import { seedPage } from '../harness/seeds';
 import { testCredential } from '../harness/credential-test';
 import type { MingdaoEmulatorHandle } from '../emulators/mingdao';
 import { RELATIONS_PATH, paired, runGetRelations, useMingdaoEmulator } from './fixtures';
@@ -12,25 +10,9 @@ import { RELATIONS_PATH, paired, runGetRelations, useMingdaoEmulator } from './f
  * examples are served to the node byte for byte. Nothing of the page is copied into this file.
  */
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-
-/** CI has shared/ beside the clone; a helper's worktree (/work/wt/<name>) sits one level deeper. */
-function seedsDirectory(): string {
-	const candidates = [path.join(repoRoot, '..', 'shared', 'seeds'), path.join(repoRoot, '..', '..', 'shared', 'seeds')];
-	const found = candidates.find((candidate) => existsSync(candidate));
-	if (!found) throw new Error(`The vendor seeds are not at ${candidates.join(' or ')}`);
-	return found;
-}
-
 /** The seed page about getUserRelations, found by its content rather than its file name. */
-function seedPage(): string {
-	const directory = seedsDirectory();
-	const pages = readdirSync(directory)
-		.filter((name) => name.endsWith('.txt'))
-		.map((name) => readFileSync(path.join(directory, name), 'utf8'))
-		.filter((text) => /\/v2\/user\/getUserRelations\b/.test(text));
-	if (pages.length !== 1) throw new Error(`Expected one seed page about getUserRelations, found ${pages.length}`);
-	return pages[0];
+function seedText(): string {
+	return seedPage('getUserRelations', (text) => /\/v2\/user\/getUserRelations\b/.test(text)).text;
 }
 
 function decodeHtml(text: string): string {
@@ -65,7 +47,7 @@ interface SeedRelation {
 	accountId: string;
 }
 
-const page = seedPage();
+const page = seedText();
 const requestExample = JSON.parse(exampleAfter(page, '提交数据示例')) as Record<string, unknown>;
 const successText = exampleAfter(page, '成功');
 const failureText = exampleAfter(page, '失败');

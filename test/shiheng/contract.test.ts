@@ -1,12 +1,10 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-
 import type { IDataObject } from 'n8n-workflow';
 
 import { EMPLOYEE_MAX_PAGE_SIZE } from '../../nodes/Shiheng/actions/employee/getAll.operation';
 import { encodeSignedParams, signParams } from '../../nodes/Shiheng/transport/auth';
 import { readConnection } from '../../nodes/Shiheng/transport/connection';
 import { Redactor } from '../../nodes/shared/redact';
+import { seedPage } from '../harness/seeds';
 import type { ShihengEmulatorHandle } from '../emulators/shiheng';
 import { employees as listEmployees, hintsOf, useShihengEmulator } from './fixtures';
 
@@ -15,9 +13,7 @@ import { employees as listEmployees, hintsOf, useShihengEmulator } from './fixtu
  * time, never copied) against what the node sends and how it reads the page's example answer.
  */
 
-const repoRoot = join(__dirname, '..', '..');
 // CI has shared/ beside the clone; a checkout elsewhere (a git worktree) names the folder itself.
-const seedsDir = process.env.EMPLOYEE_SYNC_SEEDS_DIR ?? join(repoRoot, '..', 'shared', 'seeds');
 
 interface SeedRow {
 	name: string;
@@ -58,16 +54,8 @@ function parseTables(text: string): SeedRow[][] {
 }
 
 function loadSeed(): Seed {
-	if (!existsSync(seedsDir)) {
-		throw new Error(`The seed folder ${seedsDir} is missing: CI keeps shared/ beside the clone; elsewhere set EMPLOYEE_SYNC_SEEDS_DIR`);
-	}
-	const pages = readdirSync(seedsDir)
-		.filter((name) => name.endsWith('.txt'))
-		.map((name) => ({ file: name, text: readFileSync(join(seedsDir, name), 'utf8') }))
-		// The 食亨 employee-list page: Shiheng's portal greeting, a pageNum parameter, WeCom employee ids.
-		.filter(({ text }) => text.includes('食亨') && /├ pageNum/.test(text) && text.includes('企微员工id'));
-	expect(pages.map((page) => page.file)).toHaveLength(1);
-	const { file, text } = pages[0];
+	// The 食亨 employee-list page: Shiheng's portal greeting, a pageNum parameter, WeCom employee ids.
+	const { file, text } = seedPage('the 食亨 employee list', (page) => page.includes('食亨') && /├ pageNum/.test(page) && page.includes('企微员工id'));
 	const [request, response] = parseTables(text);
 	const start = text.indexOf('\n{\n') + 1;
 	const example = text.slice(start, text.lastIndexOf('}') + 1);

@@ -1,9 +1,7 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-
 import type { IDataObject } from 'n8n-workflow';
 
 import { SYNC_CODES } from '../../nodes/WeLink/helpers/codes';
+import { seedPage } from '../harness/seeds';
 import type { WeLinkEmulatorHandle } from '../emulators/welink';
 import { runNode } from '../harness/run-workflow';
 
@@ -15,9 +13,7 @@ import { STATUS, TICKETS, TYPE, creds, currentEmulator, useWeLinkEmulator } from
  * here: its request example, its two answer examples and its code table are taken from the file.
  */
 
-const repoRoot = join(__dirname, '..', '..');
 /** CI has shared/ beside the clone; a checkout elsewhere (a worktree) may point to it instead. */
-const seedsDir = process.env.EMPLOYEE_SYNC_SEEDS_DIR ?? join(repoRoot, '..', 'shared', 'seeds');
 
 interface JsonBlock {
 	/** The block exactly as the page has it. */
@@ -66,15 +62,7 @@ function jsonBlocks(text: string): JsonBlock[] {
 }
 
 function readSeedPage(): SeedPage {
-	if (!existsSync(seedsDir)) {
-		throw new Error(`The vendor seed pages are not at ${seedsDir} (set EMPLOYEE_SYNC_SEEDS_DIR to their folder)`);
-	}
-	const pages = readdirSync(seedsDir)
-		.filter((name) => name.endsWith('.txt'))
-		.map((name) => readFileSync(join(seedsDir, name), 'utf8'))
-		.filter((text) => text.includes('查询人员信息同步结果') && text.includes('/api/contact/v1/users/status'));
-	if (pages.length !== 1) throw new Error(`Expected one seed page about users/status in ${seedsDir}, found ${pages.length}`);
-	const text = pages[0];
+	const { text } = seedPage('users/status', (page) => page.includes('查询人员信息同步结果') && page.includes('/api/contact/v1/users/status'));
 	const blocks = jsonBlocks(text);
 	const request = blocks.find((block) => 'personInfo' in block.value);
 	const success = blocks.find((block) => block.value.code === '0');
