@@ -63,11 +63,29 @@ export function redisServerBinary(): string {
 	return path;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+/** Whether nothing listens on 127.0.0.1:port. */
+function portFree(port: number): Promise<boolean> {
+	return new Promise((resolveFree) => {
+		const server = createServer();
+		server.once('error', () => resolveFree(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
+	});
+}
+
+/** A free port whose cluster bus port (port + 10000) is free as well. */
+async function freeClusterPort(): Promise<number> {
+	for (;;) {
+		const port = 20_000 + Math.floor(Math.random() * 20_000);
+		if ((await portFree(port)) && (await portFree(port + 10_000))) return port;
+	}
+}
+
+export async function startRedisServer(options: { cluster?: boolean } = {}): Promise<RedisServer> {
 	const binary = redisServerBinary();
-	const port = await freePort();
+	const port = options.cluster ? await freeClusterPort() : await freePort();
 	const dir = mkdtempSync(join(tmpdir(), 'employee-sync-redis-'));
-	const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+	const clusterArgs = options.cluster ? ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf')] : [];
+	const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...clusterArgs], {
 		stdio: ['ignore', 'ignore', 'pipe'],
 	});
 	let exited = false;
@@ -90,6 +108,35 @@ export async function startRedisServer(): Promise<RedisServer> {
 	}
 	await stop(true);
 	throw new Error('redis-server did not answer PING within 10 s');
+}
+
+/** Three cluster-mode redis-servers joined into a Redis Cluster (redis-cli --cluster create). */
+export async function startRedisCluster(): Promise<{ nodes: RedisServer[]; stop(): Promise<void> }> {
+	const nodes: RedisServer[] = [];
+	const stop = async () => {
+		await Promise.all(nodes.map(async (node) => await node.stop(true)));
+	};
+	try {
+		for (let i = 0; i < 3; i++) nodes.push(await startRedisServer({ cluster: true }));
+		const create = spawnSync(
+			'redis-cli',
+			['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '0', '--cluster-yes'],
+			{ encoding: 'utf8', timeout: 30_000 },
+		);
+		if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+		// The nodes agree on the slots a moment after create returns.
+		const deadline = Date.now() + 15_000;
+		for (;;) {
+			const info = spawnSync('redis-cli', ['-p', String(nodes[0].port), 'cluster', 'info'], { encoding: 'utf8' });
+			if (/cluster_state:ok/.test(info.stdout)) break;
+			if (Date.now() > deadline) throw new Error(`the Redis Cluster did not become ready: ${info.stdout}`);
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		return { nodes, stop };
+	} catch (error) {
+		await stop();
+		throw error;
+	}
 }
 
 /**

@@ -12,7 +12,7 @@ import { watchSharedState } from '../../nodes/shared/shared-state-hint';
 import type { HintTarget } from '../../nodes/shared/shared-state-hint';
 import { SharedTokenCache } from '../../nodes/shared/token-cache';
 import type { FreshToken } from '../../nodes/shared/token-cache';
-import { freePort, startRedisServer } from './redis-harness';
+import { freePort, startRedisCluster, startRedisServer } from './redis-harness';
 import type { RedisServer } from './redis-harness';
 
 /**
@@ -200,6 +200,40 @@ describe('rate limiter shared through Redis', () => {
 		setTimeout(() => controller.abort(), 100);
 		await expect(limiter.acquire(controller.signal)).rejects.toThrow('The execution was stopped');
 	});
+});
+
+describe('Redis Cluster (QUEUE_BULL_REDIS_CLUSTER_NODES)', () => {
+	test('limiter and token cache work on a cluster: the keys of one identity share a hash slot', async () => {
+		const cluster = await startRedisCluster();
+		try {
+			for (const name of SHARED_ENV) delete process.env[name];
+			process.env.EXECUTIONS_MODE = 'queue';
+			process.env.QUEUE_BULL_PREFIX = 'cluster';
+			process.env.QUEUE_BULL_REDIS_CLUSTER_NODES = cluster.nodes.map((node) => `127.0.0.1:${node.port}`).join(',');
+			// Two windows: one script touches two keys, which a cluster allows only within one slot.
+			const windows = [
+				{ limit: 3, intervalMs: 1_000 },
+				{ limit: 100, intervalMs: 60_000 },
+			];
+			const first = new RedisRateLimiter('welink|cluster|client|/a', windows);
+			const second = new RedisRateLimiter('welink|cluster|client|/a', windows);
+			const started = Date.now();
+			await Promise.all([first.acquire(), second.acquire(), first.acquire()]);
+			await second.acquire();
+			expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+
+			const source = tokenSource();
+			const owner = { app: APP, secret: SECRET };
+			const tokens = await Promise.all([new SharedTokenCache('welink').get(owner, source.fetch), new SharedTokenCache('welink').get(owner, source.fetch)]);
+			expect(new Set(tokens).size).toBe(1);
+			expect(source.count()).toBe(1);
+			expect(warnings).toEqual([]);
+		} finally {
+			delete process.env.QUEUE_BULL_REDIS_CLUSTER_NODES;
+			await closeSharedRedis();
+			await cluster.stop();
+		}
+	}, 60_000);
 });
 
 describe('without Redis', () => {
