@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs';
  *   for TLS, or `off` to keep everything per process even in queue mode.
  * - Else, in queue mode (`EXECUTIONS_MODE=queue`), the Redis n8n itself uses for its queue:
  *   `QUEUE_BULL_REDIS_HOST/PORT/DB/USERNAME/PASSWORD/TLS`, the TLS server name and certificate
- *   check, and `QUEUE_BULL_REDIS_CLUSTER_NODES` (a Redis Cluster), each also readable from a
- *   `<NAME>_FILE` the way n8n reads them.
+ *   check, `QUEUE_BULL_REDIS_DUALSTACK`, and `QUEUE_BULL_REDIS_CLUSTER_NODES` (a Redis Cluster,
+ *   with `QUEUE_BULL_REDIS_DNS_LOOKUP_STRATEGY`), each also readable from a `<NAME>_FILE` the way
+ *   n8n reads them.
  * - Otherwise nothing is shared and no Redis is needed.
  * Keys carry `QUEUE_BULL_PREFIX` (n8n's default `bull`), so two n8n instances sharing one Redis
  * stay apart exactly as their queues do.
@@ -35,6 +36,10 @@ export interface SharedStateConfig {
 	username?: string;
 	password?: string;
 	tls?: { servername?: string; rejectUnauthorized: boolean };
+	/** Resolve the host to IPv4 or IPv6 (QUEUE_BULL_REDIS_DUALSTACK), not IPv4 only. */
+	dualStack: boolean;
+	/** Connect to cluster nodes by the names given, without resolving them (QUEUE_BULL_REDIS_DNS_LOOKUP_STRATEGY=NONE). */
+	skipDnsLookup: boolean;
 	/** Prepended to every key, ends with ':'. */
 	keyPrefix: string;
 }
@@ -105,6 +110,8 @@ function fromUrl(raw: string, env: Env): SharedStateConfig {
 		username: url.username ? decodeURIComponent(url.username) : undefined,
 		password: url.password ? decodeURIComponent(url.password) : undefined,
 		tls: url.protocol === 'rediss:' ? { rejectUnauthorized: true } : undefined,
+		dualStack: true,
+		skipDnsLookup: false,
 		keyPrefix: keyPrefix(env),
 	};
 }
@@ -134,6 +141,8 @@ function fromQueueMode(env: Env): SharedStateConfig {
 		username: setting(env, 'QUEUE_BULL_REDIS_USERNAME') || undefined,
 		password: setting(env, 'QUEUE_BULL_REDIS_PASSWORD') || undefined,
 		tls,
+		dualStack: flag(env, 'QUEUE_BULL_REDIS_DUALSTACK', false),
+		skipDnsLookup: setting(env, 'QUEUE_BULL_REDIS_DNS_LOOKUP_STRATEGY')?.toUpperCase() === 'NONE',
 		keyPrefix: keyPrefix(env),
 	};
 }
@@ -173,4 +182,6 @@ export const SHARED_STATE_ENV_NAMES = [
 	'QUEUE_BULL_REDIS_TLS_SERVERNAME',
 	'QUEUE_BULL_REDIS_TLS_VALIDATE_CERTIFICATE',
 	'QUEUE_BULL_REDIS_CLUSTER_NODES',
+	'QUEUE_BULL_REDIS_DUALSTACK',
+	'QUEUE_BULL_REDIS_DNS_LOOKUP_STRATEGY',
 ];

@@ -98,6 +98,8 @@ function createClient(config: SharedStateConfig): RedisClient {
 		retryStrategy: () => null,
 		lazyConnect: true,
 		connectionName: 'n8n-nodes-employee-sync',
+		// 0: IPv4 or IPv6, as the name resolves; ioredis otherwise asks for IPv4 only.
+		...(config.dualStack ? { family: 0 } : {}),
 	};
 	if (config.cluster) {
 		return new Cluster(config.endpoints, {
@@ -106,6 +108,8 @@ function createClient(config: SharedStateConfig): RedisClient {
 			lazyConnect: true,
 			clusterRetryStrategy: () => null,
 			slotsRefreshTimeout: CONNECT_TIMEOUT_MS,
+			// TLS clusters (e.g. AWS ElastiCache) must be reached by the names their certificates carry.
+			...(config.skipDnsLookup ? { dnsLookup: (address: string, lookup: (error: null, address: string) => void) => lookup(null, address) } : {}),
 		});
 	}
 	return new Redis({ ...options, host: config.endpoints[0].host, port: config.endpoints[0].port, db: config.db });

@@ -24,6 +24,8 @@ describe('readSharedStateConfig', () => {
 			username: undefined,
 			password: undefined,
 			tls: undefined,
+			dualStack: false,
+			skipDnsLookup: false,
 			keyPrefix: 'bull:n8n-nodes-employee-sync:',
 		});
 	});
@@ -39,6 +41,7 @@ describe('readSharedStateConfig', () => {
 			QUEUE_BULL_REDIS_TLS: 'true',
 			QUEUE_BULL_REDIS_TLS_SERVERNAME: 'redis.example.com',
 			QUEUE_BULL_REDIS_TLS_VALIDATE_CERTIFICATE: 'false',
+			QUEUE_BULL_REDIS_DUALSTACK: 'true',
 			QUEUE_BULL_PREFIX: 'tenant-a',
 		});
 		expect(config).toEqual({
@@ -49,6 +52,8 @@ describe('readSharedStateConfig', () => {
 			username: 'n8n',
 			password: 'p4ss-word',
 			tls: { servername: 'redis.example.com', rejectUnauthorized: false },
+			dualStack: true,
+			skipDnsLookup: false,
 			keyPrefix: 'tenant-a:n8n-nodes-employee-sync:',
 		});
 		// Log lines and hints name the Redis, never its password.
@@ -71,8 +76,10 @@ describe('readSharedStateConfig', () => {
 			EXECUTIONS_MODE: 'queue',
 			QUEUE_BULL_REDIS_CLUSTER_NODES: 'redis-1:7000, redis-2:7001,redis-3',
 			QUEUE_BULL_REDIS_DB: '2',
+			QUEUE_BULL_REDIS_DNS_LOOKUP_STRATEGY: 'NONE',
 		});
 		expect(config?.cluster).toBe(true);
+		expect(config?.skipDnsLookup).toBe(true);
 		expect(config?.endpoints).toEqual([
 			{ host: 'redis-1', port: 7000 },
 			{ host: 'redis-2', port: 7001 },
