@@ -52,7 +52,16 @@ export interface N8nWorker {
  */
 export async function startWorker(
 	setup: N8nSetup,
-	options: { index: number; brokerPort: number; healthPort: number; concurrency: number; inheritOutput?: boolean; timeoutMs?: number },
+	options: {
+		index: number;
+		brokerPort: number;
+		healthPort: number;
+		concurrency: number;
+		inheritOutput?: boolean;
+		timeoutMs?: number;
+		/** More environment for this worker (e.g. N8N_LOG_LEVEL). */
+		env?: Record<string, string>;
+	},
 ): Promise<N8nWorker> {
 	const env = n8nEnv(
 		{ ...setup, brokerPort: options.brokerPort },
@@ -60,6 +69,7 @@ export async function startWorker(
 			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
 			QUEUE_HEALTH_CHECK_PORT: String(options.healthPort),
 			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+			...options.env,
 		},
 	);
 	const child = spawn(process.execPath, [n8nMainScript(), 'worker', `--concurrency=${options.concurrency}`], {
