@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { LoggerProxy } from 'n8n-workflow';
 
 import { SHARED_STATE_ENV_NAMES, describeSharedState, readSharedStateConfig } from './redis-config';
@@ -76,8 +76,10 @@ export function sharedStateConfigured(): boolean {
 interface Connection {
 	signature: string;
 	config: SharedStateConfig;
-	client: RedisClient;
-	ready: Promise<boolean>;
+	/** Set once ioredis is loaded and the client made. */
+	client?: RedisClient;
+	/** The client once connected; undefined when it could not connect. */
+	ready: Promise<RedisClient | undefined>;
 }
 
 let connection: Connection | undefined;
@@ -85,7 +87,9 @@ let retryAt = 0;
 let outage: string | undefined;
 let fallbacks = 0;
 
-function createClient(config: SharedStateConfig): RedisClient {
+type IoRedis = typeof import('ioredis');
+
+function createClient(ioredis: IoRedis, config: SharedStateConfig): RedisClient {
 	const options = {
 		username: config.username,
 		password: config.password,
@@ -102,7 +106,7 @@ function createClient(config: SharedStateConfig): RedisClient {
 		...(config.dualStack ? { family: 0 } : {}),
 	};
 	if (config.cluster) {
-		return new Cluster(config.endpoints, {
+		return new ioredis.Cluster(config.endpoints, {
 			redisOptions: options,
 			enableOfflineQueue: false,
 			lazyConnect: true,
@@ -112,7 +116,7 @@ function createClient(config: SharedStateConfig): RedisClient {
 			...(config.skipDnsLookup ? { dnsLookup: (address: string, lookup: (error: null, address: string) => void) => lookup(null, address) } : {}),
 		});
 	}
-	return new Redis({ ...options, host: config.endpoints[0].host, port: config.endpoints[0].port, db: config.db });
+	return new ioredis.Redis({ ...options, host: config.endpoints[0].host, port: config.endpoints[0].port, db: config.db });
 }
 
 function timeout(ms: number): Promise<never> {
@@ -123,22 +127,29 @@ function timeout(ms: number): Promise<never> {
 }
 
 function open(config: SharedStateConfig, signature: string): Connection {
-	const client = createClient(config);
-	// Without a listener ioredis prints every connection error to stderr. The socket's error
-	// (ECONNREFUSED, a TLS failure) says more than connect()'s "Connection is closed".
-	let cause: unknown;
-	client.on('error', (error: unknown) => {
-		cause ??= error;
-	});
-	const ready = Promise.race([client.connect(), timeout(CONNECT_TIMEOUT_MS + 1_000)]).then(
-		() => true,
-		(error: unknown) => {
-			if (connection?.client === client) markUnavailable(cause ?? error);
+	const opened: Connection = { signature, config, ready: Promise.resolve(undefined) };
+	opened.ready = (async () => {
+		// Loaded on first use only: outside queue mode the package never loads ioredis.
+		const ioredis = await import('ioredis');
+		if (connection !== opened) return undefined;
+		const client = createClient(ioredis, config);
+		opened.client = client;
+		// Without a listener ioredis prints every connection error to stderr. The socket's error
+		// (ECONNREFUSED, a TLS failure) says more than connect()'s "Connection is closed".
+		let cause: unknown;
+		client.on('error', (error: unknown) => {
+			cause ??= error;
+		});
+		try {
+			await Promise.race([client.connect(), timeout(CONNECT_TIMEOUT_MS + 1_000)]);
+			return client;
+		} catch (error) {
+			if (connection === opened) markUnavailable(cause ?? error);
 			else client.disconnect();
-			return false;
-		},
-	);
-	return { signature, config, client, ready };
+			return undefined;
+		}
+	})();
+	return opened;
 }
 
 function errorText(error: unknown): string {
@@ -154,7 +165,7 @@ function errorText(error: unknown): string {
 export function markUnavailable(error: unknown): void {
 	const current = connection;
 	connection = undefined;
-	current?.client.disconnect();
+	current?.client?.disconnect();
 	retryAt = Date.now() + RETRY_AFTER_MS;
 	if (outage === undefined) {
 		outage = errorText(error);
@@ -186,19 +197,20 @@ export async function sharedRedis(): Promise<SharedRedis | undefined> {
 	if (Date.now() < retryAt) return noteFallback(outage ?? 'Redis is unavailable');
 	const signature = resolvedFor?.signature ?? '';
 	if (!connection || connection.signature !== signature) {
-		connection?.client.disconnect();
+		connection?.client?.disconnect();
 		connection = open(resolved.config, signature);
 	}
 	const current = connection;
-	if (!(await current.ready) || current.client.status !== 'ready') {
-		if (connection === current) markUnavailable(new Error(`connection ${current.client.status}`));
+	const client = await current.ready;
+	if (!client || client.status !== 'ready') {
+		if (connection === current) markUnavailable(new Error(`connection ${client?.status ?? 'closed'}`));
 		return noteFallback(outage ?? 'Redis is unavailable');
 	}
 	if (outage !== undefined) {
 		logger.info(`n8n-nodes-employee-sync: Redis (${describeSharedState(current.config)}) answers again: rate limits and tokens are shared again.`);
 		outage = undefined;
 	}
-	return { client: current.client, keyPrefix: current.config.keyPrefix };
+	return { client, keyPrefix: current.config.keyPrefix };
 }
 
 /** How many operations fell back to per-process state so far (watched by nodes for their hint). */
@@ -258,7 +270,6 @@ export async function closeSharedRedis(): Promise<void> {
 	retryAt = 0;
 	outage = undefined;
 	resolvedFor = undefined;
-	if (current && (await current.ready)) {
-		await current.client.quit().catch(() => current.client.disconnect());
-	}
+	const client = await current?.ready;
+	if (client) await client.quit().catch(() => client.disconnect());
 }

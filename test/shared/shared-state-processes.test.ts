@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { Redis } from 'ioredis';
 
-import { Child, compileForChildren, startRedisServer } from './redis-harness';
+import { Child, childEnv, compileForChildren, startRedisServer } from './redis-harness';
 import type { RedisServer } from './redis-harness';
 
 /**
@@ -200,3 +201,21 @@ test('a process killed while holding the token lock delays another only until th
 		await server.close();
 	}
 }, 30_000);
+
+test('outside queue mode a process never loads ioredis: limiter and token cache stay in memory', () => {
+	const script = `
+		const { vendorAppRateLimiter } = require(${JSON.stringify(compiled.file('nodes/shared/redis-limiter.ts'))});
+		const { SharedTokenCache } = require(${JSON.stringify(compiled.file('nodes/shared/token-cache.ts'))});
+		(async () => {
+			await vendorAppRateLimiter('k', [{ limit: 5, intervalMs: 1000 }], 0).acquire();
+			const token = await new SharedTokenCache('t').get({ app: 'a', secret: 's' }, async () => ({ token: 'x', refreshAt: Date.now() + 60000 }));
+			const loaded = Object.keys(require.cache).some((file) => file.includes('/node_modules/ioredis/'));
+			process.stdout.write(JSON.stringify({ token, loaded }));
+		})();
+	`;
+	const env = childEnv({});
+	for (const name of ['EMPLOYEE_SYNC_REDIS_URL', 'EXECUTIONS_MODE']) delete env[name];
+	const run = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8', timeout: 20_000 });
+	expect(run.stderr).toBe('');
+	expect(JSON.parse(run.stdout)).toEqual({ token: 'x', loaded: false });
+});
