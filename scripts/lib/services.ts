@@ -4,7 +4,7 @@
  * the unprivileged user its package created when we are root (PostgreSQL refuses to run as root).
  * Used by `npm run start:queue` and the queue-mode end-to-end test.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -199,27 +199,28 @@ export async function startLocalPostgres(dir: string, port: number, password: st
 	return { name: 'postgres', port, pid: child.pid ?? 0, database: 'n8n', user: 'n8n', password, stop: service.stop };
 }
 
-/** Resident memory of a process and all its descendants, in MB (from /proc). */
-export function treeRssMb(rootPid: number): number {
+/**
+ * Resident memory of each given process together with its descendants, in MB. Asks `ps` (one
+ * process, run asynchronously) rather than reading /proc here, so sampling never stalls the
+ * caller's event loop — in the tests that loop also serves the emulators.
+ */
+export async function treeRssMb(roots: number[]): Promise<Map<number, number>> {
+	const listing = await new Promise<string>((resolveList, reject) =>
+		execFile('ps', ['-e', '-o', 'pid=,ppid=,rss='], { maxBuffer: 8 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolveList(stdout))),
+	);
 	const parents = new Map<number, number>();
 	const rss = new Map<number, number>();
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-			const ppid = /^PPid:\s+(\d+)/m.exec(status);
-			const vmRss = /^VmRSS:\s+(\d+) kB/m.exec(status);
-			parents.set(Number(entry), ppid ? Number(ppid[1]) : 0);
-			rss.set(Number(entry), vmRss ? Number(vmRss[1]) : 0);
-		} catch {
-			// The process ended while we looked.
-		}
+	for (const line of listing.split('\n')) {
+		const [pid, ppid, kb] = line.trim().split(/\s+/).map(Number);
+		if (!Number.isFinite(pid) || !Number.isFinite(ppid)) continue;
+		parents.set(pid, ppid);
+		rss.set(pid, Number.isFinite(kb) ? kb : 0);
 	}
-	let total = 0;
+	const totals = new Map<number, number>(roots.map((root) => [root, 0]));
 	for (const [pid, kb] of rss) {
 		let cursor: number | undefined = pid;
-		while (cursor !== undefined && cursor > 1 && cursor !== rootPid) cursor = parents.get(cursor);
-		if (cursor === rootPid) total += kb;
+		while (cursor !== undefined && cursor > 1 && !totals.has(cursor)) cursor = parents.get(cursor);
+		if (cursor !== undefined && totals.has(cursor)) totals.set(cursor, (totals.get(cursor) ?? 0) + kb);
 	}
-	return Math.round(total / 1024);
+	return new Map([...totals].map(([root, kb]) => [root, Math.round(kb / 1024)]));
 }

@@ -140,6 +140,23 @@ function rateOn(calls: ProxiedCall[], path: string, from: number, to: number): R
 	return { accepted: accepted.length, refused, perSecond: (accepted.length - 1) / seconds, busiestSecond: busiest, seconds, histogram: Array.from(histogram, (n) => n ?? 0) };
 }
 
+/**
+ * Where 48503 answers fell: for each, the calls the vendor had accepted on that API in the second
+ * before it by the proxy's clock (40 means the emulator counted as we do; fewer means the calls
+ * reached it bunched, e.g. sent late after the limiter's grant).
+ */
+function describeRefusals(calls: ProxiedCall[], from: number, to: number): string {
+	const refused = calls.filter((c) => c.code === RATE_LIMITED && c.at >= from && c.at <= to);
+	if (refused.length === 0) return 'none';
+	return refused
+		.slice(0, 8)
+		.map((r) => {
+			const before = calls.filter((c) => c.path === r.path && c.code !== RATE_LIMITED && c.at > r.at - 1_000 && c.at <= r.at).length;
+			return `${r.path.split('/').pop()} at +${((r.at - from) / 1000).toFixed(2)} s (${before} accepted in the second before)`;
+		})
+		.join(', ');
+}
+
 function describeRate(r: RateFigures): string {
 	return (
 		`${r.accepted} accepted over ${r.seconds.toFixed(1)} s = ${r.perSecond.toFixed(1)}/s (${Math.round((100 * r.perSecond) / PER_SECOND)} % of ${PER_SECOND}/s), ` +
@@ -163,36 +180,47 @@ class MemorySampler {
 
 	private readonly pids = new Map<string, number>();
 
+	private self: string | undefined;
+
 	private timer: NodeJS.Timeout | undefined;
+
+	private sampling = false;
 
 	watch(name: string, pid: number): void {
 		this.pids.set(name, pid);
-		this.sample();
 	}
 
 	/** This process alone (its children are watched on their own). */
 	watchSelf(name: string): void {
 		this.self = name;
-		this.sample();
 	}
 
-	private self: string | undefined;
-
 	start(): void {
-		this.timer = setInterval(() => this.sample(), 1_000);
+		this.timer = setInterval(() => void this.sample(), 1_000);
 		this.timer.unref();
 	}
 
-	stop(): void {
+	async stop(): Promise<void> {
 		if (this.timer) clearInterval(this.timer);
+		await this.sample();
 	}
 
-	private sample(): void {
-		if (this.self) this.peaks.set(this.self, Math.max(this.peaks.get(this.self) ?? 0, Math.round(process.memoryUsage.rss() / 1024 / 1024)));
-		for (const [name, pid] of this.pids) {
-			const mb = treeRssMb(pid);
-			if (mb > (this.peaks.get(name) ?? 0)) this.peaks.set(name, mb);
+	private async sample(): Promise<void> {
+		if (this.sampling) return;
+		this.sampling = true;
+		try {
+			if (this.self) this.keep(this.self, Math.round(process.memoryUsage.rss() / 1024 / 1024));
+			const trees = await treeRssMb([...this.pids.values()]);
+			for (const [name, pid] of this.pids) this.keep(name, trees.get(pid) ?? 0);
+		} catch {
+			// ps failed once: the next sample counts.
+		} finally {
+			this.sampling = false;
 		}
+	}
+
+	private keep(name: string, mb: number): void {
+		if (mb > (this.peaks.get(name) ?? 0)) this.peaks.set(name, mb);
 	}
 }
 
@@ -281,6 +309,7 @@ async function main(): Promise<void> {
 	say(`A: users/status while two or more executions ran: ${describeRate(aStatus)}`);
 	say(`A: users/status in all: ${describeRate(rateOn(aCalls, STATUS_PATH, aStart, aEnd))}`);
 	say(`A: users/bulk   ${describeRate(aBulk)}`);
+	say(`A: 48503 answers: ${describeRefusals(proxy.calls, aStart, aEnd)}`);
 	for (const failed of aFailed) say(`A: batch ${failed.batch} failed: ${failed.error}`);
 	check('A: every person in the right state', aWrong.length === 0 && aFailed.length === 0, `${4 * PERSONS_PER_BATCH - aWrong.length - aFailed.length * PERSONS_PER_BATCH} of ${4 * PERSONS_PER_BATCH} right${aWrong.length ? `; e.g. ${aWrong.slice(0, 3).join('; ')}` : ''}${aFailed.length ? `; ${aFailed.length} execution(s) failed` : ''}`);
 	check('A: no 48503 (rate-limit) answer', aRefused === 0, `${aRefused} × 48503`);
@@ -355,6 +384,7 @@ async function main(): Promise<void> {
 	say(`B: ${((bEnd - bStart) / 1000).toFixed(1)} s; ${completed.length} of ${bResults.length} executions answered (the rest ran on the killed worker: ${bResults.filter((r) => r.error).map((r) => `batch ${r.batch}`).join(', ') || 'none'})`);
 	say(`B: users/status after the kill, from the last submit while two or more executions ran: ${describeRate(survivorStatus)}`);
 	say(`B: users/status after the kill, in all: ${describeRate(rateOn(proxy.calls, STATUS_PATH, killedAt + 1_000, bEnd))}`);
+	say(`B: 48503 answers: ${describeRefusals(proxy.calls, bStart, bEnd)}`);
 	const oaLost = oaStatuses.filter((status) => status !== 200).length;
 	say(`B: OA-login webhooks answered ${authCodes.length - oaLost} of ${authCodes.length}; Aliyun createbyauthcode reached ${createCalls} time(s) for ${codesUsed} auth code(s) used`);
 	check(`B: the surviving worker keeps ≥ 90 % of ${PER_SECOND}/s`, survivorStatus.perSecond >= 0.9 * PER_SECOND, `${survivorStatus.perSecond.toFixed(1)}/s after the kill`);
@@ -365,7 +395,7 @@ async function main(): Promise<void> {
 	check('B: no 48503 (rate-limit) answer', bRefused === 0, `${bRefused} × 48503`);
 	check('A+B: the token was fetched once in all', weLink.tokensIssued() === 1, `${weLink.tokensIssued()} token fetch(es)`);
 
-	memory.stop();
+	await memory.stop();
 	say(`peak memory: ${[...memory.peaks].map(([name, mb]) => `${name} ${mb} MB`).join(', ')}`);
 	say(`total ${((Date.now() - began) / 1000).toFixed(0)} s`);
 }
