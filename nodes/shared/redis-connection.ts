@@ -24,7 +24,7 @@ export interface SharedRedis {
 const CONNECT_TIMEOUT_MS = 2_000;
 const COMMAND_TIMEOUT_MS = 2_000;
 /** After an outage Redis is tried again this much later; meanwhile no call waits for it. */
-export const RETRY_AFTER_MS = 30_000;
+const RETRY_AFTER_MS = 30_000;
 
 export interface SharedStateLogger {
 	warn(message: string): void;
@@ -162,7 +162,7 @@ function errorText(error: unknown): string {
  * callers use per-process state until RETRY_AFTER_MS has passed, and the first failure of an
  * outage is logged.
  */
-export function markUnavailable(error: unknown): void {
+function markUnavailable(error: unknown): void {
 	const current = connection;
 	connection = undefined;
 	current?.client?.disconnect();
