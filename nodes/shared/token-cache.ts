@@ -1,0 +1,237 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+
+import { fallBackAfter, redisScript, runScript, sharedKey, sharedRedis } from './redis-connection';
+import type { SharedRedis } from './redis-connection';
+import { sleep, throwIfAborted } from './retry';
+
+/**
+ * Access tokens of vendor apps, cached in process memory and, when n8n runs scaled out, in Redis:
+ * every process then uses the same token, and only one process at a time fetches a new one. The
+ * fetching process holds a lock in Redis that expires on its own (and is extended while the fetch
+ * runs), so a process killed mid-fetch delays the others by at most the lock's lifetime.
+ *
+ * What Redis holds: the token itself (the point of sharing it; anyone who can read the Redis n8n
+ * uses can already read n8n's queue), kept only until it is due for refresh, next to an HMAC keyed
+ * with the client secret so that a credential with another secret for the same app never gets the
+ * token. Key names hold a hash of the app's identity, never a secret.
+ */
+
+export interface TokenOwner {
+	/** The vendor app without its secret, e.g. `<base URL>|<client id>`. */
+	app: string;
+	/** The secret the token is fetched with. Only an HMAC made with it is shared. */
+	secret: string;
+}
+
+export interface FreshToken {
+	token: string;
+	/** Epoch ms from which the token should no longer be used (a margin before it expires). */
+	refreshAt: number;
+}
+
+export interface TokenCacheOptions {
+	/** How long a fetching process holds the lock unless it extends it (default 10 s). */
+	lockTtlMs?: number;
+	/** How often a process waiting for another's fetch looks again (default 50 ms). */
+	pollMs?: number;
+}
+
+interface Cached {
+	token: string;
+	refreshAt: number;
+}
+
+/** Reads the shared token and how long it has left, in one round trip. */
+const READ = redisScript(`
+local value = redis.call('GET', KEYS[1])
+if not value then return false end
+return {value, redis.call('PTTL', KEYS[1])}
+`);
+
+/** Deletes a key only if it still holds the given value (a lock, or a refused token). */
+const DELETE_IF = redisScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);
+
+/** Extends a lock only while its holder still owns it. */
+const EXTEND_IF = redisScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`);
+
+/** Refused tokens remembered per app, so a stale copy read back from Redis is not used again. */
+const REFUSED_KEPT = 8;
+
+class RedisFailure extends Error {
+	constructor(readonly inner: unknown) {
+		super('Redis failed');
+	}
+}
+
+export class SharedTokenCache {
+	private readonly tokens = new Map<string, Cached>();
+
+	private readonly inFlight = new Map<string, Promise<string>>();
+
+	private readonly refused = new Map<string, string[]>();
+
+	private readonly lockTtlMs: number;
+
+	private readonly pollMs: number;
+
+	/** `namespace` keeps vendors apart (e.g. "welink"). */
+	constructor(
+		private readonly namespace: string,
+		options: TokenCacheOptions = {},
+	) {
+		this.lockTtlMs = options.lockTtlMs ?? 10_000;
+		this.pollMs = options.pollMs ?? 50;
+	}
+
+	/**
+	 * A valid token: the one held in memory while fresh, else the one another process fetched,
+	 * else one fetched now by `fetch` — by one caller in this process and, with Redis, by one
+	 * process at a time.
+	 */
+	async get(owner: TokenOwner, fetch: () => Promise<FreshToken>, signal?: AbortSignal): Promise<string> {
+		const local = this.localKey(owner);
+		const cached = this.tokens.get(local);
+		if (cached && Date.now() < cached.refreshAt) return cached.token;
+		let pending = this.inFlight.get(local);
+		if (!pending) {
+			pending = this.obtain(owner, fetch, signal).finally(() => this.inFlight.delete(local));
+			this.inFlight.set(local, pending);
+		}
+		return await pending;
+	}
+
+	/** The token held in memory, if it is fresh (no network, no Redis). */
+	peek(owner: TokenOwner): string | undefined {
+		const cached = this.tokens.get(this.localKey(owner));
+		return cached && Date.now() < cached.refreshAt ? cached.token : undefined;
+	}
+
+	/**
+	 * Drops a token the vendor refused — only that token: a newer one already in place (here or
+	 * in Redis) stays, so a burst of refusals causes one refetch.
+	 */
+	invalidate(owner: TokenOwner, token: string): void {
+		const local = this.localKey(owner);
+		if (this.tokens.get(local)?.token === token) this.tokens.delete(local);
+		const refused = this.refused.get(local) ?? [];
+		if (!refused.includes(token)) this.refused.set(local, [...refused, token].slice(-REFUSED_KEPT));
+		void this.invalidateShared(owner, token);
+	}
+
+	/** Forgets everything held in memory (tests). Redis entries expire on their own. */
+	clear(): void {
+		this.tokens.clear();
+		this.inFlight.clear();
+		this.refused.clear();
+	}
+
+	private localKey(owner: TokenOwner): string {
+		const secretHash = createHash('sha256').update(owner.secret).digest('hex').slice(0, 16);
+		return `${owner.app}|${secretHash}`;
+	}
+
+	/** Marks the token as this owner's: another secret yields another tag. */
+	private ownerTag(owner: TokenOwner): string {
+		return createHmac('sha256', owner.secret).update(`${this.namespace}\n${owner.app}`).digest('base64url').slice(0, 22);
+	}
+
+	private keep(owner: TokenOwner, fresh: FreshToken): string {
+		this.tokens.set(this.localKey(owner), { token: fresh.token, refreshAt: fresh.refreshAt });
+		return fresh.token;
+	}
+
+	private async obtain(owner: TokenOwner, fetch: () => Promise<FreshToken>, signal?: AbortSignal): Promise<string> {
+		const shared = await sharedRedis();
+		if (shared) {
+			try {
+				return await this.obtainShared(shared, owner, fetch, signal);
+			} catch (error) {
+				if (!(error instanceof RedisFailure)) throw error;
+				fallBackAfter(error.inner);
+			}
+		}
+		return this.keep(owner, await fetch());
+	}
+
+	private async redis<T>(operation: () => Promise<T>): Promise<T> {
+		try {
+			return await operation();
+		} catch (error) {
+			throw new RedisFailure(error);
+		}
+	}
+
+	private async readShared(shared: SharedRedis, key: string, owner: TokenOwner): Promise<FreshToken | undefined> {
+		const found = await this.redis(async () => await runScript(shared.client, READ, [key], []));
+		if (!Array.isArray(found) || found.length !== 2) return undefined;
+		const [value, ttl] = found as [unknown, unknown];
+		const tag = `${this.ownerTag(owner)} `;
+		if (typeof value !== 'string' || !value.startsWith(tag) || typeof ttl !== 'number' || ttl <= 0) return undefined;
+		const token = value.slice(tag.length);
+		if (this.refused.get(this.localKey(owner))?.includes(token)) return undefined;
+		return { token, refreshAt: Date.now() + ttl };
+	}
+
+	private async obtainShared(
+		shared: SharedRedis,
+		owner: TokenOwner,
+		fetch: () => Promise<FreshToken>,
+		signal?: AbortSignal,
+	): Promise<string> {
+		const tokenKey = sharedKey(shared, this.namespace, owner.app, 'token');
+		const lockKey = sharedKey(shared, this.namespace, owner.app, 'token-lock');
+		for (;;) {
+			throwIfAborted(signal);
+			const found = await this.readShared(shared, tokenKey, owner);
+			if (found) return this.keep(owner, found);
+			const lockId = randomBytes(12).toString('hex');
+			const locked = await this.redis(async () => await shared.client.set(lockKey, lockId, 'PX', this.lockTtlMs, 'NX'));
+			if (locked !== 'OK') {
+				await sleep(this.pollMs, signal);
+				continue;
+			}
+			try {
+				// Another process may have stored a token between our read and our lock.
+				const stored = await this.readShared(shared, tokenKey, owner);
+				if (stored) return this.keep(owner, stored);
+				const fresh = await this.whileHolding(shared, lockKey, lockId, fetch);
+				const ttl = Math.floor(fresh.refreshAt - Date.now());
+				if (ttl > 0) {
+					await this.redis(async () => await shared.client.set(tokenKey, `${this.ownerTag(owner)} ${fresh.token}`, 'PX', ttl)).catch(
+						// The token is good even if it could not be shared.
+						(error: unknown) => fallBackAfter(error instanceof RedisFailure ? error.inner : error),
+					);
+				}
+				return this.keep(owner, fresh);
+			} finally {
+				await runScript(shared.client, DELETE_IF, [lockKey], [lockId]).catch(() => undefined);
+			}
+		}
+	}
+
+	/** Runs the fetch while extending the lock, so a slow fetch is not taken for a dead one. */
+	private async whileHolding(shared: SharedRedis, lockKey: string, lockId: string, fetch: () => Promise<FreshToken>): Promise<FreshToken> {
+		const heartbeat = setInterval(() => {
+			runScript(shared.client, EXTEND_IF, [lockKey], [lockId, this.lockTtlMs]).catch(() => undefined);
+		}, Math.max(100, Math.floor(this.lockTtlMs / 3)));
+		heartbeat.unref();
+		try {
+			return await fetch();
+		} finally {
+			clearInterval(heartbeat);
+		}
+	}
+
+	private async invalidateShared(owner: TokenOwner, token: string): Promise<void> {
+		const shared = await sharedRedis();
+		if (!shared) return;
+		const tokenKey = sharedKey(shared, this.namespace, owner.app, 'token');
+		await runScript(shared.client, DELETE_IF, [tokenKey], [`${this.ownerTag(owner)} ${token}`]).catch(fallBackAfter);
+	}
+}

@@ -1,0 +1,104 @@
+/**
+ * One "n8n process" for the shared-state tests, run as a separate OS process with the compiled
+ * modules (see redis-harness). It connects to Redis, prints {"type":"ready"}, waits for a
+ * {"type":"go"} line on stdin, does its job and prints the result as one JSON line.
+ *  - limiter: `concurrency` callers acquire from one vendor-app limiter until `until` (epoch ms);
+ *    prints when Redis counted each start and when the process saw it.
+ *  - token: `callers` concurrent getToken calls; the fetch POSTs to `tokenUrl` (the test's
+ *    counting server); prints the tokens received.
+ */
+import { createInterface } from 'node:readline';
+
+import { closeSharedRedis, sharedRedis } from '../../nodes/shared/redis-connection';
+import { RedisRateLimiter, vendorAppRateLimiter } from '../../nodes/shared/redis-limiter';
+import { AbortedError } from '../../nodes/shared/retry';
+import { SharedTokenCache } from '../../nodes/shared/token-cache';
+import type { RateWindow } from '../../nodes/shared/limiter';
+
+interface LimiterJob {
+	mode: 'limiter';
+	key: string;
+	windows: RateWindow[];
+	marginMs: number;
+	concurrency: number;
+}
+
+interface TokenJob {
+	mode: 'token';
+	app: string;
+	secret: string;
+	tokenUrl: string;
+	callers: number;
+	lockTtlMs: number;
+}
+
+type Job = LimiterJob | TokenJob;
+
+function say(message: Record<string, unknown>): void {
+	process.stdout.write(`${JSON.stringify(message)}\n`);
+}
+
+function nextCommand(): Promise<Record<string, unknown>> {
+	return new Promise((resolveCommand) => {
+		const lines = createInterface({ input: process.stdin });
+		lines.once('line', (line) => {
+			lines.close();
+			resolveCommand(JSON.parse(line) as Record<string, unknown>);
+		});
+	});
+}
+
+async function runLimiter(job: LimiterJob): Promise<void> {
+	const limiter = vendorAppRateLimiter(job.key, job.windows, job.marginMs);
+	if (!(limiter instanceof RedisRateLimiter)) throw new Error('expected the limiter shared through Redis');
+	say({ type: 'ready', shared: (await sharedRedis()) !== undefined });
+	const go = await nextCommand();
+	const until = Number(go.until);
+	const stop = AbortSignal.timeout(Math.max(0, until - Date.now()));
+	// When Redis counted each start, and when this process saw it (after its event loop got round to it).
+	const grants: number[] = [];
+	const seen: number[] = [];
+	await Promise.all(
+		Array.from({ length: job.concurrency }, async () => {
+			for (;;) {
+				try {
+					grants.push(await limiter.acquireAt(stop));
+					seen.push(Date.now());
+				} catch (error) {
+					if (error instanceof AbortedError) return;
+					throw error;
+				}
+			}
+		}),
+	);
+	say({ type: 'grants', grants, seen });
+}
+
+async function runToken(job: TokenJob): Promise<void> {
+	const cache = new SharedTokenCache('test', { lockTtlMs: job.lockTtlMs });
+	const owner = { app: job.app, secret: job.secret };
+	say({ type: 'ready', shared: (await sharedRedis()) !== undefined });
+	await nextCommand();
+	const fetchToken = async () => {
+		const response = await fetch(job.tokenUrl, { method: 'POST', body: String(process.pid) });
+		const body = (await response.json()) as { token: string; ttlMs: number };
+		return { token: body.token, refreshAt: Date.now() + body.ttlMs };
+	};
+	const tokens = await Promise.all(Array.from({ length: job.callers }, async () => await cache.get(owner, fetchToken)));
+	say({ type: 'tokens', tokens });
+}
+
+async function main(): Promise<void> {
+	const job = JSON.parse(process.argv[2] ?? '{}') as Job;
+	if (job.mode === 'limiter') await runLimiter(job);
+	else await runToken(job);
+	await closeSharedRedis();
+}
+
+main().then(
+	() => process.exit(0),
+	(error: unknown) => {
+		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.exit(1);
+	},
+);

@@ -1,0 +1,302 @@
+import { Redis } from 'ioredis';
+
+import { sharedRateLimiter } from '../../nodes/shared/limiter';
+import {
+	closeSharedRedis,
+	setSharedStateLogger,
+	sharedRedis,
+	sharedStateFallbackCount,
+} from '../../nodes/shared/redis-connection';
+import { RedisRateLimiter, vendorAppRateLimiter } from '../../nodes/shared/redis-limiter';
+import { watchSharedState } from '../../nodes/shared/shared-state-hint';
+import type { HintTarget } from '../../nodes/shared/shared-state-hint';
+import { SharedTokenCache } from '../../nodes/shared/token-cache';
+import type { FreshToken } from '../../nodes/shared/token-cache';
+import { freePort, startRedisCluster, startRedisServer } from './redis-harness';
+import type { RedisServer } from './redis-harness';
+
+/**
+ * The shared state inside one process, against a real redis-server: token semantics (one fetch,
+ * only the refused token dropped, another secret never served), what Redis holds, and what
+ * happens without Redis (nothing configured, unreachable, or gone mid-run).
+ * Two SharedTokenCache instances stand for two processes: each has its own memory, both share Redis.
+ */
+
+const SHARED_ENV = ['EMPLOYEE_SYNC_REDIS_URL', 'EXECUTIONS_MODE', 'QUEUE_BULL_PREFIX'];
+const savedEnv = Object.fromEntries(SHARED_ENV.map((name) => [name, process.env[name]]));
+
+let redis: RedisServer;
+let inspect: Redis;
+const warnings: string[] = [];
+const infos: string[] = [];
+
+function useRedis(url: string | undefined, prefix = 'test'): void {
+	for (const name of SHARED_ENV) delete process.env[name];
+	if (url !== undefined) process.env.EMPLOYEE_SYNC_REDIS_URL = url;
+	process.env.QUEUE_BULL_PREFIX = prefix;
+}
+
+beforeAll(async () => {
+	redis = await startRedisServer();
+	inspect = new Redis(redis.port, '127.0.0.1');
+});
+
+beforeEach(async () => {
+	await closeSharedRedis();
+	warnings.length = 0;
+	infos.length = 0;
+	setSharedStateLogger({ warn: (m) => warnings.push(m), info: (m) => infos.push(m) });
+});
+
+afterAll(async () => {
+	await closeSharedRedis();
+	setSharedStateLogger(undefined);
+	inspect?.disconnect();
+	await redis?.stop();
+	for (const [name, value] of Object.entries(savedEnv)) {
+		if (value === undefined) delete process.env[name];
+		else process.env[name] = value;
+	}
+});
+
+/** A token endpoint stand-in: counts fetches, issues distinct tokens. */
+function tokenSource(lifetimeMs = 60_000, delayMs = 50) {
+	let fetches = 0;
+	return {
+		fetch: async (): Promise<FreshToken> => {
+			fetches++;
+			const token = `token-${fetches}-${Math.random().toString(16).slice(2)}`;
+			await new Promise((r) => setTimeout(r, delayMs));
+			return { token, refreshAt: Date.now() + lifetimeMs };
+		},
+		count: () => fetches,
+	};
+}
+
+const APP = 'https://open.welink.example|client-4711';
+const SECRET = 'client-secret-7f3e9a1c';
+
+describe('token cache shared through Redis', () => {
+	test('one fetch for many callers in two processes; the second process gets the token from Redis', async () => {
+		useRedis(redis.url, 'tokens-1');
+		const first = new SharedTokenCache('welink');
+		const second = new SharedTokenCache('welink');
+		const source = tokenSource();
+		const owner = { app: APP, secret: SECRET };
+		const tokens = await Promise.all([
+			...Array.from({ length: 10 }, async () => await first.get(owner, source.fetch)),
+			...Array.from({ length: 10 }, async () => await second.get(owner, source.fetch)),
+		]);
+		expect(source.count()).toBe(1);
+		expect(new Set(tokens).size).toBe(1);
+		expect(second.peek(owner)).toBe(tokens[0]);
+	});
+
+	test('invalidating drops only the refused token: a newer one stays, here and in Redis', async () => {
+		useRedis(redis.url, 'tokens-2');
+		const a = new SharedTokenCache('welink');
+		const b = new SharedTokenCache('welink');
+		const source = tokenSource();
+		const owner = { app: APP, secret: SECRET };
+		const t1 = await a.get(owner, source.fetch);
+		expect(await b.get(owner, source.fetch)).toBe(t1);
+
+		// B is told t1 is no good: B fetches t2 and shares it.
+		b.invalidate(owner, t1);
+		const t2 = await b.get(owner, source.fetch);
+		expect(t2).not.toBe(t1);
+		expect(source.count()).toBe(2);
+
+		// A still holds t1 until the vendor refuses it; then it must take t2, not fetch t3.
+		expect(a.peek(owner)).toBe(t1);
+		a.invalidate(owner, t1);
+		expect(await a.get(owner, source.fetch)).toBe(t2);
+		expect(source.count()).toBe(2);
+
+		// A refused token read back from Redis later is not used again.
+		a.invalidate(owner, t2);
+		await new Promise((r) => setTimeout(r, 50));
+		const t3 = await a.get(owner, source.fetch);
+		expect([t1, t2]).not.toContain(t3);
+		expect(source.count()).toBe(3);
+	});
+
+	test('a credential with another secret for the same app never receives the token', async () => {
+		useRedis(redis.url, 'tokens-3');
+		const real = new SharedTokenCache('welink');
+		const other = new SharedTokenCache('welink');
+		const source = tokenSource();
+		const token = await real.get({ app: APP, secret: SECRET }, source.fetch);
+		const refused = new Error('WeLink refused the token request: client_id or client_secret is wrong');
+		await expect(other.get({ app: APP, secret: 'a-guessed-secret' }, async () => Promise.reject(refused))).rejects.toBe(refused);
+		// The real credential's token survived the failed attempt.
+		const again = new SharedTokenCache('welink');
+		expect(await again.get({ app: APP, secret: SECRET }, source.fetch)).toBe(token);
+		expect(source.count()).toBe(1);
+	});
+
+	test('Redis holds the token but no secret, and its keys name neither the app nor the token', async () => {
+		useRedis(redis.url, 'tokens-4');
+		const cache = new SharedTokenCache('welink');
+		const token = await cache.get({ app: APP, secret: SECRET }, tokenSource().fetch);
+		const keys = await inspect.keys('tokens-4:*');
+		expect(keys).toHaveLength(1);
+		expect(keys[0]).toMatch(/^tokens-4:n8n-nodes-employee-sync:welink:\{[0-9a-f]{32}\}:token$/);
+		const value = await inspect.get(keys[0]);
+		expect(value).toContain(token);
+		expect(value).not.toContain(SECRET);
+		expect(value).not.toContain('client-4711');
+	});
+
+	test('a token is replaced once it is due for refresh: Redis forgets it at the same moment', async () => {
+		useRedis(redis.url, 'tokens-5');
+		const a = new SharedTokenCache('welink');
+		const b = new SharedTokenCache('welink');
+		const source = tokenSource(300);
+		const owner = { app: APP, secret: SECRET };
+		const t1 = await a.get(owner, source.fetch);
+		await new Promise((r) => setTimeout(r, 400));
+		expect(a.peek(owner)).toBeUndefined();
+		const t2 = await b.get(owner, source.fetch);
+		expect(t2).not.toBe(t1);
+		expect(source.count()).toBe(2);
+	});
+});
+
+describe('rate limiter shared through Redis', () => {
+	test('outside queue mode the per-process limiter is returned, and no Redis is touched', async () => {
+		useRedis(undefined);
+		const windows = [{ limit: 5, intervalMs: 1_000 }];
+		const limiter = vendorAppRateLimiter('welink|x|client|/path', windows, 10);
+		expect(limiter).toBe(sharedRateLimiter('welink|x|client|/path', windows, 10));
+		expect(limiter).not.toBeInstanceOf(RedisRateLimiter);
+		expect(await sharedRedis()).toBeUndefined();
+		expect(warnings).toEqual([]);
+	});
+
+	test('two limiter instances (two processes) share the window; its keys expire on their own', async () => {
+		useRedis(redis.url, 'rate-1');
+		const windows = [{ limit: 4, intervalMs: 1_000 }];
+		const first = new RedisRateLimiter('welink|x|client|/a', windows);
+		const second = new RedisRateLimiter('welink|x|client|/a', windows);
+		const started = Date.now();
+		await Promise.all([first.acquire(), first.acquire(), second.acquire(), second.acquire()]);
+		expect(Date.now() - started).toBeLessThan(500);
+		await second.acquire();
+		// The fifth start had to wait for the first to leave the 1-s window.
+		expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+		const [key] = await inspect.keys('rate-1:*');
+		expect(key).toMatch(/^rate-1:n8n-nodes-employee-sync:rate:\{[0-9a-f]{32}\}:1000$/);
+		const ttl = await inspect.pttl(key);
+		expect(ttl).toBeGreaterThan(0);
+		expect(ttl).toBeLessThanOrEqual(2_000);
+	});
+
+	test('a stopped execution stops waiting for a slot', async () => {
+		useRedis(redis.url, 'rate-2');
+		const limiter = new RedisRateLimiter('k', [{ limit: 1, intervalMs: 60_000 }]);
+		await limiter.acquire();
+		const controller = new AbortController();
+		setTimeout(() => controller.abort(), 100);
+		await expect(limiter.acquire(controller.signal)).rejects.toThrow('The execution was stopped');
+	});
+});
+
+describe('Redis Cluster (QUEUE_BULL_REDIS_CLUSTER_NODES)', () => {
+	test('limiter and token cache work on a cluster: the keys of one identity share a hash slot', async () => {
+		const cluster = await startRedisCluster();
+		try {
+			for (const name of SHARED_ENV) delete process.env[name];
+			process.env.EXECUTIONS_MODE = 'queue';
+			process.env.QUEUE_BULL_PREFIX = 'cluster';
+			process.env.QUEUE_BULL_REDIS_CLUSTER_NODES = cluster.nodes.map((node) => `127.0.0.1:${node.port}`).join(',');
+			// Two windows: one script touches two keys, which a cluster allows only within one slot.
+			const windows = [
+				{ limit: 3, intervalMs: 1_000 },
+				{ limit: 100, intervalMs: 60_000 },
+			];
+			const first = new RedisRateLimiter('welink|cluster|client|/a', windows);
+			const second = new RedisRateLimiter('welink|cluster|client|/a', windows);
+			const started = Date.now();
+			await Promise.all([first.acquire(), second.acquire(), first.acquire()]);
+			await second.acquire();
+			expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+
+			const source = tokenSource();
+			const owner = { app: APP, secret: SECRET };
+			const tokens = await Promise.all([new SharedTokenCache('welink').get(owner, source.fetch), new SharedTokenCache('welink').get(owner, source.fetch)]);
+			expect(new Set(tokens).size).toBe(1);
+			expect(source.count()).toBe(1);
+			expect(warnings).toEqual([]);
+		} finally {
+			delete process.env.QUEUE_BULL_REDIS_CLUSTER_NODES;
+			await closeSharedRedis();
+			await cluster.stop();
+		}
+	}, 60_000);
+});
+
+describe('without Redis', () => {
+	test('unreachable: per-process limits and tokens at once, one log line, one hint per run', async () => {
+		useRedis(`redis://127.0.0.1:${await freePort()}`, 'down-1');
+		const watch = watchSharedState();
+		const limiter = vendorAppRateLimiter('welink|down|client|/api', [{ limit: 3, intervalMs: 1_000 }], 0);
+		expect(limiter).toBeInstanceOf(RedisRateLimiter);
+		const started = Date.now();
+		await limiter.acquire();
+		expect(Date.now() - started).toBeLessThan(1_000);
+		await Promise.all([limiter.acquire(), limiter.acquire()]);
+		await limiter.acquire();
+		// Still limited, by the per-process window: the fourth start waited for the first to age out.
+		expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+
+		const source = tokenSource();
+		const cache = new SharedTokenCache('welink');
+		const tokens = await Promise.all(Array.from({ length: 5 }, async () => await cache.get({ app: APP, secret: SECRET }, source.fetch)));
+		expect(new Set(tokens).size).toBe(1);
+		expect(source.count()).toBe(1);
+
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0]).toMatch(/unavailable .*ECONNREFUSED/);
+		expect(sharedStateFallbackCount()).toBeGreaterThan(0);
+
+		const hints: unknown[] = [];
+		const ctx: HintTarget = { addExecutionHints: (...added) => hints.push(...added) };
+		expect(watch.report(ctx)).toBe(true);
+		expect(watch.report(ctx)).toBe(false);
+		expect(hints).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringContaining('used its own rate limit and token') })]);
+		// An n8n without addExecutionHints gets no hint and no error.
+		expect(watchSharedState().report({})).toBe(false);
+		// A run that did not fall back gets no hint.
+		const quiet = watchSharedState();
+		expect(quiet.report(ctx)).toBe(false);
+	});
+
+	test('Redis killed mid-run: the next calls fall back without waiting and the outage is logged once', async () => {
+		const doomed = await startRedisServer();
+		try {
+			useRedis(doomed.url, 'down-2');
+			const limiter = vendorAppRateLimiter('welink|mid|client|/api', [{ limit: 50, intervalMs: 1_000 }], 0);
+			await limiter.acquire();
+			const peek = new Redis(doomed.port, '127.0.0.1');
+			expect(await peek.keys('down-2:*')).toHaveLength(1);
+			peek.disconnect();
+			await doomed.stop(true);
+			const started = Date.now();
+			for (let i = 0; i < 10; i++) await limiter.acquire();
+			expect(Date.now() - started).toBeLessThan(3_000);
+			expect(warnings).toHaveLength(1);
+		} finally {
+			await doomed.stop(true);
+		}
+	});
+
+	test('a malformed setting falls back the same way, naming the setting but not the password', async () => {
+		useRedis('redis://user:hunter2-secret@host:notaport');
+		const limiter = vendorAppRateLimiter('welink|bad|client|/api', [{ limit: 5, intervalMs: 1_000 }], 0);
+		await limiter.acquire();
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0]).toContain('EMPLOYEE_SYNC_REDIS_URL');
+		expect(warnings[0]).not.toContain('hunter2');
+	});
+});
