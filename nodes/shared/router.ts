@@ -8,6 +8,7 @@ import type {
 import { ItemScopedError, ParameterError, TransportError, VendorApiError, toNodeError } from './errors';
 import { cancelSignal, cancellationError, errorItem, isAbort } from './node-kit';
 import { Redactor } from './redact';
+import { watchSharedState } from './shared-state-hint';
 
 /**
  * The one way every vendor node goes from n8n's `execute` to an operation: resource and operation
@@ -69,8 +70,12 @@ export async function routeOperation<Connection>(
 		if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, 0, redactor);
 		return [ctx.getInputData().map((_item, itemIndex) => errorItem(ctx, error, itemIndex, redactor))];
 	}
+	// Tells the user when this run could not share tokens and rate limits with the other workers.
+	const sharedState = watchSharedState();
 	try {
-		return [await module.execute.call(ctx, { connection, redactor, signal: cancelSignal(ctx) })];
+		const out = await module.execute.call(ctx, { connection, redactor, signal: cancelSignal(ctx) });
+		sharedState.report(ctx);
+		return [out];
 	} catch (error) {
 		// A stop that surfaced outside an item's handling is still the stop it was, not a failure.
 		if (isAbort(error)) throw cancellationError(ctx);

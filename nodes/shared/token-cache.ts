@@ -72,7 +72,7 @@ class RedisFailure extends Error {
 export class SharedTokenCache {
 	private readonly tokens = new Map<string, Cached>();
 
-	private readonly inFlight = new Map<string, Promise<string>>();
+	private readonly inFlight = new Map<string, Promise<FreshToken>>();
 
 	private readonly refused = new Map<string, string[]>();
 
@@ -94,10 +94,10 @@ export class SharedTokenCache {
 	 * else one fetched now by `fetch` — by one caller in this process and, with Redis, by one
 	 * process at a time.
 	 */
-	async get(owner: TokenOwner, fetch: () => Promise<FreshToken>, signal?: AbortSignal): Promise<string> {
+	async get(owner: TokenOwner, fetch: () => Promise<FreshToken>, signal?: AbortSignal): Promise<FreshToken> {
 		const local = this.localKey(owner);
 		const cached = this.tokens.get(local);
-		if (cached && Date.now() < cached.refreshAt) return cached.token;
+		if (cached && Date.now() < cached.refreshAt) return { ...cached };
 		let pending = this.inFlight.get(local);
 		if (!pending) {
 			pending = this.obtain(owner, fetch, signal).finally(() => this.inFlight.delete(local));
@@ -107,9 +107,9 @@ export class SharedTokenCache {
 	}
 
 	/** The token held in memory, if it is fresh (no network, no Redis). */
-	peek(owner: TokenOwner): string | undefined {
+	peek(owner: TokenOwner): FreshToken | undefined {
 		const cached = this.tokens.get(this.localKey(owner));
-		return cached && Date.now() < cached.refreshAt ? cached.token : undefined;
+		return cached && Date.now() < cached.refreshAt ? { ...cached } : undefined;
 	}
 
 	/**
@@ -141,12 +141,12 @@ export class SharedTokenCache {
 		return createHmac('sha256', owner.secret).update(`${this.namespace}\n${owner.app}`).digest('base64url').slice(0, 22);
 	}
 
-	private keep(owner: TokenOwner, fresh: FreshToken): string {
+	private keep(owner: TokenOwner, fresh: FreshToken): FreshToken {
 		this.tokens.set(this.localKey(owner), { token: fresh.token, refreshAt: fresh.refreshAt });
-		return fresh.token;
+		return { ...fresh };
 	}
 
-	private async obtain(owner: TokenOwner, fetch: () => Promise<FreshToken>, signal?: AbortSignal): Promise<string> {
+	private async obtain(owner: TokenOwner, fetch: () => Promise<FreshToken>, signal?: AbortSignal): Promise<FreshToken> {
 		const shared = await sharedRedis();
 		if (shared) {
 			try {
@@ -183,7 +183,7 @@ export class SharedTokenCache {
 		owner: TokenOwner,
 		fetch: () => Promise<FreshToken>,
 		signal?: AbortSignal,
-	): Promise<string> {
+	): Promise<FreshToken> {
 		const tokenKey = sharedKey(shared, this.namespace, owner.app, 'token');
 		const lockKey = sharedKey(shared, this.namespace, owner.app, 'token-lock');
 		for (;;) {

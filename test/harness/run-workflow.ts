@@ -8,6 +8,7 @@ import type {
 	INodeType,
 	INodeTypes,
 	IRun,
+	NodeExecutionHint,
 	IRunExecutionData,
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
@@ -254,4 +255,9 @@ function auditRun(run: IRun): void {
 /** Credential ids in tests are "<credentialType>" or "<credentialType>:<label>". */
 export function credentialTypeOfId(id: string): string {
 	return id.split(':')[0];
+}
+
+/** The execution hints (warnings above the output pane) a node run left. */
+export function hintsOf(result: { run: IRun }, nodeName = 'Under Test'): NodeExecutionHint[] {
+	return result.run.data.resultData.runData[nodeName]?.[0]?.hints ?? [];
 }

@@ -84,7 +84,7 @@ async function runToken(job: TokenJob): Promise<void> {
 		const body = (await response.json()) as { token: string; ttlMs: number };
 		return { token: body.token, refreshAt: Date.now() + body.ttlMs };
 	};
-	const tokens = await Promise.all(Array.from({ length: job.callers }, async () => await cache.get(owner, fetchToken)));
+	const tokens = await Promise.all(Array.from({ length: job.callers }, async () => (await cache.get(owner, fetchToken)).token));
 	say({ type: 'tokens', tokens });
 }
 

@@ -208,7 +208,7 @@ test('outside queue mode a process never loads ioredis: limiter and token cache 
 		const { SharedTokenCache } = require(${JSON.stringify(compiled.file('nodes/shared/token-cache.ts'))});
 		(async () => {
 			await vendorAppRateLimiter('k', [{ limit: 5, intervalMs: 1000 }], 0).acquire();
-			const token = await new SharedTokenCache('t').get({ app: 'a', secret: 's' }, async () => ({ token: 'x', refreshAt: Date.now() + 60000 }));
+			const { token } = await new SharedTokenCache('t').get({ app: 'a', secret: 's' }, async () => ({ token: 'x', refreshAt: Date.now() + 60000 }));
 			const loaded = Object.keys(require.cache).some((file) => file.includes('/node_modules/ioredis/'));
 			process.stdout.write(JSON.stringify({ token, loaded }));
 		})();

@@ -84,12 +84,12 @@ describe('token cache shared through Redis', () => {
 		const source = tokenSource();
 		const owner = { app: APP, secret: SECRET };
 		const tokens = await Promise.all([
-			...Array.from({ length: 10 }, async () => await first.get(owner, source.fetch)),
-			...Array.from({ length: 10 }, async () => await second.get(owner, source.fetch)),
+			...Array.from({ length: 10 }, async () => (await first.get(owner, source.fetch)).token),
+			...Array.from({ length: 10 }, async () => (await second.get(owner, source.fetch)).token),
 		]);
 		expect(source.count()).toBe(1);
 		expect(new Set(tokens).size).toBe(1);
-		expect(second.peek(owner)).toBe(tokens[0]);
+		expect(second.peek(owner)?.token).toBe(tokens[0]);
 	});
 
 	test('invalidating drops only the refused token: a newer one stays, here and in Redis', async () => {
@@ -98,25 +98,25 @@ describe('token cache shared through Redis', () => {
 		const b = new SharedTokenCache('welink');
 		const source = tokenSource();
 		const owner = { app: APP, secret: SECRET };
-		const t1 = await a.get(owner, source.fetch);
-		expect(await b.get(owner, source.fetch)).toBe(t1);
+		const t1 = (await a.get(owner, source.fetch)).token;
+		expect((await b.get(owner, source.fetch)).token).toBe(t1);
 
 		// B is told t1 is no good: B fetches t2 and shares it.
 		b.invalidate(owner, t1);
-		const t2 = await b.get(owner, source.fetch);
+		const t2 = (await b.get(owner, source.fetch)).token;
 		expect(t2).not.toBe(t1);
 		expect(source.count()).toBe(2);
 
 		// A still holds t1 until the vendor refuses it; then it must take t2, not fetch t3.
-		expect(a.peek(owner)).toBe(t1);
+		expect(a.peek(owner)?.token).toBe(t1);
 		a.invalidate(owner, t1);
-		expect(await a.get(owner, source.fetch)).toBe(t2);
+		expect((await a.get(owner, source.fetch)).token).toBe(t2);
 		expect(source.count()).toBe(2);
 
 		// A refused token read back from Redis later is not used again.
 		a.invalidate(owner, t2);
 		await new Promise((r) => setTimeout(r, 50));
-		const t3 = await a.get(owner, source.fetch);
+		const t3 = (await a.get(owner, source.fetch)).token;
 		expect([t1, t2]).not.toContain(t3);
 		expect(source.count()).toBe(3);
 	});
@@ -126,19 +126,19 @@ describe('token cache shared through Redis', () => {
 		const real = new SharedTokenCache('welink');
 		const other = new SharedTokenCache('welink');
 		const source = tokenSource();
-		const token = await real.get({ app: APP, secret: SECRET }, source.fetch);
+		const token = (await real.get({ app: APP, secret: SECRET }, source.fetch)).token;
 		const refused = new Error('WeLink refused the token request: client_id or client_secret is wrong');
 		await expect(other.get({ app: APP, secret: 'a-guessed-secret' }, async () => Promise.reject(refused))).rejects.toBe(refused);
 		// The real credential's token survived the failed attempt.
 		const again = new SharedTokenCache('welink');
-		expect(await again.get({ app: APP, secret: SECRET }, source.fetch)).toBe(token);
+		expect((await again.get({ app: APP, secret: SECRET }, source.fetch)).token).toBe(token);
 		expect(source.count()).toBe(1);
 	});
 
 	test('Redis holds the token but no secret, and its keys name neither the app nor the token', async () => {
 		useRedis(redis.url, 'tokens-4');
 		const cache = new SharedTokenCache('welink');
-		const token = await cache.get({ app: APP, secret: SECRET }, tokenSource().fetch);
+		const token = (await cache.get({ app: APP, secret: SECRET }, tokenSource().fetch)).token;
 		const keys = await inspect.keys('tokens-4:*');
 		expect(keys).toHaveLength(1);
 		expect(keys[0]).toMatch(/^tokens-4:n8n-nodes-employee-sync:welink:\{[0-9a-f]{32}\}:token$/);
@@ -154,10 +154,10 @@ describe('token cache shared through Redis', () => {
 		const b = new SharedTokenCache('welink');
 		const source = tokenSource(300);
 		const owner = { app: APP, secret: SECRET };
-		const t1 = await a.get(owner, source.fetch);
+		const t1 = (await a.get(owner, source.fetch)).token;
 		await new Promise((r) => setTimeout(r, 400));
-		expect(a.peek(owner)).toBeUndefined();
-		const t2 = await b.get(owner, source.fetch);
+		expect(a.peek(owner)?.token).toBeUndefined();
+		const t2 = (await b.get(owner, source.fetch)).token;
 		expect(t2).not.toBe(t1);
 		expect(source.count()).toBe(2);
 	});
@@ -224,7 +224,7 @@ describe('Redis Cluster (QUEUE_BULL_REDIS_CLUSTER_NODES)', () => {
 
 			const source = tokenSource();
 			const owner = { app: APP, secret: SECRET };
-			const tokens = await Promise.all([new SharedTokenCache('welink').get(owner, source.fetch), new SharedTokenCache('welink').get(owner, source.fetch)]);
+			const tokens = await Promise.all([new SharedTokenCache('welink').get(owner, source.fetch).then((fresh) => fresh.token), new SharedTokenCache('welink').get(owner, source.fetch).then((fresh) => fresh.token)]);
 			expect(new Set(tokens).size).toBe(1);
 			expect(source.count()).toBe(1);
 			expect(warnings).toEqual([]);
@@ -252,7 +252,7 @@ describe('without Redis', () => {
 
 		const source = tokenSource();
 		const cache = new SharedTokenCache('welink');
-		const tokens = await Promise.all(Array.from({ length: 5 }, async () => await cache.get({ app: APP, secret: SECRET }, source.fetch)));
+		const tokens = await Promise.all(Array.from({ length: 5 }, async () => (await cache.get({ app: APP, secret: SECRET }, source.fetch)).token));
 		expect(new Set(tokens).size).toBe(1);
 		expect(source.count()).toBe(1);
 

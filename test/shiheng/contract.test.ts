@@ -6,7 +6,8 @@ import { readConnection } from '../../nodes/Shiheng/transport/connection';
 import { Redactor } from '../../nodes/shared/redact';
 import { seedPage } from '../harness/seeds';
 import type { ShihengEmulatorHandle } from '../emulators/shiheng';
-import { employees as listEmployees, hintsOf, useShihengEmulator } from './fixtures';
+import { hintsOf } from '../harness/run-workflow';
+import { employees as listEmployees, useShihengEmulator } from './fixtures';
 
 /**
  * The seed contract: Shiheng's own employee-list page (in the project's shared seeds, read at test

@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, IRun, NodeExecutionHint } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { SIGN_PRESETS } from '../../nodes/Shiheng/transport/auth';
 import { PollingTrigger } from '../harness/run-poll';
@@ -59,11 +59,6 @@ export function customers(sh: ShihengEmulatorHandle, parameters: IDataObject) {
 
 export const ids = (items: INodeExecutionData[]) => items.map((item) => item.json.id);
 export const range = (count: number, at: (i: number) => number, from = 0) => Array.from({ length: count }, (_, i) => at(from + i));
-
-/** The execution hints (warnings above the output pane) a node run left. */
-export function hintsOf(result: { run: IRun }, nodeName = 'Under Test'): NodeExecutionHint[] {
-	return result.run.data.resultData.runData[nodeName]?.[0]?.hints ?? [];
-}
 
 export const TRIGGER_TYPE = 'n8n-nodes-employee-sync.shihengTrigger';
 

@@ -1,7 +1,8 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import type { ShihengEmulatorHandle } from '../emulators/shiheng';
-import { customers as listCustomers, employees as listEmployees, hintsOf, ids, range, useShihengEmulator } from './fixtures';
+import { hintsOf } from '../harness/run-workflow';
+import { customers as listCustomers, employees as listEmployees, ids, range, useShihengEmulator } from './fixtures';
 
 /** The node's operations against the emulator: paging, limits, retries, item pairing, the cursor. */
 

@@ -1,5 +1,9 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+import { closeSharedRedis, setSharedStateLogger } from '../../nodes/shared/redis-connection';
 import type { WeLinkEmulatorHandle } from '../emulators/welink';
-import { runNode } from '../harness/run-workflow';
+import { hintsOf, runNode } from '../harness/run-workflow';
 
 import { BULK, STATUS, TICKETS, TYPE, creds, currentEmulator, demoIds, getStatus, paired, useWeLinkEmulator } from './fixtures';
 
@@ -94,5 +98,36 @@ describe('vendor error codes', () => {
 		});
 		const result = await getStatus([{ id: 'demo0001' }], {}, { continueOnFail: true });
 		expect(String(result.items[0].json.error)).toContain('WeLink error [47004]: The mobile number is wrong (item 0)');
+	});
+});
+
+describe('scaled out, with Redis unreachable', () => {
+	const warnings: string[] = [];
+	beforeAll(async () => {
+		// A port nothing listens on: taken and given back at once.
+		const probe = createServer();
+		await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+		const { port } = probe.address() as AddressInfo;
+		await new Promise<void>((resolve) => probe.close(() => resolve()));
+		process.env.EMPLOYEE_SYNC_REDIS_URL = `redis://127.0.0.1:${port}`;
+		setSharedStateLogger({ warn: (message) => warnings.push(message), info: () => undefined });
+	});
+	afterAll(async () => {
+		delete process.env.EMPLOYEE_SYNC_REDIS_URL;
+		setSharedStateLogger(undefined);
+		await closeSharedRedis();
+	});
+
+	test('the node keeps working on its own token and limit, says so once in the log and in the output hints', async () => {
+		const ids = demoIds(25);
+		const result = await getStatus(ids.map((id) => ({ id })));
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.state)).toEqual(ids.map(() => 'opened'));
+		expect(paired(result.items)).toEqual(ids.map((_, i) => i));
+		expect(hintsOf(result).map((hint) => hint.message)).toEqual([expect.stringContaining('Redis was not available')]);
+		expect(warnings).toHaveLength(1);
+		const again = await getStatus(ids.map((id) => ({ id })));
+		expect(again.items).toHaveLength(25);
+		expect(warnings).toHaveLength(1);
 	});
 });

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { VendorApiError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
+import { SharedTokenCache } from '../../shared/token-cache';
+import type { FreshToken, TokenOwner } from '../../shared/token-cache';
 import { DEFAULT_TRANSPORT_SETTINGS, parseJsonObject, sendWithRetry } from '../../shared/transport';
 import type { TransportSettings } from '../../shared/transport';
 import { TOKEN_ERROR_HINTS, WELINK_VENDOR, weLinkProfile } from '../helpers/codes';
@@ -13,10 +13,11 @@ import type { WeLinkConnection } from './connection';
 
 /**
  * WeLink access tokens, shared by the credential (n8n's preAuthentication / authenticate, the
- * HTTP Request node path) and the WeLink node's client. One cache per process: every item, every
- * execution and both paths reuse a token until shortly before it expires. The cache is reached
- * only through getToken / peekToken / invalidateToken / clearTokenCache, so another store
- * (shared between processes) can replace it here alone.
+ * HTTP Request node path) and the WeLink node's client: every item, every execution and both paths
+ * reuse a token until shortly before it expires. The token belongs to the WeLink app (client_id),
+ * so when n8n runs scaled out every worker uses the same one and one fetches it for all
+ * (nodes/shared/token-cache.ts, through the Redis n8n already has); otherwise it is cached per
+ * process.
  */
 
 export const TICKETS_PATH = '/api/auth/v2/tickets';
@@ -25,20 +26,12 @@ export const TOKEN_HEADER = 'x-wlk-Authorization';
 /** Huawei's advice: stop using a token this long before it expires. */
 const REFRESH_MARGIN_S = 300;
 
-/** Identifies the credential without holding its secret: only a hash of the secret is used. */
-export function credentialKey(connection: WeLinkConnection): string {
-	const secretHash = createHash('sha256').update(connection.clientSecret).digest('hex').slice(0, 16);
-	return `${connection.baseUrl}|${connection.clientId}|${secretHash}`;
-}
+const tokens = new SharedTokenCache('welink');
 
-/** A token and the moment (epoch ms) from which it should no longer be used. */
-export interface FreshToken {
-	token: string;
-	refreshAt: number;
+/** The WeLink app a token belongs to; the cache keys it without the secret. */
+function tokenOwner(connection: WeLinkConnection): TokenOwner {
+	return { app: `${connection.baseUrl}|${connection.clientId}`, secret: connection.clientSecret };
 }
-
-const tokens = new Map<string, FreshToken>();
-const inFlight = new Map<string, Promise<FreshToken>>();
 
 /** Seconds after issue at which a token is replaced: expires_in − 300, or half a short lifetime. */
 export function refreshAfterSeconds(expiresIn: number): number {
@@ -82,26 +75,12 @@ export async function getToken(
 	connection: WeLinkConnection,
 	settings: TransportSettings = { ...DEFAULT_TRANSPORT_SETTINGS, idempotent: true },
 ): Promise<FreshToken> {
-	const key = credentialKey(connection);
-	const cached = tokens.get(key);
-	if (cached && Date.now() < cached.refreshAt) return cached;
-	let pending = inFlight.get(key);
-	if (!pending) {
-		pending = fetchToken(connection, settings)
-			.then((fresh) => {
-				tokens.set(key, fresh);
-				return fresh;
-			})
-			.finally(() => inFlight.delete(key));
-		inFlight.set(key, pending);
-	}
-	return await pending;
+	return await tokens.get(tokenOwner(connection), async () => await fetchToken(connection, settings), settings.signal);
 }
 
 /** The cached token, if a fresh one is held (no network). */
 export function peekToken(connection: WeLinkConnection): FreshToken | undefined {
-	const cached = tokens.get(credentialKey(connection));
-	return cached && Date.now() < cached.refreshAt ? cached : undefined;
+	return tokens.peek(tokenOwner(connection));
 }
 
 /**
@@ -109,14 +88,12 @@ export function peekToken(connection: WeLinkConnection): FreshToken | undefined 
  * newer one stays, so a burst of refusals causes one refetch, not one per request.
  */
 export function invalidateToken(connection: WeLinkConnection, token: string): void {
-	const key = credentialKey(connection);
-	if (tokens.get(key)?.token === token) tokens.delete(key);
+	tokens.invalidate(tokenOwner(connection), token);
 }
 
-/** Forgets every cached token (tests). */
+/** Forgets every token held in this process (tests). */
 export function clearTokenCache(): void {
 	tokens.clear();
-	inFlight.clear();
 }
 
 /** The credential as the HTTP Request node path sees it: no node, no redactor of a run. */

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { VendorApiError } from '../../shared/errors';
-import { sharedRateLimiter } from '../../shared/limiter';
+import { vendorAppRateLimiter } from '../../shared/redis-limiter';
 import { readRequestTuning, transportSettings } from '../../shared/node-kit';
 import type { Redactor } from '../../shared/redact';
 import type { OperationRun } from '../../shared/router';
@@ -82,7 +82,8 @@ export class WeLinkClient {
 	 * have reached WeLink's service; refusals before it (rate limit, invalid token) always may.
 	 */
 	private async post(path: string, body: unknown, idempotent: boolean): Promise<WeLinkEnvelope> {
-		const rateLimiter = sharedRateLimiter(
+		// The budget is the WeLink app's: shared by every n8n worker when n8n runs scaled out.
+		const rateLimiter = vendorAppRateLimiter(
 			`welink|${this.connection.baseUrl}|${this.connection.clientId}|${path}`,
 			[
 				{ limit: this.rate.perSecond, intervalMs: 1_000 },
