@@ -20,6 +20,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 source "$ROOT/scripts/n8n-runtime.sh"
 cd "$ROOT"
 rm -rf dist && tsc -p tsconfig.build.json && gulp build:icons --silent
+# The driver that loads the package into this line's n8n-core outside the jest process (test/compat).
+tsc -p test/compat/tsconfig.json
 
 echo "e2e: n8n $N8N_VERSION on Node $("$N8N_NODE_BIN" -v)"
 start=$(date +%s)
