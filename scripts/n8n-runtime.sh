@@ -7,7 +7,9 @@
 #     scripts/n8n-runtime-1x/ into .n8n-runtime-1x/app. Its lockfile overrides n8n-nodes-base's
 #     xlsx, a tarball outside the npm registry, with the registry's xlsx.
 # Exports N8N_LINE, N8N_VERSION, N8N_RUNTIME_DIR, N8N_APP_DIR, N8N_BIN and N8N_NODE_BIN (the Node
-# that runs this n8n); scripts/lib/n8n.ts reads them.
+# that runs this n8n), which scripts/lib/n8n.ts reads, and N8N_EXTRA_NODE_BINS: other Nodes this
+# line supports, where the compat test loads and runs the package too (for 1.x: Node 20.19, the
+# oldest n8n 1.123 accepts; colon-separated, empty for 2.x).
 #  - `npm ci --ignore-scripts`: some of n8n's install scripts download from the internet or build
 #    librdkafka from source for minutes; the only native module n8n needs here is sqlite3, which
 #    is rebuilt on its own afterwards.
@@ -21,11 +23,13 @@ case "$N8N_LINE" in
 	N8N_RUNTIME_DIR="$ROOT/.n8n-runtime"
 	N8N_LOCK_DIR="$ROOT/scripts/n8n-runtime"
 	N8N_NODE_HOME="$(dirname "$(dirname "$(node -p process.execPath)")")"
+	N8N_EXTRA_NODE_BINS=""
 	;;
 1)
 	N8N_RUNTIME_DIR="$ROOT/.n8n-runtime-1x"
 	N8N_LOCK_DIR="$ROOT/scripts/n8n-runtime-1x"
 	N8N_NODE_HOME="$(registry_node_home 22 "$NODE22_VERSION")"
+	N8N_EXTRA_NODE_BINS="$(registry_node_home 20 "$NODE20_VERSION")/bin/node"
 	;;
 *)
 	echo "n8n-runtime: N8N_LINE must be 1 or 2, got '$N8N_LINE'" >&2
@@ -73,4 +77,4 @@ ensure_n8n_runtime() {
 }
 
 ensure_n8n_runtime
-export N8N_LINE N8N_VERSION N8N_BIN N8N_APP_DIR N8N_RUNTIME_DIR N8N_NODE_BIN
+export N8N_LINE N8N_VERSION N8N_BIN N8N_APP_DIR N8N_RUNTIME_DIR N8N_NODE_BIN N8N_EXTRA_NODE_BINS
