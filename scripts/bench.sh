@@ -19,7 +19,7 @@ for arg in "$@"; do
 done
 if [ "$build" = 1 ] || [ ! -d dist/nodes ]; then
 	echo "bench: building the package" >&2
-	rm -rf dist && tsc -p tsconfig.build.json && gulp build:icons --silent
+	bash scripts/build.sh
 fi
 echo "bench: building the benchmark driver" >&2
 tsc -p tsconfig.bench.json

@@ -19,7 +19,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 # shellcheck source=scripts/n8n-runtime.sh
 source "$ROOT/scripts/n8n-runtime.sh"
 cd "$ROOT"
-rm -rf dist && tsc -p tsconfig.build.json && gulp build:icons --silent
+bash scripts/build.sh
 # The driver that loads the package into this line's n8n-core outside the jest process (test/compat).
 tsc -p test/compat/tsconfig.json
 

@@ -22,6 +22,6 @@ source "$ROOT/scripts/n8n-runtime.sh"
 cd "$ROOT"
 echo "[npm start] n8n $N8N_VERSION on Node $("$N8N_NODE_BIN" -v)"
 echo "[npm start] building the package…"
-rm -rf dist && tsc -p tsconfig.build.json && gulp build:icons --silent
+bash scripts/build.sh
 tsc -p tsconfig.start.json
 exec node build/scripts/start.js
