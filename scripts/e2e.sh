@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# `npm run test:e2e [-- --n8n=1|2] [jest options]`: the end-to-end tests against a real n8n of one
-# line (scripts/n8n-runtime.sh installs it when missing): 2 (default) = n8n 2.41.1 on Node 24,
-# 1 = n8n 1.123.x on Node 22. `N8N_LINE=1` does the same as `--n8n=1`. Builds the package first
-# (the tests install its npm tarball into n8n), then runs jest with jest.e2e.config.js (which
-# picks the test files of the line) and reports the duration and the peak memory of the whole
-# process tree (jest, the n8n processes it starts, Chromium).
+# `npm run test:e2e [-- --n8n=1|2] [--no-build] [jest options]`: the end-to-end tests against a
+# real n8n of one line (scripts/n8n-runtime.sh installs it when missing): 2 (default) = n8n 2.41.1
+# on Node 24, 1 = n8n 1.123.x on Node 22. `N8N_LINE=1` does the same as `--n8n=1`. Builds the
+# package first (the tests install its npm tarball into n8n; `--no-build` keeps the dist/ of an
+# earlier `npm run build`, so CI builds once for both lines), then runs jest with
+# jest.e2e.config.js (which picks the test files of the line) and reports the duration and the
+# peak memory of the whole process tree (jest, the n8n processes it starts, Chromium).
 set -euo pipefail
 jest_args=()
+build=1
 for arg in "$@"; do
 	case "$arg" in
 	--n8n=*) N8N_LINE="${arg#--n8n=}" ;;
+	--no-build) build=0 ;;
 	*) jest_args+=("$arg") ;;
 	esac
 done
@@ -19,7 +22,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 # shellcheck source=scripts/n8n-runtime.sh
 source "$ROOT/scripts/n8n-runtime.sh"
 cd "$ROOT"
-bash scripts/build.sh
+if [ "$build" = 1 ]; then
+	bash scripts/build.sh
+elif [ ! -f dist/index.js ]; then
+	echo "e2e: --no-build, but dist/ is not built (npm run build)" >&2
+	exit 2
+fi
 # The driver that loads the package into this line's n8n-core outside the jest process (test/compat).
 tsc -p test/compat/tsconfig.json
 
