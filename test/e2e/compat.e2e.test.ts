@@ -9,7 +9,7 @@
  * so nothing uses an API the older line lacks.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -135,7 +135,7 @@ describe.each(nodeBinaries.map((binary, i) => ({ binary, version: nodeVersions[i
 			expect(report.versions.n8nCore).toBe(installed('n8n-core'));
 			expect(report.versions.n8nWorkflow).toBe(installed('n8n-workflow'));
 			expect(report.versions.n8nWorkflow.split('.')[0]).toBe(String(runtime.line));
-			expect(report.packageResolvesN8nWorkflowTo.startsWith(join(runtime.appDir, 'node_modules'))).toBe(true);
+			expect(realpathSync(report.packageResolvesN8nWorkflowTo).startsWith(realpathSync(join(runtime.appDir, 'node_modules')))).toBe(true);
 		});
 
 		test('n8n’s loader imports every node and credential the package declares and builds their descriptions', () => {
@@ -214,5 +214,6 @@ test(`nodes/ and credentials/ type-check against n8n ${runtime.line}.x's n8n-wor
 	// The check really read that line's typings, not the repository's.
 	const workflowTypings = tsc.stdout.split('\n').filter((line) => line.includes('/n8n-workflow/'));
 	expect(workflowTypings.length).toBeGreaterThan(0);
-	for (const file of workflowTypings) expect(file.startsWith(join(runtime.appDir, 'node_modules', 'n8n-workflow'))).toBe(true);
+	const lineTypings = realpathSync(join(runtime.appDir, 'node_modules', 'n8n-workflow'));
+	for (const file of workflowTypings) expect(realpathSync(file).startsWith(lineTypings)).toBe(true);
 });
