@@ -3,7 +3,7 @@
  * example workflows and this package in a real n8n (test/e2e/instance.ts), `n8n start`, and
  * Debian's Chromium driven by playwright-core logs in, opens each example and our nodes' panels,
  * checks every icon rendered, finds our four nodes in the node picker and adds one. Screenshots go
- * to docs/screenshots/.
+ * to test-output/screenshots/, or to docs/screenshots/ (the README's) with UPDATE_SCREENSHOTS=1.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,8 @@ import { RestSession, repoRoot, startN8nServer, type N8nServer } from '../../scr
 import { VENDORS, type VendorKey } from '../emulators/serve';
 import { prepareInstance, type E2eInstance } from './instance';
 
-const screenshots = join(repoRoot(), 'docs', 'screenshots');
+// The README's screenshots are refreshed on request only, so a test run leaves the work tree clean.
+const screenshots = join(repoRoot(), ...(process.env.UPDATE_SCREENSHOTS === '1' ? ['docs', 'screenshots'] : ['test-output', 'screenshots']));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const DISPLAY_NAMES: Record<VendorKey, string> = {
