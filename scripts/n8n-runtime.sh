@@ -6,7 +6,7 @@
 #   N8N_LINE=1: n8n 1.123.x on Node 22 (from the npm registry into .tools/node22), from
 #     scripts/n8n-runtime-1x/ into .n8n-runtime-1x/app. Its lockfile overrides n8n-nodes-base's
 #     xlsx, a tarball outside the npm registry, with the registry's xlsx.
-# Exports N8N_LINE, N8N_VERSION, N8N_RUNTIME_DIR, N8N_APP_DIR, N8N_BIN and N8N_NODE_BIN (the Node
+# Sets N8N_VERSION and exports N8N_LINE, N8N_RUNTIME_DIR, N8N_APP_DIR, N8N_BIN and N8N_NODE_BIN (the Node
 # that runs this n8n), which scripts/lib/n8n.ts reads, and N8N_EXTRA_NODE_BINS: other Nodes this
 # line supports, where the compat test loads and runs the package too (for 1.x: Node 20.19, the
 # oldest n8n 1.123 accepts; colon-separated, empty for 2.x).
@@ -77,4 +77,5 @@ ensure_n8n_runtime() {
 }
 
 ensure_n8n_runtime
-export N8N_LINE N8N_VERSION N8N_BIN N8N_APP_DIR N8N_RUNTIME_DIR N8N_NODE_BIN N8N_EXTRA_NODE_BINS
+# N8N_VERSION stays unexported: n8n hands that variable on to its task runners as their version.
+export N8N_LINE N8N_BIN N8N_APP_DIR N8N_RUNTIME_DIR N8N_NODE_BIN N8N_EXTRA_NODE_BINS
