@@ -8,6 +8,8 @@
 set -euo pipefail
 # shellcheck source=scripts/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+# The benchmark measures on the 2.x line only, whatever N8N_LINE the caller has.
+N8N_LINE=2
 # shellcheck source=scripts/n8n-runtime.sh
 source "$ROOT/scripts/n8n-runtime.sh"
 cd "$ROOT"
@@ -26,7 +28,7 @@ for arg in "$@"; do
 done
 if [ "$runs_n8n" = 1 ] && { [ "$build" = 1 ] || [ ! -d dist/nodes ]; }; then
 	echo "bench: building the package" >&2
-	rm -rf dist && tsc -p tsconfig.build.json && gulp build:icons --silent
+	bash scripts/build.sh
 fi
 echo "bench: building the benchmark driver" >&2
 tsc -p tsconfig.bench.json

@@ -1,6 +1,7 @@
 /**
  * `npm start` (after scripts/start.sh installed n8n and built the package): the four vendor
- * emulators with the demo company, a real n8n on 127.0.0.1 with this package installed from its
+ * emulators with the demo company, a real n8n of the chosen line (2.x by default, 1.x with
+ * `--n8n=1`; each keeps its own user folder) on 127.0.0.1 with this package installed from its
  * npm tarball, demo credentials pointing at the emulators, the example workflows and an owner
  * account. Ctrl-C stops everything it started.
  *
@@ -9,16 +10,18 @@
  */
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { startDemoEmulators, type DemoEmulators } from '../test/emulators/serve';
 import { DEMO_CREDENTIALS, DEMO_OWNER, EXAMPLE_WORKFLOWS, OA_LOGIN_WEBHOOK_PATH, demoCredentialImports } from './lib/demo';
 import {
 	RestSession,
+	currentRuntime,
 	importCredentials,
 	importWorkflowDirectory,
 	installPackage,
 	listJsonFiles,
+	n8nVersion,
 	packPackage,
 	portInUse,
 	publishWorkflow,
@@ -54,7 +57,9 @@ async function shutdown(code: number): Promise<void> {
 
 async function main(): Promise<void> {
 	const root = repoRoot();
-	const runtime = join(root, '.n8n-runtime');
+	const n8n = currentRuntime(root);
+	// .n8n-runtime/ for 2.x, .n8n-runtime-1x/ for 1.x: a 2.x database cannot be opened by 1.x.
+	const runtime = dirname(n8n.appDir);
 	const userFolder = join(runtime, 'user');
 	if (process.env.EMPLOYEE_SYNC_RESET === '1') rmSync(userFolder, { recursive: true, force: true });
 	const fresh = !existsSync(join(userFolder, '.n8n'));
@@ -79,7 +84,7 @@ async function main(): Promise<void> {
 	// A random key on first start, kept beside the user folder: n8n encrypts credentials with it.
 	const keyFile = join(runtime, 'encryption-key');
 	if (!existsSync(keyFile) || fresh) writeFileSync(keyFile, createHash('sha256').update(`${Date.now()}${Math.random()}`).digest('hex'));
-	const setup: N8nSetup = { userFolder, port, brokerPort, encryptionKey: readFileSync(keyFile, 'utf8').trim() };
+	const setup: N8nSetup = { userFolder, port, brokerPort, encryptionKey: readFileSync(keyFile, 'utf8').trim(), runtime: n8n };
 
 	process.on('SIGINT', () => void shutdown(0));
 	process.on('SIGTERM', () => void shutdown(0));
@@ -87,7 +92,7 @@ async function main(): Promise<void> {
 	say('packing the package and installing it into n8n (as Settings → Community Nodes would)…');
 	const tarball = await packPackage(runtime, root);
 	rmSync(join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-employee-sync'), { recursive: true, force: true });
-	await installPackage(userFolder, tarball);
+	await installPackage(userFolder, tarball, n8n);
 
 	emulators = await startDemoEmulators({
 		ports: { shiheng: emulatorBase, mingdao: emulatorBase + 1, weLink: emulatorBase + 2, aliyunIot: emulatorBase + 3 },
@@ -116,7 +121,7 @@ async function main(): Promise<void> {
 		writeFileSync(stampFile, examplesHash);
 	}
 
-	say(`starting n8n on http://127.0.0.1:${port} …`);
+	say(`starting n8n ${n8nVersion(n8n)} on http://127.0.0.1:${port} …`);
 	server = await startN8nServer(setup, { inheritOutput: true });
 	const session = new RestSession(server.baseUrl);
 	const created = await session.setupOwner(DEMO_OWNER);

@@ -1,14 +1,16 @@
 /**
- * Drives a real n8n 2.41.1 (installed by scripts/n8n-runtime.sh into .n8n-runtime/app) the way an
- * administrator would: a user folder with our package installed by npm (as Settings → Community
- * Nodes does), `n8n import:*` / `execute` / `publish:workflow` on the command line, `n8n start` as a
- * server on 127.0.0.1 and its REST API. Used by `npm start` (scripts/start.ts) and the end-to-end
- * tests (test/e2e).
+ * Drives a real n8n (installed by scripts/n8n-runtime.sh) the way an administrator would: a user
+ * folder with our package installed by npm (as Settings → Community Nodes does), `n8n import:*` /
+ * `execute` / publishing a workflow on the command line, `n8n start` as a server on 127.0.0.1 and
+ * its REST API. Two lines are supported, each on its own Node: n8n 2.41.1 on Node 24 (the default,
+ * `.n8n-runtime/`) and n8n 1.123.x on Node 22 (`N8N_LINE=1`, `.n8n-runtime-1x/`); where their
+ * command lines differ, the difference is kept here, keyed on the line. Used by `npm start`
+ * (scripts/start.ts), the end-to-end tests (test/e2e) and the benchmark.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 
 /** The repository root: the nearest folder above this file holding our package.json. */
 export function repoRoot(): string {
@@ -30,8 +32,48 @@ export const PACKAGE_NAME = 'n8n-nodes-employee-sync';
 /** n8n binds its auth cookie to the browser id header the session logged in with. */
 const BROWSER_ID = 'employee-sync-rest-client';
 
-export function n8nMainScript(root = repoRoot()): string {
-	const main = join(root, '.n8n-runtime', 'app', 'node_modules', 'n8n', 'bin', 'n8n');
+/** An n8n release line we test on: 2 = n8n 2.41.1 on Node 24, 1 = n8n 1.123.x on Node 22. */
+export type N8nLine = 1 | 2;
+
+/** One installed n8n and the Node it runs on. */
+export interface N8nRuntime {
+	line: N8nLine;
+	/** The folder whose node_modules holds n8n (scripts/n8n-runtime.sh installs it). */
+	appDir: string;
+	/** The Node binary this line runs on. */
+	nodeBinary: string;
+}
+
+/** `"1"` or `"2"` (from `--n8n=` or `N8N_LINE`); nothing means the default line, 2. */
+export function parseN8nLine(value: string | undefined): N8nLine {
+	if (value === undefined || value === '' || value === '2') return 2;
+	if (value === '1') return 1;
+	throw new Error(`n8n line must be 1 or 2, got "${value}"`);
+}
+
+/**
+ * The runtime scripts/n8n-runtime.sh prepared for this process (it exports N8N_LINE, N8N_APP_DIR
+ * and N8N_NODE_BIN). Without those, line 2 from .n8n-runtime/ on the current Node, as before the
+ * 1.x line existed.
+ */
+export function currentRuntime(root = repoRoot()): N8nRuntime {
+	const line = parseN8nLine(process.env.N8N_LINE);
+	const appDir = process.env.N8N_APP_DIR ?? (line === 2 ? join(root, '.n8n-runtime', 'app') : undefined);
+	const nodeBinary = process.env.N8N_NODE_BIN ?? (line === 2 ? process.execPath : undefined);
+	if (!appDir || !nodeBinary) {
+		throw new Error('n8n line 1 needs N8N_APP_DIR and N8N_NODE_BIN: run through `npm run test:e2e -- --n8n=1` or `npm start -- --n8n=1`');
+	}
+	return { line, appDir, nodeBinary };
+}
+
+/** The version of n8n installed in a runtime (from its package.json). */
+export function n8nVersion(runtime: N8nRuntime): string {
+	const manifest = join(runtime.appDir, 'node_modules', 'n8n', 'package.json');
+	return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+export function n8nMainScript(root = repoRoot(), runtime = currentRuntime(root)): string {
+	const main = join(runtime.appDir, 'node_modules', 'n8n', 'bin', 'n8n');
 	if (!existsSync(main)) {
 		throw new Error(`n8n is not installed in ${main}: run through scripts/run.sh after scripts/n8n-runtime.sh`);
 	}
@@ -45,10 +87,28 @@ export interface N8nSetup {
 	/** Task-runner broker port; every concurrently running n8n process needs its own. */
 	brokerPort: number;
 	encryptionKey: string;
+	/** Which n8n runs this instance; `currentRuntime()` when left out. */
+	runtime?: N8nRuntime;
+}
+
+function runtimeOf(setup: N8nSetup): N8nRuntime {
+	return setup.runtime ?? currentRuntime();
+}
+
+/** Settings only one line understands. */
+function lineEnv(line: N8nLine): NodeJS.ProcessEnv {
+	if (line === 2) {
+		// Else a start-up stack trace about an unreachable host. n8n 1.x has no such module and refuses to start when it is named.
+		return { N8N_DISABLED_MODULES: 'mcp-registry' };
+	}
+	// n8n 1.123's default expression engine ("vm") runs in isolated-vm, a native module the
+	// install leaves unbuilt (install scripts stay off); the legacy engine is plain JavaScript.
+	return { N8N_EXPRESSION_ENGINE: 'legacy' };
 }
 
 /** Environment for every n8n process of one instance: local only, no telemetry, no outbound calls. */
 export function n8nEnv(setup: N8nSetup, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+	const runtime = runtimeOf(setup);
 	// Under jest NODE_ENV is "test", which makes n8n's commands skip their work: pass none of jest's variables.
 	const inherited = Object.fromEntries(
 		Object.entries(process.env).filter(([key]) => key !== 'NODE_ENV' && !key.startsWith('JEST_')),
@@ -71,7 +131,7 @@ export function n8nEnv(setup: N8nSetup, extra: NodeJS.ProcessEnv = {}): NodeJS.P
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_DISABLED_MODULES: 'mcp-registry',
+		...lineEnv(runtime.line),
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
@@ -92,7 +152,8 @@ export interface CliResult {
 
 /** Runs `n8n <args>` with the instance's environment. */
 export function runN8nCli(setup: N8nSetup, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-	return runProcess(process.execPath, [n8nMainScript(), ...args], { env: n8nEnv(setup, extraEnv) });
+	const runtime = runtimeOf(setup);
+	return runProcess(runtime.nodeBinary, [n8nMainScript(undefined, runtime), ...args], { env: n8nEnv(setup, extraEnv) });
 }
 
 export function runProcess(
@@ -135,7 +196,7 @@ export async function packPackage(destination: string, root = repoRoot()): Promi
  * types become `n8n-nodes-employee-sync.<name>`). Peer dependencies are left out: n8n supplies its
  * own n8n-workflow, and a second copy would break `instanceof` checks in n8n.
  */
-export async function installPackage(userFolder: string, tarball: string): Promise<void> {
+export async function installPackage(userFolder: string, tarball: string, runtime?: N8nRuntime): Promise<void> {
 	const nodesDir = join(userFolder, '.n8n', 'nodes');
 	mkdirSync(nodesDir, { recursive: true });
 	const manifest = join(nodesDir, 'package.json');
@@ -147,7 +208,8 @@ export async function installPackage(userFolder: string, tarball: string): Promi
 		runProcess(
 			'npm',
 			['install', tarball, '--omit=peer', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
-			{ cwd: nodesDir },
+			// npm runs on the line's Node, as it does inside that n8n.
+			{ cwd: nodesDir, env: runtime ? { ...process.env, PATH: `${dirname(runtime.nodeBinary)}${delimiter}${process.env.PATH ?? ''}` } : undefined },
 		),
 	);
 }
@@ -177,7 +239,9 @@ export async function importWorkflowDirectory(setup: N8nSetup, directory: string
 
 /** Makes a workflow's triggers (webhooks) live when the server next starts. */
 export async function publishWorkflow(setup: N8nSetup, id: string): Promise<void> {
-	await mustSucceed(`n8n publish:workflow ${id}`, runN8nCli(setup, ['publish:workflow', `--id=${id}`]));
+	// n8n 2.x publishes a version of a workflow; 1.x has no versions and only flags the workflow active.
+	const args = runtimeOf(setup).line === 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
+	await mustSucceed(`n8n ${args.join(' ')}`, runN8nCli(setup, args));
 }
 
 export interface NodeRun {
@@ -237,7 +301,8 @@ export async function startN8nServer(
 	setup: N8nSetup,
 	options: { timeoutMs?: number; inheritOutput?: boolean } = {},
 ): Promise<N8nServer> {
-	const child = spawn(process.execPath, [n8nMainScript(), 'start'], {
+	const runtime = runtimeOf(setup);
+	const child = spawn(runtime.nodeBinary, [n8nMainScript(undefined, runtime), 'start'], {
 		env: n8nEnv(setup),
 		stdio: ['ignore', 'pipe', 'pipe'],
 		// Its own process group: Ctrl-C in the terminal reaches us, and we stop n8n in order.
@@ -272,17 +337,24 @@ export async function startN8nServer(
 			clearTimeout(timer);
 		},
 	};
+	// n8n 1.x reports ready a few seconds before it mounts its REST API (until then /rest answers
+	// 404), so for it the public settings endpoint must answer too.
+	const probes = runtime.line === 2 ? ['/healthz/readiness'] : ['/healthz/readiness', '/rest/settings'];
 	const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-	while (Date.now() < deadline) {
+	while (Date.now() < deadline && probes.length > 0) {
 		if (exited) throw new Error(`n8n start exited early:\n${output.slice(-5000)}`);
 		try {
-			const response = await fetch(`${baseUrl}/healthz/readiness`);
-			if (response.ok) return server;
+			const response = await fetch(`${baseUrl}${probes[0]}`);
+			if (response.ok) {
+				probes.shift();
+				continue;
+			}
 		} catch {
 			// not listening yet
 		}
 		await new Promise((r) => setTimeout(r, 500));
 	}
+	if (probes.length === 0) return server;
 	await server.stop();
 	throw new Error(`n8n start did not become ready in time:\n${output.slice(-5000)}`);
 }
