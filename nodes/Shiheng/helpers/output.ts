@@ -22,14 +22,16 @@ export const SIMPLE_EMPLOYEE_FIELDS: readonly string[] = [
 
 /** `status` becomes its label, the original number is kept as `statusCode`. */
 export function readableEmployee(employee: Record<string, unknown>, simplify: boolean): IDataObject {
-	const readable: IDataObject = {
-		...(employee as IDataObject),
-		status: statusLabel(employee.status),
-		statusCode: (employee.status ?? null) as IDataObject[string],
-	};
-	if (!simplify) return readable;
+	const status = statusLabel(employee.status);
+	const statusCode = (employee.status ?? null) as IDataObject[string];
+	if (!simplify) return { ...(employee as IDataObject), status, statusCode };
+	// Picked straight from the answer (no full copy first): this runs once per employee listed.
 	const simple: IDataObject = {};
-	for (const field of SIMPLE_EMPLOYEE_FIELDS) if (field in readable) simple[field] = readable[field];
+	for (const field of SIMPLE_EMPLOYEE_FIELDS) {
+		if (field === 'status') simple.status = status;
+		else if (field === 'statusCode') simple.statusCode = statusCode;
+		else if (field in employee) simple[field] = employee[field] as IDataObject[string];
+	}
 	return simple;
 }
 
