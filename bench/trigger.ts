@@ -216,8 +216,11 @@ async function makeChanges(handle: ShihengEmulatorHandle, count: number): Promis
 	const ids = handle.employeeIds();
 	const stride = Math.max(1, Math.floor(ids.length / (leavers + changers + 1)));
 	const picked: number[] = [];
-	for (let index = stride; index < ids.length && picked.length < leavers + changers; index += stride) {
-		if (handle.employee(ids[index])?.status !== STATUS_LEFT) picked.push(ids[index]);
+	// Spread over the list; from each spot, the next employee who has not left (status 5) already.
+	for (let slot = 1, index = 0; slot <= leavers + changers; slot++) {
+		index = Math.max(index, slot * stride);
+		while (index < ids.length && handle.employee(ids[index])?.status === STATUS_LEFT) index++;
+		if (index < ids.length) picked.push(ids[index++]);
 	}
 	if (picked.length < leavers + changers) throw new Error(`only ${picked.length} employees to change, ${leavers + changers} needed`);
 	const leaving = picked.slice(0, leavers);
@@ -493,7 +496,8 @@ async function measureSide(context: RunContext, side: TriggerSide, rep: number):
 		run.ok = run.problems.length === 0;
 	} catch (error) {
 		run.problems.push(`error: ${error instanceof Error ? error.message : String(error)}`);
-		if (server) log(`${TRIGGER_SCENARIO_ID} ${side} #${rep + 1}: the end of n8n's log:\n${server.log().slice(-3000)}`);
+		const tail = server?.log().trim().slice(-3000);
+		if (tail) log(`${TRIGGER_SCENARIO_ID} ${side} #${rep + 1}: the end of n8n's log:\n${tail}`);
 	} finally {
 		if (session && workflowId) await unpublish(session, workflowId).catch(() => undefined);
 		sampler?.stop();
