@@ -98,8 +98,17 @@ interface Job {
 	pages: number;
 }
 
+/** How the changes split: a third join, a third leave (half removed from the list, half set to status 5), the rest change a watched field. */
+function planOf(changes: number): { joiners: number; removals: number; statusLefts: number; changers: number } {
+	const joiners = Math.ceil(changes / 3);
+	const leavers = Math.floor(changes / 3);
+	const removals = Math.ceil(leavers / 2);
+	return { joiners, removals, statusLefts: leavers - removals, changers: changes - joiners - leavers };
+}
+
 function jobOf(config: BenchConfig): Job {
-	const pages = Math.ceil((config.triggerEmployees + config.triggerChanges) / config.pageSize);
+	const plan = planOf(config.triggerChanges);
+	const pages = Math.ceil((config.triggerEmployees + plan.joiners - plan.removals) / config.pageSize);
 	return {
 		employees: config.triggerEmployees,
 		changes: config.triggerChanges,
@@ -208,11 +217,10 @@ function peerWorkflow(name: string, cron: string, job: Job, url: string): Workfl
 	};
 }
 
-/** The changes of the measured poll: a third join, a third leave (half removed, half status 5), the rest change a watched field. */
+/** Makes the changes of the measured poll (planOf) on the emulator; returns each changed employee's expected event. */
 async function makeChanges(handle: ShihengEmulatorHandle, count: number): Promise<Map<string, string>> {
-	const joiners = Math.ceil(count / 3);
-	const leavers = Math.floor(count / 3);
-	const changers = count - joiners - leavers;
+	const { joiners, removals, statusLefts, changers } = planOf(count);
+	const leavers = removals + statusLefts;
 	const ids = handle.employeeIds();
 	const stride = Math.max(1, Math.floor(ids.length / (leavers + changers + 1)));
 	const picked: number[] = [];
@@ -224,8 +232,8 @@ async function makeChanges(handle: ShihengEmulatorHandle, count: number): Promis
 	}
 	if (picked.length < leavers + changers) throw new Error(`only ${picked.length} employees to change, ${leavers + changers} needed`);
 	const leaving = picked.slice(0, leavers);
-	const removed = leaving.slice(0, Math.ceil(leavers / 2));
-	const toStatusLeft = leaving.slice(removed.length);
+	const removed = leaving.slice(0, removals);
+	const toStatusLeft = leaving.slice(removals);
 	const changing = picked.slice(leavers);
 	const expected = new Map<string, string>();
 	const { added } = (await handle.admin(ADMIN_PATHS.employees, {
