@@ -3,11 +3,17 @@ import { join } from 'node:path';
 
 import { FULL_CONFIG, SCENARIO_IDS, SMOKE_CONFIG } from './scenarios';
 import type { BenchConfig, ScenarioId } from './scenarios';
+import { TRIGGER_SCENARIO_ID } from './trigger';
 
 /** The command line of `npm run bench`. */
 
 /** A mistake in how the benchmark was called: its message is all the user needs (no stack). */
 export class UsageError extends Error {}
+
+export type BenchScenarioId = ScenarioId | typeof TRIGGER_SCENARIO_ID;
+
+/** Every scenario in report order: those run by `n8n execute`, then the trigger's (a running n8n, bench/trigger.ts). */
+export const ALL_SCENARIO_IDS: readonly BenchScenarioId[] = [...SCENARIO_IDS, TRIGGER_SCENARIO_ID];
 
 /** What one invocation does: measure (the default), or work on files an earlier run wrote. */
 export type Action =
@@ -25,7 +31,7 @@ export interface Cli {
 	action: Action;
 	config: BenchConfig;
 	smoke: boolean;
-	only: ScenarioId[];
+	only: BenchScenarioId[];
 	/** Where results.json, chart.svg and profiles go: an ignored folder, never the committed files. */
 	outDir: string;
 	keep: boolean;
@@ -52,9 +58,10 @@ export const HELP = `usage: npm run bench -- [options]
   --smoke                 tiny sizes, 1 repetition, output in bench/out/smoke/ (proves the machinery, not a measurement)
   --reps N                repetitions per side (default 3), median reported
   --latency MS            injected latency per response (default 50)
-  --only a,b              scenarios: ${SCENARIO_IDS.join(', ')}
+  --only a,b              scenarios: ${ALL_SCENARIO_IDS.join(', ')}
   --concurrency N         our Shiheng node's page concurrency (default ${FULL_CONFIG.shihengConcurrency})
   --employees N --ids N --persons N --overhead-employees N   data sizes
+  --trigger-employees N --trigger-changes N   shiheng-trigger: employees polled (default ${FULL_CONFIG.triggerEmployees.toLocaleString('en')}), changes before the measured poll (default ${FULL_CONFIG.triggerChanges})
   --out DIR               where results.json, chart.svg and profiles go (default bench/out/; never the committed files)
   --lanes N               run N scenarios side by side (default 1; --smoke uses 2): faster, but the
                           scenarios then compete for CPU, so only for checking that the benchmark works
@@ -78,6 +85,7 @@ function wholeNumber(flag: string, value: string | undefined, min: number): numb
 }
 
 function scenarioId(flag: string, value: string | undefined): ScenarioId {
+	if (value === TRIGGER_SCENARIO_ID) throw new UsageError(`${flag}: ${TRIGGER_SCENARIO_ID} runs in a running n8n, not in one \`n8n execute\` process: it cannot be profiled this way`);
 	const found = SCENARIO_IDS.find((id) => id === value);
 	if (!found) throw new UsageError(`${flag}: unknown scenario ${String(value)} (one of ${SCENARIO_IDS.join(', ')})`);
 	return found;
@@ -88,7 +96,7 @@ export function parseCli(argv: string[], root: string): Cli | undefined {
 	const smoke = argv.includes('--smoke');
 	const config: BenchConfig = { ...(smoke ? SMOKE_CONFIG : FULL_CONFIG) };
 	let action: Action = { kind: 'measure' };
-	let only = [...SCENARIO_IDS];
+	let only = [...ALL_SCENARIO_IDS];
 	let outDir = defaultOutDir(root, smoke);
 	let keep = false;
 	let lanes = smoke ? 2 : 1;
@@ -136,11 +144,17 @@ export function parseCli(argv: string[], root: string): Cli | undefined {
 			case '--overhead-employees':
 				config.overheadEmployees = wholeNumber(flag, value(), 1);
 				break;
+			case '--trigger-employees':
+				config.triggerEmployees = wholeNumber(flag, value(), 3);
+				break;
+			case '--trigger-changes':
+				config.triggerChanges = wholeNumber(flag, value(), 3);
+				break;
 			case '--only': {
 				const wanted = (value() ?? '').split(',').filter(Boolean);
-				const unknown = wanted.filter((id) => !SCENARIO_IDS.some((known) => known === id));
+				const unknown = wanted.filter((id) => !ALL_SCENARIO_IDS.some((known) => known === id));
 				if (unknown.length > 0 || wanted.length === 0) throw new UsageError(`--only: unknown scenario ${unknown.join(', ')}`);
-				only = SCENARIO_IDS.filter((id) => wanted.includes(id));
+				only = ALL_SCENARIO_IDS.filter((id) => wanted.includes(id));
 				break;
 			}
 			case '--out':

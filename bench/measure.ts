@@ -90,6 +90,16 @@ function hwmKb(pid: number): number | undefined {
 	return match ? Number(match[1]) : undefined;
 }
 
+/** Resident memory (VmRSS) of a process and every process under it now, in kB. */
+export function treeRssKb(pid: number): number {
+	let total = 0;
+	for (const member of treeOf(pid)) {
+		const match = readText(`/proc/${member}/status`)?.match(/^VmRSS:\s+(\d+)\s+kB/m);
+		if (match) total += Number(match[1]);
+	}
+	return total;
+}
+
 function cpuMsOf(pid: number): number | undefined {
 	const stat = readText(`/proc/${pid}/stat`);
 	if (!stat) return undefined;

@@ -50,11 +50,23 @@ function times(value: number | null | undefined): string {
 	return value === null || value === undefined ? '-' : `${fmt(value, 1)}x`;
 }
 
+/** The trigger scenario's state and memory figures (bench/trigger.ts); nothing for the others. */
+function triggerNotes(d: Record<string, unknown>): string[] {
+	const num = (key: string): number | undefined => (typeof d[key] === 'number' ? d[key] : undefined);
+	if (num('state_bytes_ours') === undefined && num('state_bytes_peer') === undefined) return [];
+	return [
+		`state kept between polls: ours ${fmt(num('state_bytes_ours'))} bytes (${fmt(num('state_bytes_per_employee_ours'), 1)} per employee), ` +
+			`HTTP Request + Code ${fmt(num('state_bytes_peer'))} bytes (${fmt(num('state_bytes_per_employee_peer'), 1)} per employee)`,
+		`memory growth of the n8n processes during the poll: ours ${fmt(num('rss_growth_mb_ours'))} MB, HTTP Request + Code ${fmt(num('rss_growth_mb_peer'))} MB`,
+	];
+}
+
 /** Lines under the table: per-item CPU, rates, variants, and the first problem of each side. */
 function notesOf(s: ScenarioResult): string[] {
 	const d = s.details;
 	const notes: string[] = [];
 	const num = (key: string): number | undefined => (typeof d[key] === 'number' ? d[key] : undefined);
+	notes.push(...triggerNotes(d));
 	if (num('cpu_us_per_item_ours') !== undefined || num('cpu_us_per_item_peer') !== undefined) {
 		notes.push(
 			`CPU per item while the job ran: ours ${fmt(num('cpu_us_per_item_ours'), 1)} us, HTTP Request ${fmt(num('cpu_us_per_item_peer'), 1)} us` +
@@ -174,6 +186,7 @@ export function renderChart(results: BenchResults): string {
 	const chartNotesOf = (s: ScenarioResult): string[] => {
 		const d = s.details;
 		const notes: string[] = [];
+		notes.push(...triggerNotes(d));
 		if (typeof d.cpu_us_per_item_ours === 'number') {
 			const tuned = typeof d.cpu_us_per_item_peer_tuned === 'number' ? `, tuned ${fmt(d.cpu_us_per_item_peer_tuned, 1)} us` : '';
 			notes.push(

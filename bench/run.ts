@@ -14,16 +14,17 @@ import {
 	repoRoot,
 } from '../scripts/lib/n8n';
 import type { N8nSetup } from '../scripts/lib/n8n';
-import { UsageError, parseCli, publishedDir } from './cli';
+import { ALL_SCENARIO_IDS, UsageError, parseCli, publishedDir } from './cli';
 import type { Cli } from './cli';
 import { cpuBetween, runMeasured } from './measure';
 import { analyseProfile, chooseWindow, formatProfileSummary, readProfile, saveNodeWindow } from './profile';
 import { renderMarkdownTable, renderTable, writeChart, writeResults } from './report';
 import type { BenchResults, ScenarioResult } from './report';
 import { SCENARIO_IDS, SIDES, baselineWorkflow, startScenario } from './scenarios';
-import type { Counters, Json, JobOutput, Scenario, SideName } from './scenarios';
+import type { Counters, Json, JobOutput, Scenario, ScenarioId, SideName } from './scenarios';
 import { peakWithin, round, summarise } from './summary';
 import type { RunRecord, RunSide } from './summary';
+import { TRIGGER_SCENARIO_ID, runTriggerScenario } from './trigger';
 import { MEASURED, PACKAGE } from './workflows';
 import type { BenchWorkflow } from './workflows';
 
@@ -328,7 +329,8 @@ async function measure(cli: Cli, root: string): Promise<void> {
 	const loadAtStart = loadavg()[0];
 	let workDir: string | undefined;
 	try {
-		const prepared = await prepare(cli, root, cli.only, SIDES, scenarios);
+		const executed = SCENARIO_IDS.filter((id): id is ScenarioId => cli.only.includes(id));
+		const prepared = await prepare(cli, root, executed, SIDES, scenarios);
 		workDir = prepared.workDir;
 		const { setup, logDir, baseline } = prepared;
 		log(`${config.reps} repetition(s), ${cli.lanes} lane(s)`);
@@ -361,6 +363,8 @@ async function measure(cli: Cli, root: string): Promise<void> {
 		);
 
 		const fresh = scenarios.map((scenario) => summarise(scenario, bench.records(scenario.id), bench.records('baseline'), config));
+		// After the others: it runs its own n8n server on the same user folder.
+		if (cli.only.includes(TRIGGER_SCENARIO_ID)) fresh.push(await runTriggerScenario(setup, config, log));
 		const resultsFile = join(cli.outDir, 'results.json');
 		const environment: BenchResults['environment'] = {
 			n8n: n8nVersion(root),
@@ -379,8 +383,8 @@ async function measure(cli: Cli, root: string): Promise<void> {
 			load_avg_1min_end: round(loadavg()[0], 2) ?? 0,
 		};
 		// A partial run (--only) keeps the other scenarios' figures from the last run in the same folder.
-		const previous = cli.only.length < SCENARIO_IDS.length ? previousScenarios(resultsFile, { environment }) : [];
-		const merged = SCENARIO_IDS.map((id) => fresh.find((s) => s.id === id) ?? previous.find((s) => s.id === id)).filter(
+		const previous = cli.only.length < ALL_SCENARIO_IDS.length ? previousScenarios(resultsFile, { environment }) : [];
+		const merged = ALL_SCENARIO_IDS.map((id) => fresh.find((s) => s.id === id) ?? previous.find((s) => s.id === id)).filter(
 			(s): s is ScenarioResult => s !== undefined,
 		);
 		const results: BenchResults = { generated_at: new Date().toISOString(), environment, scenarios: merged };

@@ -49,6 +49,9 @@ export interface BenchConfig {
 	welinkRatePerSecond: number;
 	/** Overhead: employees listed with no latency. */
 	overheadEmployees: number;
+	/** Shiheng Trigger (bench/trigger.ts): employees polled, and changes between the baseline and the measured poll. */
+	triggerEmployees: number;
+	triggerChanges: number;
 }
 
 export const FULL_CONFIG: BenchConfig = {
@@ -64,6 +67,8 @@ export const FULL_CONFIG: BenchConfig = {
 	persons: 2_000,
 	welinkRatePerSecond: 40,
 	overheadEmployees: 100_000,
+	triggerEmployees: 100_000,
+	triggerChanges: 100,
 };
 
 /** Small enough that the whole benchmark runs in well under a minute; proves the machinery only. */
@@ -79,6 +84,8 @@ export const SMOKE_CONFIG: BenchConfig = {
 	persons: 40,
 	welinkRatePerSecond: 40,
 	overheadEmployees: 1_000,
+	triggerEmployees: 300,
+	triggerChanges: 12,
 };
 
 export interface Counters {

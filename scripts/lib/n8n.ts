@@ -9,6 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 
@@ -445,6 +446,44 @@ export class RestSession {
 		const cookies = response.headers.getSetCookie().map((c) => c.split(';')[0]);
 		if (cookies.length > 0) this.cookie = cookies.join('; ');
 	}
+}
+
+/** One execution as n8n's executions list shows it. */
+export interface ExecutionSummary {
+	id: string;
+	workflowId: string;
+	status: string;
+	mode: string;
+	startedAt: string | null;
+	stoppedAt: string | null;
+}
+
+/** One execution with its run data. */
+export interface StoredExecution extends ExecutionSummary {
+	data: ExecutionResult['data'];
+}
+
+/** The executions of one workflow (`GET /rest/executions`), oldest first. */
+export async function listExecutions(session: RestSession, workflowId: string): Promise<ExecutionSummary[]> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const listed = await session.request<{ results: ExecutionSummary[] }>('GET', `/rest/executions?filter=${filter}&limit=100`);
+	if (listed.status !== 200 || !Array.isArray(listed.data?.results)) {
+		throw new Error(`GET /rest/executions answered ${listed.status}: ${listed.text.slice(0, 500)}`);
+	}
+	return listed.data.results.map((execution) => ({ ...execution, id: String(execution.id) })).sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+/**
+ * One execution with its run data (`GET /rest/executions/:id`). n8n sends the run data in the
+ * `flatted` encoding (it can hold cycles); it is decoded with the flatted of the n8n that wrote it.
+ */
+export async function readExecution(session: RestSession, id: string, runtime: N8nRuntime = currentRuntime()): Promise<StoredExecution> {
+	const read = await session.request<ExecutionSummary & { data: string }>('GET', `/rest/executions/${id}`);
+	if (read.status !== 200 || typeof read.data?.data !== 'string') {
+		throw new Error(`GET /rest/executions/${id} answered ${read.status}: ${read.text.slice(0, 500)}`);
+	}
+	const flatted = createRequire(join(runtime.appDir, 'node_modules', 'n8n', 'package.json'))('flatted') as { parse(text: string): unknown };
+	return { ...read.data, id: String(read.data.id), data: flatted.parse(read.data.data) as ExecutionResult['data'] };
 }
 
 export function listJsonFiles(directory: string): string[] {

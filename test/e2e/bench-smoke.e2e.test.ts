@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { SMOKE_CONFIG } from '../../bench/scenarios';
+
 /**
  * The benchmark (`npm run bench`) on tiny sizes: proves that it still installs the package into
  * n8n, runs every scenario on both sides and writes results of the committed shape. Timings are
@@ -10,7 +12,7 @@ import { join, resolve } from 'node:path';
  */
 
 const ROOT = resolve(__dirname, '..', '..');
-const IDS = ['shiheng-list', 'mingdao-relations', 'mingdao-relations-field', 'welink-status', 'overhead'];
+const IDS = ['shiheng-list', 'mingdao-relations', 'mingdao-relations-field', 'welink-status', 'overhead', 'shiheng-trigger'];
 const FIELDS = [
 	'id',
 	'ours_ms',
@@ -27,7 +29,7 @@ const FIELDS = [
 
 interface ScenarioResult extends Record<string, unknown> {
 	id: string;
-	details: { problems_ours: string[]; problems_peer: string[] };
+	details: { problems_ours: string[]; problems_peer: string[] } & Record<string, unknown>;
 }
 
 describe('npm run bench -- --smoke', () => {
@@ -92,6 +94,21 @@ describe('npm run bench -- --smoke', () => {
 		expect(byId['shiheng-list'].rate_limited_ours).toBeNull();
 		expect(byId.overhead.bound_ms).toBeNull();
 		expect(byId['shiheng-list'].bound_ms).toEqual(expect.any(Number));
+	});
+
+	it('measures one poll of the Shiheng Trigger against Schedule Trigger + HTTP Request + Code, each delivering every change', () => {
+		const trigger = results.scenarios.find((s) => s.id === 'shiheng-trigger');
+		// problems_* (checked above for ours, here for both) list every change not delivered and every event too many.
+		expect(trigger?.details.problems_peer).toEqual([]);
+		const { details } = trigger as ScenarioResult;
+		for (const side of ['ours', 'peer']) {
+			expect(details[`state_bytes_${side}`]).toBeGreaterThan(0);
+			const events = details[`events_${side}`] as Record<string, number>;
+			expect(Object.keys(events).sort()).toEqual(['employeeChanged', 'employeeJoined', 'employeeLeft']);
+			expect(Object.values(events).reduce((sum, n) => sum + n, 0)).toBe(SMOKE_CONFIG.triggerChanges);
+		}
+		// Both sides read every page of the list once in the measured poll.
+		expect(trigger?.requests_ours).toBe(trigger?.requests_peer);
 	});
 
 	it('prints the table and draws the chart', () => {

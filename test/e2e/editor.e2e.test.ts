@@ -2,10 +2,11 @@
  * End-to-end in the editor (n8n 2.x line only; jest.e2e.config.js leaves it out for 1.x): the
  * example workflows and this package in a real n8n (test/e2e/instance.ts), `n8n start`, and
  * Debian's Chromium driven by playwright-core logs in, opens each example and our nodes' panels,
- * checks every icon rendered, finds our four nodes in the node picker and adds one. Screenshots go
- * to test-output/screenshots/, or to docs/screenshots/ (the README's) with UPDATE_SCREENSHOTS=1.
+ * checks every icon rendered, finds our four nodes in the node picker (by name, and by the Chinese
+ * aliases of their codex files) and adds one. Screenshots go to test-output/screenshots/, or to
+ * docs/screenshots/ (the README's) with UPDATE_SCREENSHOTS=1.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -18,6 +19,25 @@ import { prepareInstance, type E2eInstance } from './instance';
 // The README's screenshots are refreshed on request only, so a test run leaves the work tree clean.
 const screenshots = join(repoRoot(), ...(process.env.UPDATE_SCREENSHOTS === '1' ? ['docs', 'screenshots'] : ['test-output', 'screenshots']));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const JOINERS_AND_LEAVERS = (JSON.parse(readFileSync(join(repoRoot(), 'examples', 'joiners-and-leavers.json'), 'utf8')) as { id: string }).id;
+
+/** Fails with what is missing and how to get it, before anything is started. */
+function requireChromium(): void {
+	let usable = false;
+	try {
+		accessSync(CHROMIUM, constants.X_OK);
+		usable = statSync(CHROMIUM).isFile();
+	} catch {
+		usable = false;
+	}
+	if (usable) return;
+	const where = process.env.CHROMIUM_PATH === undefined ? `${CHROMIUM} (the default)` : `${CHROMIUM} (from CHROMIUM_PATH)`;
+	throw new Error(
+		`The editor test needs a Chromium browser, and there is no executable file at ${where}. ` +
+			'Install Debian\'s Chromium (as root: `apt-get install -y chromium`), or set CHROMIUM_PATH to a Chromium or Chrome binary ' +
+			'(CHROMIUM_PATH=/path/to/chrome npm run test:e2e). The tests never download a browser.',
+	);
+}
 
 const DISPLAY_NAMES: Record<VendorKey, string> = {
 	shiheng: 'Shiheng',
@@ -34,7 +54,7 @@ describe('the editor in Chromium', () => {
 	let page: Page;
 
 	beforeAll(async () => {
-		expect(existsSync(CHROMIUM)).toBe(true);
+		requireChromium();
 		instance = await prepareInstance();
 		server = await startN8nServer(instance.setup);
 		expect(await new RestSession(server.baseUrl).setupOwner(DEMO_OWNER)).toBe(true);
@@ -106,11 +126,49 @@ describe('the editor in Chromium', () => {
 		await openPanel('Create IoT Employee', ['Resource', 'Operation', 'Auth Code'], 'panel-aliyun-iot.png');
 	});
 
-	test('the node picker finds our nodes by name and adds one', async () => {
+	test('Joiners and leavers: the Shiheng Trigger drives WeLink and Mingdao', async () => {
+		await page.goto(`${server.baseUrl}/workflow/${JOINERS_AND_LEAVERS}`);
+		for (const name of ['Shiheng Trigger', 'Submit Joiner to WeLink', 'Joiner Mingdao Account', 'Invalidate Leaver in WeLink']) await expectIconRendered(name);
+		await page.waitForTimeout(500);
+		await page.screenshot({ path: join(screenshots, 'joiners-and-leavers.png') });
+	});
+
+	/** Opens the node picker of a new workflow (its first step: the trigger picker) and returns its search box. */
+	async function openNodePicker() {
 		await page.goto(`${server.baseUrl}/workflow/new`);
 		await page.locator('[data-test-id="canvas-plus-button"], [data-test-id="canvas-add-button"]').first().click();
 		const search = page.locator('[data-test-id="node-creator-search-bar"] input, [data-test-id="node-creator-search-bar"]').first();
 		await search.waitFor({ timeout: 30_000 });
+		return search;
+	}
+
+	test('the node picker finds our nodes by their Chinese names (the aliases of their codex files)', async () => {
+		// n8n's picker matches what is typed against a node's display name and its codex aliases only:
+		// these names are in no display name, so only the aliases n8n loaded from dist/**/*.node.json can match.
+		const search = await openNodePicker();
+		const items = page.locator('[data-test-id="item-iterator-item"]');
+		await search.fill('明道云');
+		await items.filter({ hasText: 'Mingdao' }).first().waitFor({ timeout: 30_000 });
+
+		// The first step of a workflow is a trigger: 食亨 finds the Shiheng Trigger (the picker lists it as
+		// "Shiheng" with the trigger's description and its events); picking an event adds the trigger.
+		await search.fill('食亨');
+		const trigger = items.filter({ hasText: 'Starts a workflow when WeCom employees join' }).first();
+		await trigger.waitFor({ timeout: 30_000 });
+		await trigger.click();
+		const joined = page.locator('[data-test-id="node-creator"]').getByText('On employee joined', { exact: true }).first();
+		await joined.waitFor({ timeout: 30_000 });
+		await joined.click();
+		const panel = page.locator('[data-test-id="ndv"]');
+		await panel.waitFor({ timeout: 30_000 });
+		await expect(panel.getByText('Poll Times', { exact: true }).first().isVisible()).resolves.toBe(true);
+		await page.keyboard.press('Escape');
+		await panel.waitFor({ state: 'hidden', timeout: 15_000 });
+		await page.locator('[data-test-id="canvas-node"][data-node-name="Shiheng Trigger"]').waitFor({ timeout: 30_000 });
+	});
+
+	test('the node picker finds our nodes by name and adds one', async () => {
+		const search = await openNodePicker();
 		for (const vendor of VENDORS) {
 			const displayName = DISPLAY_NAMES[vendor];
 			await search.fill(displayName);

@@ -6,6 +6,9 @@
  * webhook example and the credential Test button (REST). The editor in a browser is
  * editor.e2e.test.ts (2.x only).
  */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { DEMO_CREDENTIALS, DEMO_OWNER, EXAMPLE_WORKFLOWS, OA_LOGIN_WEBHOOK_PATH } from '../../scripts/lib/demo';
 import {
 	PACKAGE_NAME,
@@ -14,6 +17,7 @@ import {
 	n8nVersion,
 	nodeItems,
 	nodePairedItems,
+	repoRoot,
 	startN8nServer,
 	type ExecutionResult,
 	type N8nServer,
@@ -154,6 +158,26 @@ describe('a running n8n (`n8n start`)', () => {
 				expect(icon.status).toBe(200);
 				expect(await icon.text()).toContain('<svg');
 			}
+		}
+	});
+
+	test('serves every node of the package with its codex: categories and the aliases (Chinese and pinyin) the node picker searches', async () => {
+		const types = await session.request<Array<{ name: string; codex?: { categories?: string[]; alias?: string[] } }>>('GET', '/types/nodes.json');
+		expect(types.status).toBe(200);
+		const codexDir = join(repoRoot(), 'nodes');
+		const codexFiles = readdirSync(codexDir, { withFileTypes: true })
+			.filter((entry) => entry.isDirectory())
+			.flatMap((vendor) => readdirSync(join(codexDir, vendor.name)).filter((file) => file.endsWith('.node.json')).map((file) => join(codexDir, vendor.name, file)));
+		// One codex per node: the four vendors' nodes and the Shiheng Trigger.
+		expect(codexFiles).toHaveLength(VENDORS.length + 1);
+		for (const file of codexFiles) {
+			const codex = JSON.parse(readFileSync(file, 'utf8')) as { node: string; categories: string[]; alias: string[] };
+			const served = types.data.find((type) => type.name === codex.node);
+			expect({ node: codex.node, codex: served?.codex }).toEqual({
+				node: codex.node,
+				codex: expect.objectContaining({ categories: codex.categories, alias: codex.alias }),
+			});
+			expect({ node: codex.node, chinese: codex.alias.some((alias) => /\p{Script=Han}/u.test(alias)) }).toEqual({ node: codex.node, chinese: true });
 		}
 	});
 
