@@ -145,7 +145,8 @@ describe.each(nodeBinaries.map((binary, i) => ({ binary, version: nodeVersions[i
 			const credentialNames = report.credentials.map((c) => c.name).sort();
 			for (const node of report.nodes) {
 				expect(node.properties).toBeGreaterThan(2);
-				expect(node.usableAsTool).toBe(true);
+				// Action nodes are offered to AI agents as tools; a trigger (n8n names them …Trigger) starts a workflow instead.
+				expect({ node: node.name, usableAsTool: node.usableAsTool }).toEqual({ node: node.name, usableAsTool: !node.name.endsWith('Trigger') });
 				expect(node.credentials.length).toBeGreaterThan(0);
 				for (const credential of node.credentials) expect(credentialNames).toContain(credential);
 				const icon = node.iconUrl as { light?: string; dark?: string };

@@ -58,8 +58,15 @@ test('the tarball holds exactly dist/, examples/, README, LICENSE, CHANGELOG and
 	expect(manifest.main.startsWith('dist/')).toBe(true);
 });
 
+test('every node ships with its codex file beside it (categories, aliases, documentation links)', () => {
+	const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8')) as Manifest;
+	for (const node of manifest.n8n.nodes) expect(files).toContain(`${node}on`);
+});
+
 test('no sources, tests, source maps or secret-bearing files', () => {
 	const unexpected = files.filter((file) => {
+		// A node's codex (<Node>.node.json) is read by n8n's loader next to the node's .js.
+		if (/^dist\/nodes\/[^/]+\/[^/]+\.node\.json$/.test(file)) return false;
 		if (file.startsWith('dist/')) return !/\.(js|d\.ts|svg)$/.test(file) || /(^|\/)(test|tests|emulators|harness)\//.test(file);
 		if (file.startsWith('examples/')) return !file.endsWith('.json');
 		return false;
