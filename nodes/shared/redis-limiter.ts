@@ -146,12 +146,18 @@ export class RedisRateLimiter extends RateLimiter {
 
 	private line: Promise<void> = Promise.resolve();
 
+	private readonly margins: RateMargins;
+
+	/** `margin`: one for both ways of counting, or each its own (see RateMargins). */
 	constructor(
 		private readonly identity: string,
 		windows: RateWindow[],
-		private readonly sharedMarginMs = 0,
+		margin: number | RateMargins = 0,
 	) {
-		super(windows, sharedMarginMs);
+		const margins = typeof margin === 'number' ? { atGrant: margin, atSend: margin } : margin;
+		// Without Redis the per-process window counts at the grant.
+		super(windows, margins.atGrant);
+		this.margins = margins;
 		this.sharedWindows = windows.filter((w) => w.limit > 0 && w.intervalMs > 0);
 	}
 
@@ -164,7 +170,7 @@ export class RedisRateLimiter extends RateLimiter {
 	 * process's clock when it fell back (diagnostics and tests).
 	 */
 	async acquireAt(signal?: AbortSignal): Promise<number> {
-		const grant = await this.inLine(async () => await this.take(0, signal));
+		const grant = await this.inLine(async () => await this.take(0, this.margins.atGrant, signal));
 		return grant?.at ?? Date.now();
 	}
 
@@ -173,12 +179,12 @@ export class RedisRateLimiter extends RateLimiter {
 	 * available, the per-process limiter's slot counted at the grant.
 	 */
 	override async reserve(signal?: AbortSignal): Promise<RateSlot> {
-		const grant = await this.inLine(async () => await this.take(PENDING_LEASE_MS, signal));
-		return grant ? new PendingSlot(grant, this.spans()) : COUNTED_AT_GRANT;
+		const grant = await this.inLine(async () => await this.take(PENDING_LEASE_MS, this.margins.atSend, signal));
+		return grant ? new PendingSlot(grant, this.spans(this.margins.atSend)) : COUNTED_AT_GRANT;
 	}
 
-	private spans(): number[] {
-		return this.sharedWindows.map((w) => w.intervalMs + this.sharedMarginMs);
+	private spans(marginMs: number): number[] {
+		return this.sharedWindows.map((w) => w.intervalMs + marginMs);
 	}
 
 	private async inLine<T>(take: () => Promise<T>): Promise<T> {
@@ -191,7 +197,7 @@ export class RedisRateLimiter extends RateLimiter {
 	}
 
 	/** A grant recorded in Redis, or undefined once the per-process window granted instead. */
-	private async take(hold: number, signal?: AbortSignal): Promise<Grant | undefined> {
+	private async take(hold: number, marginMs: number, signal?: AbortSignal): Promise<Grant | undefined> {
 		if (this.sharedWindows.length === 0) return undefined;
 		for (;;) {
 			throwIfAborted(signal);
@@ -202,7 +208,7 @@ export class RedisRateLimiter extends RateLimiter {
 			}
 			const keys = this.sharedWindows.map((w) => sharedKey(shared, 'rate', this.identity, String(w.intervalMs)));
 			const member = `${processTag}-${++sequence}`;
-			const spans = this.spans();
+			const spans = this.spans(marginMs);
 			const args: Array<string | number> = [member, hold];
 			this.sharedWindows.forEach((w, i) => args.push(w.limit, spans[i]));
 			const askedAt = Date.now();
@@ -224,6 +230,19 @@ export class RedisRateLimiter extends RateLimiter {
 	}
 }
 
+/**
+ * The margins a vendor app's windows are widened by, to absorb the difference between our count
+ * and the vendor's. A limiter that counts a request when it grants it must also cover the time
+ * until the request leaves (event-loop delays, a busy process); one that counts it when it is
+ * sent covers only the way to the vendor.
+ */
+export interface RateMargins {
+	/** The per-process limiter's (and the shared one's without Redis): it counts at the grant. */
+	atGrant: number;
+	/** The limiter shared through Redis: its slots count from the send. */
+	atSend: number;
+}
+
 const vendorAppLimiters = new Map<string, { signature: string; limiter: RedisRateLimiter }>();
 
 /**
@@ -231,12 +250,12 @@ const vendorAppLimiters = new Map<string, { signature: string; limiter: RedisRat
  * through Redis by every n8n process when n8n runs scaled out (queue mode or
  * EMPLOYEE_SYNC_REDIS_URL), else the per-process `sharedRateLimiter` as before.
  */
-export function vendorAppRateLimiter(key: string, windows: RateWindow[], marginMs = 0): RateLimiter {
-	if (!sharedStateConfigured()) return sharedRateLimiter(key, windows, marginMs);
-	const signature = JSON.stringify([windows, marginMs]);
+export function vendorAppRateLimiter(key: string, windows: RateWindow[], margin: number | RateMargins = 0): RateLimiter {
+	if (!sharedStateConfigured()) return sharedRateLimiter(key, windows, typeof margin === 'number' ? margin : margin.atGrant);
+	const signature = JSON.stringify([windows, margin]);
 	const existing = vendorAppLimiters.get(key);
 	if (existing && existing.signature === signature) return existing.limiter;
-	const limiter = new RedisRateLimiter(key, windows, marginMs);
+	const limiter = new RedisRateLimiter(key, windows, margin);
 	vendorAppLimiters.set(key, { signature, limiter });
 	return limiter;
 }

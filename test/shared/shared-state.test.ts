@@ -298,6 +298,23 @@ describe('a shared rate slot counts from the moment its request is sent', () => 
 		}
 	});
 
+	test('each way of counting has its margin: at the send with Redis, at the grant without', async () => {
+		const windows = [{ limit: 1, intervalMs: 300 }];
+		const margins = { atGrant: 400, atSend: 0 };
+		useRedis(undefined);
+		expect(vendorAppRateLimiter('vendor|margins|/api', windows, margins)).toBe(sharedRateLimiter('vendor|margins|/api', windows, 400));
+
+		useRedis(redis.url, 'rate-sent-5');
+		const limiter = vendorAppRateLimiter('vendor|margins|/api', windows, margins);
+		expect(limiter).toBeInstanceOf(RedisRateLimiter);
+		const started = Date.now();
+		(await limiter.reserve()).sent();
+		(await limiter.reserve()).sent();
+		// The window plus the send margin (300 ms), not plus the grant margin (700 ms).
+		expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+		expect(Date.now() - started).toBeLessThan(600);
+	});
+
 	test('a pending slot counts in the window until it is sent, then from the send', async () => {
 		useRedis(redis.url, 'rate-sent-3');
 		const windows = [{ limit: 1, intervalMs: 500 }];
