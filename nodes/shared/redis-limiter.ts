@@ -37,11 +37,19 @@ const PENDING_LEASE_MS = 3_000;
 const PENDING_USABLE_MS = 1_000;
 /** A waiter whose slot depends on a pending request (about to be sent) looks again this soon. */
 const PENDING_POLL_MS = 10;
+/**
+ * Grants of one limiter are spaced at least a window's even pace divided by this: a burst may go
+ * out at up to four times the average rate, but never all at once. A window's starts otherwise
+ * come back together each time the window turns, and the vendor, taking a bunch one request
+ * after the other, counts the last of them later than they arrived: the difference eats the margin.
+ */
+const PACE_FACTOR = 4;
 
 /**
  * KEYS: one sorted set per window. ARGV: member; hold (0: counted now, else PENDING_LEASE_MS: a
- * pending slot); then limit and span of each window. A pending slot is stored with a start in the
- * future (now + lease), so it counts until it is confirmed or its lease is over.
+ * pending slot); PENDING_LEASE_MS; the least gap between two grants; then limit and span of each
+ * window. A pending slot is stored with a start in the future (now + lease), so it counts until it
+ * is confirmed or its lease is over; its grant is that start minus the lease.
  */
 const SLIDING_WINDOWS = redisScript(`
 if redis.replicate_commands then redis.replicate_commands() end
@@ -49,10 +57,12 @@ local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local member = ARGV[1]
 local hold = tonumber(ARGV[2])
+local lease = tonumber(ARGV[3])
+local gap = tonumber(ARGV[4])
 local wait = 0
 for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[2 * i + 1])
-  local span = tonumber(ARGV[2 * i + 2])
+  local limit = tonumber(ARGV[2 * i + 3])
+  local span = tonumber(ARGV[2 * i + 4])
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - span)
   local count = redis.call('ZCARD', key)
   if count >= limit then
@@ -63,9 +73,20 @@ for i, key in ipairs(KEYS) do
     if until_free > wait then wait = until_free end
   end
 end
+if gap > 0 then
+  local latest = nil
+  local counted = redis.call('ZREVRANGEBYSCORE', KEYS[1], now, '-inf', 'WITHSCORES', 'LIMIT', 0, 1)
+  if counted[2] then latest = tonumber(counted[2]) end
+  local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  if newest[2] and tonumber(newest[2]) > now then
+    local granted = tonumber(newest[2]) - lease
+    if latest == nil or granted > latest then latest = granted end
+  end
+  if latest ~= nil and latest + gap - now > wait then wait = latest + gap - now end
+end
 if wait > 0 then return {wait, now} end
 for i, key in ipairs(KEYS) do
-  local keep = hold + tonumber(ARGV[2 * i + 2]) + 1000
+  local keep = hold + tonumber(ARGV[2 * i + 4]) + 1000
   redis.call('ZADD', key, now + hold, member)
   if redis.call('PTTL', key) < keep then redis.call('PEXPIRE', key, keep) end
 end
@@ -209,7 +230,8 @@ export class RedisRateLimiter extends RateLimiter {
 			const keys = this.sharedWindows.map((w) => sharedKey(shared, 'rate', this.identity, String(w.intervalMs)));
 			const member = `${processTag}-${++sequence}`;
 			const spans = this.spans(marginMs);
-			const args: Array<string | number> = [member, hold];
+			const gap = Math.max(...this.sharedWindows.map((w, i) => Math.floor(spans[i] / w.limit / PACE_FACTOR)));
+			const args: Array<string | number> = [member, hold, PENDING_LEASE_MS, gap];
 			this.sharedWindows.forEach((w, i) => args.push(w.limit, spans[i]));
 			const askedAt = Date.now();
 			let answer: unknown;

@@ -195,6 +195,18 @@ describe('rate limiter shared through Redis', () => {
 		expect(ttl).toBeLessThanOrEqual(2_000);
 	});
 
+	test('grants are spread out: never closer than a quarter of the even pace, so a burst never arrives all at once', async () => {
+		useRedis(redis.url, 'rate-pace');
+		const windows = [{ limit: 40, intervalMs: 1_000 }];
+		const first = new RedisRateLimiter('vendor|pace|/api', windows);
+		const second = new RedisRateLimiter('vendor|pace|/api', windows);
+		const grants = (await Promise.all([...Array.from({ length: 10 }, async () => await first.acquireAt()), ...Array.from({ length: 10 }, async () => await second.acquireAt())])).sort((a, b) => a - b);
+		// 1,000 ms / 40 / 4 = 6 ms at least between two grants, by Redis's clock.
+		for (let i = 1; i < grants.length; i++) expect(grants[i] - grants[i - 1]).toBeGreaterThanOrEqual(6);
+		// Still a burst: twenty grants well within the window, not at the even pace of 25 ms.
+		expect(grants[grants.length - 1] - grants[0]).toBeLessThan(400);
+	});
+
 	test('a stopped execution stops waiting for a slot', async () => {
 		useRedis(redis.url, 'rate-2');
 		const limiter = new RedisRateLimiter('k', [{ limit: 1, intervalMs: 60_000 }]);
