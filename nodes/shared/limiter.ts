@@ -66,6 +66,28 @@ export interface RateWindow {
 }
 
 /**
+ * One request's place in a limiter's windows, taken before the request is built and sent. A
+ * limiter shared by several processes counts the request from the moment it really leaves (a
+ * worker's event loop can stall between the grant and the send, and the vendor counts arrivals);
+ * the per-process limiter counts it from the grant, as `acquire` does.
+ */
+export interface RateSlot {
+	/** The request is being written to the socket now: it counts from this moment. Later calls do nothing. */
+	sent(): void;
+	/** The request will not be sent: the slot is free again. Does nothing once sent. */
+	release(): void;
+	/** False once the slot was held too long to send on: release it and reserve another. */
+	usable(): boolean;
+}
+
+/** The slot of a limiter that counts a request when it grants it: nothing is left to tell it. */
+export const COUNTED_AT_GRANT: RateSlot = {
+	sent: () => undefined,
+	release: () => undefined,
+	usable: () => true,
+};
+
+/**
  * A sliding-window rate limiter: a request may start when fewer than `limit` requests started in
  * the last `intervalMs`, for every window. Sliding windows (rather than a token bucket, which
  * allows a full burst on top of a full refill) match how vendors count, so running at the limit
@@ -94,6 +116,15 @@ export class RateLimiter {
 		// The next caller waits for this one whether it succeeded or was aborted.
 		this.queue = turn.catch(() => undefined);
 		await turn;
+	}
+
+	/**
+	 * Like acquire, for a caller that reports when the request leaves (the transport does). This
+	 * limiter counts at the grant, so the slot has nothing to record.
+	 */
+	async reserve(signal?: AbortSignal): Promise<RateSlot> {
+		await this.acquire(signal);
+		return COUNTED_AT_GRANT;
 	}
 
 	private async waitForSlot(signal?: AbortSignal): Promise<void> {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 
-import { RateLimiter, sharedRateLimiter } from './limiter';
-import type { RateWindow } from './limiter';
+import { COUNTED_AT_GRANT, RateLimiter, sharedRateLimiter } from './limiter';
+import type { RateSlot, RateWindow } from './limiter';
 import { fallBackAfter, redisScript, runScript, sharedKey, sharedRedis, sharedStateConfigured } from './redis-connection';
+import type { SharedRedis } from './redis-connection';
 import { sleep, throwIfAborted } from './retry';
 
 /**
@@ -12,33 +13,97 @@ import { sleep, throwIfAborted } from './retry';
  * Each window is a sorted set of the start times of recent requests. One Lua script, atomic in
  * Redis, drops starts older than the window, and either records a new start in every window or
  * says how long to wait. Time comes from Redis's clock, so workers on machines whose clocks
- * differ agree. Nothing is held while a request runs: a start simply ages out of its window, so a
- * worker killed at any point leaves nothing behind that others would wait for.
+ * differ agree. Nothing is held while a request runs: a start simply ages out of its window.
+ *
+ * The vendor counts requests when they arrive, and a busy worker's event loop can stall for a
+ * tenth of a second or more between the grant and the send. A start counted at the grant then
+ * ages out too early, the next grant comes too soon, and the vendor sees more than its limit in
+ * one window. So a slot reserved for a request (`reserve`, what the transport uses) is held as
+ * pending — it counts in every window whatever its age — until the process says the request is
+ * being written (`sent`): from then on it counts from that moment. A worker killed between the
+ * two leaves its pending slots behind for PENDING_LEASE_MS at most.
  */
 
+/**
+ * How long a reserved slot counts as pending at most: the slots of a process killed between grant
+ * and send free themselves after this (each holds one place in every window meanwhile).
+ */
+const PENDING_LEASE_MS = 3_000;
+/**
+ * A reserved slot must be used within this time, else it is given back and another taken, so that
+ * the rest of the lease covers setting up a new connection. A request whose connection takes
+ * longer still counts from its send, but its place may have been granted again meanwhile.
+ */
+const PENDING_USABLE_MS = 1_000;
+/** A waiter whose slot depends on a pending request (about to be sent) looks again this soon. */
+const PENDING_POLL_MS = 10;
+/**
+ * Grants of one limiter are spaced at least a window's even pace divided by this: a burst may go
+ * out at up to four times the average rate, but never all at once. A window's starts otherwise
+ * come back together each time the window turns, and the vendor, taking a bunch one request
+ * after the other, counts the last of them later than they arrived: the difference eats the margin.
+ */
+const PACE_FACTOR = 4;
+
+/**
+ * KEYS: one sorted set per window. ARGV: member; hold (0: counted now, else PENDING_LEASE_MS: a
+ * pending slot); PENDING_LEASE_MS; the least gap between two grants; then limit and span of each
+ * window. A pending slot is stored with a start in the future (now + lease), so it counts until it
+ * is confirmed or its lease is over; its grant is that start minus the lease.
+ */
 const SLIDING_WINDOWS = redisScript(`
 if redis.replicate_commands then redis.replicate_commands() end
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local member = ARGV[1]
+local hold = tonumber(ARGV[2])
+local lease = tonumber(ARGV[3])
+local gap = tonumber(ARGV[4])
 local wait = 0
 for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[2 * i])
-  local span = tonumber(ARGV[2 * i + 1])
+  local limit = tonumber(ARGV[2 * i + 3])
+  local span = tonumber(ARGV[2 * i + 4])
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - span)
   local count = redis.call('ZCARD', key)
   if count >= limit then
     local freeing = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
-    local until_free = tonumber(freeing[2]) + span - now + 1
+    local start = tonumber(freeing[2])
+    local until_free = start + span - now + 1
+    if start > now then until_free = ${PENDING_POLL_MS} end
     if until_free > wait then wait = until_free end
   end
 end
+if gap > 0 then
+  local latest = nil
+  local counted = redis.call('ZREVRANGEBYSCORE', KEYS[1], now, '-inf', 'WITHSCORES', 'LIMIT', 0, 1)
+  if counted[2] then latest = tonumber(counted[2]) end
+  local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  if newest[2] and tonumber(newest[2]) > now then
+    local granted = tonumber(newest[2]) - lease
+    if latest == nil or granted > latest then latest = granted end
+  end
+  if latest ~= nil and latest + gap - now > wait then wait = latest + gap - now end
+end
 if wait > 0 then return {wait, now} end
 for i, key in ipairs(KEYS) do
-  redis.call('ZADD', key, now, member)
-  redis.call('PEXPIRE', key, tonumber(ARGV[2 * i + 1]) + 1000)
+  local keep = hold + tonumber(ARGV[2 * i + 4]) + 1000
+  redis.call('ZADD', key, now + hold, member)
+  if redis.call('PTTL', key) < keep then redis.call('PEXPIRE', key, keep) end
 end
 return {0, now}
+`);
+
+/** ARGV: member, then the span of each window. The pending slot counts from now (Redis's clock). */
+const CONFIRM_SENT = redisScript(`
+if redis.replicate_commands then redis.replicate_commands() end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+for i, key in ipairs(KEYS) do
+  local keep = tonumber(ARGV[i + 1]) + 1000
+  redis.call('ZADD', key, now, ARGV[1])
+  if redis.call('PTTL', key) < keep then redis.call('PEXPIRE', key, keep) end
+end
+return now
 `);
 
 /** Wakes the processes that wait for the same slot a little apart, so they do not all ask at once. */
@@ -46,6 +111,50 @@ const WAKE_JITTER_MS = 3;
 
 const processTag = `${process.pid}-${randomBytes(4).toString('hex')}`;
 let sequence = 0;
+
+/** Where one grant was recorded in Redis. */
+interface Grant {
+	shared: SharedRedis;
+	keys: string[];
+	member: string;
+	/** Redis's clock at the grant. */
+	at: number;
+	/** This process's clock just before it asked: the grant cannot be older than this. */
+	askedAt: number;
+}
+
+/**
+ * A slot reserved in Redis, pending until its request is sent. Confirming and releasing are
+ * fire-and-forget: a message Redis never got leaves the slot pending until its lease ends, which
+ * errs on the safe side.
+ */
+class PendingSlot implements RateSlot {
+	private settled = false;
+
+	constructor(
+		private readonly grant: Grant,
+		private readonly spans: number[],
+	) {}
+
+	sent(): void {
+		if (this.settled) return;
+		this.settled = true;
+		const { shared, keys, member } = this.grant;
+		runScript(shared.client, CONFIRM_SENT, keys, [member, ...this.spans]).catch(() => undefined);
+	}
+
+	release(): void {
+		if (this.settled) return;
+		this.settled = true;
+		const { shared, keys, member } = this.grant;
+		// Plain commands, not a script: they reach Redis before anything this process asks next.
+		for (const key of keys) shared.client.zrem(key, member).catch(() => undefined);
+	}
+
+	usable(): boolean {
+		return !this.settled && Date.now() - this.grant.askedAt < PENDING_USABLE_MS;
+	}
+}
 
 /**
  * A RateLimiter whose windows live in Redis. When Redis is not available it falls back to the
@@ -58,12 +167,18 @@ export class RedisRateLimiter extends RateLimiter {
 
 	private line: Promise<void> = Promise.resolve();
 
+	private readonly margins: RateMargins;
+
+	/** `margin`: one for both ways of counting, or each its own (see RateMargins). */
 	constructor(
 		private readonly identity: string,
 		windows: RateWindow[],
-		private readonly sharedMarginMs = 0,
+		margin: number | RateMargins = 0,
 	) {
-		super(windows, sharedMarginMs);
+		const margins = typeof margin === 'number' ? { atGrant: margin, atSend: margin } : margin;
+		// Without Redis the per-process window counts at the grant.
+		super(windows, margins.atGrant);
+		this.margins = margins;
 		this.sharedWindows = windows.filter((w) => w.limit > 0 && w.intervalMs > 0);
 	}
 
@@ -72,12 +187,29 @@ export class RedisRateLimiter extends RateLimiter {
 	}
 
 	/**
-	 * Like acquire, and tells when the start was counted: Redis's clock in ms, or this process's
-	 * clock when it fell back (diagnostics and tests).
+	 * Like acquire (the start counted at the grant), and tells when: Redis's clock in ms, or this
+	 * process's clock when it fell back (diagnostics and tests).
 	 */
 	async acquireAt(signal?: AbortSignal): Promise<number> {
-		if (this.sharedWindows.length === 0) return Date.now();
-		const turn = this.line.then(async () => await this.take(signal));
+		const grant = await this.inLine(async () => await this.take(0, this.margins.atGrant, signal));
+		return grant?.at ?? Date.now();
+	}
+
+	/**
+	 * A slot that counts from the moment its request is sent (see above), or, when Redis is not
+	 * available, the per-process limiter's slot counted at the grant.
+	 */
+	override async reserve(signal?: AbortSignal): Promise<RateSlot> {
+		const grant = await this.inLine(async () => await this.take(PENDING_LEASE_MS, this.margins.atSend, signal));
+		return grant ? new PendingSlot(grant, this.spans(this.margins.atSend)) : COUNTED_AT_GRANT;
+	}
+
+	private spans(marginMs: number): number[] {
+		return this.sharedWindows.map((w) => w.intervalMs + marginMs);
+	}
+
+	private async inLine<T>(take: () => Promise<T>): Promise<T> {
+		const turn = this.line.then(take);
 		this.line = turn.then(
 			() => undefined,
 			() => undefined,
@@ -85,17 +217,23 @@ export class RedisRateLimiter extends RateLimiter {
 		return await turn;
 	}
 
-	private async take(signal?: AbortSignal): Promise<number> {
+	/** A grant recorded in Redis, or undefined once the per-process window granted instead. */
+	private async take(hold: number, marginMs: number, signal?: AbortSignal): Promise<Grant | undefined> {
+		if (this.sharedWindows.length === 0) return undefined;
 		for (;;) {
 			throwIfAborted(signal);
 			const shared = await sharedRedis();
 			if (!shared) {
 				await super.acquire(signal);
-				return Date.now();
+				return undefined;
 			}
 			const keys = this.sharedWindows.map((w) => sharedKey(shared, 'rate', this.identity, String(w.intervalMs)));
-			const args: Array<string | number> = [`${processTag}-${++sequence}`];
-			for (const w of this.sharedWindows) args.push(w.limit, w.intervalMs + this.sharedMarginMs);
+			const member = `${processTag}-${++sequence}`;
+			const spans = this.spans(marginMs);
+			const gap = Math.max(...this.sharedWindows.map((w, i) => Math.floor(spans[i] / w.limit / PACE_FACTOR)));
+			const args: Array<string | number> = [member, hold, PENDING_LEASE_MS, gap];
+			this.sharedWindows.forEach((w, i) => args.push(w.limit, spans[i]));
+			const askedAt = Date.now();
 			let answer: unknown;
 			try {
 				answer = await runScript(shared.client, SLIDING_WINDOWS, keys, args);
@@ -104,7 +242,7 @@ export class RedisRateLimiter extends RateLimiter {
 				continue;
 			}
 			const [wait, now] = Array.isArray(answer) ? answer.map(Number) : [Number.NaN, Number.NaN];
-			if (wait === 0) return now;
+			if (wait === 0) return { shared, keys, member, at: now, askedAt };
 			if (!(wait > 0)) {
 				fallBackAfter(new Error('the rate-limit script gave an unexpected answer'));
 				continue;
@@ -114,6 +252,19 @@ export class RedisRateLimiter extends RateLimiter {
 	}
 }
 
+/**
+ * The margins a vendor app's windows are widened by, to absorb the difference between our count
+ * and the vendor's. A limiter that counts a request when it grants it must also cover the time
+ * until the request leaves (event-loop delays, a busy process); one that counts it when it is
+ * sent covers only the way to the vendor.
+ */
+export interface RateMargins {
+	/** The per-process limiter's (and the shared one's without Redis): it counts at the grant. */
+	atGrant: number;
+	/** The limiter shared through Redis: its slots count from the send. */
+	atSend: number;
+}
+
 const vendorAppLimiters = new Map<string, { signature: string; limiter: RedisRateLimiter }>();
 
 /**
@@ -121,12 +272,12 @@ const vendorAppLimiters = new Map<string, { signature: string; limiter: RedisRat
  * through Redis by every n8n process when n8n runs scaled out (queue mode or
  * EMPLOYEE_SYNC_REDIS_URL), else the per-process `sharedRateLimiter` as before.
  */
-export function vendorAppRateLimiter(key: string, windows: RateWindow[], marginMs = 0): RateLimiter {
-	if (!sharedStateConfigured()) return sharedRateLimiter(key, windows, marginMs);
-	const signature = JSON.stringify([windows, marginMs]);
+export function vendorAppRateLimiter(key: string, windows: RateWindow[], margin: number | RateMargins = 0): RateLimiter {
+	if (!sharedStateConfigured()) return sharedRateLimiter(key, windows, typeof margin === 'number' ? margin : margin.atGrant);
+	const signature = JSON.stringify([windows, margin]);
 	const existing = vendorAppLimiters.get(key);
 	if (existing && existing.signature === signature) return existing.limiter;
-	const limiter = new RedisRateLimiter(key, windows, marginMs);
+	const limiter = new RedisRateLimiter(key, windows, margin);
 	vendorAppLimiters.set(key, { signature, limiter });
 	return limiter;
 }

@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 
 import { TransportError } from './errors';
 import type { TransportFailureKind } from './errors';
-import type { RateLimiter } from './limiter';
+import type { RateLimiter, RateSlot } from './limiter';
 import { redactSecretFields } from './redact';
 import {
 	AbortedError,
@@ -236,8 +236,38 @@ function hostOf(url: string | undefined): string {
 	}
 }
 
-async function sendOnce(spec: HttpRequestSpec, settings: TransportSettings): Promise<HttpResponse> {
-	const dispatcher = dispatcherFor(settings.connectTimeoutMs, settings.allowInsecureTls ?? false);
+/**
+ * Tells a rate slot when its request starts being written: undici calls a handler's
+ * onRequestStart on the connection, right before it writes the request (after any connect).
+ */
+function reportingWrite(slot: RateSlot): Dispatcher.DispatcherComposeInterceptor {
+	return (dispatch) => (options, handler) =>
+		dispatch(options, {
+			onRequestStart: (controller, context: unknown) => {
+				slot.sent();
+				handler.onRequestStart?.(controller, context);
+			},
+			onRequestUpgrade: (controller, statusCode, headers, socket) => handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
+			onResponseStart: (controller, statusCode, headers, statusMessage) => handler.onResponseStart?.(controller, statusCode, headers, statusMessage),
+			onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
+			onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
+			onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
+		});
+}
+
+async function sendOnce(spec: HttpRequestSpec, settings: TransportSettings, slot: RateSlot | undefined): Promise<HttpResponse> {
+	const pooled = dispatcherFor(settings.connectTimeoutMs, settings.allowInsecureTls ?? false);
+	const dispatcher = slot ? pooled.compose(reportingWrite(slot)) : pooled;
+	try {
+		return await requestOnce(spec, settings, dispatcher);
+	} finally {
+		// Had undici not said it wrote the request (a failure on the way), count it from now: a
+		// request that may have left must never be uncounted.
+		slot?.sent();
+	}
+}
+
+async function requestOnce(spec: HttpRequestSpec, settings: TransportSettings, dispatcher: Dispatcher): Promise<HttpResponse> {
 	const response = await request(buildUrl(spec), {
 		method: spec.method,
 		headers: spec.headers,
@@ -274,12 +304,11 @@ export async function sendWithRetry(
 	const classify = profile.transientAnswer ?? defaultTransientVerdict;
 	for (let attempt = 1; ; attempt++) {
 		throwIfAborted(settings.signal);
-		if (settings.rateLimiter) await settings.rateLimiter.acquire(settings.signal);
-		const spec = await build();
+		const { spec, slot } = await prepareAttempt(build, settings);
 		onAttempt?.(attempt);
 		let response: HttpResponse;
 		try {
-			response = await sendOnce(spec, settings);
+			response = await sendOnce(spec, settings, slot);
 		} catch (error) {
 			const failure = classifyNetworkError(error, settings.signal, spec.url);
 			const mayRetry =
@@ -300,6 +329,30 @@ export async function sendWithRetry(
 				? Math.min(retryAfter, policy.maxRetryAfterMs)
 				: backoffDelay(attempt, policy);
 		await pauseBeforeRetry(delay, settings.signal);
+	}
+}
+
+/**
+ * A rate slot, then the request built for it (fresh timestamps and signatures right before the
+ * send). A slot held too long while building (a token fetched meanwhile) is traded for a new one.
+ */
+async function prepareAttempt(
+	build: () => HttpRequestSpec | Promise<HttpRequestSpec>,
+	settings: TransportSettings,
+): Promise<{ spec: HttpRequestSpec; slot: RateSlot | undefined }> {
+	const limiter = settings.rateLimiter;
+	let slot = await limiter?.reserve(settings.signal);
+	try {
+		const spec = await build();
+		if (limiter && slot && !slot.usable()) {
+			slot.release();
+			slot = undefined;
+			slot = await limiter.reserve(settings.signal);
+		}
+		return { spec, slot };
+	} catch (error) {
+		slot?.release();
+		throw error;
 	}
 }
 

@@ -30,7 +30,8 @@ function answerCode(body: string): string | undefined {
 	}
 }
 
-export async function startCountingProxy(target: string): Promise<CountingProxy> {
+/** `onCall` hears of each call as soon as it was answered. */
+export async function startCountingProxy(target: string, onCall?: (call: ProxiedCall) => void): Promise<CountingProxy> {
 	const upstream = new URL(target);
 	const calls: ProxiedCall[] = [];
 	const server: Server = createServer((req, res) => {
@@ -43,7 +44,9 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
 				answer.on('data', (chunk: Buffer) => chunks.push(chunk));
 				answer.on('end', () => {
 					const body = Buffer.concat(chunks);
-					calls.push({ path, at, code: answerCode(body.toString('utf8')) });
+					const call = { path, at, code: answerCode(body.toString('utf8')) };
+					calls.push(call);
+					onCall?.(call);
 					res.writeHead(answer.statusCode ?? 502, answer.headers);
 					res.end(body);
 				});

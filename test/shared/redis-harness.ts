@@ -124,12 +124,13 @@ export async function startRedisCluster(): Promise<{ nodes: RedisServer[]; stop(
 			{ encoding: 'utf8', timeout: 30_000 },
 		);
 		if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
-		// The nodes agree on the slots a moment after create returns.
+		// The nodes agree on the slots a moment after create returns: every node must say so, or a
+		// client asking one that does not yet stalls.
 		const deadline = Date.now() + 15_000;
 		for (;;) {
-			const info = spawnSync('redis-cli', ['-p', String(nodes[0].port), 'cluster', 'info'], { encoding: 'utf8' });
-			if (/cluster_state:ok/.test(info.stdout)) break;
-			if (Date.now() > deadline) throw new Error(`the Redis Cluster did not become ready: ${info.stdout}`);
+			const infos = nodes.map((node) => spawnSync('redis-cli', ['-p', String(node.port), 'cluster', 'info'], { encoding: 'utf8' }).stdout);
+			if (infos.every((info) => /cluster_state:ok/.test(info))) break;
+			if (Date.now() > deadline) throw new Error(`the Redis Cluster did not become ready: ${infos.join('\n')}`);
 			await new Promise((r) => setTimeout(r, 100));
 		}
 		return { nodes, stop };

@@ -12,6 +12,9 @@ import { watchSharedState } from '../../nodes/shared/shared-state-hint';
 import type { HintTarget } from '../../nodes/shared/shared-state-hint';
 import { SharedTokenCache } from '../../nodes/shared/token-cache';
 import type { FreshToken } from '../../nodes/shared/token-cache';
+import { closeTransport, sendWithRetry } from '../../nodes/shared/transport';
+import type { HttpRequestSpec, TransportSettings } from '../../nodes/shared/transport';
+import { Emulator } from '../emulators/frame';
 import { freePort, startRedisCluster, startRedisServer } from './redis-harness';
 import type { RedisServer } from './redis-harness';
 
@@ -192,6 +195,18 @@ describe('rate limiter shared through Redis', () => {
 		expect(ttl).toBeLessThanOrEqual(2_000);
 	});
 
+	test('grants are spread out: never closer than a quarter of the even pace, so a burst never arrives all at once', async () => {
+		useRedis(redis.url, 'rate-pace');
+		const windows = [{ limit: 40, intervalMs: 1_000 }];
+		const first = new RedisRateLimiter('vendor|pace|/api', windows);
+		const second = new RedisRateLimiter('vendor|pace|/api', windows);
+		const grants = (await Promise.all([...Array.from({ length: 10 }, async () => await first.acquireAt()), ...Array.from({ length: 10 }, async () => await second.acquireAt())])).sort((a, b) => a - b);
+		// 1,000 ms / 40 / 4 = 6 ms at least between two grants, by Redis's clock.
+		for (let i = 1; i < grants.length; i++) expect(grants[i] - grants[i - 1]).toBeGreaterThanOrEqual(6);
+		// Still a burst: twenty grants well within the window, not at the even pace of 25 ms.
+		expect(grants[grants.length - 1] - grants[0]).toBeLessThan(400);
+	});
+
 	test('a stopped execution stops waiting for a slot', async () => {
 		useRedis(redis.url, 'rate-2');
 		const limiter = new RedisRateLimiter('k', [{ limit: 1, intervalMs: 60_000 }]);
@@ -199,6 +214,133 @@ describe('rate limiter shared through Redis', () => {
 		const controller = new AbortController();
 		setTimeout(() => controller.abort(), 100);
 		await expect(limiter.acquire(controller.signal)).rejects.toThrow('The execution was stopped');
+	});
+});
+
+describe('a shared rate slot counts from the moment its request is sent', () => {
+	let vendor: Emulator;
+
+	beforeAll(async () => {
+		vendor = new Emulator('rate');
+		vendor.route('POST', '/api', () => ({ json: { ok: true } }));
+		await vendor.start();
+	});
+
+	afterAll(async () => {
+		await closeTransport();
+		await vendor.stop();
+	});
+
+	function viaTransport(limiter: RedisRateLimiter): TransportSettings {
+		return {
+			connectTimeoutMs: 2_000,
+			responseTimeoutMs: 2_000,
+			retry: { maxAttempts: 1, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 1_000 },
+			idempotent: true,
+			rateLimiter: limiter,
+		};
+	}
+
+	const request = (): HttpRequestSpec => ({ method: 'POST', url: `${vendor.baseUrl}/api`, body: '{}' });
+
+	test('a request that leaves late after its grant does not let the requests of another process bunch with it', async () => {
+		useRedis(redis.url, 'rate-sent-1');
+		vendor.records.length = 0;
+		const windows = [{ limit: 2, intervalMs: 1_000 }];
+		const slow = new RedisRateLimiter('vendor|app|/api', windows, 30);
+		const brisk = new RedisRateLimiter('vendor|app|/api', windows, 30);
+		// Process 1 is granted a slot, then takes 400 ms before its request leaves (a stalled event
+		// loop, a token fetched in between); process 2 sends three requests meanwhile and after.
+		const late = sendWithRetry(
+			async () => {
+				await new Promise((r) => setTimeout(r, 400));
+				return request();
+			},
+			viaTransport(slow),
+			{ name: 'Vendor' },
+		);
+		await new Promise((r) => setTimeout(r, 20));
+		for (let i = 0; i < 3; i++) await sendWithRetry(request, viaTransport(brisk), { name: 'Vendor' });
+		await late;
+		const arrivals = vendor.records.map((record) => record.at).sort((a, b) => a - b);
+		expect(arrivals).toHaveLength(4);
+		// The vendor never saw a third request within a second of two others. Counted at the grant,
+		// process 2's third request would follow the late one by about 650 ms.
+		for (let i = 2; i < arrivals.length; i++) expect(arrivals[i] - arrivals[i - 2]).toBeGreaterThanOrEqual(1_000);
+	});
+
+	test('a slot whose request was never sent (its build failed) is given back at once', async () => {
+		useRedis(redis.url, 'rate-sent-2');
+		const windows = [{ limit: 1, intervalMs: 5_000 }];
+		const failing = new RedisRateLimiter('vendor|app|/api', windows);
+		const other = new RedisRateLimiter('vendor|app|/api', windows);
+		const broken = new Error('the signer failed');
+		await expect(
+			sendWithRetry(
+				() => {
+					throw broken;
+				},
+				viaTransport(failing),
+				{ name: 'Vendor' },
+			),
+		).rejects.toBe(broken);
+		const started = Date.now();
+		await other.acquire();
+		expect(Date.now() - started).toBeLessThan(500);
+	});
+
+	test('the send is the moment undici writes the request, not when the answer comes', async () => {
+		useRedis(redis.url, 'rate-sent-4');
+		vendor.latencyMs = 400;
+		try {
+			const windows = [{ limit: 1, intervalMs: 500 }];
+			const sender = new RedisRateLimiter('vendor|app|/api', windows);
+			const other = new RedisRateLimiter('vendor|app|/api', windows);
+			const started = Date.now();
+			const answered = sendWithRetry(request, viaTransport(sender), { name: 'Vendor' });
+			await new Promise((r) => setTimeout(r, 50));
+			await other.acquire();
+			const waited = Date.now() - started;
+			await answered;
+			// Counted from the answer (at 400 ms) the window would have freed at 900 ms.
+			expect(waited).toBeGreaterThanOrEqual(490);
+			expect(waited).toBeLessThan(800);
+		} finally {
+			vendor.latencyMs = 0;
+		}
+	});
+
+	test('each way of counting has its margin: at the send with Redis, at the grant without', async () => {
+		const windows = [{ limit: 1, intervalMs: 300 }];
+		const margins = { atGrant: 400, atSend: 0 };
+		useRedis(undefined);
+		expect(vendorAppRateLimiter('vendor|margins|/api', windows, margins)).toBe(sharedRateLimiter('vendor|margins|/api', windows, 400));
+
+		useRedis(redis.url, 'rate-sent-5');
+		const limiter = vendorAppRateLimiter('vendor|margins|/api', windows, margins);
+		expect(limiter).toBeInstanceOf(RedisRateLimiter);
+		const started = Date.now();
+		(await limiter.reserve()).sent();
+		(await limiter.reserve()).sent();
+		// The window plus the send margin (300 ms), not plus the grant margin (700 ms).
+		expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+		expect(Date.now() - started).toBeLessThan(600);
+	});
+
+	test('a pending slot counts in the window until it is sent, then from the send', async () => {
+		useRedis(redis.url, 'rate-sent-3');
+		const windows = [{ limit: 1, intervalMs: 500 }];
+		const holder = new RedisRateLimiter('vendor|app|/api', windows);
+		const waiter = new RedisRateLimiter('vendor|app|/api', windows);
+		const slot = await holder.reserve();
+		setTimeout(() => slot.sent(), 700);
+		const started = Date.now();
+		await waiter.acquire();
+		// Counted at the grant it would have freed the window after 500 ms; it was sent at 700 ms.
+		expect(Date.now() - started).toBeGreaterThanOrEqual(1_190);
+		const [key] = await inspect.keys('rate-sent-3:*');
+		const ttl = await inspect.pttl(key);
+		expect(ttl).toBeGreaterThan(0);
 	});
 });
 

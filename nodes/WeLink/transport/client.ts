@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { VendorApiError } from '../../shared/errors';
 import { vendorAppRateLimiter } from '../../shared/redis-limiter';
+import type { RateMargins } from '../../shared/redis-limiter';
 import { readRequestTuning, transportSettings } from '../../shared/node-kit';
 import type { Redactor } from '../../shared/redact';
 import type { OperationRun } from '../../shared/router';
@@ -33,8 +34,12 @@ export interface RateSettings {
 	perMinute: number;
 }
 
-/** A small margin on each rate window absorbs the jitter between our count and WeLink's. */
-const RATE_MARGIN_MS = 100;
+/**
+ * A small margin on each rate window absorbs the jitter between our count and WeLink's. Counted at
+ * the grant (per process) it also covers the event loop's delay before the request leaves; counted
+ * at the send (shared through Redis by n8n's workers) only the differences in the way to WeLink.
+ */
+const RATE_MARGIN_MS: RateMargins = { atGrant: 100, atSend: 50 };
 
 /**
  * Calls WeLink's contact APIs: a token from the shared cache on every attempt, the per-API rate
