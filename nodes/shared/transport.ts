@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 
 import { TransportError } from './errors';
 import type { TransportFailureKind } from './errors';
+import { COUNTED_AT_GRANT } from './limiter';
 import type { RateLimiter, RateSlot } from './limiter';
 import { redactSecretFields } from './redact';
 import {
@@ -257,7 +258,8 @@ function reportingWrite(slot: RateSlot): Dispatcher.DispatcherComposeInterceptor
 
 async function sendOnce(spec: HttpRequestSpec, settings: TransportSettings, slot: RateSlot | undefined): Promise<HttpResponse> {
 	const pooled = dispatcherFor(settings.connectTimeoutMs, settings.allowInsecureTls ?? false);
-	const dispatcher = slot ? pooled.compose(reportingWrite(slot)) : pooled;
+	// Only a slot that counts from the send needs to hear of it.
+	const dispatcher = slot && slot !== COUNTED_AT_GRANT ? pooled.compose(reportingWrite(slot)) : pooled;
 	try {
 		return await requestOnce(spec, settings, dispatcher);
 	} finally {
