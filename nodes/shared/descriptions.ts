@@ -1,4 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { intInRange } from './validate';
 
 /** Description fragments every listing operation shares, so they read the same in every node. */
 
@@ -25,4 +27,10 @@ export function returnAllOrLimit(show: DisplayOptions['show'], maxLimit?: number
 			description: 'Max number of results to return',
 		},
 	];
+}
+
+/** The item's Return All / Limit: undefined for Return All, else the checked limit. */
+export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number | undefined {
+	if (ctx.getNodeParameter('returnAll', itemIndex, false)) return undefined;
+	return intInRange(ctx.getNodeParameter('limit', itemIndex, 50), 'Limit', 1, Number.MAX_SAFE_INTEGER);
 }

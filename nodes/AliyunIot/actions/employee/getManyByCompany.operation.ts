@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { returnAllOrLimit } from '../../../shared/descriptions';
+import { readLimit, returnAllOrLimit } from '../../../shared/descriptions';
 import { forEachItem } from '../../../shared/node-kit';
 import { fetchNumberedPages } from '../../../shared/paging';
 import type { OperationRun } from '../../../shared/router';
@@ -28,10 +28,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, run: OperationRun<AliyunIotConnection>): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, run.redactor, async (itemIndex) => {
 		const companyId = requiredString(this.getNodeParameter('companyId', itemIndex), 'Company ID');
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll
-			? undefined
-			: intInRange(this.getNodeParameter('limit', itemIndex, 50), 'Limit', 1, Number.MAX_SAFE_INTEGER);
+		const limit = readLimit(this, itemIndex);
 		const { client, options, tuning } = clientForItem(this, run, itemIndex);
 		const requestedSize = intInRange(options.pageSize ?? MAX_PAGE_SIZE, 'Page Size', 1, MAX_PAGE_SIZE);
 		// A small limit needs no bigger page than itself.

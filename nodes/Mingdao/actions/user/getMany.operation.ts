@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { returnAllOrLimit } from '../../../shared/descriptions';
+import { readLimit, returnAllOrLimit } from '../../../shared/descriptions';
 import { forEachItem, readRequestTuning } from '../../../shared/node-kit';
 import { fetchNumberedPages } from '../../../shared/paging';
 import type { OperationRun } from '../../../shared/router';
@@ -70,10 +70,7 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<Mingdao
 	return await forEachItem(this, run.redactor, async (itemIndex) => {
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll
-			? undefined
-			: intInRange(this.getNodeParameter('limit', itemIndex, 50), 'Limit', 1, Number.MAX_SAFE_INTEGER);
+		const limit = readLimit(this, itemIndex);
 		const pageSize = intInRange(options.pageSize ?? 500, 'Page Size', 1, MINGDAO_MAX_PAGE_SIZE);
 		const userStatus =
 			filters.userStatus === undefined || filters.userStatus === ''

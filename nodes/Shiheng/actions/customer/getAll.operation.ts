@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { returnAllOrLimit } from '../../../shared/descriptions';
+import { readLimit, returnAllOrLimit } from '../../../shared/descriptions';
 import { ParameterError } from '../../../shared/errors';
 import { forEachItem, requestTuningFields } from '../../../shared/node-kit';
 import { followCursor } from '../../../shared/paging';
@@ -134,10 +134,7 @@ export async function execute(
 	return await forEachItem(this, run.redactor, async (itemIndex) => {
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const path = endpointPath(this.getNodeParameter('endpointPath', itemIndex), 'Endpoint Path');
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll
-			? undefined
-			: intInRange(this.getNodeParameter('limit', itemIndex, 50), 'Limit', 1, Number.MAX_SAFE_INTEGER);
+		const limit = readLimit(this, itemIndex);
 		// The cursor is followed one page after another, so the concurrency default is moot.
 		const { client } = clientFor(run.connection, run.redactor, run.signal, options, { concurrency: 1 });
 		const pageSize = intInRange(this.getNodeParameter('pageSize', itemIndex), 'Page Size', 1, CUSTOMER_MAX_PAGE_SIZE);

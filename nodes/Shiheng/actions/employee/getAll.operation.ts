@@ -6,7 +6,7 @@ import type {
 	NodeExecutionHint,
 } from 'n8n-workflow';
 
-import { returnAllOrLimit } from '../../../shared/descriptions';
+import { readLimit, returnAllOrLimit } from '../../../shared/descriptions';
 import { forEachItem, requestTuningFields } from '../../../shared/node-kit';
 import { fetchNumberedPages } from '../../../shared/paging';
 import type { OperationRun } from '../../../shared/router';
@@ -172,10 +172,7 @@ export async function execute(
 	return await forEachItem(this, run.redactor, async (itemIndex) => {
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const path = endpointPath(this.getNodeParameter('endpointPath', itemIndex), 'Endpoint Path');
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll
-			? undefined
-			: intInRange(this.getNodeParameter('limit', itemIndex, 50), 'Limit', 1, Number.MAX_SAFE_INTEGER);
+		const limit = readLimit(this, itemIndex);
 		const { client, concurrency } = clientFor(run.connection, run.redactor, run.signal, options, {
 			concurrency: EMPLOYEE_DEFAULT_CONCURRENCY,
 		});
