@@ -1,0 +1,22 @@
+// `npm run test:mutation`: mutation testing of the code whose mistakes would fire a false event or
+// send a doomed request (the trigger's diff and state, the batch pipeline and the lookup). Kept out
+// of .ci/run: it reruns the related unit tests once per mutant (minutes). The score and the
+// surviving mutants that change nothing are stated in README.md (Testing).
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+	testRunner: 'jest',
+	jest: { configFile: 'jest.config.js', enableFindRelatedTests: true },
+	coverageAnalysis: 'perTest',
+	mutate: [
+		'nodes/Shiheng/helpers/changes.ts',
+		'nodes/shared/batching.ts',
+		'nodes/shared/lookup.ts',
+	],
+	concurrency: 2,
+	timeoutMS: 60_000,
+	reporters: ['clear-text', 'progress', 'html'],
+	htmlReporter: { fileName: 'test-output/mutation/index.html' },
+	tempDirName: 'test-output/stryker-tmp',
+	incremental: false,
+	cleanTempDir: true,
+};
