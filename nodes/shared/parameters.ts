@@ -1,30 +1,46 @@
+import { isSafeObjectProperty } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 /**
  * Reading a parameter for thousands of items. n8n evaluates an expression per item, and for a
  * plain field reference such as `{{ $json.corpUserId }}` that evaluation is nearly all of a
- * node's time. What such an expression yields is simply the item's field, so it is read directly;
- * a value without an expression is read once; any other expression goes through n8n as usual.
+ * node's time. Where such an expression can only yield the item's own field, the field is read
+ * directly; a value without an expression is read once; anything else goes through n8n as usual.
+ * test/shared/parameters-differential.test.ts holds the reader to n8n's own result.
  */
 
 export type ItemParameterReader = (itemIndex: number) => unknown;
 
-/** `={{ $json.a.b }}`, `={{ $json["a b"] }}`, `={{ $json['a'].b }}` — nothing else. */
+/**
+ * `={{ $json.a.b }}`, `={{ $json["a b"] }}`, `={{ $json['a'].b }}` — nothing before or after the
+ * braces: n8n turns `={{ $json.a }}\n` into text (an array becomes "x,y\n").
+ */
 const PLAIN_FIELD = /^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*|\[\s*(?:"[^"\\]*"|'[^'\\]*')\s*\])+)\s*\}\}$/;
 const SEGMENT = /\.([A-Za-z_$][\w$]*)|\[\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*\]/g;
 
-/** The field path of a plain `$json` reference, or undefined when the expression is anything else. */
+/**
+ * The field path of a plain `$json` reference, or undefined when the expression is anything else
+ * or names a property n8n refuses for security (`constructor`, `__proto__`, …).
+ */
 export function plainFieldPath(raw: unknown): string[] | undefined {
 	if (typeof raw !== 'string') return undefined;
-	const match = PLAIN_FIELD.exec(raw.trim());
+	const match = PLAIN_FIELD.exec(raw);
 	if (!match) return undefined;
-	return [...match[1].matchAll(SEGMENT)].map((segment) => segment[1] ?? segment[2] ?? segment[3]);
+	const path = [...match[1].matchAll(SEGMENT)].map((segment) => segment[1] ?? segment[2] ?? segment[3]);
+	return path.every(isSafeObjectProperty) ? path : undefined;
 }
 
-function fieldAt(json: IDataObject, path: readonly string[]): unknown {
+const NOT_OWN = Symbol('not an own field');
+
+/**
+ * The field at `path` when every step is an own property of an object or array; otherwise
+ * NOT_OWN, and n8n decides: a string's `.length`, a prototype's `toString`, a missing field's
+ * child (n8n's error) are what n8n's evaluation gives, not ours.
+ */
+function ownFieldAt(json: IDataObject, path: readonly string[]): unknown {
 	let value: unknown = json;
 	for (const key of path) {
-		if (value === null || typeof value !== 'object') return undefined;
+		if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return NOT_OWN;
 		value = (value as IDataObject)[key];
 	}
 	return value;
@@ -38,6 +54,11 @@ function holdsExpression(raw: unknown): boolean {
 	return false;
 }
 
+/** n8n's `$json` is the item of the node's one input; with several, n8n picks one itself. */
+function hasOneMainInput(ctx: IExecuteFunctions): boolean {
+	return ctx.getNodeInputs().filter((input) => input.type === 'main').length === 1;
+}
+
 /** A reader of a top-level node parameter for every item, as fast as its form allows. */
 export function itemParameterReader(ctx: IExecuteFunctions, name: string, fallback?: unknown): ItemParameterReader {
 	const raw = ctx.getNode().parameters[name];
@@ -49,7 +70,11 @@ export function itemParameterReader(ctx: IExecuteFunctions, name: string, fallba
 		return (itemIndex) => (constant ??= { value: read(itemIndex) }).value;
 	}
 	const path = plainFieldPath(raw);
-	if (!path) return read;
+	if (!path || !hasOneMainInput(ctx)) return read;
 	const items = ctx.getInputData();
-	return (itemIndex) => fieldAt(items[itemIndex].json, path);
+	return (itemIndex) => {
+		const item = items[itemIndex];
+		const value = item ? ownFieldAt(item.json, path) : NOT_OWN;
+		return value === NOT_OWN ? read(itemIndex) : value;
+	};
 }

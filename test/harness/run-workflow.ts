@@ -61,6 +61,10 @@ export interface RunOptions {
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	/** Cancel the execution after this many milliseconds (tests of cancellation). */
 	cancelAfterMs?: number;
+	/** Connections as n8n stores them, instead of `chain` (several inputs, branches). */
+	connections?: IConnections;
+	/** Pinned output per node name, as the editor's "pin data" stores it. */
+	pinData?: Record<string, INodeExecutionData[]>;
 }
 
 export interface RunResult {
@@ -116,7 +120,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		active: false,
 		isArchived: false,
 		nodes,
-		connections: connectionsFor(chain),
+		connections: options.connections ?? connectionsFor(chain),
 		createdAt: new Date(),
 		updatedAt: new Date(),
 		activeVersionId: null,
@@ -163,6 +167,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		executionData: {
 			nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }],
 		},
+		resultData: options.pinData ? { pinData: options.pinData } : undefined,
 	});
 
 	const execution = new WorkflowExecute(additionalData, 'manual', runExecutionData);

@@ -19,6 +19,14 @@ describe('plainFieldPath: which expressions are a plain read of the item field',
 		'={{ $json }}',
 		'corpUserId',
 		'={{ $json[0] }}',
+		// n8n turns the value into text when anything follows or precedes the braces.
+		'={{ $json.corpUserId }}\n',
+		'={{ $json.corpUserId }} ',
+		' ={{ $json.corpUserId }}',
+		// Names n8n refuses for security: n8n gives its error.
+		'={{ $json.constructor }}',
+		'={{ $json.a.__proto__ }}',
+		'={{ $json["prototype"] }}',
 	])('%s is evaluated by n8n', (raw) => {
 		expect(plainFieldPath(raw)).toBeUndefined();
 	});
