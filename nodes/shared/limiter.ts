@@ -88,21 +88,63 @@ export const COUNTED_AT_GRANT: RateSlot = {
 };
 
 /**
+ * How a limiter's budget reacts to the vendor's rate-limit answers (additive increase,
+ * multiplicative decrease): each answer, at most once per shortest window, stretches every window
+ * by 1 / `decrease` (fewer requests per second), down to `floor` of the configured rate; the budget
+ * then grows back by `recoveryPerSecond` of the full rate per second. A path whose delays vary more
+ * than the margin (a jittery network, a stalled gateway) thus costs one refusal, not a refusal per
+ * window, and the full rate returns once the refusals stop.
+ */
+export interface RateBudgetPolicy {
+	decrease: number;
+	floor: number;
+	recoveryPerSecond: number;
+}
+
+/** 10 % less per refusal, never under half the rate, full again 20 s after one refusal. */
+export const ADAPTIVE_BUDGET: RateBudgetPolicy = { decrease: 0.9, floor: 0.5, recoveryPerSecond: 0.005 };
+
+/** A budget lowered to `fraction` of the full rate at `at` (ms); it recovers from then on. */
+export interface BudgetState {
+	fraction: number;
+	at: number;
+}
+
+/** The fraction of the full rate a budget allows at `now`. */
+export function budgetAt(state: BudgetState, policy: RateBudgetPolicy, now: number): number {
+	return Math.min(1, state.fraction + (Math.max(0, now - state.at) / 1000) * policy.recoveryPerSecond);
+}
+
+/**
+ * The budget after a rate-limit answer at `now`: lowered, unless it was lowered less than
+ * `holdoffMs` ago (the answers to requests granted before that decrease say nothing new).
+ */
+export function loweredBudget(state: BudgetState | undefined, policy: RateBudgetPolicy, now: number, holdoffMs: number): BudgetState | undefined {
+	if (state && now - state.at < holdoffMs) return undefined;
+	const current = state ? budgetAt(state, policy, now) : 1;
+	return { fraction: Math.max(policy.floor, current * policy.decrease), at: now };
+}
+
+/**
  * A sliding-window rate limiter: a request may start when fewer than `limit` requests started in
  * the last `intervalMs`, for every window. Sliding windows (rather than a token bucket, which
  * allows a full burst on top of a full refill) match how vendors count, so running at the limit
  * draws no rate-limit answers. `marginMs` widens each window a little to absorb clock and network
- * jitter between our count and the vendor's.
+ * jitter between our count and the vendor's; a vendor's rate-limit answer (`rateLimited`) widens
+ * them further for a while (see RateBudgetPolicy).
  */
 export class RateLimiter {
 	private readonly windows: Array<RateWindow & { starts: number[] }>;
 
 	private queue: Promise<void> = Promise.resolve();
 
+	private budget: BudgetState | undefined;
+
 	constructor(
 		windows: RateWindow[],
 		private readonly marginMs = 0,
 		private readonly now: () => number = Date.now,
+		protected readonly budgetPolicy: RateBudgetPolicy = ADAPTIVE_BUDGET,
 	) {
 		this.windows = windows
 			.filter((w) => w.limit > 0 && w.intervalMs > 0)
@@ -127,17 +169,48 @@ export class RateLimiter {
 		return COUNTED_AT_GRANT;
 	}
 
+	/** The vendor refused a request for its rate: lower the budget for a while. */
+	rateLimited(): void {
+		const now = this.now();
+		this.budget = loweredBudget(this.budget, this.budgetPolicy, now, this.shortestSpan()) ?? this.budget;
+	}
+
+	/** The fraction of the configured rate granted now (1 unless the vendor refused lately). */
+	budgetFraction(): number {
+		return this.budget ? budgetAt(this.budget, this.budgetPolicy, this.now()) : 1;
+	}
+
+	/**
+	 * Counts a request granted elsewhere (the windows shared through Redis) in this process's windows
+	 * too, so that a fall-back to them after Redis fails knows what this process sent just before.
+	 */
+	protected noteStart(at: number): void {
+		for (const w of this.windows) {
+			// Nothing older than the longest span a lowered budget can stretch to is needed.
+			const oldest = at - (w.intervalMs + this.marginMs) / this.budgetPolicy.floor;
+			while (w.starts.length > 0 && w.starts[0] <= oldest) w.starts.shift();
+			w.starts.push(at);
+		}
+	}
+
+	/** The shortest window with its margin: rate-limit answers within it of a decrease are one event. */
+	protected shortestSpan(): number {
+		return Math.min(...this.windows.map((w) => w.intervalMs)) + this.marginMs;
+	}
+
 	private async waitForSlot(signal?: AbortSignal): Promise<void> {
 		for (;;) {
 			throwIfAborted(signal);
 			const now = this.now();
+			const stretch = 1 / (this.budget ? budgetAt(this.budget, this.budgetPolicy, now) : 1);
 			let wait = 0;
 			for (const w of this.windows) {
-				while (w.starts.length > 0 && w.starts[0] <= now - w.intervalMs - this.marginMs) {
+				const span = (w.intervalMs + this.marginMs) * stretch;
+				while (w.starts.length > 0 && w.starts[0] <= now - span) {
 					w.starts.shift();
 				}
 				if (w.starts.length >= w.limit) {
-					wait = Math.max(wait, w.starts[0] + w.intervalMs + this.marginMs - now + 1);
+					wait = Math.max(wait, Math.ceil(w.starts[w.starts.length - w.limit] + span - now) + 1);
 				}
 			}
 			if (wait <= 0) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { COUNTED_AT_GRANT, RateLimiter, sharedRateLimiter } from './limiter';
-import type { RateSlot, RateWindow } from './limiter';
+import type { RateBudgetPolicy, RateSlot, RateWindow } from './limiter';
 import { fallBackAfter, redisScript, runScript, sharedKey, sharedRedis, sharedStateConfigured } from './redis-connection';
 import type { SharedRedis } from './redis-connection';
 import { sleep, throwIfAborted } from './retry';
@@ -46,10 +46,12 @@ const PENDING_POLL_MS = 10;
 const PACE_FACTOR = 4;
 
 /**
- * KEYS: one sorted set per window. ARGV: member; hold (0: counted now, else PENDING_LEASE_MS: a
- * pending slot); PENDING_LEASE_MS; the least gap between two grants; then limit and span of each
- * window. A pending slot is stored with a start in the future (now + lease), so it counts until it
- * is confirmed or its lease is over; its grant is that start minus the lease.
+ * KEYS: one sorted set per window, then the app's budget (a hash: the fraction it was lowered to and
+ * when). ARGV: member; hold (0: counted now, else PENDING_LEASE_MS: a pending slot);
+ * PENDING_LEASE_MS; the least gap between two grants; the budget's recovery per ms; then limit and
+ * span of each window. A pending slot is stored with a start in the future (now + lease), so it
+ * counts until it is confirmed or its lease is over; its grant is that start minus the lease.
+ * A lowered budget stretches every span and the gap by 1 / fraction (see RateBudgetPolicy).
  */
 const SLIDING_WINDOWS = redisScript(`
 if redis.replicate_commands then redis.replicate_commands() end
@@ -58,11 +60,19 @@ local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local member = ARGV[1]
 local hold = tonumber(ARGV[2])
 local lease = tonumber(ARGV[3])
-local gap = tonumber(ARGV[4])
+local windows = #KEYS - 1
+local stretch = 1
+local budget = redis.call('HMGET', KEYS[#KEYS], 'fraction', 'at')
+if budget[1] and budget[2] then
+  local fraction = tonumber(budget[1]) + math.max(0, now - tonumber(budget[2])) * tonumber(ARGV[5])
+  if fraction < 1 then stretch = 1 / fraction end
+end
+local gap = math.floor(tonumber(ARGV[4]) * stretch)
 local wait = 0
-for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[2 * i + 3])
-  local span = tonumber(ARGV[2 * i + 4])
+for i = 1, windows do
+  local key = KEYS[i]
+  local limit = tonumber(ARGV[2 * i + 4])
+  local span = math.ceil(tonumber(ARGV[2 * i + 5]) * stretch)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - span)
   local count = redis.call('ZCARD', key)
   if count >= limit then
@@ -85,15 +95,39 @@ if gap > 0 then
   if latest ~= nil and latest + gap - now > wait then wait = latest + gap - now end
 end
 if wait > 0 then return {wait, now} end
-for i, key in ipairs(KEYS) do
-  local keep = hold + tonumber(ARGV[2 * i + 4]) + 1000
+for i = 1, windows do
+  local key = KEYS[i]
+  local keep = hold + math.ceil(tonumber(ARGV[2 * i + 5]) * stretch) + 1000
   redis.call('ZADD', key, now + hold, member)
   if redis.call('PTTL', key) < keep then redis.call('PEXPIRE', key, keep) end
 end
 return {0, now}
 `);
 
-/** ARGV: member, then the span of each window. The pending slot counts from now (Redis's clock). */
+/**
+ * KEYS: the budget hash. ARGV: decrease, floor, recovery per ms, hold-off in ms. Lowers the
+ * budget as loweredBudget does, on Redis's clock, for every process at once. Answers the fraction
+ * now in force, as text (Redis would cut a Lua number to an integer).
+ */
+const LOWER_BUDGET = redisScript(`
+if redis.replicate_commands then redis.replicate_commands() end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local recovery = tonumber(ARGV[3])
+local current = 1
+local budget = redis.call('HMGET', KEYS[1], 'fraction', 'at')
+if budget[1] and budget[2] then
+  local at = tonumber(budget[2])
+  current = math.min(1, tonumber(budget[1]) + math.max(0, now - at) * recovery)
+  if now - at < tonumber(ARGV[4]) then return tostring(current) end
+end
+local lowered = math.max(tonumber(ARGV[2]), current * tonumber(ARGV[1]))
+redis.call('HSET', KEYS[1], 'fraction', tostring(lowered), 'at', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil((1 - lowered) / recovery) + 1000)
+return tostring(lowered)
+`);
+
+/** ARGV: member, then how long each window's key must live at least. The pending slot counts from now (Redis's clock). */
 const CONFIRM_SENT = redisScript(`
 if redis.replicate_commands then redis.replicate_commands() end
 local time = redis.call('TIME')
@@ -102,6 +136,28 @@ for i, key in ipairs(KEYS) do
   local keep = tonumber(ARGV[i + 1]) + 1000
   redis.call('ZADD', key, now, ARGV[1])
   if redis.call('PTTL', key) < keep then redis.call('PEXPIRE', key, keep) end
+end
+return now
+`);
+
+/**
+ * KEYS: one sorted set per window. ARGV: a member prefix, the span of each window, then the ages
+ * (ms) of the requests this process granted on its own while Redis was away. Each is counted in
+ * every window it still belongs to, at its age on Redis's clock.
+ */
+const COUNT_OUTAGE_GRANTS = redisScript(`
+if redis.replicate_commands then redis.replicate_commands() end
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local windows = #KEYS
+for i = 1, windows do
+  local span = tonumber(ARGV[1 + i])
+  for j = windows + 2, #ARGV do
+    local age = tonumber(ARGV[j])
+    if age < span then redis.call('ZADD', KEYS[i], now - age, ARGV[1] .. '-' .. j) end
+  end
+  local keep = span + 1000
+  if redis.call('PTTL', KEYS[i]) < keep then redis.call('PEXPIRE', KEYS[i], keep) end
 end
 return now
 `);
@@ -169,15 +225,23 @@ export class RedisRateLimiter extends RateLimiter {
 
 	private readonly margins: RateMargins;
 
+	/**
+	 * When (this process's clock) the requests granted by the per-process windows while Redis was
+	 * away were granted: Redis's windows learn of them once it answers again, or the vendor would
+	 * see this process's outage budget and a fresh shared one in the same window.
+	 */
+	private outageGrants: number[] = [];
+
 	/** `margin`: one for both ways of counting, or each its own (see RateMargins). */
 	constructor(
 		private readonly identity: string,
 		windows: RateWindow[],
 		margin: number | RateMargins = 0,
+		budgetPolicy?: RateBudgetPolicy,
 	) {
 		const margins = typeof margin === 'number' ? { atGrant: margin, atSend: margin } : margin;
 		// Without Redis the per-process window counts at the grant.
-		super(windows, margins.atGrant);
+		super(windows, margins.atGrant, Date.now, budgetPolicy);
 		this.margins = margins;
 		this.sharedWindows = windows.filter((w) => w.limit > 0 && w.intervalMs > 0);
 	}
@@ -201,7 +265,67 @@ export class RedisRateLimiter extends RateLimiter {
 	 */
 	override async reserve(signal?: AbortSignal): Promise<RateSlot> {
 		const grant = await this.inLine(async () => await this.take(PENDING_LEASE_MS, this.margins.atSend, signal));
-		return grant ? new PendingSlot(grant, this.spans(this.margins.atSend)) : COUNTED_AT_GRANT;
+		// A key must outlive its longest span, which a lowered budget stretches up to 1 / floor.
+		const keep = this.spans(this.margins.atSend).map((span) => Math.ceil(span / this.budgetPolicy.floor));
+		return grant ? new PendingSlot(grant, keep) : COUNTED_AT_GRANT;
+	}
+
+	/**
+	 * The vendor refused a request for its rate: the app's budget is lowered in Redis, for every
+	 * process, or (without Redis) in this process.
+	 */
+	override rateLimited(): void {
+		void this.lowerSharedBudget().then(
+			(shared) => {
+				if (!shared) super.rateLimited();
+			},
+			() => super.rateLimited(),
+		);
+	}
+
+	private async lowerSharedBudget(): Promise<boolean> {
+		if (this.sharedWindows.length === 0) return false;
+		const shared = await sharedRedis();
+		if (!shared) return false;
+		const { decrease, floor, recoveryPerSecond } = this.budgetPolicy;
+		try {
+			await runScript(shared.client, LOWER_BUDGET, [this.budgetKey(shared)], [decrease, floor, recoveryPerSecond / 1000, this.shortestSpan()]);
+			return true;
+		} catch (error) {
+			fallBackAfter(error);
+			return false;
+		}
+	}
+
+	/** The fraction of the configured rate all processes are granted now (Redis's view), or this process's. */
+	async sharedBudgetFraction(): Promise<number> {
+		const shared = await sharedRedis();
+		if (!shared) return this.budgetFraction();
+		const [fraction, at] = await shared.client.hmget(this.budgetKey(shared), 'fraction', 'at');
+		if (fraction === null || at === null) return 1;
+		const [seconds, micros] = await shared.client.time();
+		const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+		return Math.min(1, Number(fraction) + (Math.max(0, now - Number(at)) / 1000) * this.budgetPolicy.recoveryPerSecond);
+	}
+
+	/** Tells Redis's windows what this process granted on its own during the outage; false if Redis failed again. */
+	private async countOutageGrants(shared: SharedRedis, keys: string[], marginMs: number): Promise<boolean> {
+		const spans = this.spans(marginMs);
+		const longest = Math.max(...spans);
+		const now = Date.now();
+		const ages = this.outageGrants.map((at) => now - at).filter((age) => age < longest);
+		try {
+			if (ages.length > 0) await runScript(shared.client, COUNT_OUTAGE_GRANTS, keys, [`${processTag}-outage-${++sequence}`, ...spans, ...ages]);
+			this.outageGrants = [];
+			return true;
+		} catch (error) {
+			fallBackAfter(error);
+			return false;
+		}
+	}
+
+	private budgetKey(shared: SharedRedis): string {
+		return sharedKey(shared, 'rate', this.identity, 'budget');
 	}
 
 	private spans(marginMs: number): number[] {
@@ -225,24 +349,32 @@ export class RedisRateLimiter extends RateLimiter {
 			const shared = await sharedRedis();
 			if (!shared) {
 				await super.acquire(signal);
+				const at = Date.now();
+				const oldest = at - Math.max(...this.spans(this.margins.atGrant));
+				while (this.outageGrants.length > 0 && this.outageGrants[0] <= oldest) this.outageGrants.shift();
+				this.outageGrants.push(at);
 				return undefined;
 			}
 			const keys = this.sharedWindows.map((w) => sharedKey(shared, 'rate', this.identity, String(w.intervalMs)));
+			if (this.outageGrants.length > 0 && !(await this.countOutageGrants(shared, keys, marginMs))) continue;
 			const member = `${processTag}-${++sequence}`;
 			const spans = this.spans(marginMs);
 			const gap = Math.max(...this.sharedWindows.map((w, i) => Math.floor(spans[i] / w.limit / PACE_FACTOR)));
-			const args: Array<string | number> = [member, hold, PENDING_LEASE_MS, gap];
+			const args: Array<string | number> = [member, hold, PENDING_LEASE_MS, gap, this.budgetPolicy.recoveryPerSecond / 1000];
 			this.sharedWindows.forEach((w, i) => args.push(w.limit, spans[i]));
 			const askedAt = Date.now();
 			let answer: unknown;
 			try {
-				answer = await runScript(shared.client, SLIDING_WINDOWS, keys, args);
+				answer = await runScript(shared.client, SLIDING_WINDOWS, [...keys, this.budgetKey(shared)], args);
 			} catch (error) {
 				fallBackAfter(error);
 				continue;
 			}
 			const [wait, now] = Array.isArray(answer) ? answer.map(Number) : [Number.NaN, Number.NaN];
-			if (wait === 0) return { shared, keys, member, at: now, askedAt };
+			if (wait === 0) {
+				this.noteStart(Date.now());
+				return { shared, keys, member, at: now, askedAt };
+			}
 			if (!(wait > 0)) {
 				fallBackAfter(new Error('the rate-limit script gave an unexpected answer'));
 				continue;

@@ -80,9 +80,10 @@ async function freeClusterPort(): Promise<number> {
 	}
 }
 
-export async function startRedisServer(options: { cluster?: boolean } = {}): Promise<RedisServer> {
+/** `port`: a given one (a restart where the last server stood), else a free one. */
+export async function startRedisServer(options: { cluster?: boolean; port?: number } = {}): Promise<RedisServer> {
 	const binary = redisServerBinary();
-	const port = options.cluster ? await freeClusterPort() : await freePort();
+	const port = options.port ?? (options.cluster ? await freeClusterPort() : await freePort());
 	const dir = mkdtempSync(join(tmpdir(), 'employee-sync-redis-'));
 	const clusterArgs = options.cluster ? ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf')] : [];
 	const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...clusterArgs], {

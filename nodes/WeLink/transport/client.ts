@@ -7,8 +7,8 @@ import { readRequestTuning, transportSettings } from '../../shared/node-kit';
 import type { Redactor } from '../../shared/redact';
 import type { OperationRun } from '../../shared/router';
 import { parseJsonObject, sendWithRetry } from '../../shared/transport';
-import type { TransportSettings } from '../../shared/transport';
-import { CODE_HINTS, TOKEN_INVALID_CODES, WELINK_VENDOR, weLinkProfile } from '../helpers/codes';
+import type { TransportSettings, VendorProfile } from '../../shared/transport';
+import { CODE_HINTS, RATE_LIMITED_CODE, TOKEN_INVALID_CODES, WELINK_VENDOR, bodyCode, weLinkProfile } from '../helpers/codes';
 
 import { TOKEN_HEADER, getToken, invalidateToken } from './auth';
 import type { WeLinkConnection } from './connection';
@@ -96,6 +96,14 @@ export class WeLinkClient {
 			],
 			RATE_MARGIN_MS,
 		);
+		// Every 48503 lowers the app's budget for a while, in every worker (see RateBudgetPolicy).
+		const profile: VendorProfile = {
+			...weLinkProfile,
+			transientAnswer: (response) => {
+				if (bodyCode(response) === RATE_LIMITED_CODE) rateLimiter.rateLimited();
+				return weLinkProfile.transientAnswer?.(response);
+			},
+		};
 		const payload = JSON.stringify(body);
 		for (let tokenAttempt = 1; ; tokenAttempt++) {
 			// Fetch the token before taking a rate slot, so waiting for it does not bunch requests.
@@ -115,7 +123,7 @@ export class WeLinkClient {
 					};
 				},
 				{ ...this.settings, idempotent, rateLimiter },
-				weLinkProfile,
+				profile,
 			);
 			const parsed = parseJsonObject(response, weLinkProfile);
 			const code = parsed.code === undefined || parsed.code === null ? '' : String(parsed.code);
