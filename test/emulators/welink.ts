@@ -33,6 +33,11 @@ export interface WeLinkEmulatorOptions {
 	 * with 47102, as WeLink does for an API the app has no permission for.
 	 */
 	permissions?: string[];
+	/**
+	 * Each API call reaches WeLink's rate limiter a random 0 to this many ms after it arrived (a
+	 * jittery network on the way): the limiter counts it then (default 0).
+	 */
+	arrivalJitterMs?: number;
 }
 
 /**
@@ -111,6 +116,14 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 	const statusBodies: unknown[] = [];
 
 	const emulator = new Emulator('WeLink', { latencyMs: options.latencyMs });
+	const jitterMs = options.arrivalJitterMs ?? 0;
+	/** An API route whose calls pass the arrival jitter before the handler (and its rate limit) sees them. */
+	const apiRoute = (path: string, handler: (request: EmulatorRequest) => EmulatorReply): void => {
+		emulator.route('POST', path, async (request) => {
+			if (jitterMs > 0) await new Promise((resolveLater) => setTimeout(resolveLater, Math.random() * jitterMs));
+			return handler(request);
+		});
+	};
 	const tokens = new Map<string, number>();
 	const persons = new Map<string, EmulatedPerson>();
 	const byMobile = new Map<string, EmulatedPerson>();
@@ -237,7 +250,7 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		return list as unknown[];
 	};
 
-	emulator.route('POST', '/api/contact/v1/users/status', (request) => {
+	apiRoute('/api/contact/v1/users/status', (request) => {
 		const refused = gate(request);
 		if (refused) return refused;
 		const body = parse(request);
@@ -257,7 +270,7 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		return reply('0', 'success', { data });
 	});
 
-	emulator.route('POST', '/api/contact/v1/users/bulk', (request) => {
+	apiRoute('/api/contact/v1/users/bulk', (request) => {
 		const refused = gate(request);
 		if (refused) return refused;
 		const list = personList(parse(request), 'personInfo', maxBatch);
@@ -293,7 +306,7 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		return reply('0', 'success', { data });
 	});
 
-	emulator.route('POST', '/api/contact/v1/users/accounts', (request) => {
+	apiRoute('/api/contact/v1/users/accounts', (request) => {
 		const refused = gate(request);
 		if (refused) return refused;
 		const list = personList(parse(request), 'corpUserIds', maxAccounts);

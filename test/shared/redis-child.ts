@@ -6,8 +6,15 @@
  *    prints when Redis counted each start and when the process saw it.
  *  - token: `callers` concurrent getToken calls; the fetch POSTs to `tokenUrl` (the test's
  *    counting server); prints the tokens received.
+ *  - welink: WeLink's real client asks users/status for `persons`, ten per request, `concurrency`
+ *    requests in flight (as the node does); prints when each request was answered.
  */
 import { createInterface } from 'node:readline';
+
+import { WeLinkClient } from '../../nodes/WeLink/transport/client';
+import { mapConcurrentSettled } from '../../nodes/shared/limiter';
+import { readRequestTuning, transportSettings } from '../../nodes/shared/node-kit';
+import { Redactor } from '../../nodes/shared/redact';
 
 import { closeSharedRedis, sharedRedis } from '../../nodes/shared/redis-connection';
 import { RedisRateLimiter, vendorAppRateLimiter } from '../../nodes/shared/redis-limiter';
@@ -32,7 +39,16 @@ interface TokenJob {
 	lockTtlMs: number;
 }
 
-type Job = LimiterJob | TokenJob;
+interface WeLinkJob {
+	mode: 'welink';
+	baseUrl: string;
+	clientId: string;
+	clientSecret: string;
+	persons: string[];
+	concurrency: number;
+}
+
+type Job = LimiterJob | TokenJob | WeLinkJob;
 
 function say(message: Record<string, unknown>): void {
 	process.stdout.write(`${JSON.stringify(message)}\n`);
@@ -88,9 +104,29 @@ async function runToken(job: TokenJob): Promise<void> {
 	say({ type: 'tokens', tokens });
 }
 
+async function runWeLink(job: WeLinkJob): Promise<void> {
+	const connection = { baseUrl: job.baseUrl, clientId: job.clientId, clientSecret: job.clientSecret, allowInsecureHttp: false };
+	const settings = transportSettings(readRequestTuning({}, { concurrency: job.concurrency }), { idempotent: true });
+	const client = new WeLinkClient(connection, settings, { perSecond: 40, perMinute: 1_500 }, new Redactor([]));
+	say({ type: 'ready', shared: (await sharedRedis()) !== undefined });
+	await nextCommand();
+	await client.warmUp();
+	const batches: string[][] = [];
+	for (let i = 0; i < job.persons.length; i += 10) batches.push(job.persons.slice(i, i + 10));
+	const answeredAt: number[] = [];
+	const outcomes = await mapConcurrentSettled(batches, job.concurrency, async (batch) => {
+		const answer = await client.queryStatus(batch.map((corpUserId) => ({ corpUserId })));
+		answeredAt.push(Date.now());
+		return answer;
+	});
+	const failures = outcomes.filter((outcome) => outcome.status === 'rejected').map((outcome) => String((outcome as PromiseRejectedResult).reason));
+	say({ type: 'statuses', answeredAt, failures });
+}
+
 async function main(): Promise<void> {
 	const job = JSON.parse(process.argv[2] ?? '{}') as Job;
 	if (job.mode === 'limiter') await runLimiter(job);
+	else if (job.mode === 'welink') await runWeLink(job);
 	else await runToken(job);
 	await closeSharedRedis();
 }

@@ -1,0 +1,73 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+import { startWeLinkEmulator } from '../emulators/welink';
+import type { WeLinkEmulatorHandle } from '../emulators/welink';
+import { Child, compileForChildren, startRedisServer } from './redis-harness';
+import type { RedisServer } from './redis-harness';
+
+/**
+ * WeLink's limit shared by two OS processes through a real redis-server, on a jittery way to
+ * WeLink: the emulator lets each call reach its rate limiter a random 0–100 ms after it arrived,
+ * more than the 50-ms margin the shared limiter keeps. Counting each request from its send then
+ * cannot keep WeLink's count within 40 per second; every 48503 lowers the app's budget, in Redis,
+ * for both processes (nodes/shared/limiter.ts RateBudgetPolicy), so only the first refusals cost.
+ */
+
+const ROOT = resolve(__dirname, '..', '..');
+
+function sourcesUnder(dir: string): string[] {
+	return readdirSync(dir).flatMap((entry) => {
+		const full = join(dir, entry);
+		if (statSync(full).isDirectory()) return sourcesUnder(full);
+		return entry.endsWith('.ts') ? [relative(ROOT, full)] : [];
+	});
+}
+
+let redis: RedisServer;
+let compiled: ReturnType<typeof compileForChildren>;
+let welink: WeLinkEmulatorHandle;
+const children: Child[] = [];
+
+beforeAll(async () => {
+	redis = await startRedisServer();
+	compiled = compileForChildren(['test/shared/redis-child.ts', ...sourcesUnder(join(ROOT, 'nodes', 'WeLink'))]);
+	welink = await startWeLinkEmulator({ demoPersons: 2_000, arrivalJitterMs: 100 });
+});
+
+afterAll(async () => {
+	for (const child of children) child.kill();
+	await Promise.all(children.map(async (child) => await child.exited));
+	await welink?.stop();
+	await redis?.stop();
+	compiled?.cleanup();
+});
+
+test('2,000 persons over two processes on a jittery way: at most 3 × 48503, at least 85 % of 40/s', async () => {
+	const persons = Array.from({ length: 2_000 }, (_, i) => `demo${String(i + 1).padStart(4, '0')}`);
+	const { clientId, clientSecret } = welink.credentials as { clientId: string; clientSecret: string };
+	const processes = [persons.slice(0, 1_000), persons.slice(1_000)].map((share) => {
+		const child = Child.start(
+			compiled.file('test/shared/redis-child.ts'),
+			{ mode: 'welink', baseUrl: welink.baseUrl, clientId, clientSecret, persons: share, concurrency: 4 },
+			{ EMPLOYEE_SYNC_REDIS_URL: redis.url, QUEUE_BULL_PREFIX: 'adaptive' },
+		);
+		children.push(child);
+		return child;
+	});
+	for (const child of processes) expect((await child.next('ready')).shared).toBe(true);
+	for (const child of processes) child.send({ type: 'go' });
+	const results = await Promise.all(processes.map(async (child) => await child.next('statuses', 60_000)));
+	const failures = results.flatMap((result) => result.failures as string[]);
+	const answered = results.flatMap((result) => result.answeredAt as number[]).sort((a, b) => a - b);
+	// A sliding window lets the first 40 through at once; the rate is what follows them.
+	const rate = (answered.length - 40) / ((answered[answered.length - 1] - answered[0]) / 1000);
+	const refused = welink.rateLimitedCount();
+	process.stdout.write(
+		`[adaptive] ${answered.length} status requests by 2 processes, ${refused} × 48503, ${rate.toFixed(1)}/s after the first 40 (${((rate / 40) * 100).toFixed(0)} % of 40/s), ${welink.tokensIssued()} token(s)\n`,
+	);
+	expect(failures).toEqual([]);
+	expect(answered).toHaveLength(200);
+	expect(refused).toBeLessThanOrEqual(3);
+	expect(rate).toBeGreaterThanOrEqual(0.85 * 40);
+}, 120_000);
