@@ -1,5 +1,4 @@
-import { mapConcurrent } from './limiter';
-import { throwIfAborted } from './retry';
+import { AbortedError, throwIfAborted } from './retry';
 
 /** Return All / Limit and the two paging styles vendors use: numbered pages and cursors. */
 
@@ -13,7 +12,7 @@ export interface NumberedPagingOptions<T> {
 	pageSize: number;
 	/** Undefined means Return All. */
 	limit?: number;
-	/** Pages in flight at once after the first. */
+	/** Pages in flight at once. */
 	concurrency: number;
 	firstPage?: number;
 	fetchPage: (pageNumber: number) => Promise<NumberedPage<T>>;
@@ -22,40 +21,94 @@ export interface NumberedPagingOptions<T> {
 	signal?: AbortSignal;
 	/** Hard stop against a vendor reporting an absurd page count. */
 	maxPages?: number;
+	/**
+	 * The page count expected before any answer states one (e.g. remembered from the last listing
+	 * of the same list): the first wave asks for that many pages at once (at most `concurrency` in
+	 * flight). When the count is right, no request is wasted.
+	 */
+	pageCountHint?: number;
+	/**
+	 * Without a hint, ask for the first `concurrency` pages at once instead of the first page alone:
+	 * a list of more pages saves a round trip; a shorter one costs at most concurrency − 1 requests
+	 * for pages past its end (answered empty).
+	 */
+	speculative?: boolean;
 }
 
 /**
- * Fetches the first page, learns the page count from it, then fetches only the pages needed for
- * the limit, concurrently, and returns the items in page order. Without a page count it falls
- * back to one page after another until a short page.
+ * Fetches the pages needed for the limit, `concurrency` at a time, and returns the items in page
+ * order. The first wave is the first page alone, or as many pages as `pageCountHint` (or, when
+ * `speculative`, `concurrency`) says; from the first answer that states a page count on, the pages
+ * asked for follow the largest count stated. At most concurrency − 1 pages past the real end are
+ * ever asked for: only those already in flight when the first count arrives. Every page fetched is
+ * kept (a page past the end adds nothing; one the list grew into adds its items). Without any
+ * stated count it goes on one page after another until a short page.
  */
 export async function fetchNumberedPages<T>(options: NumberedPagingOptions<T>): Promise<T[]> {
-	const { pageSize, limit, concurrency, fetchPage, signal } = options;
+	const { pageSize, limit, fetchPage, signal } = options;
 	const firstPage = options.firstPage ?? 1;
-	const maxPages = options.maxPages ?? 100_000;
-	const neededPages = limit === undefined ? Infinity : Math.ceil(limit / pageSize);
-	if (neededPages === 0) return [];
+	const cap = Math.min(limit === undefined ? Infinity : Math.ceil(limit / pageSize), options.maxPages ?? 100_000);
+	if (cap === 0) return [];
+	const width = Math.max(1, Math.floor(options.concurrency) || 1);
+	const hint = options.pageCountHint !== undefined && options.pageCountHint >= 1 ? Math.floor(options.pageCountHint) : undefined;
+	const firstWave = hint ?? (options.speculative === true ? width : 1);
 
 	const pages: T[][] = [];
-	const first = await fetchPage(firstPage);
-	pages.push(first.items);
+	/** Pages (counted from firstPage) to ask for as things stand, asked for so far, and in flight. */
+	let planned = Math.min(firstWave, cap);
+	let launched = 0;
+	let active = 0;
+	let stated: number | undefined;
+	let shortPageSeen = false;
+	let failure: { error: unknown } | undefined;
 
-	if (first.totalPages !== undefined) {
-		const lastPage = firstPage + Math.min(first.totalPages, neededPages, maxPages) - 1;
-		const rest: number[] = [];
-		for (let page = firstPage + 1; page <= lastPage; page++) rest.push(page);
-		const fetched = await mapConcurrent(rest, concurrency, async (page) => (await fetchPage(page)).items, signal);
-		pages.push(...fetched);
-	} else {
-		let last = first;
-		let page = firstPage;
-		while (last.items.length >= pageSize && pages.length < Math.min(neededPages, maxPages)) {
-			throwIfAborted(signal);
-			last = await fetchPage(++page);
-			pages.push(last.items);
+	const record = (index: number, page: NumberedPage<T>) => {
+		pages[index] = page.items;
+		if (page.totalPages !== undefined) {
+			stated = Math.max(stated ?? 0, page.totalPages);
+			planned = Math.min(stated, cap);
+		} else if (stated === undefined) {
+			// No count: the next page is worth asking for while every page so far was full; a short
+			// page is the end, so nothing further is asked for.
+			if (page.items.length < pageSize) {
+				shortPageSeen = true;
+				planned = Math.min(planned, launched);
+			} else if (!shortPageSeen) planned = Math.max(planned, Math.min(index + 2, cap));
 		}
-	}
-	return collect(pages, limit, options.key);
+	};
+
+	return await new Promise<T[]>((resolve, reject) => {
+		const pump = (): void => {
+			while (failure === undefined && active < width && launched < planned) {
+				if (signal?.aborted) {
+					failure = { error: new AbortedError() };
+					break;
+				}
+				const index = launched++;
+				active++;
+				void (async () => {
+					try {
+						record(index, await fetchPage(firstPage + index));
+					} catch (error) {
+						failure ??= { error };
+					} finally {
+						active--;
+						pump();
+					}
+				})();
+			}
+			if (active > 0) return;
+			if (failure !== undefined) reject(failure.error);
+			else {
+				try {
+					resolve(collect(pages, limit, options.key));
+				} catch (error) {
+					reject(error);
+				}
+			}
+		};
+		pump();
+	});
 }
 
 function collect<T>(pages: T[][], limit: number | undefined, key?: (item: T) => string | number): T[] {
@@ -120,5 +173,30 @@ export async function followCursor<T, C>(options: CursorPagingOptions<T, C>): Pr
 			return { items, pagesFetched };
 		}
 		cursor = page.next;
+	}
+}
+
+/**
+ * The page count each list had when last read in this process, so that the next reading of it can
+ * ask for all its first pages at once. The key names the list (vendor, account, path, page size;
+ * never a secret). Bounded: past `capacity` lists, the one read longest ago is forgotten.
+ */
+export class PageCountMemory {
+	private readonly counts = new Map<string, number>();
+
+	constructor(private readonly capacity = 1000) {}
+
+	recall(key: string): number | undefined {
+		return this.counts.get(key);
+	}
+
+	remember(key: string, pageCount: number | undefined): void {
+		if (pageCount === undefined || !Number.isInteger(pageCount) || pageCount < 0) return;
+		this.counts.delete(key);
+		this.counts.set(key, pageCount);
+		if (this.counts.size > this.capacity) {
+			const oldest = this.counts.keys().next();
+			if (!oldest.done) this.counts.delete(oldest.value);
+		}
 	}
 }

@@ -1,6 +1,6 @@
 import { ItemScopedError } from '../../nodes/shared/errors';
 import { chunk, runBatched, uniqueRequests } from '../../nodes/shared/batching';
-import { fetchNumberedPages, followCursor } from '../../nodes/shared/paging';
+import { PageCountMemory, fetchNumberedPages, followCursor } from '../../nodes/shared/paging';
 
 describe('numbered pages', () => {
 	const source = Array.from({ length: 237 }, (_, i) => i + 1);
@@ -34,6 +34,149 @@ describe('numbered pages', () => {
 			fetchPage: async (page) => ({ items: pages[page - 1], totalPages: 3 }),
 		});
 		expect(items).toEqual([1, 2, 3, 4, 5, 6]);
+	});
+});
+
+describe('numbered pages: the first wave before the page count is known', () => {
+	/** A list of `length` items behind a pager that records what was asked and how many were in flight. */
+	const makeList = (length: number, pageSize: number, options: { statesCount?: boolean } = {}) => {
+		const asked: number[] = [];
+		const askedBeforeFirstAnswer: number[] = [];
+		let answered = 0;
+		let inFlight = 0;
+		let peakInFlight = 0;
+		const fetchPage = async (page: number) => {
+			asked.push(page);
+			if (answered === 0) askedBeforeFirstAnswer.push(page);
+			inFlight++;
+			peakInFlight = Math.max(peakInFlight, inFlight);
+			await new Promise((resolve) => setTimeout(resolve, 2 + ((page * 7) % 5)));
+			inFlight--;
+			answered++;
+			const items = Array.from({ length: Math.max(0, Math.min(pageSize, length - (page - 1) * pageSize)) }, (_, i) => (page - 1) * pageSize + i + 1);
+			return options.statesCount === false ? { items } : { items, totalPages: Math.ceil(length / pageSize) };
+		};
+		const expected = Array.from({ length }, (_, i) => i + 1);
+		return { asked, askedBeforeFirstAnswer, fetchPage, expected, peak: () => peakInFlight };
+	};
+
+	test('speculative: the first `concurrency` pages go out before any answer; a long list costs no extra request', async () => {
+		const list = makeList(237, 10);
+		const items = await fetchNumberedPages({ pageSize: 10, concurrency: 5, speculative: true, fetchPage: list.fetchPage });
+		expect(items).toEqual(list.expected);
+		expect(list.askedBeforeFirstAnswer).toEqual([1, 2, 3, 4, 5]);
+		expect([...list.asked].sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+		expect(list.peak()).toBeLessThanOrEqual(5);
+	});
+
+	test.each([0, 1, 3, 8])(
+		'speculative: a list of %s items (fewer pages than concurrency) costs at most concurrency − 1 extra requests, and those pages add nothing',
+		async (length) => {
+			const list = makeList(length, 10);
+			const items = await fetchNumberedPages({ pageSize: 10, concurrency: 8, speculative: true, fetchPage: list.fetchPage });
+			expect(items).toEqual(list.expected);
+			const realPages = Math.max(1, Math.ceil(length / 10));
+			expect(list.asked.length).toBeLessThanOrEqual(realPages + 8 - 1);
+			expect(new Set(list.asked).size).toBe(list.asked.length);
+		},
+	);
+
+	test('a remembered page count that is right: the whole first wave at once and not one extra request', async () => {
+		const list = makeList(237, 10);
+		const items = await fetchNumberedPages({ pageSize: 10, concurrency: 6, pageCountHint: 24, speculative: true, fetchPage: list.fetchPage });
+		expect(items).toEqual(list.expected);
+		expect(list.askedBeforeFirstAnswer).toEqual([1, 2, 3, 4, 5, 6]);
+		expect(list.asked).toHaveLength(24);
+		expect(list.peak()).toBeLessThanOrEqual(6);
+	});
+
+	test('a remembered page count smaller than the list (it grew): the stated count is followed to the end', async () => {
+		const list = makeList(237, 10);
+		const items = await fetchNumberedPages({ pageSize: 10, concurrency: 4, pageCountHint: 2, fetchPage: list.fetchPage });
+		expect(items).toEqual(list.expected);
+		expect([...list.asked].sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+	});
+
+	test('a remembered page count larger than the list (it shrank): at most concurrency − 1 pages past the end, answered empty', async () => {
+		const list = makeList(25, 10);
+		const items = await fetchNumberedPages({ pageSize: 10, concurrency: 5, pageCountHint: 40, fetchPage: list.fetchPage });
+		expect(items).toEqual(list.expected);
+		expect(list.asked.length).toBeGreaterThanOrEqual(3);
+		expect(list.asked.length).toBeLessThanOrEqual(3 + 5 - 1);
+	});
+
+	test('a limit caps the first wave too', async () => {
+		const list = makeList(237, 50);
+		const items = await fetchNumberedPages({ pageSize: 50, limit: 120, concurrency: 8, speculative: true, fetchPage: list.fetchPage });
+		expect(items).toEqual(list.expected.slice(0, 120));
+		expect([...list.asked].sort((a, b) => a - b)).toEqual([1, 2, 3]);
+	});
+
+	test('no page count stated: after the speculative wave, one page after another until a short page', async () => {
+		const list = makeList(237, 10, { statesCount: false });
+		const items = await fetchNumberedPages({ pageSize: 10, concurrency: 5, speculative: true, fetchPage: list.fetchPage });
+		expect(items).toEqual(list.expected);
+		expect([...list.asked].sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+
+		const short = makeList(12, 10, { statesCount: false });
+		expect(await fetchNumberedPages({ pageSize: 10, concurrency: 5, speculative: true, fetchPage: short.fetchPage })).toEqual(short.expected);
+		expect(short.asked.length).toBeLessThanOrEqual(2 + 5 - 1);
+	});
+
+	test('a failing page fails the listing once every page in flight has settled, and no page is asked for after it', async () => {
+		let inFlight = 0;
+		const asked: number[] = [];
+		const listing = fetchNumberedPages({
+			pageSize: 10,
+			concurrency: 3,
+			speculative: true,
+			fetchPage: async (page) => {
+				asked.push(page);
+				inFlight++;
+				await new Promise((resolve) => setTimeout(resolve, page === 2 ? 1 : 10));
+				inFlight--;
+				if (page === 2) throw new Error('page 2 failed');
+				return { items: [page], totalPages: 50 };
+			},
+		});
+		await expect(listing).rejects.toThrow('page 2 failed');
+		expect(inFlight).toBe(0);
+		expect(asked).toEqual([1, 2, 3]);
+	});
+
+	test('a stopped execution asks for no further page', async () => {
+		const controller = new AbortController();
+		const asked: number[] = [];
+		const listing = fetchNumberedPages({
+			pageSize: 1,
+			concurrency: 2,
+			speculative: true,
+			signal: controller.signal,
+			fetchPage: async (page) => {
+				asked.push(page);
+				if (page === 2) controller.abort();
+				await new Promise((resolve) => setTimeout(resolve, 1));
+				return { items: [page], totalPages: 100 };
+			},
+		});
+		await expect(listing).rejects.toThrow();
+		expect(asked.length).toBeLessThanOrEqual(2);
+	});
+});
+
+describe('page count memory', () => {
+	test('recalls the last count per key and forgets the list read longest ago past its capacity', () => {
+		const memory = new PageCountMemory(2);
+		memory.remember('a', 3);
+		memory.remember('b', 4);
+		memory.remember('a', 5);
+		memory.remember('c', 6);
+		expect(memory.recall('a')).toBe(5);
+		expect(memory.recall('b')).toBeUndefined();
+		expect(memory.recall('c')).toBe(6);
+		memory.remember('c', undefined);
+		memory.remember('c', -1);
+		expect(memory.recall('c')).toBe(6);
 	});
 });
 

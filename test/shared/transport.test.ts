@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
@@ -307,5 +308,57 @@ describe('a TLS certificate that is not trusted', () => {
 		);
 		expect(response.status).toBe(200);
 		expect(parseJsonBody(response, profile)).toEqual({ ok: true });
+	});
+});
+
+describe('the answer as read from the socket', () => {
+	test('a body in many chunks, a character split between two of them and a byte-order mark: the same text, headers joined', async () => {
+		const text = JSON.stringify({ name: '食亨员工', list: Array.from({ length: 2_000 }, (_, i) => `第${i}名`) });
+		const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+		let seenUrl = '';
+		const server = createHttpServer((request, response) => {
+			seenUrl = request.url ?? '';
+			response.writeHead(200, { 'content-type': 'application/json', 'x-trace': ['a', 'b'] });
+			// Cut inside the first Chinese character's bytes, then in pieces with pauses between.
+			const cuts = [5, 4_001, 9_003, bytes.length];
+			let from = 0;
+			const next = (index: number) => {
+				if (index === cuts.length) {
+					response.end();
+					return;
+				}
+				response.write(bytes.subarray(from, cuts[index]));
+				from = cuts[index];
+				setTimeout(() => next(index + 1), 5);
+			};
+			next(0);
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = server.address() as AddressInfo;
+			const response = await sendWithRetry(
+				() => ({ method: 'GET', url: `http://127.0.0.1:${port}/list`, query: { page: 2, q: '员工' } }),
+				settings(),
+				profile,
+			);
+			expect(seenUrl).toBe(`/list?page=2&q=${encodeURIComponent('员工')}`);
+			expect(response.status).toBe(200);
+			expect(response.text).toBe(text);
+			expect(response.headers['x-trace']).toBe('a, b');
+			expect(parseJsonBody(response, profile)).toEqual(JSON.parse(text));
+		} finally {
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		}
+	});
+
+	test('a stop while the answer is awaited ends the request at once, as an aborted transport error', async () => {
+		emulator.latencyMs = 5_000;
+		const controller = new AbortController();
+		const started = Date.now();
+		setTimeout(() => controller.abort(), 100);
+		const failure = await sendWithRetry(get, settings({ signal: controller.signal, responseTimeoutMs: 10_000 }), profile).catch((error: unknown) => error);
+		expect(failure).toBeInstanceOf(TransportError);
+		expect((failure as TransportError).details.kind).toBe('aborted');
+		expect(Date.now() - started).toBeLessThan(2_000);
 	});
 });

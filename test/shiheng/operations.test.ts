@@ -166,6 +166,26 @@ describe('WeCom Customer → Get Many', () => {
 	});
 });
 
+describe('the first wave of pages (before Shiheng has told the page count)', () => {
+	const short = useShihengEmulator({ employees: 60, customers: 1 });
+
+	test('a list shorter than Concurrency costs at most Concurrency − 1 extra requests the first time, none once its page count is known', async () => {
+		const sh = short();
+		const first = await listEmployees(sh, { returnAll: true, pageSize: 50, options: { concurrency: 6 } });
+		expect(first.error).toBeUndefined();
+		expect(ids(first.items)).toEqual(range(60, sh.employeeId));
+		const firstRequests = sh.emulator.count(sh.employeePath);
+		expect(firstRequests).toBeGreaterThanOrEqual(2);
+		expect(firstRequests).toBeLessThanOrEqual(2 + 6 - 1);
+
+		// The same list again in this process: the page count seen last time shapes the first wave.
+		sh.emulator.resetCounters();
+		const again = await listEmployees(sh, { returnAll: true, pageSize: 50, options: { concurrency: 6 } });
+		expect(ids(again.items)).toEqual(range(60, sh.employeeId));
+		expect(sh.emulator.count(sh.employeePath)).toBe(2);
+	});
+});
+
 describe('a list that changes while it is read (the total Shiheng states is checked)', () => {
 	const small = useShihengEmulator({ employees: 1_000, customers: 10 });
 	let list: ShihengEmulatorHandle;

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash, createHmac } from 'node:crypto';
 
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
@@ -130,7 +131,11 @@ export function computeSign(params: Record<string, unknown>, secret: string, sch
 		hex = createHmac('sha256', secret).update(base, 'utf8').digest('hex');
 	} else {
 		const input = scheme.secretPlacement === 'wrap' ? `${secret}${base}${secret}` : `${base}${secret}`;
-		hex = createHash(scheme.algorithm).update(input, 'utf8').digest('hex');
+		// One call per page: Node's one-shot digest (Node 21.7+) skips the Hash object.
+		hex =
+			typeof crypto.hash === 'function'
+				? crypto.hash(scheme.algorithm, input, 'hex')
+				: createHash(scheme.algorithm).update(input, 'utf8').digest('hex');
 	}
 	return scheme.hexCase === 'upper' ? hex.toUpperCase() : hex;
 }

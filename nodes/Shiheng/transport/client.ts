@@ -75,6 +75,11 @@ export class ShihengClient {
 		redactor.add(connection.appSecret);
 	}
 
+	/** Names a list of this account for remembering its page count (no secret in it). */
+	listKey(path: string, pageSize: number): string {
+		return `${this.connection.baseUrl}${path}|${this.connection.appId}|${pageSize}`;
+	}
+
 	/** One signed call; returns `result` (and traceId) of a `code "0"` answer, else throws VendorApiError. */
 	async call(path: string, paramContent?: Record<string, unknown>): Promise<Answer> {
 		const url = `${this.connection.baseUrl}${path}`;

@@ -8,7 +8,7 @@ import type {
 
 import { readLimit, returnAllOrLimit } from '../../../shared/descriptions';
 import { forEachItem, requestTuningFields } from '../../../shared/node-kit';
-import { fetchNumberedPages } from '../../../shared/paging';
+import { PageCountMemory, fetchNumberedPages } from '../../../shared/paging';
 import type { OperationRun } from '../../../shared/router';
 import { intInRange } from '../../../shared/validate';
 import { SIMPLE_EMPLOYEE_FIELDS, readableEmployee, withListingDetails } from '../../helpers/output';
@@ -64,7 +64,7 @@ export const description: INodeProperties[] = [
 					? {
 							...field,
 							description:
-								'How many pages are requested at once after the first (which tells the page count). Pages are still output in order.',
+								'How many pages are requested at once, the first ones before Shiheng has told the page count. Pages are still output in order.',
 						}
 					: field,
 			),
@@ -81,6 +81,11 @@ export interface ListingRequest {
 	limit: number | undefined;
 	concurrency: number;
 	signal: AbortSignal | undefined;
+	/**
+	 * The page count the list had when last read (the trigger keeps it in its state); without it,
+	 * the count this process last saw for the same list.
+	 */
+	pageCountHint?: number;
 }
 
 export interface ListedEmployee {
@@ -105,8 +110,8 @@ export interface EmployeeListing {
 }
 
 /**
- * One read of the list: page 1 tells the page count, the rest are fetched concurrently and kept in
- * page order. An employee met on two pages (the list shifted while paging) is kept once; one the
+ * One read of the list: the first pages are asked for at once, the answers tell the page count,
+ * the rest are fetched concurrently, and all are kept in page order. An employee met on two pages (the list shifted while paging) is kept once; one the
  * shift moved past the pages read is missing, which the total tells.
  */
 async function readOnce(client: ShihengClient, path: string, request: ListingRequest): Promise<Omit<EmployeeListing, 'passes'>> {
@@ -120,6 +125,10 @@ async function readOnce(client: ShihengClient, path: string, request: ListingReq
 		limit,
 		concurrency,
 		signal,
+		// The first wave goes out before any answer tells the page count (at most concurrency − 1
+		// requests past the end of a list shorter than expected).
+		pageCountHint: request.pageCountHint,
+		speculative: true,
 		fetchPage: async (pageNum) => {
 			const page = await client.employeePage(path, pageNum, pageSize);
 			if (page.total !== undefined) {
@@ -147,14 +156,23 @@ async function readOnce(client: ShihengClient, path: string, request: ListingReq
  * it still does not add up.
  */
 export async function readEmployees(client: ShihengClient, path: string, request: ListingRequest): Promise<EmployeeListing> {
-	let listing = await readOnce(client, path, request);
+	const memoryKey = client.listKey(path, request.pageSize);
+	const read = async (pageCountHint: number | undefined) => {
+		const once = await readOnce(client, path, { ...request, pageCountHint });
+		pageCounts.remember(memoryKey, once.pages);
+		return once;
+	};
+	let listing = await read(request.pageCountHint ?? pageCounts.recall(memoryKey));
 	let passes = 1;
 	while (listing.complete === false && passes <= MAX_EXTRA_PASSES) {
-		listing = await readOnce(client, path, request);
+		listing = await read(listing.pages);
 		passes++;
 	}
 	return { ...listing, passes };
 }
+
+/** Page counts of the lists read in this process: the next reading's first wave. */
+const pageCounts = new PageCountMemory();
 
 /** What an n8n user sees above the output when the list never added up. */
 export function incompleteListingHint(listing: EmployeeListing, itemIndex: number): NodeExecutionHint {
