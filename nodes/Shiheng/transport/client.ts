@@ -6,7 +6,7 @@ import type { Redactor } from '../../shared/redact';
 import { objectRows, parseJsonObject, sendWithRetry } from '../../shared/transport';
 import type { VendorProfile, TransportSettings } from '../../shared/transport';
 import { requiredString } from '../../shared/validate';
-import { errorHint } from '../helpers/codes';
+import { errorHint, refusesShihengRun } from '../helpers/codes';
 import { encodeSignedParams, signParams } from './auth';
 import type { ShihengConnection } from './connection';
 
@@ -67,6 +67,9 @@ export interface CustomerPage {
 }
 
 export class ShihengClient {
+	/** An answer of this client was accepted, so a later refusal is not the credential's. */
+	private accepted = false;
+
 	constructor(
 		private readonly connection: ShihengConnection,
 		private readonly settings: TransportSettings,
@@ -110,8 +113,10 @@ export class ShihengClient {
 				httpStatus: response.status,
 				requestId,
 				hint: errorHint(message),
+				refusesRun: refusesShihengRun(message, this.accepted),
 			});
 		}
+		this.accepted = true;
 		return { result: envelope.result, traceId: requestId };
 	}
 
