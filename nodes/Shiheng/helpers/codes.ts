@@ -35,6 +35,10 @@ export function refusesShihengRun(message: string, acceptedBefore: boolean): boo
 	return !acceptedBefore && CREDENTIAL_REFUSAL.test(message);
 }
 
+/** Shown with such a refusal: why the rest of the run was not sent, and that it is no published rule. */
+export const RUN_REFUSED_NOTE =
+	'The first answer refused the signature or the app, so no further request of this run was sent (Shiheng publishes no error codes; this is read from its message).';
+
 /** What to check for a refused call, read from the message (the codes themselves are not published). */
 export function errorHint(message: string): string {
 	if (/sign|签名/i.test(message)) {

@@ -6,7 +6,7 @@ import type { Redactor } from '../../shared/redact';
 import { objectRows, parseJsonObject, sendWithRetry } from '../../shared/transport';
 import type { VendorProfile, TransportSettings } from '../../shared/transport';
 import { requiredString } from '../../shared/validate';
-import { errorHint, refusesShihengRun } from '../helpers/codes';
+import { RUN_REFUSED_NOTE, errorHint, refusesShihengRun } from '../helpers/codes';
 import { encodeSignedParams, signParams } from './auth';
 import type { ShihengConnection } from './connection';
 
@@ -106,14 +106,15 @@ export class ShihengClient {
 		}
 		if (String(envelope.code) !== '0' || response.status >= 400) {
 			const message = typeof envelope.msg === 'string' && envelope.msg !== '' ? envelope.msg : 'the request was refused without a message';
+			const refusesRun = refusesShihengRun(message, this.accepted);
 			throw new VendorApiError({
 				vendor: VENDOR,
 				code: String(envelope.code),
 				message,
 				httpStatus: response.status,
 				requestId,
-				hint: errorHint(message),
-				refusesRun: refusesShihengRun(message, this.accepted),
+				hint: refusesRun ? `${errorHint(message)} ${RUN_REFUSED_NOTE}` : errorHint(message),
+				refusesRun,
 			});
 		}
 		this.accepted = true;
