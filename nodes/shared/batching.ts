@@ -1,4 +1,4 @@
-import { ItemScopedError } from './errors';
+import { ItemScopedError, refusesWholeRun, unscoped } from './errors';
 import { AbortedError } from './retry';
 
 /**
@@ -50,6 +50,11 @@ export interface BatchOptions<V, A> {
 	signal?: AbortSignal;
 	/** false sends every request even when keys repeat (the default de-duplicates). */
 	dedupe?: boolean;
+	/**
+	 * true (a run without Continue On Fail): the first failed batch stops the pipeline, since the
+	 * node fails anyway. A refusal of the whole run (`refusesWholeRun`) always stops it.
+	 */
+	stopOnFailure?: boolean;
 }
 
 /**
@@ -74,6 +79,9 @@ export class BatchPipeline<V, A> {
 
 	private stopped = false;
 
+	/** What stopped the pipeline, given to every batch not started (undefined: aborted). */
+	private stoppedBy: unknown;
+
 	constructor(private readonly options: BatchOptions<V, A>) {}
 
 	/** Adds one request; returns true when this filled a batch and sent (or queued) it. */
@@ -92,13 +100,22 @@ export class BatchPipeline<V, A> {
 		return true;
 	}
 
-	/** Sends nothing more: batches not started yet answer as aborted (a run that already failed). */
-	stop(): void {
+	/**
+	 * Sends nothing more: batches not started yet answer with `reason` (the failure that dooms
+	 * them), or as aborted when none is given.
+	 */
+	stop(reason?: unknown): void {
+		if (!this.stopped) this.stoppedBy = reason === undefined ? undefined : unscoped(reason);
 		this.stopped = true;
 		for (const start of this.waiting.splice(0)) {
 			this.inFlight++;
 			start();
 		}
+	}
+
+	/** The failure that stopped the pipeline, once one did (an abort gives none). */
+	get failure(): unknown {
+		return this.stoppedBy;
 	}
 
 	/** Sends the last, partial batch and returns one answer per request, in the order added. */
@@ -138,13 +155,15 @@ export class BatchPipeline<V, A> {
 			this.inFlight++;
 		}
 		try {
-			if (this.stopped || this.options.signal?.aborted) {
-				this.stopped = true;
+			if (this.options.signal?.aborted) {
+				this.stop();
 				return { status: 'rejected', reason: new AbortedError() };
 			}
+			if (this.stopped) return { status: 'rejected', reason: this.stoppedBy ?? new AbortedError() };
 			return { status: 'fulfilled', value: await this.options.send(batch) };
 		} catch (reason) {
 			if (reason instanceof AbortedError) this.stop();
+			else if (this.options.stopOnFailure === true || refusesWholeRun(reason)) this.stop(reason);
 			return { status: 'rejected', reason };
 		} finally {
 			const next = this.waiting.shift();
@@ -157,7 +176,8 @@ export class BatchPipeline<V, A> {
 /**
  * Runs the requests in batches and returns one answer per request, in request order. A batch
  * that fails gives its error to every request in it (scoped to that request's item), while the
- * other batches still answer: nothing is lost and nothing is sent twice.
+ * other batches still answer: nothing is lost and nothing is sent twice — unless the failure
+ * refuses the whole run or `stopOnFailure` is set: then the batches not started get that error.
  */
 export async function runBatched<V, A>(
 	requests: ReadonlyArray<Request<V>>,

@@ -21,6 +21,12 @@ export interface VendorErrorDetails {
 	/** Request or trace id the vendor returned, so support can find the call. */
 	requestId?: string;
 	hint?: string;
+	/**
+	 * The refusal is about the credential, not this request (token refused, wrong key or secret,
+	 * no permission, client locked, signature refused as a whole): every later request of the run
+	 * would be refused the same way, so none is sent. Set by each vendor's `helpers/codes.ts`.
+	 */
+	refusesRun?: boolean;
 }
 
 /** The vendor answered, and the answer is a failure. */
@@ -99,6 +105,17 @@ export class ItemScopedError extends Error {
 		this.itemIndex = itemIndex;
 		this.inner = inner;
 	}
+}
+
+/** The error inside an ItemScopedError, or the error itself. */
+export function unscoped(error: unknown): unknown {
+	return error instanceof ItemScopedError ? error.inner : error;
+}
+
+/** Whether every later request of this run would meet the same refusal (see `refusesRun`). */
+export function refusesWholeRun(error: unknown): boolean {
+	const inner = unscoped(error);
+	return inner instanceof VendorApiError && inner.details.refusesRun === true;
 }
 
 function describeTransport(details: TransportErrorDetails): string {

@@ -56,9 +56,11 @@ export async function lookUpAcrossItems<V, A>(
 	lookup: CrossItemLookup<V, A>,
 ): Promise<INodeExecutionData[]> {
 	const itemCount = ctx.getInputData().length;
+	const continueOnFail = ctx.continueOnFail();
 	let sentSinceYield = false;
 	void lookup.warmUp?.().catch(() => undefined);
-	const pipeline = new BatchPipeline<V, A>(lookup);
+	// Without Continue On Fail the first failure fails the node, so nothing after it is sent.
+	const pipeline = new BatchPipeline<V, A>({ ...lookup, stopOnFailure: !continueOnFail });
 	const requests: Array<Request<V>> = [];
 	const reads: Array<ItemRead<V>> = [];
 	const queued: Array<Request<V>> = [];
@@ -82,6 +84,8 @@ export async function lookUpAcrossItems<V, A>(
 				sentSinceYield = false;
 				await nextTurn();
 			}
+			// The node fails on that failure: reading the rest would only delay it.
+			if (!continueOnFail && pipeline.failure !== undefined) break;
 		}
 	} catch (error) {
 		pipeline.stop();
@@ -111,5 +115,7 @@ export async function lookUpAcrossItems<V, A>(
 			out.push(failItem(ctx, error, itemIndex, redactor));
 		}
 	});
+	// Reading stopped early only after a failure, which an item read before it carries.
+	if (reads.length < itemCount) failItem(ctx, pipeline.failure, reads.length, redactor);
 	return out;
 }

@@ -10,7 +10,7 @@ import {
 	TimeoutExecutionCancelledError,
 } from 'n8n-workflow';
 
-import { ItemScopedError, TransportError, toNodeError } from './errors';
+import { ItemScopedError, TransportError, refusesWholeRun, toNodeError, unscoped } from './errors';
 import type { RateLimiter } from './limiter';
 import type { Redactor } from './redact';
 import { AbortedError, DEFAULT_RETRY_POLICY } from './retry';
@@ -242,7 +242,8 @@ export function failItem(
 
 /**
  * Runs `handle` for every input item in turn (one listing or one call per item), pairing the
- * outputs with their item and turning failures into error items or a stopping error.
+ * outputs with their item and turning failures into error items or a stopping error. After a
+ * refusal of the whole run (`refusesWholeRun`) no further item is sent: each gets that error.
  */
 export async function forEachItem(
 	ctx: IExecuteFunctions,
@@ -251,11 +252,18 @@ export async function forEachItem(
 ): Promise<INodeExecutionData[]> {
 	const out: INodeExecutionData[] = [];
 	const count = ctx.getInputData().length;
+	// A refusal of the whole run (a wrong secret, no permission) answers every later item without a request.
+	let refusal: unknown;
 	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
+		if (refusal !== undefined) {
+			out.push(failItem(ctx, refusal, itemIndex, redactor));
+			continue;
+		}
 		try {
 			const results = await handle(itemIndex);
 			for (const json of results) out.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
+			if (refusesWholeRun(error)) refusal = unscoped(error);
 			out.push(failItem(ctx, error, itemIndex, redactor));
 		}
 	}

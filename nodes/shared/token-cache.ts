@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 
+import { refusesWholeRun } from './errors';
 import { fallBackAfter, redisScript, runScript, sharedKey, sharedRedis } from './redis-connection';
 import type { SharedRedis } from './redis-connection';
 import { sleep, throwIfAborted } from './retry';
@@ -34,7 +35,20 @@ export interface TokenCacheOptions {
 	lockTtlMs?: number;
 	/** How often a process waiting for another's fetch looks again (default 50 ms). */
 	pollMs?: number;
+	/**
+	 * How long a fetch the vendor refused for the credential itself (`refusesWholeRun`) is answered
+	 * from memory instead of asking again (default `REFUSAL_MEMORY_MS`).
+	 */
+	refusalMemoryMs?: number;
 }
+
+/**
+ * A refused token fetch is not repeated for this long by the same process and credential: the
+ * rest of the run fails at once, and so does another run started within this time, instead of
+ * each asking the vendor again (WeLink locks a client after too many failures, 41403). A changed
+ * secret is another credential and is asked at once.
+ */
+export const REFUSAL_MEMORY_MS = 30_000;
 
 interface Cached {
 	token: string;
@@ -76,9 +90,13 @@ export class SharedTokenCache {
 
 	private readonly refused = new Map<string, string[]>();
 
+	private readonly refusedFetches = new Map<string, { error: unknown; until: number }>();
+
 	private readonly lockTtlMs: number;
 
 	private readonly pollMs: number;
+
+	private readonly refusalMemoryMs: number;
 
 	/** `namespace` keeps vendors apart (e.g. "welink"). */
 	constructor(
@@ -87,6 +105,7 @@ export class SharedTokenCache {
 	) {
 		this.lockTtlMs = options.lockTtlMs ?? 10_000;
 		this.pollMs = options.pollMs ?? 50;
+		this.refusalMemoryMs = options.refusalMemoryMs ?? REFUSAL_MEMORY_MS;
 	}
 
 	/**
@@ -98,9 +117,16 @@ export class SharedTokenCache {
 		const local = this.localKey(owner);
 		const cached = this.tokens.get(local);
 		if (cached && Date.now() < cached.refreshAt) return { ...cached };
+		const refusal = this.refusedFetches.get(local);
+		if (refusal && Date.now() < refusal.until) throw refusal.error;
 		let pending = this.inFlight.get(local);
 		if (!pending) {
-			pending = this.obtain(owner, fetch, signal).finally(() => this.inFlight.delete(local));
+			pending = this.obtain(owner, fetch, signal)
+				.catch((error: unknown) => {
+					if (refusesWholeRun(error)) this.refusedFetches.set(local, { error, until: Date.now() + this.refusalMemoryMs });
+					throw error;
+				})
+				.finally(() => this.inFlight.delete(local));
 			this.inFlight.set(local, pending);
 		}
 		return await pending;
@@ -129,6 +155,7 @@ export class SharedTokenCache {
 		this.tokens.clear();
 		this.inFlight.clear();
 		this.refused.clear();
+		this.refusedFetches.clear();
 	}
 
 	private localKey(owner: TokenOwner): string {

@@ -18,7 +18,7 @@ import type { PartialOutcome, ReadScenario, VendorName } from './vendors';
  * The outcome table is printed at the end of the file.
  */
 
-type FaultKey = '5xx' | 'vendor-limit' | '429' | 'reset-before' | 'reset-after' | 'timeout' | 'token' | 'html' | 'truncated';
+type FaultKey = '5xx' | 'vendor-limit' | '429' | 'reset-before' | 'reset-after' | 'timeout' | 'token' | 'html' | 'truncated' | 'credential';
 
 const FAULT_LABELS: Record<FaultKey, string> = {
 	'5xx': '5xx burst then recovery',
@@ -30,6 +30,7 @@ const FAULT_LABELS: Record<FaultKey, string> = {
 	token: 'token expires mid-run',
 	html: 'HTML error page',
 	truncated: 'truncated JSON body',
+	credential: 'credential refused as a whole',
 };
 
 const FAST = { timeout: 300 };
@@ -136,6 +137,8 @@ function planFor(vendor: VendorName, key: FaultKey): FaultPlan | NotApplicable {
 				recover: (s) => (onPath(s, { fault: { kind: 'truncated' }, times: 2 }), 2),
 				persist: { fault: { kind: 'truncated' } },
 			};
+		case 'credential':
+			return { notApplicable: 'no recovery: its own cases below' };
 	}
 }
 
@@ -186,6 +189,36 @@ describe.each(SCENARIOS)('%s', (vendor, start) => {
 		expect(result.error).toBeUndefined();
 		expect(keys).toEqual(expected);
 		expect(s.emulator.count(s.path)).toBe(s.cleanRequests);
+	});
+
+	describe('a credential the vendor refuses as a whole (issue 21), 10,000 items', () => {
+		// Requests that may reach the vendor before the refusal is known: the batches already in flight.
+		const MAX_REQUESTS: Record<VendorName, number> = { Shiheng: 1, Mingdao: 4, WeLink: 0, 'Aliyun IoT': 1 };
+		const ITEMS = 10_000;
+
+		test('without Continue On Fail: the node fails at once with the vendor\'s refusal, nothing more is sent', async () => {
+			const { result, requests, tokenFetches, refusal } = await s.refused(ITEMS, false);
+			expect(result.error?.message).toMatch(refusal);
+			expect(result.error?.message).toContain('(item 0)');
+			expect(result.error?.message).not.toContain('a-wrong-secret-5e1f');
+			expect(requests).toBeGreaterThanOrEqual(Math.min(1, MAX_REQUESTS[vendor]));
+			expect(requests).toBeLessThanOrEqual(MAX_REQUESTS[vendor]);
+			expect(tokenFetches).toBe(vendor === 'WeLink' ? 1 : 0);
+			note(vendor, 'credential', `fails: ${requests} req, ${tokenFetches} token`);
+		});
+
+		test('with Continue On Fail: an error item per item, in order, with the refusal; no request after it', async () => {
+			const { result, requests, tokenFetches, refusal } = await s.refused(ITEMS, true);
+			expect(result.error).toBeUndefined();
+			expect(result.items).toHaveLength(ITEMS);
+			expect(result.items.map(paired)).toEqual(Array.from({ length: ITEMS }, (_, i) => i));
+			const wrong = result.items.filter((item, index) => !refusal.test(String(item.json.error)) || !String(item.json.error).endsWith(`(item ${index})`));
+			expect(wrong).toEqual([]);
+			expect(requests).toBeGreaterThanOrEqual(Math.min(1, MAX_REQUESTS[vendor]));
+			expect(requests).toBeLessThanOrEqual(MAX_REQUESTS[vendor]);
+			expect(tokenFetches).toBe(vendor === 'WeLink' ? 1 : 0);
+			note(vendor, 'credential', `continue: ${ITEMS} error items, ${requests} req, ${tokenFetches} token`);
+		});
 	});
 
 	const plans = FAULT_KEYS.flatMap((key): Array<[FaultKey, FaultPlan]> => {
@@ -308,7 +341,7 @@ describe.each(SCENARIOS)('%s', (vendor, start) => {
 afterAll(() => {
 	const vendors: VendorName[] = ['Shiheng', 'Mingdao', 'WeLink', 'Aliyun IoT'];
 	const lines = ['', 'Fault matrix (vendor × fault → outcome)'];
-	for (const key of FAULT_KEYS) {
+	for (const key of [...FAULT_KEYS, 'credential' as const]) {
 		lines.push(`■ ${FAULT_LABELS[key]}`);
 		for (const vendor of vendors) {
 			const cells = matrix.get(vendor)?.get(key) ?? ['(not run)'];

@@ -58,8 +58,25 @@ export interface ReadScenario {
 	 * `reset`; the emulator keeps running.
 	 */
 	useServer(baseUrl: string, extra?: Record<string, string | number | boolean>): void;
+	/**
+	 * `count` items with a credential the vendor refuses as a whole (a wrong secret): the vendor's
+	 * own refusal, from its emulator. Counts the requests that reached the vendor.
+	 */
+	refused(count: number, continueOnFail: boolean): Promise<RefusedOutcome>;
 	stop(): Promise<void>;
 }
+
+export interface RefusedOutcome {
+	result: RunResult;
+	/** Requests to the operation's API. */
+	requests: number;
+	/** Token requests (WeLink), 0 for vendors that sign each request. */
+	tokenFetches: number;
+	/** What the vendor's refusal says, as every error item must show it. */
+	refusal: RegExp;
+}
+
+const WRONG_SECRET = 'a-wrong-secret-5e1f';
 
 /** The credential field each vendor takes its address from. */
 const ADDRESS_FIELD: Record<VendorName, string> = {
@@ -141,6 +158,12 @@ export async function shihengScenario(sh?: ShihengEmulatorHandle): Promise<ReadS
 			const result = await run({ returnAll: false, limit: 5, pageSize: 5, options: options as INodeParameters }, [{}, {}, {}], continueOnFail);
 			return { result, failingItems: [1], outputsPerGoodItem: 5, inputCount: 3 };
 		},
+		async refused(count, continueOnFail) {
+			server.use(handle.baseUrl, { appSecret: WRONG_SECRET });
+			const items = Array.from({ length: count }, () => ({}));
+			const result = await run({ returnAll: false, limit: 5, pageSize: 5, options: { maxRetries: 0 } }, items, continueOnFail);
+			return { result, requests: handle.emulator.count(handle.employeePath), tokenFetches: 0, refusal: /Shiheng error \[\d+\]: sign verification failed/ };
+		},
 		stop: async () => await handle.stop(),
 	};
 }
@@ -185,6 +208,13 @@ export async function mingdaoScenario(md?: MingdaoEmulatorHandle): Promise<ReadS
 			// Six ids in batches of two, one batch at a time: the second batch is items 2 and 3.
 			const result = await run(handle.userIds.slice(0, 6), { batchSize: 2, concurrency: 1, ...options }, continueOnFail);
 			return { result, failingItems: [2, 3], outputsPerGoodItem: 1, inputCount: 6 };
+		},
+		async refused(count, continueOnFail) {
+			const privateUrl = String(handle.credentials.privateUrl);
+			server.use(privateUrl, { secretKey: WRONG_SECRET });
+			const ids = Array.from({ length: count }, (_, i) => `refused-${i}`);
+			const result = await run(ids, { maxRetries: 0 }, continueOnFail);
+			return { result, requests: handle.emulator.count(MINGDAO_RELATIONS), tokenFetches: 0, refusal: /Mingdao error \[\d+\]: 签名验证失败/ };
 		},
 		stop: async () => await handle.stop(),
 	};
@@ -238,6 +268,16 @@ export async function weLinkScenario(wl?: WeLinkEmulatorHandle): Promise<ReadSce
 			const result = await run(ids(25), { concurrency: 1, ...options }, continueOnFail);
 			return { result, failingItems: Array.from({ length: 10 }, (_, i) => 10 + i), outputsPerGoodItem: 1, inputCount: 25 };
 		},
+		async refused(count, continueOnFail) {
+			server.use(handle.baseUrl, { clientSecret: WRONG_SECRET });
+			const result = await run(ids(count), {}, continueOnFail);
+			return {
+				result,
+				requests: handle.emulator.count(WELINK_PATHS.status),
+				tokenFetches: handle.emulator.count(WELINK_PATHS.tickets),
+				refusal: /WeLink error \[10007\]: WeLink refused the token request: client_id or client_secret is wrong/,
+			};
+		},
 		stop: async () => await handle.stop(),
 	};
 }
@@ -277,6 +317,22 @@ export async function aliyunScenario(al?: AliyunIotEmulatorHandle): Promise<Read
 			const items = [0, 1, 2].map(() => ({ companyId: handle.companyId }));
 			const result = await run({ returnAll: false, limit: 5, options: { pageSize: 5, ...options } }, items, continueOnFail);
 			return { result, failingItems: [1], outputsPerGoodItem: 5, inputCount: 3 };
+		},
+		async refused(count, continueOnFail) {
+			// Create by Auth Code, one call per item: the gateway refuses the signature of each.
+			const result = await runNode({
+				type: ALIYUN_TYPE,
+				parameters: { resource: 'employee', operation: 'createByAuthCode', authCode: '={{ $json.code }}', codeType: 'AUTH_CODE', options: {} },
+				items: Array.from({ length: count }, (_, i) => ({ code: `REFUSED-${i}` })),
+				continueOnFail,
+				credentials: { aliyunIotApi: { ...handle.credentials, appSecret: WRONG_SECRET } },
+			});
+			return {
+				result,
+				requests: handle.emulator.count(ALIYUN_PATHS.createByAuthCode),
+				tokenFetches: 0,
+				refusal: /Aliyun IoT gateway error \[[^\]]+\]: Invalid Signature/,
+			};
 		},
 		stop: async () => await handle.stop(),
 	};

@@ -104,6 +104,19 @@ const GATEWAY_HINTS: Array<[RegExp, string]> = [
 	[/appkey/i, 'The gateway does not know this AppKey. Check the credential and the host (China or international).'],
 ];
 
+/** Gateway refusals of the signature or the AppKey (X-Ca-Error-Message), whatever the request. */
+const GATEWAY_CREDENTIAL_REFUSAL = /invalid signature|empty signature|appkey/i;
+
+/**
+ * Whether a refusal holds for every request of the run: the gateway refusing the signature as a
+ * whole (HTTP 400 Invalid Signature, 401 Empty Signature) or the AppKey, or the body's 403
+ * "request forbidden" (a wrong AppKey, or no permission for the API). Throttling is not one.
+ */
+export function refusesAliyunRun(code: string, message: string, gateway: boolean): boolean {
+	if (gateway) return GATEWAY_CREDENTIAL_REFUSAL.test(message) && !THROTTLED.test(message);
+	return code === '403';
+}
+
 export function hintFor(code: string, message: string, status: number): string | undefined {
 	for (const [pattern, hint] of GATEWAY_HINTS) if (pattern.test(message)) return hint;
 	if (status === 403 && THROTTLED.test(message)) return "The gateway's rate limit was reached. Lower Concurrency or run the workflow later.";

@@ -10,7 +10,7 @@ import type { OperationRun } from '../../shared/router';
 import { defaultTransientVerdict, jsonOf, parseJsonBody, sendWithRetry } from '../../shared/transport';
 import type { HttpResponse, TransientVerdict, TransportSettings, VendorProfile } from '../../shared/transport';
 
-import { SUCCESS_CODE, THROTTLED, hintFor } from '../helpers/codes';
+import { SUCCESS_CODE, THROTTLED, hintFor, refusesAliyunRun } from '../helpers/codes';
 
 import { JSON_ACCEPT, JSON_CONTENT_TYPE, signGatewayRequest } from './auth';
 import type { AliyunIotConnection } from './connection';
@@ -184,6 +184,7 @@ export class AliyunIotClient {
 				httpStatus: response.status,
 				requestId,
 				hint: hintFor(code, message, response.status),
+				refusesRun: refusesAliyunRun(code, message, true),
 			});
 		}
 		const parsed = parseJsonBody(response, ALIYUN_PROFILE);
@@ -211,6 +212,7 @@ export class AliyunIotClient {
 				httpStatus: response.status,
 				requestId: response.headers['x-ca-request-id'] ?? body.id ?? envelopeId,
 				hint,
+				refusesRun: refusesAliyunRun(code, message, false),
 			});
 		}
 		return body.data;

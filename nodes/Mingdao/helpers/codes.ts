@@ -33,3 +33,12 @@ export function mingdaoHint(httpStatus: number, code: string | undefined, contex
 	if (context.saas && context.relations) hints.push(SAAS_RELATIONS_HINT);
 	return hints.length > 0 ? hints.join('. ') : undefined;
 }
+
+/**
+ * Whether a refusal holds for every request of the run. Mingdao documents HTTP 403 as "timestamp or
+ * signature wrong": a wrong App Key, Secret Key or Project ID, or this machine's clock, none of which
+ * changes between requests. Its body codes (10001 and the rest) are about the request and are not.
+ */
+export function refusesMingdaoRun(httpStatus: number): boolean {
+	return httpStatus === 403;
+}

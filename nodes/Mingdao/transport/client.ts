@@ -6,7 +6,7 @@ import type { Redactor } from '../../shared/redact';
 import type { OperationRun } from '../../shared/router';
 import { parseJsonBody, sendWithRetry } from '../../shared/transport';
 import type { HttpRequestSpec, HttpResponse, TransportSettings, VendorProfile } from '../../shared/transport';
-import { MINGDAO_SUCCESS_CODE, SAAS_RELATIONS_HINT, mingdaoHint } from '../helpers/codes';
+import { MINGDAO_SUCCESS_CODE, SAAS_RELATIONS_HINT, mingdaoHint, refusesMingdaoRun } from '../helpers/codes';
 import { CREDENTIAL_TEST_USER_ID, mingdaoAuthParams } from './auth';
 import { mingdaoApiBaseUrl } from './connection';
 import type { MingdaoConnection } from './connection';
@@ -125,6 +125,7 @@ export class MingdaoClient {
 			message,
 			httpStatus: response.status,
 			hint: mingdaoHint(response.status, code, { saas, relations }),
+			refusesRun: refusesMingdaoRun(response.status),
 		});
 	}
 

@@ -6,7 +6,7 @@ import type { Redactor } from '../../shared/redact';
 import { objectRows, parseJsonObject, sendWithRetry } from '../../shared/transport';
 import type { VendorProfile, TransportSettings } from '../../shared/transport';
 import { requiredString } from '../../shared/validate';
-import { errorHint } from '../helpers/codes';
+import { RUN_REFUSED_NOTE, errorHint, refusesShihengRun } from '../helpers/codes';
 import { encodeSignedParams, signParams } from './auth';
 import type { ShihengConnection } from './connection';
 
@@ -67,6 +67,9 @@ export interface CustomerPage {
 }
 
 export class ShihengClient {
+	/** An answer of this client was accepted, so a later refusal is not the credential's. */
+	private accepted = false;
+
 	constructor(
 		private readonly connection: ShihengConnection,
 		private readonly settings: TransportSettings,
@@ -108,15 +111,18 @@ export class ShihengClient {
 		}
 		if (String(envelope.code) !== '0' || response.status >= 400) {
 			const message = typeof envelope.msg === 'string' && envelope.msg !== '' ? envelope.msg : 'the request was refused without a message';
+			const refusesRun = refusesShihengRun(message, this.accepted);
 			throw new VendorApiError({
 				vendor: VENDOR,
 				code: String(envelope.code),
 				message,
 				httpStatus: response.status,
 				requestId,
-				hint: errorHint(message),
+				hint: refusesRun ? `${errorHint(message)} ${RUN_REFUSED_NOTE}` : errorHint(message),
+				refusesRun,
 			});
 		}
+		this.accepted = true;
 		return { result: envelope.result, traceId: requestId };
 	}
 

@@ -48,6 +48,25 @@ export const TOKEN_ERROR_HINTS: Record<string, string> = {
 	'41580': 'The Client Secret is empty.',
 };
 
+/**
+ * Token answers that refuse the credential itself (start-09): wrong id or secret, empty id or
+ * secret, client locked after too many failures, or no token issued. Every request of the run
+ * needs a token, so none is sent after one of them, and the fetch is not repeated per batch: a
+ * burst of failed fetches is what makes WeLink lock the client (41403).
+ */
+export const TOKEN_REFUSAL_CODES = new Set(['10007', '41403', '41500', '41579', '41580']);
+
+/** Envelope code of an API the app has no permission for (start-11); WeLink answers it with HTTP 501. */
+export const NO_PERMISSION_CODE = '47102';
+
+/**
+ * Whether an API call's refusal holds for every call of the run: no permission for the API (the
+ * envelope's 47102, or HTTP 501). A person's 47102 inside `data` is that person's state, not this.
+ */
+export function refusesWeLinkRun(code: string, httpStatus: number): boolean {
+	return code === NO_PERMISSION_CODE || httpStatus === 501;
+}
+
 /** Hints for the body codes a user can act on. */
 export const CODE_HINTS: Record<string, string> = {
 	'47003': 'A required value is empty (for example the email or the department).',

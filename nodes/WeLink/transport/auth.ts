@@ -2,11 +2,13 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions }
 
 import { VendorApiError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
-import { SharedTokenCache } from '../../shared/token-cache';
+import { vendorAppRateLimiter } from '../../shared/redis-limiter';
+import type { RateMargins } from '../../shared/redis-limiter';
+import { REFUSAL_MEMORY_MS, SharedTokenCache } from '../../shared/token-cache';
 import type { FreshToken, TokenOwner } from '../../shared/token-cache';
 import { DEFAULT_TRANSPORT_SETTINGS, parseJsonObject, sendWithRetry } from '../../shared/transport';
 import type { TransportSettings } from '../../shared/transport';
-import { TOKEN_ERROR_HINTS, WELINK_VENDOR, weLinkProfile } from '../helpers/codes';
+import { TOKEN_ERROR_HINTS, TOKEN_REFUSAL_CODES, WELINK_VENDOR, weLinkProfile } from '../helpers/codes';
 
 import { readConnection } from './connection';
 import type { WeLinkConnection } from './connection';
@@ -27,6 +29,30 @@ export const TOKEN_HEADER = 'x-wlk-Authorization';
 const REFRESH_MARGIN_S = 300;
 
 const tokens = new SharedTokenCache('welink');
+
+/**
+ * A small margin on each rate window absorbs the jitter between our count and WeLink's. Counted at
+ * the grant (per process) it also covers the event loop's delay before the request leaves; counted
+ * at the send (shared through Redis by n8n's workers) only the differences in the way to WeLink.
+ */
+export const RATE_MARGIN_MS: RateMargins = { atGrant: 100, atSend: 50 };
+
+/** WeLink's documented limit per API and client ID (start-11), which the token API has too. */
+const TICKETS_RATE = { perSecond: 40, perMinute: 1500 };
+
+/** The token API's own budget: a token fetch is a call WeLink counts like any other. */
+function ticketsRateLimiter(connection: WeLinkConnection) {
+	return vendorAppRateLimiter(
+		`welink|${connection.baseUrl}|${connection.clientId}|${TICKETS_PATH}`,
+		[
+			{ limit: TICKETS_RATE.perSecond, intervalMs: 1_000 },
+			{ limit: TICKETS_RATE.perMinute, intervalMs: 60_000 },
+		],
+		RATE_MARGIN_MS,
+	);
+}
+
+const REFUSAL_REMEMBERED = `This refusal is remembered for ${REFUSAL_MEMORY_MS / 1000} s: until then no token is asked for with this Client ID and Secret, so a wrong secret cannot make WeLink lock the client (41403).`;
 
 /** The WeLink app a token belongs to; the cache keys it without the secret. */
 function tokenOwner(connection: WeLinkConnection): TokenOwner {
@@ -49,18 +75,21 @@ async function fetchToken(connection: WeLinkConnection, settings: TransportSetti
 			body: JSON.stringify({ client_id: connection.clientId, client_secret: connection.clientSecret }),
 		}),
 		// Asking for a token changes nothing on the server, so it may always be repeated.
-		{ ...settings, idempotent: true, rateLimiter: undefined },
+		{ ...settings, idempotent: true, rateLimiter: ticketsRateLimiter(connection) },
 		weLinkProfile,
 	);
 	const body = parseJsonObject(response, weLinkProfile);
 	const code = body.code === undefined || body.code === null ? '' : String(body.code);
 	if (code !== '0' || typeof body.access_token !== 'string' || body.access_token === '') {
+		const refusesRun = TOKEN_REFUSAL_CODES.has(code);
+		const hint = TOKEN_ERROR_HINTS[code] ?? 'Check the Client ID, Client Secret and Base URL in the WeLink credential.';
 		throw new VendorApiError({
 			vendor: WELINK_VENDOR,
 			code: code || undefined,
 			message: `WeLink refused the token request: ${typeof body.message === 'string' ? body.message : 'no token in the answer'}`,
 			httpStatus: response.status,
-			hint: TOKEN_ERROR_HINTS[code] ?? 'Check the Client ID, Client Secret and Base URL in the WeLink credential.',
+			hint: refusesRun ? `${hint} ${REFUSAL_REMEMBERED}` : hint,
+			refusesRun,
 		});
 	}
 	const expiresIn = Number(body.expires_in ?? 7200);
@@ -115,15 +144,14 @@ function storedToken(credentials: ICredentialDataDecryptedObject): FreshToken | 
 
 /**
  * The credential's preAuthentication: n8n runs it when it has no token stored, when the
- * credential is tested, or after a request was refused with HTTP 401. A stored token reaching
- * here may have been refused, so it is dropped from the process cache before asking. The token's
- * lifetime is returned with it, so n8n stores both.
+ * credential is tested, or after a request was refused with HTTP 401 (WeLink refuses tokens with
+ * HTTP 200 and a code instead). It never drops the token held: the Test would otherwise delete the
+ * token every worker shares through Redis and make each one fetch again. A fresh token held for
+ * this credential was fetched with this very secret; the Test then checks it against the API.
+ * The token's lifetime is returned with it, so n8n stores both.
  */
 export async function preAuthenticate(credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
 	const connection = credentialConnection(credentials);
-	if (typeof credentials.accessToken === 'string' && credentials.accessToken !== '') {
-		invalidateToken(connection, credentials.accessToken);
-	}
 	const fresh = await getToken(connection);
 	return { accessToken: fresh.token, accessTokenRefreshAt: fresh.refreshAt };
 }

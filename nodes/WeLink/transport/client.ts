@@ -1,16 +1,23 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { VendorApiError } from '../../shared/errors';
+import { VendorApiError, refusesWholeRun } from '../../shared/errors';
 import { vendorAppRateLimiter } from '../../shared/redis-limiter';
-import type { RateMargins } from '../../shared/redis-limiter';
 import { readRequestTuning, transportSettings } from '../../shared/node-kit';
 import type { Redactor } from '../../shared/redact';
 import type { OperationRun } from '../../shared/router';
 import { parseJsonObject, sendWithRetry } from '../../shared/transport';
 import type { TransportSettings, VendorProfile } from '../../shared/transport';
-import { CODE_HINTS, RATE_LIMITED_CODE, TOKEN_INVALID_CODES, WELINK_VENDOR, bodyCode, weLinkProfile } from '../helpers/codes';
+import {
+	CODE_HINTS,
+	RATE_LIMITED_CODE,
+	TOKEN_INVALID_CODES,
+	WELINK_VENDOR,
+	bodyCode,
+	refusesWeLinkRun,
+	weLinkProfile,
+} from '../helpers/codes';
 
-import { TOKEN_HEADER, getToken, invalidateToken } from './auth';
+import { RATE_MARGIN_MS, TOKEN_HEADER, getToken, invalidateToken } from './auth';
 import type { WeLinkConnection } from './connection';
 
 export const STATUS_PATH = '/api/contact/v1/users/status';
@@ -34,12 +41,6 @@ export interface RateSettings {
 	perMinute: number;
 }
 
-/**
- * A small margin on each rate window absorbs the jitter between our count and WeLink's. Counted at
- * the grant (per process) it also covers the event loop's delay before the request leaves; counted
- * at the send (shared through Redis by n8n's workers) only the differences in the way to WeLink.
- */
-const RATE_MARGIN_MS: RateMargins = { atGrant: 100, atSend: 50 };
 
 /**
  * Calls WeLink's contact APIs: a token from the shared cache on every attempt, the per-API rate
@@ -47,6 +48,9 @@ const RATE_MARGIN_MS: RateMargins = { atGrant: 100, atSend: 50 };
  * calls invalid replaced once.
  */
 export class WeLinkClient {
+	/** A refusal of the whole run (a refused token): every later call of this client fails with it, unsent. */
+	private refusal: unknown;
+
 	constructor(
 		private readonly connection: WeLinkConnection,
 		private readonly settings: Omit<TransportSettings, 'idempotent' | 'rateLimiter'>,
@@ -77,9 +81,15 @@ export class WeLinkClient {
 	}
 
 	private async token(): Promise<string> {
-		const { token } = await getToken(this.connection, { ...this.settings, idempotent: true });
-		this.redactor.add(token);
-		return token;
+		if (this.refusal !== undefined) throw this.refusal;
+		try {
+			const { token } = await getToken(this.connection, { ...this.settings, idempotent: true });
+			this.redactor.add(token);
+			return token;
+		} catch (error) {
+			if (refusesWholeRun(error)) this.refusal = error;
+			throw error;
+		}
 	}
 
 	/**
@@ -149,6 +159,7 @@ export class WeLinkClient {
 							: TOKEN_INVALID_CODES.has(code)
 								? 'WeLink refused a freshly fetched token. Check the credential and the app permissions.'
 								: undefined),
+					refusesRun: refusesWeLinkRun(code, response.status),
 				});
 			}
 			return { ...parsed, code, message };
