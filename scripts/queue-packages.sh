@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Sourced by `npm run start:queue` and the queue-mode end-to-end test: makes sure Debian's
 # redis-server and postgresql packages are installed (n8n's queue mode needs Redis and PostgreSQL).
-# Installs them with apt-get when missing (as root, or through sudo). Neither service is started
-# here, nor enabled: the scripts run their own instances in a temporary folder.
+# Installs them with apt-get when missing (scripts/system-packages.sh: as root, or through sudo;
+# otherwise it stops with the command to run). Neither service is started here, nor enabled: the
+# scripts run their own instances in a temporary folder.
 set -euo pipefail
+here="${BASH_SOURCE[0]%/*}"
+[ "$here" = "${BASH_SOURCE[0]}" ] && here=.
+# shellcheck source=scripts/system-packages.sh
+source "$here/system-packages.sh"
 
 queue_packages_missing() {
 	local missing=()
@@ -13,14 +18,10 @@ queue_packages_missing() {
 }
 
 ensure_queue_packages() {
-	local missing sudo=""
+	local missing
 	missing="$(queue_packages_missing)"
-	[ -z "$missing" ] && return 0
-	[ "$(id -u)" -ne 0 ] && sudo=sudo
-	echo "queue-packages: installing $missing (Debian packages)" >&2
-	$sudo apt-get update -qq
 	# shellcheck disable=SC2086
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >&2
+	[ -z "$missing" ] || install_debian_packages "queue mode" $missing
 }
 
 ensure_queue_packages

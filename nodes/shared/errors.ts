@@ -2,7 +2,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { Redactor } from './redact';
-import { asText } from './text';
+import { asText, joinSentences } from './text';
 
 /**
  * The errors our transport and vendor clients throw. They know nothing of n8n, so they can be
@@ -171,11 +171,11 @@ export function toNodeError(
 		const message = redactor.redact(
 			`${d.vendor} error${codePart}: ${d.message}${localized} (${itemLabel})`,
 		);
-		const descriptionParts = [
+		const description = joinSentences([
 			d.hint,
 			d.httpStatus !== undefined ? `HTTP status ${d.httpStatus}` : undefined,
 			d.requestId ? `Request ID: ${d.requestId}` : undefined,
-		].filter((part): part is string => Boolean(part));
+		]);
 		const response: JsonObject = {
 			vendor: d.vendor,
 			code: d.code ?? null,
@@ -185,7 +185,7 @@ export function toNodeError(
 		};
 		return new NodeApiError(node, response, {
 			message,
-			description: redactor.redact(descriptionParts.join('. ')),
+			description: redactor.redact(description),
 			httpCode: d.httpStatus !== undefined ? String(d.httpStatus) : undefined,
 			itemIndex,
 		});

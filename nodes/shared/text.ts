@@ -8,3 +8,16 @@ export function asText(value: unknown): string {
 	if (typeof value === 'object') return JSON.stringify(value);
 	return String(value);
 }
+
+/** A sentence that already ends: a full stop, question or exclamation mark (Latin or Chinese). */
+const SENTENCE_END = /[.!?。！？]$/;
+
+/**
+ * Joins parts of a message as sentences. Hints and vendor texts may or may not end with their own
+ * full stop; each part but the last gets one only when it has none, so no ".." appears. Empty
+ * parts are left out, and the last part keeps its own ending.
+ */
+export function joinSentences(parts: ReadonlyArray<string | undefined>): string {
+	const present = parts.map((part) => part?.trim() ?? '').filter((part) => part !== '');
+	return present.map((part, index) => (index < present.length - 1 && !SENTENCE_END.test(part) ? `${part}.` : part)).join(' ');
+}

@@ -2,71 +2,19 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { CODE_TYPES } from '../../nodes/AliyunIot/helpers/codes';
 import { API_VERSIONS, PATHS } from '../../nodes/AliyunIot/transport/client';
-import { seedPage } from '../harness/seeds';
+import { vendorPage } from '../fixtures/vendor-pages';
 import { ALIYUN_PATHS, startAliyunIotEmulator } from '../emulators/aliyun';
 import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
 import { testCredential } from '../harness/credential-test';
 import { createParams, runAliyun, visibleText } from './fixtures';
 
 /**
- * The contract with the vendor's own page for createbyauthcode (the seed), read at test time:
- * its path, version and request example against what the client sends; its success and error
- * examples, served byte for byte, against what the node outputs and reports; its error table
- * against the credential Test. Nothing of the page is copied into this file.
+ * The contract with the vendor's own page for createbyauthcode, transcribed in
+ * test/fixtures/vendor-pages/aliyun-createbyauthcode.json (its drift check keeps it equal to the
+ * page): its path, version and request example against what the client sends; its success and
+ * error examples, served byte for byte, against what the node outputs and reports; its error table
+ * against the credential Test.
  */
-
-/** The line after a label line (`路径 /x`, `版本号 1.0.0`): its value. */
-function labelled(page: string, label: string): string {
-	const line = page.split('\n').find((entry) => entry.startsWith(`${label} `));
-	if (!line) throw new Error(`The seed page has no "${label}" line`);
-	return line.slice(label.length + 1).trim();
-}
-
-/** The literal JSON text of the first object after a heading, exactly as the page has it. */
-function jsonAfter(page: string, heading: string): string {
-	const at = page.indexOf(heading);
-	if (at < 0) throw new Error(`The seed page has no "${heading}"`);
-	const start = page.indexOf('{', at);
-	let depth = 0;
-	let inString = false;
-	for (let index = start; index < page.length; index++) {
-		const char = page[index];
-		if (inString) {
-			if (char === '\\') index++;
-			else if (char === '"') inString = false;
-		} else if (char === '"') inString = true;
-		else if (char === '{') depth++;
-		else if (char === '}' && --depth === 0) return page.slice(start, index + 1);
-	}
-	throw new Error(`The JSON after "${heading}" does not end`);
-}
-
-/** The fields the page's answer table (返回数据) lists under `data`. */
-function documentedDataFields(page: string): string[] {
-	const start = page.indexOf('返回数据');
-	const lines = page.slice(start, page.indexOf('\n示例\n', start)).split('\n').map((line) => line.trim());
-	const dataAt = lines.indexOf('data JSON');
-	if (start < 0 || dataAt < 0) throw new Error('The seed page has no answer table with data');
-	return lines.slice(dataAt + 1).filter((line) => /^\w+ String$/.test(line)).map((line) => line.split(' ')[0]);
-}
-
-interface ErrorRow {
-	httpCode: number;
-	code: number;
-	/** The row's message and description as the page gives them. */
-	text: string;
-}
-
-/** The rows of the page's error table (HttpCode, code, message, description), each once. */
-function errorRows(page: string): ErrorRow[] {
-	const table = page.slice(page.indexOf('错误码'));
-	const rows = new Map<string, ErrorRow>();
-	for (const line of table.split('\n')) {
-		const match = /^(\d{3}) (\d+) (.+)$/.exec(line.trim());
-		if (match) rows.set(line.trim(), { httpCode: Number(match[1]), code: Number(match[2]), text: match[3] });
-	}
-	return [...rows.values()];
-}
 
 /** Field names, nesting and value types of a JSON value (not the values). */
 function shape(value: unknown): unknown {
@@ -77,19 +25,17 @@ function shape(value: unknown): unknown {
 	return value === null ? 'null' : typeof value;
 }
 
-const page = seedPage('createbyauthcode', (text) =>
-	text.split('\n').some((line) => line.startsWith('路径 ') && line.trim().endsWith('/createbyauthcode')),
-).text.replace(/\r\n/g, '\n');
+const { page } = vendorPage('aliyun-createbyauthcode');
 
-const seedPath = labelled(page, '路径');
-const seedVersion = labelled(page, '版本号');
-const requestExample = JSON.parse(jsonAfter(page, '请求示例')) as {
+const seedPath = page.endpoint.path;
+const seedVersion = page.endpoint.version;
+const requestExample = JSON.parse(page.examples.request) as {
 	version: string;
 	request: { apiVer: string };
 	params: { authCode: string; codeType: string };
 };
-const successText = jsonAfter(page, '正常返回示例');
-const errorText = jsonAfter(page, '异常返回示例');
+const successText = page.examples.success;
+const errorText = page.examples.failure;
 const successExample = JSON.parse(successText) as { data: IDataObject };
 const errorExample = JSON.parse(errorText) as { code: number; message: string; localizedMsg: string };
 
@@ -114,8 +60,7 @@ test('the page is the one the node calls: same path, same version, same code typ
 	expect(seedVersion).toBe(API_VERSIONS.createByAuthCode);
 	expect(requestExample.request.apiVer).toBe(seedVersion);
 	// "authcode的类型(AUTH_CODE表示pc端登陆,SESSION_ID表示app端登陆)": the values Code Type offers.
-	const codeTypeLine = page.split('\n').find((line) => line.startsWith('codeType '));
-	expect([...new Set(codeTypeLine?.match(/[A-Z]+_[A-Z]+/g))].sort()).toEqual([...CODE_TYPES].sort());
+	expect([...page.codeTypes].sort()).toEqual([...CODE_TYPES].sort());
 });
 
 test('the client sends the envelope of the request example: field names, nesting, types and fixed values', async () => {
@@ -136,7 +81,7 @@ test('the success example, served byte for byte, becomes one output item holding
 	expect(result.items[0].pairedItem).toEqual({ item: 0 });
 	expect(result.items[0].json).toEqual(successExample.data);
 	// Every field the page's answer table lists under data, and only those.
-	const documented = documentedDataFields(page);
+	const documented = page.dataFields;
 	expect(documented).toHaveLength(10);
 	expect(Object.keys(result.items[0].json).sort()).toEqual([...documented].sort());
 	expect(handle.createByAuthCodeCount()).toBeGreaterThanOrEqual(1);
@@ -167,8 +112,8 @@ test('the error example, served byte for byte, is the documented error on its it
 	expect(visibleText(continued)).not.toContain(handle.appSecret);
 });
 
-const bodyRows = errorRows(page).filter((row) => row.httpCode === 200);
-const httpRows = errorRows(page).filter((row) => row.httpCode !== 200);
+const bodyRows = page.errors.filter((row) => row.httpCode === 200);
+const httpRows = page.errors.filter((row) => row.httpCode !== 200);
 
 test('the page lists error codes in HTTP 200 bodies and HTTP refusals', () => {
 	expect(bodyRows.length).toBeGreaterThanOrEqual(15);

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { AliyunIot } from '../../nodes/AliyunIot/AliyunIot.node';
+import { BODY_CODES } from '../../nodes/AliyunIot/helpers/codes';
 import { REDACTION_MASK } from '../../nodes/shared/redact';
 import {
 	ALIYUN_PATHS,
@@ -57,6 +58,9 @@ describe('Employee → Create by Auth Code', () => {
 		expect(String(failed.json.error)).toContain('会话Id不存在');
 		expect(String(failed.json.error)).toContain('item 1');
 		expect(String(failed.json.description)).toMatch(/single-use/);
+		// The hint's own full stop ends its sentence: no ".." before the HTTP status.
+		expect(String(failed.json.description)).toContain(`${BODY_CODES['2459'].hint} HTTP status 200`);
+		expect(String(failed.json.description)).not.toContain('..');
 	});
 
 	test('employee already exists (2441) and bad phone (2404) become item errors', async () => {

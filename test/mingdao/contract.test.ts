@@ -1,35 +1,15 @@
 import { MINGDAO_PATHS } from '../../nodes/Mingdao/transport/client';
-import { seedPage } from '../harness/seeds';
+import { vendorPage } from '../fixtures/vendor-pages';
 import { testCredential } from '../harness/credential-test';
 import type { MingdaoEmulatorHandle } from '../emulators/mingdao';
 import { RELATIONS_PATH, paired, runGetRelations, useMingdaoEmulator } from './fixtures';
 
 /**
- * The seed contract: Mingdao's own page for getUserRelations (shared/seeds), read at test time.
- * Its request example fixes the field names and types the node must send, its success and failure
- * examples are served to the node byte for byte. Nothing of the page is copied into this file.
+ * The seed contract: Mingdao's own page for getUserRelations, transcribed in
+ * test/fixtures/vendor-pages/mingdao-getuserrelations.json (its drift check keeps it equal to the
+ * page). Its request example fixes the field names and types the node must send, its success and
+ * failure examples are served to the node byte for byte.
  */
-
-/** The seed page about getUserRelations, found by its content rather than its file name. */
-function seedText(): string {
-	return seedPage('getUserRelations', (text) => /\/v2\/user\/getUserRelations\b/.test(text)).text;
-}
-
-function decodeHtml(text: string): string {
-	return text
-		.replace(/&quot;/g, '"')
-		.replace(/&lt;/g, '<')
-		.replace(/&gt;/g, '>')
-		.replace(/&#39;/g, "'")
-		.replace(/&amp;/g, '&');
-}
-
-/** The literal text of the code block that follows a bold heading (提交数据示例, 成功, 失败). */
-function exampleAfter(page: string, heading: string): string {
-	const match = new RegExp(`<strong>${heading}</strong></p>\\s*<pre><code>([\\s\\S]*?)</code></pre>`).exec(page);
-	if (!match) throw new Error(`The seed page has no example after "${heading}"`);
-	return decodeHtml(match[1]);
-}
 
 /** A JSON value's type as the seed's tables write it: string, number, string[] … */
 function typeName(value: unknown): string {
@@ -47,13 +27,13 @@ interface SeedRelation {
 	accountId: string;
 }
 
-const page = seedText();
-const requestExample = JSON.parse(exampleAfter(page, '提交数据示例')) as Record<string, unknown>;
-const successText = exampleAfter(page, '成功');
-const failureText = exampleAfter(page, '失败');
+const { page } = vendorPage('mingdao-getuserrelations');
+const requestExample = JSON.parse(page.examples.request) as Record<string, unknown>;
+const successText = page.examples.success;
+const failureText = page.examples.failure;
 const success = JSON.parse(successText) as { data: SeedRelation[]; code: number; message: string };
 const failure = JSON.parse(failureText) as { code: number; message: string };
-const endpoint = /<code>\{Host\}(\/[^<]+)<\/code>/.exec(page)?.[1];
+const endpoint = page.endpoint.path;
 
 const emulator = useMingdaoEmulator({ users: 50 });
 let md: MingdaoEmulatorHandle;
@@ -67,9 +47,9 @@ function serve(text: string): void {
 
 test('the seed page is the getUserRelations contract this test expects', () => {
 	expect(endpoint).toBe(MINGDAO_PATHS.getUserRelations);
+	expect(page.endpoint.method).toBe('POST');
 	// The parameter table and the request example agree on the one business parameter.
-	const table = /<td[^>]*>corpUserIds<\/td>\s*<td[^>]*>[^<]*<\/td>\s*<td[^>]*>([^<]+)<\/td>/.exec(page);
-	expect(table?.[1]).toBe(typeName(requestExample.corpUserIds));
+	expect(page.parameterTypes).toEqual({ corpUserIds: typeName(requestExample.corpUserIds) });
 	expect(success.code).toBe(1);
 	expect(failure.code).not.toBe(success.code);
 });

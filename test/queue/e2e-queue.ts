@@ -8,7 +8,10 @@
  *  A. Four WeLink executions at once through a production webhook (so they run on the workers),
  *     2,000 persons in all, against an emulator that refuses (48503) more than 40 calls per second
  *     per API from all callers together. Every person must end in the right state, with no 48503,
- *     at ≥ 90 % of 40/s, and one token fetched for all processes.
+ *     at ≥ 90 % of 40/s, and one token fetched for all processes. Beside them a manual execution
+ *     (what the editor's "Execute workflow" sends, POST /rest/workflows/:id/run) of 200 more
+ *     persons: with OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true — n8n 3.0's only behaviour — a worker
+ *     runs it, and it shares the same token and the same 40/s with the webhook executions.
  *  B. After WeLink's minute window has emptied, four more executions and a stream of Aliyun
  *     create-by-auth-code webhooks; worker 1 is SIGKILLed mid-run, then two more executions start
  *     (only the survivor can take them). The survivor must keep ≥ 90 % of 40/s, and no auth code may
@@ -24,15 +27,19 @@ import { join } from 'node:path';
 
 import { Redis } from 'ioredis';
 
-import { DEMO_CREDENTIALS, EXAMPLE_WORKFLOWS, OA_LOGIN_WEBHOOK_PATH } from '../../scripts/lib/demo';
+import { DEMO_CREDENTIALS, DEMO_OWNER, EXAMPLE_WORKFLOWS, OA_LOGIN_WEBHOOK_PATH } from '../../scripts/lib/demo';
 import {
 	freePort,
 	importCredentials,
 	importWorkflowDirectory,
 	installPackage,
+	listExecutions,
+	nodeItems,
 	packPackage,
 	publishWorkflow,
+	readExecution,
 	repoRoot,
+	RestSession,
 	startN8nServer,
 	type N8nServer,
 	type N8nSetup,
@@ -50,6 +57,9 @@ const STATUS_PATH = '/api/contact/v1/users/status';
 const BULK_PATH = '/api/contact/v1/users/bulk';
 const WORKFLOW_ID = 'qWeLinkQueueSync1';
 const WEBHOOK_PATH = 'welink-queue-sync';
+const MANUAL_WORKFLOW_ID = 'qWeLinkQueueManual';
+/** Persons of the manual run: batch 0 of welink-queue-manual.json. */
+const MANUAL_PERSONS = 200;
 const RATE_LIMITED = '48503';
 
 function say(message: string): void {
@@ -76,6 +86,21 @@ function expectedState(n: number): string {
 	return 'opened';
 }
 
+/** The persons of one execution's last node against the states the emulator gives them. */
+function wrongPersons(items: unknown, batch: number, count: number): string[] {
+	const wrong: string[] = [];
+	const list = Array.isArray(items) ? (items as Array<Record<string, unknown>>) : [];
+	if (list.length !== count) wrong.push(`${Array.isArray(items) ? list.length : 'no'} items`);
+	for (let n = 1; n <= count; n++) {
+		const item = list[n - 1];
+		const want = expectedState(n);
+		if (!item || item.identifier !== `q${batch}-${n}` || item.state !== want || item.final !== true) {
+			wrong.push(`q${batch}-${n}: ${item ? `${String(item.state ?? item.error)}` : 'missing'} (want ${want})`);
+		}
+	}
+	return wrong;
+}
+
 interface BatchResult {
 	batch: number;
 	ok: boolean;
@@ -98,19 +123,58 @@ async function runBatch(baseUrl: string, batch: number, signal: AbortSignal): Pr
 		if (!response.ok) {
 			return { batch, ok: false, ms: Date.now() - started, finishedAt: Date.now(), wrong: [], error: `HTTP ${response.status}: ${text.slice(0, 300)}` };
 		}
-		const items = JSON.parse(text) as Array<Record<string, unknown>>;
-		const wrong: string[] = [];
-		if (!Array.isArray(items) || items.length !== PERSONS_PER_BATCH) wrong.push(`${Array.isArray(items) ? items.length : 'no'} items`);
-		for (let n = 1; n <= PERSONS_PER_BATCH; n++) {
-			const item = Array.isArray(items) ? items[n - 1] : undefined;
-			const want = expectedState(n);
-			if (!item || item.identifier !== `q${batch}-${n}` || item.state !== want || item.final !== true) {
-				wrong.push(`q${batch}-${n}: ${item ? `${String(item.state ?? item.error)}` : 'missing'} (want ${want})`);
-			}
-		}
+		const wrong = wrongPersons(JSON.parse(text), batch, PERSONS_PER_BATCH);
 		return { batch, ok: wrong.length === 0, ms: Date.now() - started, finishedAt: Date.now(), wrong };
 	} catch (error) {
 		return { batch, ok: false, ms: Date.now() - started, finishedAt: Date.now(), wrong: [], error: error instanceof Error ? error.message : String(error) };
+	}
+}
+
+interface ManualResult {
+	executionId?: string;
+	mode?: string;
+	status?: string;
+	/** Which worker's log says it started the execution (undefined: none did). */
+	worker?: number;
+	ms: number;
+	wrong: string[];
+	error?: string;
+}
+
+/**
+ * A manual execution, as the editor's "Execute workflow" button starts it, followed through n8n's
+ * REST API until it has stopped; then its run data is read back and each worker's log searched for
+ * the line with which n8n's job processor starts that execution.
+ */
+async function runManually(session: RestSession, workers: N8nWorker[], timeoutMs: number): Promise<ManualResult> {
+	const started = Date.now();
+	const failed = (error: string, executionId?: string): ManualResult => ({ executionId, ms: Date.now() - started, wrong: [], error });
+	try {
+		const run = await session.request<{ executionId?: string; waitingForWebhook?: boolean }>('POST', `/rest/workflows/${MANUAL_WORKFLOW_ID}/run`, {
+			triggerToStartFrom: { name: 'Run by Hand' },
+		});
+		const executionId = run.data?.executionId === undefined ? undefined : String(run.data.executionId);
+		if (run.status !== 200 || executionId === undefined) return failed(`POST /rest/workflows/${MANUAL_WORKFLOW_ID}/run answered ${run.status}: ${run.text.slice(0, 300)}`);
+		for (;;) {
+			const summary = (await listExecutions(session, MANUAL_WORKFLOW_ID)).find((execution) => execution.id === executionId);
+			if (summary?.stoppedAt) break;
+			if (Date.now() - started > timeoutMs) return failed(`execution ${executionId} had not stopped after ${timeoutMs / 1000} s (${summary?.status ?? 'not listed'})`, executionId);
+			await new Promise((r) => setTimeout(r, 1_000));
+		}
+		const execution = await readExecution(session, executionId);
+		const startedBy = new RegExp(`Worker started execution ${executionId} \\(`);
+		const worker = workers.find((w) => startedBy.test(w.log()))?.index;
+		return {
+			executionId,
+			mode: execution.mode,
+			status: execution.status,
+			worker,
+			ms: Date.now() - started,
+			wrong: wrongPersons(nodeItems(execution, 'Wait Until Final'), 0, MANUAL_PERSONS),
+			error: execution.data.resultData.error?.message,
+		};
+	} catch (error) {
+		return failed(error instanceof Error ? error.message : String(error));
 	}
 }
 
@@ -300,6 +364,7 @@ async function main(): Promise<void> {
 	const workflows = join(workDir, 'workflows');
 	mkdirSync(workflows);
 	cpSync(join(root, 'test', 'queue', 'welink-queue-sync.json'), join(workflows, 'welink-queue-sync.json'));
+	cpSync(join(root, 'test', 'queue', 'welink-queue-manual.json'), join(workflows, 'welink-queue-manual.json'));
 	cpSync(join(root, 'examples', 'oa-login-iot-employee.json'), join(workflows, 'oa-login-iot-employee.json'));
 	await importWorkflowDirectory(setup, workflows);
 	await publishWorkflow(setup, WORKFLOW_ID);
@@ -319,11 +384,17 @@ async function main(): Promise<void> {
 		memory.watch(`n8n worker ${index}`, worker.pid);
 	}
 	const baseUrl = server.baseUrl;
+	// The editor's user, for the manual execution (REST API with the editor's cookie).
+	const session = new RestSession(baseUrl);
+	await session.setupOwner(DEMO_OWNER);
 	say(`set up in ${((Date.now() - began) / 1000).toFixed(0)} s: main pid ${server.process.pid}, workers ${workers.map((w) => w.pid).join(', ')}, Redis :${redis.port}, PostgreSQL :${postgres.port}, WeLink emulator pid ${weLink.pid} at nice ${weLink.nice}`);
 
 	// ── A: four executions at once, 2,000 persons ──────────────────────────────────────────────
 	const aStart = Date.now();
-	const aResults = await Promise.all([1, 2, 3, 4].map(async (batch) => await runBatch(baseUrl, batch, AbortSignal.timeout(300_000))));
+	const [manual, ...aResults] = await Promise.all([
+		runManually(session, workers, 300_000),
+		...[1, 2, 3, 4].map(async (batch) => await runBatch(baseUrl, batch, AbortSignal.timeout(300_000))),
+	]);
 	const aEnd = Date.now();
 	const aCalls = calls.filter((c) => c.at >= aStart && c.at <= aEnd);
 	const aStatus = rateOn(aCalls, STATUS_PATH, aStart, contestedUntil(aResults));
@@ -333,7 +404,8 @@ async function main(): Promise<void> {
 	const aFailed = aResults.filter((r) => r.error);
 	const afterA = await weLink.state();
 	const tokensAfterA = afterA.tokensIssued;
-	say(`A: ${((aEnd - aStart) / 1000).toFixed(1)} s for ${4 * PERSONS_PER_BATCH} persons in 4 executions (worker 1 ran ${executionsStarted(workers[0])}, worker 2 ran ${executionsStarted(workers[1])})`);
+	say(`A: ${((aEnd - aStart) / 1000).toFixed(1)} s for ${4 * PERSONS_PER_BATCH} persons in 4 webhook executions and ${MANUAL_PERSONS} in a manual one (worker 1 ran ${executionsStarted(workers[0])}, worker 2 ran ${executionsStarted(workers[1])})`);
+	say(`A: manual execution ${manual.executionId ?? '(none)'}: mode ${manual.mode ?? '?'}, status ${manual.status ?? '?'}, started by ${manual.worker ? `worker ${manual.worker}` : 'no worker'}, ${(manual.ms / 1000).toFixed(1)} s${manual.error ? `; error: ${manual.error}` : ''}`);
 	say(`A: users/status while two or more executions ran: ${describeRate(aStatus)}`);
 	say(`A: users/status in all: ${describeRate(rateOn(aCalls, STATUS_PATH, aStart, aEnd))}`);
 	say(`A: users/bulk   ${describeRate(aBulk)}`);
@@ -343,6 +415,11 @@ async function main(): Promise<void> {
 	check('A: no 48503 (rate-limit) answer', aRefused === 0, `${aRefused} × 48503`);
 	check(`A: aggregate rate ≥ 90 % of ${PER_SECOND}/s on users/status`, aStatus.perSecond >= 0.9 * PER_SECOND, `${aStatus.perSecond.toFixed(1)}/s`);
 	check('A: the token was fetched once for all processes', tokensAfterA === 1, `${tokensAfterA} token fetch(es)`);
+	check(
+		'A: the manual execution ran on a worker, every person right (sharing the token and the 40/s checked above)',
+		manual.mode === 'manual' && manual.worker !== undefined && manual.status === 'success' && manual.wrong.length === 0 && manual.error === undefined,
+		`mode ${manual.mode ?? '?'}, ${manual.worker ? `worker ${manual.worker}` : 'no worker started it'}, status ${manual.status ?? '?'}, ${MANUAL_PERSONS - manual.wrong.length} of ${MANUAL_PERSONS} right${manual.wrong.length ? `; e.g. ${manual.wrong.slice(0, 3).join('; ')}` : ''}${manual.error ? `; ${manual.error}` : ''}`,
+	);
 
 	// WeLink also allows 1,500 calls per minute and API: let the minute of A pass before B.
 	const lastA = Math.max(...calls.map((c) => c.at));

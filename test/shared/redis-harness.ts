@@ -58,7 +58,7 @@ export function redisServerBinary(): string {
 	const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
 	const path = found.stdout.trim();
 	if (found.status !== 0 || path === '') {
-		throw new Error('redis-server is not installed: apt-get install -y redis-server (Debian package; .ci/run installs it)');
+		throw new Error('redis-server is not installed: `npm test` installs it (scripts/test-prerequisites.sh), or apt-get install -y redis-server');
 	}
 	return path;
 }

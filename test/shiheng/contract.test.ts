@@ -4,66 +4,18 @@ import { EMPLOYEE_MAX_PAGE_SIZE } from '../../nodes/Shiheng/actions/employee/get
 import { encodeSignedParams, signParams } from '../../nodes/Shiheng/transport/auth';
 import { readConnection } from '../../nodes/Shiheng/transport/connection';
 import { Redactor } from '../../nodes/shared/redact';
-import { seedPage } from '../harness/seeds';
+import { vendorPage } from '../fixtures/vendor-pages';
 import type { ShihengEmulatorHandle } from '../emulators/shiheng';
 import { hintsOf } from '../harness/run-workflow';
 import { employees as listEmployees, useShihengEmulator } from './fixtures';
 
 /**
- * The seed contract: Shiheng's own employee-list page (in the project's shared seeds, read at test
- * time, never copied) against what the node sends and how it reads the page's example answer.
+ * The seed contract: Shiheng's own employee-list page, transcribed in
+ * test/fixtures/vendor-pages/shiheng-employee-list.json (its drift check keeps it equal to the
+ * page), against what the node sends and how it reads the page's example answer.
  */
 
-// CI has shared/ beside the clone; a checkout elsewhere (a git worktree) names the folder itself.
-
-interface SeedRow {
-	name: string;
-	required: boolean;
-	type: string;
-	text: string;
-	children: SeedRow[];
-}
-
-interface Seed {
-	file: string;
-	text: string;
-	request: SeedRow[];
-	response: SeedRow[];
-	/** The page's literal example answer, exactly as written. */
-	example: string;
-}
-
-/** The tables of a doc page: `名称 | 必选 | 类型 | …` headers, rows below; ├ / └ rows belong to the row above. */
-function parseTables(text: string): SeedRow[][] {
-	const header = /^名称\s*\|\s*必选\s*\|\s*类型/;
-	const tables: SeedRow[][] = [];
-	const lines = text.split('\n');
-	for (let index = 0; index < lines.length; index++) {
-		if (!header.test(lines[index])) continue;
-		const rows: SeedRow[] = [];
-		for (index += 2; index < lines.length && lines[index].includes('|') && !header.test(lines[index]); index++) {
-			const cells = lines[index].split('|').map((cell) => cell.trim());
-			const nested = /^[├└]\s*/.test(cells[0]);
-			const row: SeedRow = { name: cells[0].replace(/^[├└]\s*/, ''), required: cells[1] === '是', type: cells[2], text: cells.slice(3).join(' '), children: [] };
-			if (nested) rows[rows.length - 1].children.push(row);
-			else rows.push(row);
-		}
-		tables.push(rows);
-		index--;
-	}
-	return tables;
-}
-
-function loadSeed(): Seed {
-	// The 食亨 employee-list page: Shiheng's portal greeting, a pageNum parameter, WeCom employee ids.
-	const { file, text } = seedPage('the 食亨 employee list', (page) => page.includes('食亨') && /├ pageNum/.test(page) && page.includes('企微员工id'));
-	const [request, response] = parseTables(text);
-	const start = text.indexOf('\n{\n') + 1;
-	const example = text.slice(start, text.lastIndexOf('}') + 1);
-	return { file, text, request, response, example };
-}
-
-const seed = loadSeed();
+const seed = vendorPage('shiheng-employee-list').page;
 const exampleAnswer = JSON.parse(seed.example) as { code: string; traceId: string; result: { pages: number; total: number; result: IDataObject[] } };
 
 /** Whether a value has the seed's type (the doc's words: string, integer, object, boolean, object[]). */

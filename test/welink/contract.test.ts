@@ -1,19 +1,18 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { SYNC_CODES } from '../../nodes/WeLink/helpers/codes';
-import { seedPage } from '../harness/seeds';
+import { vendorPage } from '../fixtures/vendor-pages';
 import type { WeLinkEmulatorHandle } from '../emulators/welink';
 import { runNode } from '../harness/run-workflow';
 
 import { STATUS, TICKETS, TYPE, creds, currentEmulator, useWeLinkEmulator } from './fixtures';
 
 /**
- * The seed contract: the vendor's own page about users/status (查询人员信息同步结果), read at test
- * time, decides what the node sends and how it reads the answers. Nothing of the page is copied
- * here: its request example, its two answer examples and its code table are taken from the file.
+ * The seed contract: WeLink's own page about users/status (查询人员信息同步结果), transcribed in
+ * test/fixtures/vendor-pages/welink-users-status.json, decides what the node sends and how it reads
+ * the answers: the page's request example, its two answer examples (served byte for byte) and its
+ * code table. The fixture's drift check keeps it equal to the page.
  */
-
-/** CI has shared/ beside the clone; a checkout elsewhere (a worktree) may point to it instead. */
 
 interface JsonBlock {
 	/** The block exactly as the page has it. */
@@ -21,59 +20,22 @@ interface JsonBlock {
 	value: Record<string, unknown>;
 }
 
-interface SeedPage {
-	text: string;
-	request: JsonBlock;
-	success: JsonBlock;
-	failure: JsonBlock;
-	/** Request parameter names from the parameter table, as the page spells them. */
-	parameterNames: string[];
-	/** The error code table: code → its description. */
-	codes: Map<string, string>;
+function block(literal: string): JsonBlock {
+	return { literal, value: JSON.parse(literal) as Record<string, unknown> };
 }
 
-/** Every top-level JSON object of the page: a line that is just "{" up to the brace that closes it. */
-function jsonBlocks(text: string): JsonBlock[] {
-	const lines = text.split('\n');
-	const blocks: JsonBlock[] = [];
-	for (let start = 0; start < lines.length; start++) {
-		if (lines[start].trim() !== '{') continue;
-		let depth = 0;
-		let inString = false;
-		for (let end = start; end < lines.length; end++) {
-			for (let i = 0; i < lines[end].length; i++) {
-				const char = lines[end][i];
-				if (inString) {
-					if (char === '\\') i++;
-					else if (char === '"') inString = false;
-				} else if (char === '"') inString = true;
-				else if (char === '{') depth++;
-				else if (char === '}') depth--;
-			}
-			if (depth === 0) {
-				const literal = lines.slice(start, end + 1).join('\n');
-				blocks.push({ literal, value: JSON.parse(literal) as Record<string, unknown> });
-				start = end;
-				break;
-			}
-		}
-	}
-	return blocks;
-}
-
-function readSeedPage(): SeedPage {
-	const { text } = seedPage('users/status', (page) => page.includes('查询人员信息同步结果') && page.includes('/api/contact/v1/users/status'));
-	const blocks = jsonBlocks(text);
-	const request = blocks.find((block) => 'personInfo' in block.value);
-	const success = blocks.find((block) => block.value.code === '0');
-	const failure = blocks.find((block) => 'code' in block.value && block.value.code !== '0');
-	if (!request || !success || !failure) throw new Error('The seed page no longer has its request and answer examples');
-
-	const parameterTable = text.slice(text.indexOf('请求参数说明'), text.indexOf('请求示例'));
-	const parameterNames = [...parameterTable.matchAll(/^(\w+)\s+String\b/gm)].map((match) => match[1]);
-	const codeTable = text.slice(text.lastIndexOf('错误码'));
-	const codes = new Map([...codeTable.matchAll(/^(\d+)\s+(\S.*)$/gm)].map((match) => [match[1], match[2].trim()]));
-	return { text, request, success, failure, parameterNames, codes };
+function readSeedPage() {
+	const { page } = vendorPage('welink-users-status');
+	return {
+		endpoint: page.endpoint,
+		request: block(page.examples.request),
+		success: block(page.examples.success),
+		failure: block(page.examples.failure),
+		/** Request parameter names from the parameter table, as the page spells them. */
+		parameterNames: page.parameterNames,
+		/** The error code table: code → its description. */
+		codes: new Map(page.codes),
+	};
 }
 
 const seed = readSeedPage();
@@ -104,6 +66,10 @@ type Person = Record<string, unknown>;
 
 describe('the request', () => {
 	const examplePersons = seed.request.value.personInfo as Person[];
+
+	test('the page is the API the node calls: same method and path', () => {
+		expect(seed.endpoint).toEqual({ method: 'POST', path: STATUS });
+	});
 
 	test('the node sends the seed example\'s field names, nesting and types', async () => {
 		const items = examplePersons.map((person) => {

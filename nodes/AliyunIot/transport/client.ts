@@ -9,6 +9,7 @@ import type { Redactor } from '../../shared/redact';
 import type { OperationRun } from '../../shared/router';
 import { defaultTransientVerdict, jsonOf, parseJsonBody, sendWithRetry } from '../../shared/transport';
 import type { HttpResponse, TransientVerdict, TransportSettings, VendorProfile } from '../../shared/transport';
+import { joinSentences } from '../../shared/text';
 
 import { SUCCESS_CODE, THROTTLED, hintFor, refusesAliyunRun } from '../helpers/codes';
 
@@ -163,7 +164,7 @@ export class AliyunIotClient {
 		} catch (error) {
 			// A single-use call whose fate is unknown: say why it was not repeated and what to check.
 			if (unsure && error instanceof TransportError && error.details.mayHaveReachedServer && error.details.kind !== 'aborted') {
-				throw new TransportError({ ...error.details, message: `${error.details.message}. ${unsure}` });
+				throw new TransportError({ ...error.details, message: joinSentences([error.details.message, unsure]) });
 			}
 			throw error;
 		}

@@ -1,3 +1,5 @@
+import { joinSentences } from '../../shared/text';
+
 /**
  * What Mingdao's answers mean. The documentation publishes code 1 (success, `message` empty),
  * the failure example 10001, and HTTP 400 (bad parameters), 403 (timestamp or signature wrong) and
@@ -31,7 +33,7 @@ export function mingdaoHint(httpStatus: number, code: string | undefined, contex
 	if (httpStatus === 403) hints.push(SIGNATURE_HINT);
 	else if (httpStatus === 400 || code === MINGDAO_PARAMETER_CODE) hints.push(PARAMETER_HINT);
 	if (context.saas && context.relations) hints.push(SAAS_RELATIONS_HINT);
-	return hints.length > 0 ? hints.join('. ') : undefined;
+	return hints.length > 0 ? joinSentences(hints) : undefined;
 }
 
 /**

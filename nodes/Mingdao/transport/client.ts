@@ -6,6 +6,7 @@ import type { Redactor } from '../../shared/redact';
 import type { OperationRun } from '../../shared/router';
 import { parseJsonBody, sendWithRetry } from '../../shared/transport';
 import type { HttpRequestSpec, HttpResponse, TransportSettings, VendorProfile } from '../../shared/transport';
+import { joinSentences } from '../../shared/text';
 import { MINGDAO_SUCCESS_CODE, SAAS_RELATIONS_HINT, mingdaoHint, refusesMingdaoRun } from '../helpers/codes';
 import { CREDENTIAL_TEST_USER_ID, mingdaoAuthParams } from './auth';
 import { mingdaoApiBaseUrl } from './connection';
@@ -214,7 +215,7 @@ function credentialTestMessage(error: unknown): string {
 		const { code, message, hint, httpStatus } = error.details;
 		const hints = hint?.includes(SAAS_RELATIONS_HINT) ? [hint] : [hint, SAAS_RELATIONS_HINT];
 		const answer = code === undefined ? `HTTP ${String(httpStatus)}` : `code ${code}`;
-		return [`Mingdao refused the credential (${answer}): ${message}`, ...hints.filter(Boolean)].join('. ');
+		return joinSentences([`Mingdao refused the credential (${answer}): ${message}`, ...hints]);
 	}
 	if (error instanceof TransportError) return `Mingdao could not be asked: ${error.message}`;
 	return error instanceof Error ? error.message : String(error);
