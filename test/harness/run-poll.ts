@@ -45,7 +45,7 @@ export interface PollOutcome {
 }
 
 export class PollingTrigger {
-	readonly workflow: Workflow;
+	workflow: Workflow;
 
 	readonly node: INode;
 
@@ -87,6 +87,28 @@ export class PollingTrigger {
 			formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
 			variables: {},
 		} as unknown as IWorkflowExecuteAdditionalData;
+	}
+
+	/**
+	 * Deactivates and activates the workflow again: n8n then builds a new Workflow object from the
+	 * workflow as saved, static data included.
+	 */
+	reactivate(): void {
+		this.workflow = new Workflow({
+			id: this.workflow.id,
+			nodes: [this.node],
+			connections: {},
+			nodeTypes: new OwnNodeTypes(),
+			active: true,
+			staticData: JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject,
+			settings: { executionOrder: 'v1' },
+		});
+	}
+
+	/** Replaces what a credential of the trigger holds (the user edits the credential, or picks another). */
+	setCredential(id: string, data: ICredentialDataDecryptedObject): void {
+		credentialsHelper().store(id, data);
+		recordCredentialSecrets(credentialTypeOfId(id), data);
 	}
 
 	/** The node's static data, as n8n would save it with the workflow. */
