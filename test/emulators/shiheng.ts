@@ -162,7 +162,7 @@ export interface ShihengEmulatorHandle extends VendorEmulatorHandle {
 	 * states the total after the hook's change, else the total the page was cut from. Undefined stops it.
 	 */
 	afterEmployeePage(hook: ((pageNum: number) => void) | undefined, statedTotal?: 'before' | 'after'): void;
-	/** Moves an employee to a position of the list (0-based). */
+	/** Moves an employee to a position of the list (0-based); one removed earlier is listed again, under the same id. */
 	moveEmployee(id: number, position: number): void;
 	customerId(index: number): number;
 	employeeCount(): number;
@@ -512,8 +512,8 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		},
 		moveEmployee: (id, position) => {
 			const at = order.indexOf(id);
-			if (at < 0) throw new Error(`no employee ${id}`);
-			order.splice(at, 1);
+			if (at >= 0) order.splice(at, 1);
+			else if (id < EMPLOYEE_ID_BASE || id >= nextEmployeeId) throw new Error(`no employee ${id}`);
 			order.splice(Math.min(position, order.length), 0, id);
 		},
 		customerId: (index) => CUSTOMER_ID_BASE + index * CUSTOMER_ID_STEP,

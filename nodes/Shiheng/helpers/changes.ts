@@ -62,8 +62,10 @@ function tag(value: unknown): string {
 function statusToken(status: unknown): string {
 	if (status === undefined || status === null) return '';
 	if (typeof status === 'number' && Number.isInteger(status) && status >= 0) return String(status);
-	// Anything else (the doc says integer) is kept as JSON text, never starting with "[".
-	return JSON.stringify(typeof status === 'string' ? status : JSON.stringify(status));
+	// Anything else (the doc says integer) is kept as its JSON text, so it comes back as it was; an
+	// array's gets a leading space (JSON allows it), as a packed string starting with "[" is the values form.
+	const text = JSON.stringify(status);
+	return text.startsWith('[') ? ` ${text}` : text;
 }
 
 function statusFromToken(token: string): unknown {

@@ -125,7 +125,7 @@ export class ListingError extends Error {}
 
 /**
  * Reads the employee list for a comparison. A listing counts only when it adds up to the total
- * Shiheng states; when it also misses someone remembered, a second read must give the very same
+ * Shiheng states; when it is a baseline, or misses someone remembered, a second read must give the very same
  * ids, because a removal and an addition between two page reads keep the count right while
  * hiding someone who never left. Bounded: after MAX_EXTRA_PASSES further reads the poll fails.
  * Undefined `complete` (Shiheng stated no total) is returned as is: absence then never counts.
@@ -141,9 +141,10 @@ async function readForComparison(settings: PollSettings, path: string, memory: E
 				'If this keeps happening, look at the list with the Shiheng node (Employee → Get Many, Add Listing Details).',
 		);
 	}
-	if (listing.complete !== true || memory === undefined) return listing;
+	if (listing.complete !== true) return listing;
 	let ids = idsOf(listing);
-	if (!missesSomeone(memory, ids)) return listing;
+	// A baseline is confirmed too: one that holds a wrong set of ids would report someone as new later.
+	if (memory !== undefined && !missesSomeone(memory, ids)) return listing;
 	for (let confirm = 0; confirm < MAX_EXTRA_PASSES; confirm++) {
 		const again = await read();
 		passes += again.passes;
