@@ -9,6 +9,7 @@ export default {
 	coverageAnalysis: 'perTest',
 	mutate: [
 		'nodes/Shiheng/helpers/changes.ts',
+		'nodes/Shiheng/trigger/state.ts',
 		'nodes/shared/batching.ts',
 		'nodes/shared/lookup.ts',
 	],

@@ -146,6 +146,7 @@ export function baseline(rows: Array<Record<string, unknown>>, fields: readonly 
  * only then does someone missing from it count as missing, and only when they were missing from
  * `confirmAbsence` complete listings in a row have they left; until then, and in a listing that
  * is not complete, they keep their memory. Someone listed again is no longer missing.
+ * Someone new fires Joined, unless already at status 5 (remembered silently).
  * An employee whose status became 5 has left (Left); one whose status went from 5 to anything
  * else is back (Joined, reason "reactivated"); other differences in watched fields (and in the
  * status, when `watchStatus`) are Changed.
@@ -175,7 +176,8 @@ export function diffEmployees(
 		employees[key] = pack(row, now.fields, now.keepValues);
 		const packed = Object.hasOwn(previous.employees, key) ? previous.employees[key] : undefined;
 		if (packed === undefined) {
-			events.push({ event: 'employeeJoined', reason: 'new', employee: row });
+			// Someone first seen with status 5 joined and left unobserved: a Joined would open an account for a leaver.
+			if (!isLeft(row.status)) events.push({ event: 'employeeJoined', reason: 'new', employee: row });
 			continue;
 		}
 		const before = unpack(packed, previous.fields);
