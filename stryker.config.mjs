@@ -13,6 +13,8 @@ export default {
 		'nodes/shared/batching.ts',
 		'nodes/shared/lookup.ts',
 	],
+	// The n8n installs (links in a helper's worktree) are not needed by the unit tests, and huge.
+	ignorePatterns: ['.n8n-runtime', '.n8n-runtime-1x', 'bench/out', 'bench/tmp'],
 	concurrency: 2,
 	timeoutMS: 60_000,
 	reporters: ['clear-text', 'progress', 'html'],

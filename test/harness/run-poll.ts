@@ -44,6 +44,9 @@ export interface PollOutcome {
 	error: Error | undefined;
 }
 
+/** Each PollingTrigger is a workflow of its own (a trigger keeps one poll at a time per workflow and node). */
+let workflowsMade = 0;
+
 export class PollingTrigger {
 	workflow: Workflow;
 
@@ -69,7 +72,7 @@ export class PollingTrigger {
 			credentials: refs,
 		};
 		this.workflow = new Workflow({
-			id: 'poll-test-workflow',
+			id: `poll-test-workflow-${++workflowsMade}`,
 			nodes: [this.node],
 			connections: {},
 			nodeTypes: new OwnNodeTypes(),

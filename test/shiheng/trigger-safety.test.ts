@@ -40,7 +40,7 @@ async function quiet(trigger: PollingTrigger): Promise<void> {
 
 function logLines(): { lines: () => string[]; restore: () => void } {
 	const logger = Container.get(Logger);
-	const spy = jest.spyOn(logger, 'info');
+	const spy = jest.spyOn(logger, 'warn');
 	return { lines: () => spy.mock.calls.map((call) => String(call[0])), restore: () => spy.mockRestore() };
 }
 

@@ -165,7 +165,7 @@ export class TooManyLeaversError extends Error {}
 export async function poll(ctx: IPollFunctions, settings: PollSettings): Promise<INodeExecutionData[][] | null> {
 	const saved = ctx.getWorkflowStaticData('node') as TriggerState;
 	const restart = settings.startFromNowOnReactivation && isFirstPollSinceActivation(saved);
-	const log = (line: string) => ctx.logger.info(`Shiheng Trigger "${ctx.getNode().name}": ${line}`);
+	const log = (line: string) => ctx.logger.warn(`Shiheng Trigger "${ctx.getNode().name}": ${line}`);
 
 	let known: EmployeeState | undefined;
 	if (settings.employeePath !== undefined && settings.employeeSource !== undefined) {
@@ -252,7 +252,7 @@ export function pollKey(ctx: IPollFunctions): string {
 export async function pollOnce(ctx: IPollFunctions, settings: PollSettings): Promise<INodeExecutionData[][] | null> {
 	const key = pollKey(ctx);
 	if (!startPoll(key)) {
-		ctx.logger.info(`Shiheng Trigger "${ctx.getNode().name}": skipped a poll, because the previous poll of this trigger is still running`);
+		ctx.logger.warn(`Shiheng Trigger "${ctx.getNode().name}": skipped a poll, because the previous poll of this trigger is still running`);
 		return null;
 	}
 	try {
