@@ -18,6 +18,8 @@ type Op =
 	| { kind: 'join'; at: number }
 	| { kind: 'status'; pick: number; status: 1 | 2 | 5 }
 	| { kind: 'remove'; pick: number }
+	/** One removed and one added at the end in the same instant: the count stays right. */
+	| { kind: 'replace'; pick: number }
 	| { kind: 'move'; pick: number; at: number };
 
 interface Poll {
@@ -41,6 +43,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 	fc.record({ kind: fc.constant('join' as const), at: fc.nat(20) }),
 	fc.record({ kind: fc.constant('status' as const), pick: fc.nat(50), status: fc.constantFrom(1 as const, 2 as const, 5 as const) }),
 	fc.record({ kind: fc.constant('remove' as const), pick: fc.nat(50) }),
+	fc.record({ kind: fc.constant('replace' as const), pick: fc.nat(50) }),
 	fc.record({ kind: fc.constant('move' as const), pick: fc.nat(50), at: fc.nat(20) }),
 );
 
@@ -80,9 +83,10 @@ async function check(h: History): Promise<void> {
 		if (change.kind === 'status') {
 			sh.changeEmployee(id, { status: change.status });
 			if (change.status === 5) setToFive.add(id);
-		} else if (change.kind === 'remove') {
+		} else if (change.kind === 'remove' || change.kind === 'replace') {
 			sh.removeEmployees([id]);
 			removed.add(id);
+			if (change.kind === 'replace') sh.addEmployees([{ status: 1 }]);
 		} else {
 			sh.moveEmployee(id, change.at % ids.length);
 		}
@@ -159,7 +163,7 @@ const FOUND: Array<[string, History]> = [
 			confirmAbsence: 2,
 			polls: [
 				{ before: [], during: [], overlap: false },
-				{ before: [], during: [{ kind: 'remove', pick: 0 }, { kind: 'join', at: 20 }], overlap: false },
+				{ before: [], during: [{ kind: 'replace', pick: 0 }], overlap: false },
 			],
 		},
 	],

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { baseline, diffEmployees } from '../../nodes/Shiheng/helpers/changes';
-import { ADMIN_PATHS, startShihengEmulator } from '../emulators/shiheng';
+import { ADMIN_PATHS } from '../emulators/shiheng';
 import type { ShihengEmulatorHandle } from '../emulators/shiheng';
 import type { PollingTrigger } from '../harness/run-poll';
 import { TRIGGER_TYPE, shihengTrigger, useShihengEmulator } from './fixtures';
@@ -264,28 +264,6 @@ describe('Fetch Test Event', () => {
 		const { emitted } = await trigger.poll();
 		expect(events(emitted).map((json) => (json.employee as IDataObject).name)).toEqual(['Not Yet Reported']);
 	});
-});
-
-describe('what the trigger remembers', () => {
-	let big: ShihengEmulatorHandle;
-	beforeAll(async () => {
-		big = await startShihengEmulator({ employees: 100_000, customers: 10 });
-	});
-	afterAll(async () => await big.stop());
-
-	test.each([
-		['the defaults', {}, 32],
-		['Remember Previous Values', { rememberPreviousValues: true }, 200],
-	])('100,000 employees, %s: bytes per employee', async (_label, options, budget) => {
-		const trigger = shihengTrigger(big, { options: { concurrency: 8, ...options } });
-		expect(await trigger.poll()).toEqual({ emitted: undefined, error: undefined });
-		const bytes = Buffer.byteLength(JSON.stringify(trigger.staticData()), 'utf8');
-		const perEmployee = bytes / big.employeeCount();
-		process.stdout.write(`Shiheng Trigger state, ${_label}: ${bytes} bytes for ${big.employeeCount()} employees = ${perEmployee.toFixed(1)} bytes each\n`);
-		expect(Object.keys((trigger.staticData().employees as { employees: object }).employees)).toHaveLength(100_000);
-		expect(perEmployee).toBeLessThanOrEqual(budget);
-		// Issue 20: a baseline is read twice (the second read must give the same ids): 4,000 pages.
-	}, 180_000);
 });
 
 describe('the comparison on its own (helpers/changes.ts)', () => {
