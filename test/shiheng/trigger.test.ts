@@ -319,6 +319,8 @@ describe('examples/joiners-and-leavers.json', () => {
 		expect(byName('Joiner Account Status').parameters.options).toMatchObject({ waitUntilFinal: true });
 		expect(leavers.flatMap(follow).map((name) => byName(name).parameters.operation)).toEqual(['submit', 'getStatus']);
 		expect(byName(leavers[0]).parameters.additionalFields).toEqual({ valid: false });
+		// Issue 20: the safe defaults, spelt out where a leaver closes an account.
+		expect(byName('Shiheng Trigger').parameters.options).toMatchObject({ confirmAbsenceOver: 2, maxLeavers: '5%, 500', onReactivation: 'reportChanges' });
 	});
 
 	test("its trigger, against the emulator, emits what the WeLink and Mingdao nodes read from each event", async () => {
