@@ -16,6 +16,9 @@ import {
 
 const customOnly = { show: { signingScheme: [CUSTOM_SIGN_PRESET] } };
 
+const REFUSED =
+	'Shiheng did not return the employee list. Check App ID, App Secret, Version, Employee List Path and the Signing Scheme against your onboarding documents.';
+
 export class ShihengApi implements ICredentialType {
 	name = 'shihengApi';
 
@@ -207,17 +210,11 @@ export class ShihengApi implements ICredentialType {
 			body: { paramContent: { pageNum: 1, pageSize: 1 } },
 		},
 		rules: [
-			{
-				// Shiheng's error codes are not published: a refused call is recognised by the
-				// missing page data (every failure answer lacks result.pages).
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'result.pages',
-					value: undefined,
-					message:
-						'Shiheng did not return the employee list. Check App ID, App Secret, Version, Employee List Path and the Signing Scheme against your onboarding documents.',
-				},
-			},
+			// Shiheng's error codes are not published, and the employee-list doc marks every field of a
+			// successful answer's `result` (pages, total, the rows) optional: so only a missing result
+			// object marks a refused call (failure answers carry none, or null).
+			{ type: 'responseSuccessBody', properties: { key: 'result', value: undefined, message: REFUSED } },
+			{ type: 'responseSuccessBody', properties: { key: 'result', value: null, message: REFUSED } },
 		],
 	};
 }

@@ -6,7 +6,9 @@
  *
  * n8n refuses a poll time that fires more than once a minute (2.41: any 6-field cron whose seconds
  * field is not a single number; 1.123: a seconds field with "*"). Each Poll Times entry here is a
- * once-a-minute cron at its own second, so together they poll every POLL_EVERY_S seconds.
+ * once-a-minute cron at its own second, so together they poll every POLL_EVERY_S seconds. Every
+ * second has two entries, so two polls of the trigger start together each time (issue 20): one of
+ * them must skip itself, and every event must come once.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +25,7 @@ import {
 	type ExecutionSummary,
 	type N8nServer,
 } from '../../scripts/lib/n8n';
-import { ADMIN_PATHS, type ShihengEmulatorHandle } from '../emulators/shiheng';
+import { ADMIN_PATHS, startShihengEmulator, type ShihengEmulatorHandle } from '../emulators/shiheng';
 import { prepareInstance, type E2eInstance } from './instance';
 
 const WORKFLOW_ID = 'e2eShihengTrigger1';
@@ -52,12 +54,12 @@ function triggerWorkflow(employeeListPath: string): Record<string, unknown> {
 				typeVersion: 1,
 				position: [0, 0],
 				parameters: {
-					pollTimes: { item: seconds.map((second) => ({ mode: 'custom', cronExpression: `${second} * * * * *` })) },
+					pollTimes: { item: seconds.flatMap((second) => [0, 1].map(() => ({ mode: 'custom', cronExpression: `${second} * * * * *` }))) },
 					events: ['employeeJoined', 'employeeChanged', 'employeeLeft'],
 					employeeListPath,
 					watchedFields: ['mobileNumber', 'name', 'status'],
 					simplify: true,
-					options: { pageSize: PAGE_SIZE, rememberPreviousValues: true },
+					options: { pageSize: PAGE_SIZE, rememberPreviousValues: true, maxLeavers: '10' },
 				},
 				credentials: { shihengApi: DEMO_CREDENTIALS.shiheng },
 			},
@@ -163,7 +165,11 @@ describe('the Shiheng Trigger published in a running n8n', () => {
 
 		const execution = await nextExecution(0);
 		expect(execution).toMatchObject({ status: 'success', mode: 'trigger' });
-		const events = await eventsOf(execution);
+		// Someone no longer listed leaves when the next complete listing confirms it (Confirm Absence Over 2).
+		const confirming = await nextExecution(1);
+		expect(confirming).toMatchObject({ status: 'success', mode: 'trigger' });
+		expect(summary(await eventsOf(confirming))).toEqual([['employeeLeft', removedId, []]]);
+		const events = [...(await eventsOf(execution)), ...(await eventsOf(confirming))];
 		expect(summary(events)).toEqual(
 			summary([
 				{ event: 'employeeJoined', reason: 'new', employee: { id: added[0] } },
@@ -183,7 +189,7 @@ describe('the Shiheng Trigger published in a running n8n', () => {
 
 		// Nothing changed since: the next poll fires nothing.
 		await polls(1);
-		expect(await executions()).toHaveLength(1);
+		expect(await executions()).toHaveLength(2);
 	});
 
 	test('a page that fails fails that poll (no false Left); the next poll catches up and fires nothing false', async () => {
@@ -209,5 +215,50 @@ describe('the Shiheng Trigger published in a running n8n', () => {
 
 		await polls(1);
 		expect(await executions()).toHaveLength(known + 2);
+	});
+
+	test('two polls start together at every poll time: one skips itself (one log line each time), and no event ever came twice', async () => {
+		expect(server.log()).toMatch(/skipped a poll, because the previous poll of this trigger is still running/);
+		const all: string[] = [];
+		for (const execution of await executions()) {
+			for (const event of await eventsOf(execution)) all.push(`${event.event} ${event.reason} ${String(event.employee.id)}`);
+		}
+		expect(all.length).toBeGreaterThan(4);
+		expect(new Set(all).size).toBe(all.length);
+	});
+
+	test("switching the trigger's credential to another company fires nothing; that company's own changes are reported from then on", async () => {
+		const other = await startShihengEmulator({ employees: 25, customers: 0, appId: 'sh-other-company', appSecret: 'sh-other-secret-51c2', latencyMs: 5 });
+		try {
+			const { id } = DEMO_CREDENTIALS.shiheng;
+			const stored = await session.request<{ name: string; type: string; data: Record<string, unknown> }>('GET', `/rest/credentials/${id}?includeData=true`);
+			expect(stored.status).toBe(200);
+			const switched = await session.request('PATCH', `/rest/credentials/${id}`, {
+				name: stored.data.name,
+				type: stored.data.type,
+				data: { ...stored.data.data, ...other.credentials },
+			});
+			expect(switched.status).toBe(200);
+			const known = (await executions()).length;
+			const otherPolls = () => other.served.filter((entry) => entry.pageNum === 1).length;
+			// Two polls of the other company (the first records its baseline): no execution, no Left for the first company's people.
+			await waitFor('two polls of the other company', 3 * NEXT_POLL_MS, () => (otherPolls() >= 2 ? true : undefined));
+			await waitFor('the polls to settle', 10_000, () => {
+				const last = other.emulator.records[other.emulator.records.length - 1];
+				return last && Date.now() - last.at > 500 ? true : undefined;
+			});
+			expect(await executions()).toHaveLength(known);
+			expect(server.log()).toMatch(/records a new employee baseline and fires no employee event.*credential \(Base URL or App ID\) or the list path/);
+
+			const [joiner] = other.addEmployees([{ name: 'Other Company Joiner', status: 1 }]);
+			const next = await nextExecution(known);
+			expect(next.status).toBe('success');
+			expect(summary(await eventsOf(next))).toEqual([['employeeJoined', joiner, []]]);
+		} finally {
+			const { id } = DEMO_CREDENTIALS.shiheng;
+			const stored = await session.request<{ name: string; type: string; data: Record<string, unknown> }>('GET', `/rest/credentials/${id}?includeData=true`);
+			await session.request('PATCH', `/rest/credentials/${id}`, { name: stored.data.name, type: stored.data.type, data: { ...stored.data.data, ...shiheng.credentials } });
+			await other.stop();
+		}
 	});
 });

@@ -156,6 +156,14 @@ export interface ShihengEmulatorHandle extends VendorEmulatorHandle {
 	 * `times` times at most (default: for good). Undefined stops it.
 	 */
 	churnBetweenPages(rule: ChurnRule | undefined): void;
+	/**
+	 * Calls `hook` after each employee page is cut from the list and before it is answered (the
+	 * hook may change the list: the next page sees it). With `statedTotal: 'after'` the answer
+	 * states the total after the hook's change, else the total the page was cut from. Undefined stops it.
+	 */
+	afterEmployeePage(hook: ((pageNum: number) => void) | undefined, statedTotal?: 'before' | 'after'): void;
+	/** Moves an employee to a position of the list (0-based); one removed earlier is listed again, under the same id. */
+	moveEmployee(id: number, position: number): void;
 	customerId(index: number): number;
 	employeeCount(): number;
 	customerCount(): number;
@@ -288,6 +296,8 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 	const served: ShihengEmulatorHandle['served'] = [];
 	const received: ShihengEmulatorHandle['received'] = [];
 	let employeeAnswerText: string | undefined;
+	let pageHook: ((pageNum: number) => void) | undefined;
+	let totalAfterHook = false;
 	const failingPages = new Map<number, number>();
 
 	const answer = (code: string, msg: string | null, result: unknown = null): EmulatorReply => ({
@@ -381,9 +391,11 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 			return { headers: { 'content-type': 'application/json; charset=utf-8' }, text: employeeAnswerText };
 		}
 		const result: Array<Record<string, unknown>> = [];
-		const total = order.length;
+		const totalBefore = order.length;
 		for (const id of order.slice((pageNum - 1) * pageSize, pageNum * pageSize)) result.push(employeeRow(id));
 		churnAfterPage();
+		pageHook?.(pageNum);
+		const total = totalAfterHook ? order.length : totalBefore;
 		return answer('0', null, { pages: Math.ceil(total / pageSize), total, result });
 	};
 
@@ -493,6 +505,16 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		removeEmployees,
 		churnBetweenPages: (rule) => {
 			churn = rule ? { ...rule, pagesServed: 0, applied: 0 } : undefined;
+		},
+		afterEmployeePage: (hook, statedTotal = 'before') => {
+			pageHook = hook;
+			totalAfterHook = statedTotal === 'after';
+		},
+		moveEmployee: (id, position) => {
+			const at = order.indexOf(id);
+			if (at >= 0) order.splice(at, 1);
+			else if (id < EMPLOYEE_ID_BASE || id >= nextEmployeeId) throw new Error(`no employee ${id}`);
+			order.splice(Math.min(position, order.length), 0, id);
 		},
 		customerId: (index) => CUSTOMER_ID_BASE + index * CUSTOMER_ID_STEP,
 		employeeCount: () => order.length,

@@ -44,8 +44,11 @@ export interface PollOutcome {
 	error: Error | undefined;
 }
 
+/** Each PollingTrigger is a workflow of its own (a trigger keeps one poll at a time per workflow and node). */
+let workflowsMade = 0;
+
 export class PollingTrigger {
-	readonly workflow: Workflow;
+	workflow: Workflow;
 
 	readonly node: INode;
 
@@ -69,7 +72,7 @@ export class PollingTrigger {
 			credentials: refs,
 		};
 		this.workflow = new Workflow({
-			id: 'poll-test-workflow',
+			id: `poll-test-workflow-${++workflowsMade}`,
 			nodes: [this.node],
 			connections: {},
 			nodeTypes: new OwnNodeTypes(),
@@ -87,6 +90,28 @@ export class PollingTrigger {
 			formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
 			variables: {},
 		} as unknown as IWorkflowExecuteAdditionalData;
+	}
+
+	/**
+	 * Deactivates and activates the workflow again: n8n then builds a new Workflow object from the
+	 * workflow as saved, static data included.
+	 */
+	reactivate(): void {
+		this.workflow = new Workflow({
+			id: this.workflow.id,
+			nodes: [this.node],
+			connections: {},
+			nodeTypes: new OwnNodeTypes(),
+			active: true,
+			staticData: JSON.parse(JSON.stringify(this.workflow.staticData)) as IDataObject,
+			settings: { executionOrder: 'v1' },
+		});
+	}
+
+	/** Replaces what a credential of the trigger holds (the user edits the credential, or picks another). */
+	setCredential(id: string, data: ICredentialDataDecryptedObject): void {
+		credentialsHelper().store(id, data);
+		recordCredentialSecrets(credentialTypeOfId(id), data);
 	}
 
 	/** The node's static data, as n8n would save it with the workflow. */

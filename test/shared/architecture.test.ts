@@ -60,6 +60,7 @@ describe('vendor folders', () => {
 			[/^helpers\/codes\.ts$/, 'codes'],
 			[/^helpers\/output\.ts$/, 'output'],
 			[/^helpers\/[a-z][a-zA-Z]+\.ts$/, 'helper'],
+			[/^trigger\/[a-z][a-zA-Z]+\.ts$/, 'trigger'],
 		];
 		return rules.find(([pattern]) => pattern.test(rel))?.[1];
 	};

@@ -28,6 +28,7 @@ export function useShihengEmulator(options: ShihengEmulatorOptions = { employees
 		sh.setSigningScheme(SIGN_PRESETS[0].value);
 		sh.setRequestStyle(EMULATOR_REQUEST_STYLES[0]);
 		sh.churnBetweenPages(undefined);
+		sh.afterEmployeePage(undefined);
 	});
 	return () => {
 		if (!sh) throw new Error('The Shiheng emulator has not started');

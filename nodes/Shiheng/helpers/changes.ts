@@ -22,6 +22,11 @@ export interface EmployeeMemory {
 	fields: string[];
 	/** Employee id → packed state. */
 	employees: Record<string, string>;
+	/**
+	 * Employee id → in how many complete listings in a row they were missing, for those missing
+	 * now and not yet reported (absence is confirmed over several listings before it is a Left).
+	 */
+	absent?: Record<string, number>;
 }
 
 export interface FieldChange {
@@ -57,8 +62,10 @@ function tag(value: unknown): string {
 function statusToken(status: unknown): string {
 	if (status === undefined || status === null) return '';
 	if (typeof status === 'number' && Number.isInteger(status) && status >= 0) return String(status);
-	// Anything else (the doc says integer) is kept as JSON text, never starting with "[".
-	return JSON.stringify(typeof status === 'string' ? status : JSON.stringify(status));
+	// Anything else (the doc says integer) is kept as its JSON text, so it comes back as it was; an
+	// array's gets a leading space (JSON allows it), as a packed string starting with "[" is the values form.
+	const text = JSON.stringify(status);
+	return text.startsWith('[') ? ` ${text}` : text;
 }
 
 function statusFromToken(token: string): unknown {
@@ -111,11 +118,17 @@ function unpack(packed: string, fields: readonly string[]): Remembered {
 	};
 }
 
-function idKey(row: Record<string, unknown>): string | undefined {
+/** The key an employee is remembered under; undefined for a row without a usable id (never an event). */
+export function idKey(row: Record<string, unknown>): string | undefined {
 	const id = row.id;
 	if (typeof id === 'number' && Number.isFinite(id)) return String(id);
-	if (typeof id === 'string' && id !== '') return id;
+	if (typeof id === 'string' && id.trim() !== '') return id;
 	return undefined;
+}
+
+/** The id as the list gave it: a key written from a whole number goes back to that number, any other stays text. */
+export function idFromKey(key: string): number | string {
+	return /^(0|-?[1-9]\d*)$/.test(key) && Number.isSafeInteger(Number(key)) ? Number(key) : key;
 }
 
 /** Builds the memory of a listing without any event (the first activation's baseline). */
@@ -130,7 +143,10 @@ export function baseline(rows: Array<Record<string, unknown>>, fields: readonly 
 
 /**
  * Compares a listing with the memory. `complete` says the listing holds every employee there is:
- * only then does someone missing from it count as having left; otherwise they keep their memory.
+ * only then does someone missing from it count as missing, and only when they were missing from
+ * `confirmAbsence` complete listings in a row have they left; until then, and in a listing that
+ * is not complete, they keep their memory. Someone listed again is no longer missing.
+ * Someone new fires Joined, unless already at status 5 (remembered silently).
  * An employee whose status became 5 has left (Left); one whose status went from 5 to anything
  * else is back (Joined, reason "reactivated"); other differences in watched fields (and in the
  * status, when `watchStatus`) are Changed.
@@ -146,17 +162,22 @@ export function diffEmployees(
 		watchStatus: boolean;
 		keepValues: boolean;
 		complete: boolean;
+		/** In how many complete listings in a row someone must be missing to have left (1: the first). */
+		confirmAbsence: number;
 	},
 ): EmployeeDiff {
 	const events: EmployeeEvent[] = [];
 	const employees: Record<string, string> = {};
+	const absent: Record<string, number> = {};
+	const wasAbsent = previous.absent ?? {};
 	for (const row of rows) {
 		const key = idKey(row);
 		if (key === undefined || Object.hasOwn(employees, key)) continue;
 		employees[key] = pack(row, now.fields, now.keepValues);
 		const packed = Object.hasOwn(previous.employees, key) ? previous.employees[key] : undefined;
 		if (packed === undefined) {
-			events.push({ event: 'employeeJoined', reason: 'new', employee: row });
+			// Someone first seen with status 5 joined and left unobserved: a Joined would open an account for a leaver.
+			if (!isLeft(row.status)) events.push({ event: 'employeeJoined', reason: 'new', employee: row });
 			continue;
 		}
 		const before = unpack(packed, previous.fields);
@@ -184,22 +205,26 @@ export function diffEmployees(
 	}
 	for (const [key, packed] of Object.entries(previous.employees)) {
 		if (Object.hasOwn(employees, key)) continue;
-		if (!now.complete) {
-			// Not seen, but the listing may have missed them: keep what is known, say nothing.
+		const missing = (Object.hasOwn(wasAbsent, key) ? wasAbsent[key] : 0) + (now.complete ? 1 : 0);
+		if (!now.complete || missing < now.confirmAbsence) {
+			// Not seen, but not yet proven gone: keep what is known, say nothing.
 			employees[key] = repack(packed, previous, now);
+			if (missing > 0) absent[key] = missing;
 			continue;
 		}
 		const before = unpack(packed, previous.fields);
 		// Someone already reported as left who is now gone from the list has nothing new to say.
 		if (isLeft(before.status)) continue;
-		const known: Record<string, unknown> = { id: /^\d+$/.test(key) ? Number(key) : key, status: before.status };
+		const known: Record<string, unknown> = { id: idFromKey(key), status: before.status };
 		for (const field of previous.fields) {
 			const kept = before.valueOf(field);
 			if (kept.known) known[field] = kept.value;
 		}
 		events.push({ event: 'employeeLeft', reason: 'notListed', employee: known });
 	}
-	return { events, memory: { fields: [...now.fields], employees } };
+	const memory: EmployeeMemory = { fields: [...now.fields], employees };
+	if (Object.keys(absent).length > 0) memory.absent = absent;
+	return { events, memory };
 }
 
 /** A remembered employee carried over under the current fields, keeping whatever can be kept. */

@@ -1,0 +1,263 @@
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+
+import { Redactor } from '../../shared/redact';
+import { intInRange } from '../../shared/validate';
+import { CUSTOMER_MAX_PAGE_SIZE, readCustomers } from '../actions/customer/getAll.operation';
+import { EMPLOYEE_DEFAULT_CONCURRENCY, EMPLOYEE_MAX_PAGE_SIZE, MAX_EXTRA_PASSES, readEmployees } from '../actions/employee/getAll.operation';
+import type { Cursor } from '../actions/customer/getAll.operation';
+import type { EmployeeListing } from '../actions/employee/getAll.operation';
+import { baseline, diffEmployees, idKey } from '../helpers/changes';
+import type { EmployeeMemory } from '../helpers/changes';
+import { employeeEventJson, readableEmployee } from '../helpers/output';
+import { clientFor, endpointPath } from '../transport/client';
+import type { ShihengClient } from '../transport/client';
+import { readConnection } from '../transport/connection';
+import { EMPLOYEE_EVENTS, IDENTITY_FIELDS } from './description';
+import type { TriggerEvent } from './description';
+import {
+	DEFAULT_MAX_LEAVERS,
+	STATE_VERSION,
+	endPoll,
+	isFirstPollSinceActivation,
+	leaverLimit,
+	markPolled,
+	memoryOf,
+	sourceFingerprint,
+	startPoll,
+	whyNewBaseline,
+} from './state';
+import type { EmployeeState, TriggerState } from './state';
+
+export interface PollSettings {
+	events: Set<TriggerEvent>;
+	/** What is remembered per employee besides the status (always kept exactly). */
+	fields: string[];
+	/** The watched fields among them (Employee Changed). */
+	compare: string[];
+	watchStatus: boolean;
+	keepValues: boolean;
+	simplify: boolean;
+	pageSize: number;
+	customerPageSize: number;
+	concurrency: number;
+	confirmAbsence: number;
+	maxLeavers: string;
+	startFromNowOnReactivation: boolean;
+	client: ShihengClient;
+	employeePath?: string;
+	customerPath?: string;
+	employeeSource?: string;
+	customerSource?: string;
+}
+
+export function readSettings(ctx: IPollFunctions, redactor: Redactor, credentials: ICredentialDataDecryptedObject): PollSettings {
+	const events = new Set(ctx.getNodeParameter('events', []) as TriggerEvent[]);
+	const options = ctx.getNodeParameter('options', {}) as IDataObject;
+	const connection = readConnection(credentials, redactor);
+	const { client, concurrency } = clientFor(connection, redactor, undefined, options, { concurrency: EMPLOYEE_DEFAULT_CONCURRENCY });
+	const watchesEmployees = EMPLOYEE_EVENTS.some((event) => events.has(event));
+	// Only Employee Changed needs field fingerprints; the status is always kept exactly.
+	const watched = events.has('employeeChanged') ? (ctx.getNodeParameter('watchedFields', []) as string[]) : [];
+	const keepValues = options.rememberPreviousValues === true;
+	const compare = watched.filter((field) => field !== 'status').sort();
+	const employeePath = watchesEmployees ? endpointPath(ctx.getNodeParameter('employeeListPath', ''), 'Employee List Path') : undefined;
+	const customerPath = events.has('customerAdded') ? endpointPath(ctx.getNodeParameter('customerListPath', ''), 'Customer List Path') : undefined;
+	const source = (path: string | undefined) => (path === undefined ? undefined : sourceFingerprint(connection.baseUrl, connection.appId, path));
+	return {
+		events,
+		fields: keepValues ? [...new Set([...compare, ...IDENTITY_FIELDS])].sort() : compare,
+		compare,
+		watchStatus: watched.includes('status'),
+		keepValues,
+		simplify: ctx.getNodeParameter('simplify', true) as boolean,
+		pageSize: intInRange(options.pageSize ?? EMPLOYEE_MAX_PAGE_SIZE, 'Employee Page Size', 1, EMPLOYEE_MAX_PAGE_SIZE),
+		customerPageSize: intInRange(options.customerPageSize ?? CUSTOMER_MAX_PAGE_SIZE, 'Customer Page Size', 1, CUSTOMER_MAX_PAGE_SIZE),
+		concurrency,
+		confirmAbsence: intInRange(options.confirmAbsenceOver ?? 2, 'Confirm Absence Over', 1, 10),
+		maxLeavers: typeof options.maxLeavers === 'string' ? options.maxLeavers : DEFAULT_MAX_LEAVERS,
+		startFromNowOnReactivation: options.onReactivation === 'startFromNow',
+		client,
+		employeePath,
+		customerPath,
+		employeeSource: source(employeePath),
+		customerSource: source(customerPath),
+	};
+}
+
+/** "Fetch Test Event": one real employee and customer shaped as each chosen event; nothing is recorded. */
+export async function sample(settings: PollSettings): Promise<INodeExecutionData[]> {
+	const items: INodeExecutionData[] = [];
+	if (settings.employeePath) {
+		const listing = await readEmployees(settings.client, settings.employeePath, { pageSize: 1, limit: 1, concurrency: 1, signal: undefined });
+		const first = listing.employees[0]?.employee;
+		for (const event of EMPLOYEE_EVENTS) {
+			if (!first || !settings.events.has(event)) continue;
+			const json: IDataObject = { event, sample: true, employee: readableEmployee(first, settings.simplify) };
+			if (event === 'employeeChanged') Object.assign(json, { changedFields: [], changes: {} });
+			items.push({ json });
+		}
+	}
+	if (settings.customerPath) {
+		const { customers } = await readCustomers(settings.client, settings.customerPath, { startId: 0, pageSize: 1, limit: 1, signal: undefined });
+		if (customers[0]) items.push({ json: { event: 'customerAdded', sample: true, customer: customers[0] } });
+	}
+	return items;
+}
+
+function idsOf(listing: EmployeeListing): Set<string> {
+	const ids = new Set<string>();
+	for (const { employee } of listing.employees) {
+		const key = idKey(employee);
+		if (key !== undefined) ids.add(key);
+	}
+	return ids;
+}
+
+/** Whether a complete listing misses someone the memory holds: a Left, or a step towards one, would follow. */
+function missesSomeone(memory: EmployeeMemory, ids: Set<string>): boolean {
+	for (const key of Object.keys(memory.employees)) if (!ids.has(key)) return true;
+	return false;
+}
+
+const sameIds = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((id) => b.has(id));
+
+export class ListingError extends Error {}
+
+/**
+ * Reads the employee list for a comparison. A listing counts only when it adds up to the total
+ * Shiheng states; when it is a baseline, or misses someone remembered, a second read must give the very same
+ * ids, because a removal and an addition between two page reads keep the count right while
+ * hiding someone who never left. Bounded: after MAX_EXTRA_PASSES further reads the poll fails.
+ * Undefined `complete` (Shiheng stated no total) is returned as is: absence then never counts.
+ */
+async function readForComparison(settings: PollSettings, path: string, memory: EmployeeMemory | undefined): Promise<EmployeeListing> {
+	const read = async () => await readEmployees(settings.client, path, { pageSize: settings.pageSize, limit: undefined, concurrency: settings.concurrency, signal: undefined });
+	let listing = await read();
+	let passes = listing.passes;
+	if (listing.complete === false) {
+		throw new ListingError(
+			`Shiheng stated ${listing.total} employees, but ${listing.employees.length} different ones were read, in each of ${passes} reads of the list. ` +
+				'The list changed while it was read, or it lists an id more than once. Nothing was fired and nothing recorded; the next poll reads it again. ' +
+				'If this keeps happening, look at the list with the Shiheng node (Employee → Get Many, Add Listing Details).',
+		);
+	}
+	if (listing.complete !== true) return listing;
+	let ids = idsOf(listing);
+	// A baseline is confirmed too: one that holds a wrong set of ids would report someone as new later.
+	if (memory !== undefined && !missesSomeone(memory, ids)) return listing;
+	for (let confirm = 0; confirm < MAX_EXTRA_PASSES; confirm++) {
+		const again = await read();
+		passes += again.passes;
+		const againIds = idsOf(again);
+		if (again.complete === true && sameIds(ids, againIds)) return { ...again, passes };
+		listing = again;
+		ids = againIds;
+	}
+	throw new ListingError(
+		`The employee list changed while it was read: ${passes} reads (Shiheng stated ${listing.total ?? 'no'} employees, the last read gave ${ids.size} ids) ` +
+			'never gave the same ids twice in a row, so nobody could be counted as gone. Nothing was fired and nothing recorded; the next poll reads it again.',
+	);
+}
+
+export class TooManyLeaversError extends Error {}
+
+/** The poll itself; the caller holds the one-poll-at-a-time lock. */
+export async function poll(ctx: IPollFunctions, settings: PollSettings): Promise<INodeExecutionData[][] | null> {
+	const saved = ctx.getWorkflowStaticData('node') as TriggerState;
+	const restart = settings.startFromNowOnReactivation && isFirstPollSinceActivation(saved);
+	const log = (line: string) => ctx.logger.warn(`Shiheng Trigger "${ctx.getNode().name}": ${line}`);
+
+	let known: EmployeeState | undefined;
+	if (settings.employeePath !== undefined && settings.employeeSource !== undefined) {
+		const why = whyNewBaseline(saved, saved.employees, settings.employeeSource);
+		if (why) log(`records a new employee baseline and fires no employee event, because the memory it had is not comparable: ${why}`);
+		else if (restart && saved.employees) log('records a new employee baseline (After Reactivation: Start From Now); changes while it was off are not reported');
+		known = restart ? undefined : memoryOf(saved, saved.employees, settings.employeeSource);
+	}
+	let customerStart: Cursor | undefined;
+	if (settings.customerPath !== undefined && settings.customerSource !== undefined) {
+		const why = whyNewBaseline(saved, saved.customers, settings.customerSource);
+		if (why) log(`starts the customer cursor anew and fires no Customer Added this time, because ${why}`);
+		customerStart = restart ? undefined : memoryOf(saved, saved.customers, settings.customerSource)?.startId;
+	}
+
+	// Read everything first: a failure anywhere fires nothing and changes nothing.
+	const listing = settings.employeePath ? await readForComparison(settings, settings.employeePath, known) : undefined;
+	const customerListing = settings.customerPath
+		? await readCustomers(settings.client, settings.customerPath, {
+				startId: customerStart ?? 0,
+				pageSize: settings.customerPageSize,
+				limit: undefined,
+				signal: undefined,
+			})
+		: undefined;
+
+	const items: INodeExecutionData[] = [];
+	let employees: EmployeeState | undefined;
+	if (listing && settings.employeeSource !== undefined) {
+		const rows = listing.employees.map((entry) => entry.employee);
+		if (!known) {
+			employees = { ...baseline(rows, settings.fields, settings.keepValues), source: settings.employeeSource };
+		} else {
+			const diff = diffEmployees(known, rows, {
+				fields: settings.fields,
+				compare: settings.compare,
+				watchStatus: settings.watchStatus,
+				keepValues: settings.keepValues,
+				// Without a stated total nobody can be proven gone, so absence is never taken as leaving.
+				complete: listing.complete === true,
+				confirmAbsence: settings.confirmAbsence,
+			});
+			const fired = diff.events.filter((event) => settings.events.has(event.event));
+			const leavers = fired.filter((event) => event.event === 'employeeLeft').length;
+			const { limit, explained } = leaverLimit(settings.maxLeavers, Object.keys(known.employees).length);
+			if (leavers > limit) {
+				throw new TooManyLeaversError(
+					`This poll would fire ${leavers} Employee Left events, more than Max Leavers per Poll allows (${limit}: ${explained}). ` +
+						'Nothing was fired and nothing recorded. If the credential and Employee List Path are right and these people really left, ' +
+						`raise Max Leavers per Poll in the trigger's Options to at least ${leavers} and the next poll fires them; otherwise fix the source, and nobody is reported as left.`,
+				);
+			}
+			employees = { ...diff.memory, source: settings.employeeSource };
+			for (const event of fired) items.push({ json: employeeEventJson(event, settings.simplify) });
+		}
+	}
+	let customers: TriggerState['customers'];
+	if (customerListing && settings.customerSource !== undefined) {
+		if (customerStart !== undefined) {
+			for (const customer of customerListing.customers) items.push({ json: { event: 'customerAdded', customer } });
+		}
+		customers = { startId: customerListing.resumeStartId ?? customerStart ?? 0, source: settings.customerSource };
+	}
+
+	if (saved.version !== STATE_VERSION) {
+		// Memories of an earlier version are not comparable with anything: drop both.
+		delete saved.employees;
+		delete saved.customers;
+	}
+	saved.version = STATE_VERSION;
+	if (employees) saved.employees = employees as TriggerState['employees'];
+	if (customers) saved.customers = customers;
+	markPolled(saved);
+	return items.length > 0 ? [items] : null;
+}
+
+/** The lock key of a trigger: its workflow and node. */
+export function pollKey(ctx: IPollFunctions): string {
+	const node = ctx.getNode();
+	return `${ctx.getWorkflow().id ?? ''}\u0000${node.id ?? node.name}`;
+}
+
+/** One poll at a time per trigger: a poll that starts while the last one runs skips itself. */
+export async function pollOnce(ctx: IPollFunctions, settings: PollSettings): Promise<INodeExecutionData[][] | null> {
+	const key = pollKey(ctx);
+	if (!startPoll(key)) {
+		ctx.logger.warn(`Shiheng Trigger "${ctx.getNode().name}": skipped a poll, because the previous poll of this trigger is still running`);
+		return null;
+	}
+	try {
+		return await poll(ctx, settings);
+	} finally {
+		endPoll(key);
+	}
+}
