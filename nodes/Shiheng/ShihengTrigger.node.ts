@@ -9,6 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { egressFilterOf } from '../shared/egress';
 import { toNodeError } from '../shared/errors';
 import { requestTuningFields } from '../shared/node-kit';
 import { Redactor } from '../shared/redact';
@@ -172,7 +173,9 @@ function readSettings(ctx: IPollFunctions, redactor: Redactor, credentials: ICre
 	const events = new Set(ctx.getNodeParameter('events', []) as TriggerEvent[]);
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const connection = readConnection(credentials, redactor);
-	const { client, concurrency } = clientFor(connection, redactor, undefined, options, { concurrency: EMPLOYEE_DEFAULT_CONCURRENCY });
+	const { client, concurrency } = clientFor(connection, redactor, undefined, egressFilterOf(ctx), options, {
+		concurrency: EMPLOYEE_DEFAULT_CONCURRENCY,
+	});
 	const watchesEmployees = EMPLOYEE_EVENTS.some((event) => events.has(event));
 	// Only Employee Changed needs field fingerprints; the status is always kept exactly.
 	const watched = events.has('employeeChanged') ? (ctx.getNodeParameter('watchedFields', []) as string[]) : [];
