@@ -227,6 +227,8 @@ function errorCodes(error: unknown): string[] {
  * asked for, so a certificate failure can name its host.
  */
 export function classifyNetworkError(error: unknown, signal?: AbortSignal, url?: string): TransportError {
+	// Already judged on the way (a destination n8n's policy refused, a redirect).
+	if (error instanceof TransportError) return error;
 	if (signal?.aborted || error instanceof AbortedError) {
 		return new TransportError({ kind: 'aborted', message: 'The execution was stopped', mayHaveReachedServer: true });
 	}
