@@ -305,11 +305,11 @@ export interface N8nServer {
 /** Starts `n8n start` and resolves once `/healthz/readiness` answers 200. */
 export async function startN8nServer(
 	setup: N8nSetup,
-	options: { timeoutMs?: number; inheritOutput?: boolean } = {},
+	options: { timeoutMs?: number; inheritOutput?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<N8nServer> {
 	const runtime = runtimeOf(setup);
 	const child = spawn(runtime.nodeBinary, [n8nMainScript(undefined, runtime), 'start'], {
-		env: n8nEnv(setup),
+		env: n8nEnv(setup, options.env),
 		stdio: ['ignore', 'pipe', 'pipe'],
 		// Its own process group: Ctrl-C in the terminal reaches us, and we stop n8n in order.
 		detached: true,

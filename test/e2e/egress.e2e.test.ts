@@ -1,6 +1,7 @@
 /**
  * n8n's outbound network policy (SSRF protection) in a real n8n: every node of the package and the
- * Shiheng Trigger, run by `n8n execute` against the demo emulators on 127.0.0.1. With
+ * Shiheng Trigger (nodes by `n8n execute`, the trigger polled by `n8n start`'s scheduler) against
+ * the demo emulators on 127.0.0.1. With
  * N8N_SSRF_PROTECTION_ENABLED=true and nothing allowed, n8n 2.41 refuses each of them; with
  * N8N_SSRF_ALLOWED_IP_RANGES=127.0.0.0/8 (what scripts/lib/n8n.ts sets for every instance) they
  * all run. n8n 1.123 has no such policy: there both runs pass, as before.
@@ -9,8 +10,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { DEMO_CREDENTIALS } from '../../scripts/lib/demo';
-import { PACKAGE_NAME, executeWorkflow, importWorkflowDirectory } from '../../scripts/lib/n8n';
+import { DEMO_CREDENTIALS, DEMO_OWNER } from '../../scripts/lib/demo';
+import {
+	PACKAGE_NAME,
+	RestSession,
+	executeWorkflow,
+	importWorkflowDirectory,
+	listExecutions,
+	publishWorkflow,
+	readExecution,
+	startN8nServer,
+} from '../../scripts/lib/n8n';
 import type { ExecutionResult } from '../../scripts/lib/n8n';
 import { DEMO_COMPANY_ID } from '../emulators/aliyun';
 import { expectNoSecrets, prepareInstance } from './instance';
@@ -85,7 +95,8 @@ function triggerWorkflow(): Record<string, unknown> {
 				typeVersion: 1,
 				position: [0, 0],
 				parameters: {
-					pollTimes: { item: [{ mode: 'everyMinute' }] },
+					// n8n polls at most once a minute per entry: twelve entries give a poll every 5 s.
+					pollTimes: { item: Array.from({ length: 12 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 5} * * * * *` })) },
 					events: ['employeeJoined'],
 					employeeListPath: '/open/api/wecom/employee/list',
 					options: {},
@@ -149,12 +160,53 @@ test('with N8N_SSRF_ALLOWED_IP_RANGES=127.0.0.0/8 every node runs', async () => 
 	expect(outcome(result, 'Shiheng').json?.name).toEqual(expect.any(String));
 }, 300_000);
 
-test('the Shiheng Trigger (its manual poll) is refused with protection on, and runs with 127.0.0.0/8 allowed', async () => {
-	const refused = await executeWorkflow(instance.setup, TRIGGER_WORKFLOW, PROTECTED_NOTHING_ALLOWED);
-	const refusedText = `${outcome(refused.result, 'Shiheng Trigger').error ?? ''} ${refused.result.data.resultData.error?.message ?? ''}`;
-	if (refusedLine()) expect(refusedText).toMatch(REFUSAL);
-	else expect(refusedText.trim()).toBe('');
-	const allowed = await executeWorkflow(instance.setup, TRIGGER_WORKFLOW, PROTECTED_LOOPBACK_ALLOWED);
-	expect(outcome(allowed.result, 'Shiheng Trigger').error).toBeUndefined();
-	expect(outcome(allowed.result, 'Shiheng Trigger').json).toEqual(expect.objectContaining({ event: 'employeeJoined' }));
+/** Requests the Shiheng emulator has decoded for the employee list so far. */
+function listRequests(): number {
+	const shiheng = instance.demo.shiheng;
+	return shiheng.received.filter((request) => request.path === shiheng.employeePath).length;
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, log: () => string): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${log().slice(-3000)}`);
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+}
+
+test("the Shiheng Trigger published in a running n8n: its polls are refused with protection on (n8n 2.41), and reach the emulator with 127.0.0.0/8 allowed", async () => {
+	// `n8n execute` cannot start a workflow at a polling trigger: n8n's own scheduler polls it.
+	await publishWorkflow(instance.setup, TRIGGER_WORKFLOW);
+	const before = listRequests();
+	const strict = await startN8nServer(instance.setup, { env: PROTECTED_NOTHING_ALLOWED });
+	try {
+		const session = new RestSession(strict.baseUrl);
+		expect(await session.setupOwner(DEMO_OWNER)).toBe(true);
+		if (refusedLine()) {
+			const failed = await waitFor('a finished poll execution', 60_000, async () => {
+				const list = await listExecutions(session, TRIGGER_WORKFLOW);
+				return list.find((execution) => execution.stoppedAt);
+			}, strict.log);
+			expect(failed.status).toBe('error');
+			const stored = await readExecution(session, failed.id, instance.runtime);
+			const text = `${stored.data.resultData.error?.message ?? ''} ${stored.data.resultData.runData['Shiheng Trigger']?.[0]?.error?.message ?? ''}`;
+			expect(text).toMatch(REFUSAL);
+			expectNoSecrets(instance, JSON.stringify(stored));
+			expect(listRequests()).toBe(before);
+		} else {
+			// n8n 1.123: no policy, the first poll reads the list as before.
+			await waitFor('a poll reaching the emulator', 60_000, () => (listRequests() > before ? true : undefined), strict.log);
+		}
+	} finally {
+		await strict.stop();
+	}
+	const allowedBefore = listRequests();
+	const allowed = await startN8nServer(instance.setup, { env: PROTECTED_LOOPBACK_ALLOWED });
+	try {
+		await waitFor('a poll reaching the emulator', 60_000, () => (listRequests() > allowedBefore ? true : undefined), allowed.log);
+	} finally {
+		await allowed.stop();
+	}
 }, 300_000);
