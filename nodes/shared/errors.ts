@@ -55,6 +55,8 @@ export type TransportFailureKind =
 	| 'aborted'
 	| 'non-json'
 	| 'http-status'
+	| 'redirect'
+	| 'egress-refused'
 	| 'network';
 
 export interface TransportErrorDetails {
@@ -132,6 +134,10 @@ function describeTransport(details: TransportErrorDetails): string {
 			return 'The connection was closed before an answer arrived.';
 		case 'aborted':
 			return 'The execution was stopped.';
+		case 'egress-refused':
+			return 'Nothing was sent. This n8n instance does not let workflows reach this address. If the vendor really is there, an n8n administrator can allow it with N8N_SSRF_ALLOWED_HOSTNAMES (the host name) or N8N_SSRF_ALLOWED_IP_RANGES (its address range).';
+		case 'redirect':
+			return 'The vendor answered with a redirect. None of these vendors documents one, so it is not followed: check the base URL or host in the credential.';
 		default:
 			return '';
 	}

@@ -13,6 +13,7 @@ import {
 import { ItemScopedError, TransportError, refusesWholeRun, toNodeError, unscoped } from './errors';
 import type { RateLimiter } from './limiter';
 import type { Redactor } from './redact';
+import type { EgressFilter } from './egress';
 import { AbortedError, DEFAULT_RETRY_POLICY } from './retry';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_RESPONSE_TIMEOUT_MS } from './transport';
 import type { TransportSettings } from './transport';
@@ -125,7 +126,14 @@ export function readRequestTuning(options: IDataObject, defaults: TuningDefaults
 
 export function transportSettings(
 	tuning: RequestTuning,
-	context: { signal?: AbortSignal; idempotent: boolean; rateLimiter?: RateLimiter; allowInsecureTls?: boolean },
+	context: {
+		signal?: AbortSignal;
+		idempotent: boolean;
+		rateLimiter?: RateLimiter;
+		allowInsecureTls?: boolean;
+		/** Required, so every client factory decides: n8n's filter of the run, or none (n8n 1.x). */
+		egress: EgressFilter | undefined;
+	},
 ): TransportSettings {
 	return {
 		connectTimeoutMs: tuning.connectTimeoutMs,
@@ -135,6 +143,7 @@ export function transportSettings(
 		signal: context.signal,
 		rateLimiter: context.rateLimiter,
 		allowInsecureTls: context.allowInsecureTls,
+		egress: context.egress,
 	};
 }
 

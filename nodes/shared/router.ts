@@ -5,6 +5,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { egressFilterOf } from './egress';
+import type { EgressFilter } from './egress';
 import { ItemScopedError, ParameterError, TransportError, VendorApiError, toNodeError } from './errors';
 import { cancelSignal, cancellationError, errorItem, isAbort } from './node-kit';
 import { Redactor } from './redact';
@@ -24,6 +26,11 @@ export interface OperationRun<Connection> {
 	redactor: Redactor;
 	/** Stopping the execution aborts requests in flight and queued. */
 	signal: AbortSignal | undefined;
+	/**
+	 * n8n's outbound network policy for this run (undefined on n8n 1.x). Client factories put it
+	 * into the transport settings, so every request of every operation is checked by it.
+	 */
+	egress: EgressFilter | undefined;
 }
 
 /** One `<operation>.operation.ts`: its parameters and what it does. */
@@ -73,7 +80,7 @@ export async function routeOperation<Connection>(
 	// Tells the user when this run could not share tokens and rate limits with the other workers.
 	const sharedState = watchSharedState();
 	try {
-		const out = await module.execute.call(ctx, { connection, redactor, signal: cancelSignal(ctx) });
+		const out = await module.execute.call(ctx, { connection, redactor, signal: cancelSignal(ctx), egress: egressFilterOf(ctx) });
 		sharedState.report(ctx);
 		return [out];
 	} catch (error) {

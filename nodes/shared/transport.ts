@@ -2,6 +2,8 @@ import { Agent, EnvHttpProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { IncomingHttpHeaders } from 'undici/types/header';
 
+import { egressRefusedError, hostOf, isEgressRefusal } from './egress';
+import type { EgressFilter } from './egress';
 import { TransportError } from './errors';
 import type { TransportFailureKind } from './errors';
 import { COUNTED_AT_GRANT } from './limiter';
@@ -75,6 +77,11 @@ export interface TransportSettings {
 	rateLimiter?: RateLimiter;
 	/** Accept self-signed certificates (private deployments). */
 	allowInsecureTls?: boolean;
+	/**
+	 * n8n's outbound network policy for this run (n8n 2.41's `getSecureEgressFilter`); undefined
+	 * where n8n offers none (1.x), and then requests go out unchecked, as n8n's own do there.
+	 */
+	egress?: EgressFilter;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -98,21 +105,43 @@ export function defaultTransientVerdict(response: HttpResponse): TransientVerdic
 
 const dispatchers = new Map<string, Dispatcher>();
 
+/** A number per egress filter object, so pools made with its lookup are never handed to another. */
+const egressIds = new WeakMap<EgressFilter, number>();
+let egressCount = 0;
+
+function egressKey(egress: EgressFilter | undefined): string {
+	if (!egress) return 'open';
+	let id = egressIds.get(egress);
+	if (id === undefined) {
+		id = ++egressCount;
+		egressIds.set(egress, id);
+	}
+	return `egress${id}`;
+}
+
 function proxyConfigured(): boolean {
 	const env = process.env;
 	return Boolean(env.HTTP_PROXY || env.HTTPS_PROXY || env.http_proxy || env.https_proxy);
 }
 
 /**
- * One dispatcher per (connect timeout, TLS strictness, proxy on/off). undici's Agent keeps one
- * Pool per origin inside it, so connections are reused across items, pages and executions.
+ * One dispatcher per (connect timeout, TLS strictness, proxy on/off, egress filter). undici's
+ * Agent keeps one Pool per origin inside it, so connections are reused across items, pages and
+ * executions. A filtered dispatcher resolves with the filter's secure lookup, so a socket opened
+ * without it (in an unfiltered dispatcher) is never reused for a filtered request. Through a proxy
+ * the lookup only serves direct (NO_PROXY) connections; the proxy itself is reached as configured
+ * and the destination is checked before sending (`sendOnce`), as n8n's own egress does.
  */
-function dispatcherFor(connectTimeoutMs: number, allowInsecureTls: boolean): Dispatcher {
+function dispatcherFor(connectTimeoutMs: number, allowInsecureTls: boolean, egress: EgressFilter | undefined): Dispatcher {
 	const useProxy = proxyConfigured();
-	const key = `${connectTimeoutMs}|${allowInsecureTls}|${useProxy}`;
+	const key = `${connectTimeoutMs}|${allowInsecureTls}|${useProxy}|${egressKey(egress)}`;
 	let dispatcher = dispatchers.get(key);
 	if (!dispatcher) {
-		const connect = { timeout: connectTimeoutMs, rejectUnauthorized: !allowInsecureTls };
+		const connect = {
+			timeout: connectTimeoutMs,
+			rejectUnauthorized: !allowInsecureTls,
+			...(egress ? { lookup: egress.createSecureLookup() } : {}),
+		};
 		const options = { connect, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 };
 		dispatcher = useProxy ? new EnvHttpProxyAgent(options) : new Agent(options);
 		dispatchers.set(key, dispatcher);
@@ -200,9 +229,13 @@ function errorCodes(error: unknown): string[] {
  * asked for, so a certificate failure can name its host.
  */
 export function classifyNetworkError(error: unknown, signal?: AbortSignal, url?: string): TransportError {
+	// Already judged on the way (a destination n8n's policy refused, a redirect).
+	if (error instanceof TransportError) return error;
 	if (signal?.aborted || error instanceof AbortedError) {
 		return new TransportError({ kind: 'aborted', message: 'The execution was stopped', mayHaveReachedServer: true });
 	}
+	// n8n's secure lookup refused the address at connect time: nothing was sent, nothing will pass.
+	if (isEgressRefusal(error) && url !== undefined) return egressRefusedError(url, error);
 	const codes = errorCodes(error);
 	const certificate = codes.find((code) => CERTIFICATE_CODES.has(code));
 	if (certificate) {
@@ -230,15 +263,6 @@ export function classifyNetworkError(error: unknown, signal?: AbortSignal, url?:
 	return new TransportError({ kind: 'network', message: `Network error: ${text}`, mayHaveReachedServer: true });
 }
 
-function hostOf(url: string | undefined): string {
-	if (url === undefined) return 'the server';
-	try {
-		return new URL(url).host;
-	} catch {
-		return 'the server';
-	}
-}
-
 /**
  * Tells a rate slot when its request starts being written: undici calls a handler's
  * onRequestStart on the connection, right before it writes the request (after any connect).
@@ -259,16 +283,65 @@ function reportingWrite(slot: RateSlot): Dispatcher.DispatcherComposeInterceptor
 }
 
 async function sendOnce(spec: HttpRequestSpec, settings: TransportSettings, slot: RateSlot | undefined): Promise<HttpResponse> {
-	const pooled = dispatcherFor(settings.connectTimeoutMs, settings.allowInsecureTls ?? false);
+	const url = buildUrl(spec);
+	const egress = settings.egress;
+	if (egress) {
+		// Before any connection (and before a proxy is asked): an IP literal is checked as it is,
+		// a host name by what it resolves to. The secure lookup checks again when connecting.
+		let verdict: Awaited<ReturnType<EgressFilter['validateUrl']>>;
+		try {
+			verdict = await egress.validateUrl(url);
+		} catch (error) {
+			// The name did not resolve: nothing left, so the rate slot is free again.
+			slot?.release();
+			throw error;
+		}
+		if (!verdict.ok) {
+			slot?.release();
+			throw egressRefusedError(url, verdict.error);
+		}
+	}
+	const pooled = dispatcherFor(settings.connectTimeoutMs, settings.allowInsecureTls ?? false, egress);
 	// Only a slot that counts from the send needs to hear of it.
 	const dispatcher = slot && slot !== COUNTED_AT_GRANT ? pooled.compose(reportingWrite(slot)) : pooled;
+	let response: HttpResponse;
 	try {
-		return await requestOnce(spec, settings, dispatcher);
+		response = await requestOnce(url, spec, settings, dispatcher);
 	} finally {
 		// Had undici not said it wrote the request (a failure on the way), count it from now: a
 		// request that may have left must never be uncounted.
 		slot?.sent();
 	}
+	return refuseRedirect(response, url, egress);
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * No vendor here documents a redirect, so none is followed (undici's dispatcher never follows one
+ * on its own): a redirect answer fails, naming where it pointed (host only) and, when n8n's policy
+ * refuses that target, saying so.
+ */
+function refuseRedirect(response: HttpResponse, url: string, egress: EgressFilter | undefined): HttpResponse {
+	const location = response.headers.location;
+	if (!REDIRECT_STATUSES.has(response.status) || location === undefined || location === '') return response;
+	let target: string;
+	try {
+		target = new URL(location, url).toString();
+	} catch {
+		target = location;
+	}
+	try {
+		egress?.validateRedirectSync(target);
+	} catch (error) {
+		throw egressRefusedError(target, error, `a redirect from ${hostOf(url)} to`);
+	}
+	throw new TransportError({
+		kind: 'redirect',
+		message: `${hostOf(url)} answered with a redirect to ${hostOf(target)}, which is not followed`,
+		mayHaveReachedServer: true,
+		httpStatus: response.status,
+	});
 }
 
 /**
@@ -278,8 +351,8 @@ async function sendOnce(spec: HttpRequestSpec, settings: TransportSettings, slot
  * profile; what reaches the caller is the same (status, lower-case headers, the UTF-8 text with a
  * leading byte-order mark dropped, as `body.text()` does).
  */
-async function requestOnce(spec: HttpRequestSpec, settings: TransportSettings, dispatcher: Dispatcher): Promise<HttpResponse> {
-	const target = new URL(buildUrl(spec));
+async function requestOnce(url: string, spec: HttpRequestSpec, settings: TransportSettings, dispatcher: Dispatcher): Promise<HttpResponse> {
+	const target = new URL(url);
 	const { signal } = settings;
 	return await new Promise<HttpResponse>((resolve, reject) => {
 		let controller: Dispatcher.DispatchController | undefined;
@@ -348,8 +421,11 @@ async function requestOnce(spec: HttpRequestSpec, settings: TransportSettings, d
 	});
 }
 
-/** A stop is the user's (or n8n's) decision; a refused certificate stays refused on the next try. */
-const NEVER_RETRIED: ReadonlySet<TransportFailureKind> = new Set(['aborted', 'certificate']);
+/**
+ * A stop is the user's (or n8n's) decision; a refused certificate, a destination n8n's policy
+ * refuses and a redirect stay what they are on the next try.
+ */
+const NEVER_RETRIED: ReadonlySet<TransportFailureKind> = new Set(['aborted', 'certificate', 'egress-refused', 'redirect']);
 
 /**
  * Sends a request, retrying where that is safe. `build` is called for every attempt, so signers

@@ -138,6 +138,10 @@ export function n8nEnv(setup: N8nSetup, extra: NodeJS.ProcessEnv = {}): NodeJS.P
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 		N8N_COMMUNITY_PACKAGES_PREVENT_LOADING: 'false',
 		GENERIC_TIMEZONE: 'UTC',
+		// n8n 2.x's outbound network policy (SSRF protection) on, as a careful administrator runs it,
+		// with only loopback allowed: the emulators live there. n8n 1.x has no such policy.
+		N8N_SSRF_PROTECTION_ENABLED: process.env.N8N_SSRF_PROTECTION_ENABLED ?? 'true',
+		N8N_SSRF_ALLOWED_IP_RANGES: process.env.N8N_SSRF_ALLOWED_IP_RANGES ?? '127.0.0.0/8',
 		N8N_LOG_LEVEL: process.env.N8N_LOG_LEVEL ?? 'warn',
 		// Options meant for the calling process (jest, ts tooling) must not leak into n8n.
 		NODE_OPTIONS: '',
@@ -263,9 +267,10 @@ export interface ExecutionResult {
 export async function executeWorkflow(
 	setup: N8nSetup,
 	id: string,
+	extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<{ result: ExecutionResult; stdout: string; stderr: string; code: number }> {
 	// The run JSON is printed through n8n's logger at level info.
-	const done = await runN8nCli(setup, ['execute', `--id=${id}`, '--rawOutput'], { N8N_LOG_LEVEL: 'info' });
+	const done = await runN8nCli(setup, ['execute', `--id=${id}`, '--rawOutput'], { ...extraEnv, N8N_LOG_LEVEL: 'info' });
 	const lines = done.stdout.split('\n');
 	const start = lines.indexOf('{');
 	const end = lines.lastIndexOf('}');
@@ -300,11 +305,11 @@ export interface N8nServer {
 /** Starts `n8n start` and resolves once `/healthz/readiness` answers 200. */
 export async function startN8nServer(
 	setup: N8nSetup,
-	options: { timeoutMs?: number; inheritOutput?: boolean } = {},
+	options: { timeoutMs?: number; inheritOutput?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<N8nServer> {
 	const runtime = runtimeOf(setup);
 	const child = spawn(runtime.nodeBinary, [n8nMainScript(undefined, runtime), 'start'], {
-		env: n8nEnv(setup),
+		env: n8nEnv(setup, options.env),
 		stdio: ['ignore', 'pipe', 'pipe'],
 		// Its own process group: Ctrl-C in the terminal reaches us, and we stop n8n in order.
 		detached: true,

@@ -8,6 +8,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { egressFilterOf } from '../../nodes/shared/egress';
 import { VendorApiError } from '../../nodes/shared/errors';
 import { cancelSignal, forEachItem, readRequestTuning, transportSettings } from '../../nodes/shared/node-kit';
 import { fetchNumberedPages } from '../../nodes/shared/paging';
@@ -116,7 +117,7 @@ class TestPagedList implements INodeType {
 			const baseUrl = requiredString(this.getNodeParameter('baseUrl', itemIndex), 'Base URL');
 			const pageSize = intInRange(this.getNodeParameter('pageSize', itemIndex), 'Page Size', 1, 50);
 			const limit = this.getNodeParameter('limit', itemIndex) as number;
-			const settings = transportSettings(readRequestTuning({}, { concurrency: 4 }), { signal, idempotent: true });
+			const settings = transportSettings(readRequestTuning({}, { concurrency: 4 }), { signal, idempotent: true, egress: egressFilterOf(this) });
 			const profile = { name: 'Test API' };
 			return await fetchNumberedPages<IDataObject>({
 				pageSize,

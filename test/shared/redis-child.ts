@@ -106,7 +106,7 @@ async function runToken(job: TokenJob): Promise<void> {
 
 async function runWeLink(job: WeLinkJob): Promise<void> {
 	const connection = { baseUrl: job.baseUrl, clientId: job.clientId, clientSecret: job.clientSecret, allowInsecureHttp: false };
-	const settings = transportSettings(readRequestTuning({}, { concurrency: job.concurrency }), { idempotent: true });
+	const settings = transportSettings(readRequestTuning({}, { concurrency: job.concurrency }), { idempotent: true, egress: undefined });
 	const client = new WeLinkClient(connection, settings, { perSecond: 40, perMinute: 1_500 }, new Redactor([]));
 	say({ type: 'ready', shared: (await sharedRedis()) !== undefined });
 	await nextCommand();

@@ -232,6 +232,6 @@ export function clientForItem(ctx: IExecuteFunctions, run: OperationRun<AliyunIo
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const tuning = readRequestTuning(options, { concurrency: DEFAULT_CONCURRENCY });
 	// Whether a call may be repeated is decided per call (CallOptions), not here.
-	const settings = transportSettings(tuning, { signal: run.signal, idempotent: false });
+	const settings = transportSettings(tuning, { signal: run.signal, idempotent: false, egress: run.egress });
 	return { client: new AliyunIotClient(run.connection, run.redactor, settings), options, tuning };
 }

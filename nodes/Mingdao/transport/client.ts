@@ -206,7 +206,7 @@ export const MINGDAO_DEFAULT_BATCH_SIZE = 100;
 export function createClient(run: OperationRun<MingdaoConnection>, options: IDataObject): MingdaoClient {
 	const tuning = readRequestTuning(options, { concurrency: MINGDAO_DEFAULT_CONCURRENCY });
 	// Every Mingdao call used here is a read: safe to repeat after any failure.
-	return new MingdaoClient(run.connection, transportSettings(tuning, { signal: run.signal, idempotent: true }), run.redactor);
+	return new MingdaoClient(run.connection, transportSettings(tuning, { signal: run.signal, idempotent: true, egress: run.egress }), run.redactor);
 }
 
 /** The Test's verdict on a refused check: Mingdao's code and message, and what to look at. */
@@ -227,7 +227,9 @@ function credentialTestMessage(error: unknown): string {
  */
 export async function checkCredential(connection: MingdaoConnection, redactor: Redactor): Promise<void> {
 	const tuning = readRequestTuning({}, { concurrency: MINGDAO_DEFAULT_CONCURRENCY });
-	const client = new MingdaoClient(connection, transportSettings(tuning, { idempotent: true }), redactor);
+	// Runs inside the credential's `authenticate`, where n8n hands over no context and so no egress
+	// filter; the Test's own request, sent by n8n right after, is checked by n8n.
+	const client = new MingdaoClient(connection, transportSettings(tuning, { idempotent: true, egress: undefined }), redactor);
 	try {
 		await client.getUserRelations([CREDENTIAL_TEST_USER_ID]);
 	} catch (error) {

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ParameterError, TransportError, VendorApiError } from '../../shared/errors';
 import { readRequestTuning, transportSettings } from '../../shared/node-kit';
+import type { EgressFilter } from '../../shared/egress';
 import type { Redactor } from '../../shared/redact';
 import { objectRows, parseJsonObject, sendWithRetry } from '../../shared/transport';
 import type { VendorProfile, TransportSettings } from '../../shared/transport';
@@ -163,10 +164,11 @@ export function clientFor(
 	connection: ShihengConnection,
 	redactor: Redactor,
 	signal: AbortSignal | undefined,
+	egress: EgressFilter | undefined,
 	options: IDataObject,
 	defaults: { concurrency: number },
 ): { client: ShihengClient; concurrency: number } {
 	const tuning = readRequestTuning(options, defaults);
-	const settings = transportSettings(tuning, { signal, idempotent: true });
+	const settings = transportSettings(tuning, { signal, idempotent: true, egress });
 	return { client: new ShihengClient(connection, settings, redactor), concurrency: tuning.concurrency };
 }

@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
+import { egressFilterOf } from '../../shared/egress';
 import { Redactor } from '../../shared/redact';
 import { intInRange } from '../../shared/validate';
 import { CUSTOMER_MAX_PAGE_SIZE, readCustomers } from '../actions/customer/getAll.operation';
@@ -54,7 +55,9 @@ export function readSettings(ctx: IPollFunctions, redactor: Redactor, credential
 	const events = new Set(ctx.getNodeParameter('events', []) as TriggerEvent[]);
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const connection = readConnection(credentials, redactor);
-	const { client, concurrency } = clientFor(connection, redactor, undefined, options, { concurrency: EMPLOYEE_DEFAULT_CONCURRENCY });
+	const { client, concurrency } = clientFor(connection, redactor, undefined, egressFilterOf(ctx), options, {
+		concurrency: EMPLOYEE_DEFAULT_CONCURRENCY,
+	});
 	const watchesEmployees = EMPLOYEE_EVENTS.some((event) => events.has(event));
 	// Only Employee Changed needs field fingerprints; the status is always kept exactly.
 	const watched = events.has('employeeChanged') ? (ctx.getNodeParameter('watchedFields', []) as string[]) : [];

@@ -182,7 +182,7 @@ export function createClient(run: OperationRun<WeLinkConnection>, options: IData
 	const client = new WeLinkClient(
 		run.connection,
 		// The client decides idempotency and the rate limiter per call.
-		transportSettings(tuning, { signal: run.signal, idempotent: true }),
+		transportSettings(tuning, { signal: run.signal, idempotent: true, egress: run.egress }),
 		{
 			perSecond: numberOption(options, 'ratePerSecond', 40) || 40,
 			perMinute: numberOption(options, 'ratePerMinute', 1500) || 1500,

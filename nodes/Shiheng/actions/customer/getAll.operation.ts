@@ -136,7 +136,7 @@ export async function execute(
 		const path = endpointPath(this.getNodeParameter('endpointPath', itemIndex), 'Endpoint Path');
 		const limit = readLimit(this, itemIndex);
 		// The cursor is followed one page after another, so the concurrency default is moot.
-		const { client } = clientFor(run.connection, run.redactor, run.signal, options, { concurrency: 1 });
+		const { client } = clientFor(run.connection, run.redactor, run.signal, run.egress, options, { concurrency: 1 });
 		const pageSize = intInRange(this.getNodeParameter('pageSize', itemIndex), 'Page Size', 1, CUSTOMER_MAX_PAGE_SIZE);
 		const startId = parseStartId(options.startId);
 		const { customers, resumeStartId } = await readCustomers(client, path, { startId, pageSize, limit, signal: run.signal });

@@ -191,7 +191,7 @@ export async function execute(
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const path = endpointPath(this.getNodeParameter('endpointPath', itemIndex), 'Endpoint Path');
 		const limit = readLimit(this, itemIndex);
-		const { client, concurrency } = clientFor(run.connection, run.redactor, run.signal, options, {
+		const { client, concurrency } = clientFor(run.connection, run.redactor, run.signal, run.egress, options, {
 			concurrency: EMPLOYEE_DEFAULT_CONCURRENCY,
 		});
 		const pageSize = intInRange(this.getNodeParameter('pageSize', itemIndex), 'Page Size', 1, EMPLOYEE_MAX_PAGE_SIZE);
