@@ -33,6 +33,10 @@ export interface WeLinkEmulatorOptions {
 	 * with 47102, as WeLink does for an API the app has no permission for.
 	 */
 	permissions?: string[];
+	/** Departments that exist from the start (default D001, D002, D003). */
+	departments?: string[];
+	/** departments/status polls a submitted department spends processing (47118) before it is final (default 2). */
+	departmentPolls?: number;
 }
 
 /**
@@ -78,6 +82,28 @@ export interface WeLinkEmulatorHandle extends VendorEmulatorHandle {
 	setStatusAnswerMode(mode: StatusAnswerMode): void;
 	/** The JSON bodies users/status received, in order. */
 	statusBodies(): unknown[];
+	departments: Map<string, EmulatedDepartment>;
+	/** The department codes departments/bulk received, in order of arrival. */
+	submittedDepartments(): string[];
+	/** The JSON bodies a contact path received, in order (departments and the user writes). */
+	bodiesOf(path: string): unknown[];
+}
+
+/**
+ * A department in WeLink's asynchronous department sync. Whether it succeeds is decided when it
+ * is submitted: its parent ("0" = top) must exist by then, else it ends 47114.
+ */
+export interface EmulatedDepartment {
+	corpDeptCode: string;
+	corpParentCode: string;
+	deptNameCn: string;
+	outcome: 'succeeded' | 'failed';
+	/** valid "0": the department is removed once the sync succeeds. */
+	removal: boolean;
+	polls: number;
+	settled: boolean;
+	/** Exists for persons and children: settled, succeeded, not removed. */
+	exists: boolean;
 }
 
 const STAGES = [
@@ -107,6 +133,15 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 	const maxAccounts = options.maxAccountsBatch ?? 50;
 	const pollsPerStage = Math.max(1, options.pollsPerStage ?? 1);
 	const permissions = options.permissions ? new Set(options.permissions) : undefined;
+	const departmentPolls = Math.max(0, options.departmentPolls ?? 2);
+	const departments = new Map<string, EmulatedDepartment>();
+	const submittedDepartments: string[] = [];
+	for (const code of options.departments ?? ['D001', 'D002', 'D003']) {
+		departments.set(code, { corpDeptCode: code, corpParentCode: '0', deptNameCn: code, outcome: 'succeeded', removal: false, polls: 0, settled: true, exists: true });
+	}
+	const bodies = new Map<string, unknown[]>();
+	const record = (request: EmulatorRequest, body: unknown) => bodies.set(request.path, [...(bodies.get(request.path) ?? []), body]);
+	const departmentExists = (code: string) => code === '0' || departments.get(code)?.exists === true;
 	let statusAnswerMode: StatusAnswerMode = 'as-asked';
 	const statusBodies: unknown[] = [];
 
@@ -281,8 +316,17 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 				data.push({ corpUserId, code: '47004', message: 'The mobile number is wrong' });
 				continue;
 			}
+			const dept = text('corpDeptCode');
 			const outcome: Outcome =
-				p.valid === '0' ? 'removed' : p.isOpenAccount === '0' ? 'saved' : email?.includes('fail') ? 'failed' : 'opened';
+				p.valid === '0'
+					? 'removed'
+					: dept !== undefined && !departmentExists(dept)
+						? 'parentDepartmentMissing'
+						: p.isOpenAccount === '0'
+							? 'saved'
+							: email?.includes('fail')
+								? 'failed'
+								: 'opened';
 			addPerson(
 				{ corpUserId, userNameCn: text('userNameCn'), mobileNumber: mobile, userEmail: email, corpDeptCode: text('corpDeptCode') },
 				false,
@@ -304,6 +348,72 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 			.map((person) => ({ corpUserId: person.corpUserId, userId: person.userId }));
 		// At least one WeLink endpoint answers a numeric 0: this one does, to keep clients honest.
 		return { json: { code: 0, message: 'success', data } };
+	});
+
+	const departmentStatus = (department: EmulatedDepartment): { code: string; message: string } => {
+		if (!department.settled) {
+			if (department.polls < departmentPolls) {
+				department.polls++;
+				return { code: '47118', message: 'Processing' };
+			}
+			department.settled = true;
+			department.exists = department.outcome === 'succeeded' && !department.removal;
+		}
+		return department.outcome === 'succeeded'
+			? { code: '47119', message: 'success' }
+			: { code: '47114', message: 'The parent department does not exist' };
+	};
+
+	emulator.route('POST', '/api/contact/v2/departments/bulk', (request) => {
+		const refused = gate(request);
+		if (refused) return refused;
+		const body = parse(request);
+		record(request, body);
+		const list = personList(body, 'deptInfo', maxBatch);
+		if (!Array.isArray(list)) return list;
+		const data: Array<Record<string, unknown>> = [];
+		for (const raw of list) {
+			const d = (raw ?? {}) as Record<string, unknown>;
+			const text = (key: string) => (typeof d[key] === 'string' && d[key] !== '' ? (d[key] as string) : undefined);
+			const corpDeptCode = text('corpDeptCode') ?? '';
+			const corpParentCode = text('corpParentCode');
+			const deptNameCn = text('deptNameCn');
+			if (!corpDeptCode || !corpParentCode || !deptNameCn) {
+				data.push({ corpDeptCode, code: '47003', message: 'corpDeptCode, corpParentCode and deptNameCn cannot be empty' });
+				continue;
+			}
+			submittedDepartments.push(corpDeptCode);
+			const removal = d.valid === '0';
+			const existing = departments.get(corpDeptCode);
+			departments.set(corpDeptCode, {
+				corpDeptCode,
+				corpParentCode,
+				deptNameCn,
+				outcome: removal || departmentExists(corpParentCode) ? 'succeeded' : 'failed',
+				removal,
+				polls: 0,
+				settled: false,
+				// An existing department stays usable while its update is processed.
+				exists: existing?.exists === true && !removal,
+			});
+			data.push({ corpDeptCode, code: '0', message: 'success' });
+		}
+		return reply('0', 'success', { data });
+	});
+
+	emulator.route('POST', '/api/contact/v2/departments/status', (request) => {
+		const refused = gate(request);
+		if (refused) return refused;
+		const body = parse(request);
+		record(request, body);
+		const list = personList(body, 'deptInfo', maxBatch);
+		if (!Array.isArray(list)) return list;
+		const data = list.map((raw) => {
+			const code = String(((raw ?? {}) as Record<string, unknown>).corpDeptCode ?? '');
+			const department = departments.get(code);
+			return { corpDeptCode: code, ...(department ? departmentStatus(department) : { code: '47114', message: 'The department does not exist' }) };
+		});
+		return reply('0', 'success', { data });
 	});
 
 	const baseUrl = await emulator.start(options.port);
@@ -332,5 +442,8 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 			statusAnswerMode = mode;
 		},
 		statusBodies: () => [...statusBodies],
+		departments,
+		submittedDepartments: () => [...submittedDepartments],
+		bodiesOf: (path) => [...(bodies.get(path) ?? [])],
 	};
 }

@@ -16,10 +16,14 @@ import type { WeLinkConnection } from './connection';
 export const STATUS_PATH = '/api/contact/v1/users/status';
 export const BULK_PATH = '/api/contact/v1/users/bulk';
 export const ACCOUNTS_PATH = '/api/contact/v1/users/accounts';
+export const DEPARTMENT_BULK_PATH = '/api/contact/v2/departments/bulk';
+export const DEPARTMENT_STATUS_PATH = '/api/contact/v2/departments/status';
 
 /** WeLink's SDK limit for users/status and users/bulk, and the documented one for users/accounts. */
 export const PERSON_BATCH = 10;
 export const ACCOUNTS_BATCH = 50;
+/** departments/bulk takes at most 10 departments (vendor-facts); departments/status is asked alike. */
+export const DEPARTMENT_BATCH = 10;
 
 /** The JSON envelope every WeLink answer has. */
 export interface WeLinkEnvelope {
@@ -69,6 +73,16 @@ export class WeLinkClient {
 	/** users/accounts: the WeLink user ids of the given corpUserIds. */
 	async lookUpAccounts(corpUserIds: string[]): Promise<WeLinkEnvelope> {
 		return await this.post(ACCOUNTS_PATH, { corpUserIds }, true);
+	}
+
+	/** departments/bulk: submits departments for the asynchronous sync. Not idempotent. */
+	async submitDepartments(deptInfo: Array<Record<string, string>>): Promise<WeLinkEnvelope> {
+		return await this.post(DEPARTMENT_BULK_PATH, { deptInfo }, false);
+	}
+
+	/** departments/status: the sync result of each department named by corpDeptCode. */
+	async queryDepartmentStatus(corpDeptCodes: string[]): Promise<WeLinkEnvelope> {
+		return await this.post(DEPARTMENT_STATUS_PATH, { deptInfo: corpDeptCodes.map((corpDeptCode) => ({ corpDeptCode })) }, true);
 	}
 
 	/** Fetches (or finds cached) the token now, so the first batch need not wait for it. */
