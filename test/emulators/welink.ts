@@ -87,6 +87,8 @@ export interface WeLinkEmulatorHandle extends VendorEmulatorHandle {
 	submittedDepartments(): string[];
 	/** The JSON bodies a contact path received, in order (departments and the user writes). */
 	bodiesOf(path: string): unknown[];
+	/** user/users states a total this much off the persons it has (a listing that changes under paging). */
+	setListingTotalOffset(offset: number): void;
 }
 
 /**
@@ -141,6 +143,7 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 	}
 	const bodies = new Map<string, unknown[]>();
 	const record = (request: EmulatorRequest, body: unknown) => bodies.set(request.path, [...(bodies.get(request.path) ?? []), body]);
+	let listingTotalOffset = 0;
 	const departmentExists = (code: string) => code === '0' || departments.get(code)?.exists === true;
 	let statusAnswerMode: StatusAnswerMode = 'as-asked';
 	const statusBodies: unknown[] = [];
@@ -416,6 +419,63 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		return reply('0', 'success', { data });
 	});
 
+	emulator.route('PUT', '/api/contact/v1/users/update', (request) => {
+		const refused = gate(request);
+		if (refused) return refused;
+		const body = parse(request);
+		record(request, body);
+		// The body is not published: a personInfo list (like users/bulk) or one person's fields.
+		const list = body && Array.isArray(body.personInfo) ? personList(body, 'personInfo', maxBatch) : body ? [body] : [];
+		if (!Array.isArray(list)) return list;
+		const data = list.map((raw) => {
+			const p = (raw ?? {}) as Record<string, unknown>;
+			const corpUserId = typeof p.corpUserId === 'string' ? p.corpUserId : '';
+			const person = persons.get(corpUserId);
+			if (!person || person.outcome === 'removed') return { corpUserId, ...FINAL.removed };
+			const text = (key: string) => (typeof p[key] === 'string' && p[key] !== '' ? (p[key] as string) : undefined);
+			const email = text('userEmail');
+			if (email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) return { corpUserId, code: '47004', message: 'The email format is wrong' };
+			const dept = text('corpDeptCode');
+			index({
+				...person,
+				userNameCn: text('userNameCn') ?? person.userNameCn,
+				mobileNumber: text('mobileNumber') ?? person.mobileNumber,
+				userEmail: email ?? person.userEmail,
+				corpDeptCode: dept ?? person.corpDeptCode,
+				outcome: p.valid === '0' ? 'removed' : dept !== undefined && !departmentExists(dept) ? 'parentDepartmentMissing' : person.outcome,
+				polls: 0,
+				settled: false,
+			});
+			return { corpUserId, code: '0', message: 'success' };
+		});
+		return reply('0', 'success', { data });
+	});
+
+	emulator.route('GET', '/api/contact/v1/user/users', (request) => {
+		const refused = gate(request);
+		if (refused) return refused;
+		const query = request.query;
+		const deptCode = query.get('deptCode') ?? '';
+		const pageNo = Number(query.get('pageNo') ?? '1');
+		const pageSize = Number(query.get('pageSize') ?? '10');
+		if (!deptCode) return reply('47003', 'deptCode is empty', { data: [] });
+		if (!Number.isInteger(pageNo) || pageNo < 1 || !Number.isInteger(pageSize) || pageSize < 1) return reply('47004', 'pageNo or pageSize is wrong', { data: [] });
+		if (pageSize > 50) return reply('47013', 'pageSize may be at most 50', { data: [] });
+		const members = [...persons.values()]
+			.filter((person) => person.corpDeptCode === deptCode && person.outcome !== 'removed')
+			.sort((a, b) => a.corpUserId.localeCompare(b.corpUserId));
+		const total = members.length + listingTotalOffset;
+		const data = members.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((person) => ({
+			corpUserId: person.corpUserId,
+			userId: person.userId,
+			userNameCn: person.userNameCn,
+			mobileNumber: person.mobileNumber,
+			userEmail: person.userEmail,
+			corpDeptCode: person.corpDeptCode,
+		}));
+		return reply('0', 'success', { pageNo, pages: Math.ceil(Math.max(0, total) / pageSize), pageSize, total, data });
+	});
+
 	const baseUrl = await emulator.start(options.port);
 	return {
 		emulator,
@@ -445,5 +505,8 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		departments,
 		submittedDepartments: () => [...submittedDepartments],
 		bodiesOf: (path) => [...(bodies.get(path) ?? [])],
+		setListingTotalOffset: (offset) => {
+			listingTotalOffset = offset;
+		},
 	};
 }

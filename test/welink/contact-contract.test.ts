@@ -1,8 +1,15 @@
 import { DEPARTMENT_CODES } from '../../nodes/WeLink/helpers/codes';
-import { DEPARTMENT_BATCH, DEPARTMENT_BULK_PATH, DEPARTMENT_STATUS_PATH } from '../../nodes/WeLink/transport/client';
+import {
+	DEPARTMENT_BATCH,
+	DEPARTMENT_BULK_PATH,
+	DEPARTMENT_STATUS_PATH,
+	DEPARTMENT_USERS_PATH,
+	USERS_PAGE_MAX,
+	USER_UPDATE_PATH,
+} from '../../nodes/WeLink/transport/client';
 import { runNode } from '../harness/run-workflow';
 
-import { DEPARTMENTS_BULK, DEPARTMENTS_STATUS } from './contact-facts';
+import { DEPARTMENTS_BULK, DEPARTMENTS_STATUS, USERS_OF_DEPARTMENT, USERS_UPDATE } from './contact-facts';
 import { TYPE, creds, currentEmulator, useWeLinkEmulator } from './fixtures';
 
 /**
@@ -22,6 +29,28 @@ describe('WeLink departments contract', () => {
 		expect(DEPARTMENT_BULK_PATH).toBe(`/api${DEPARTMENTS_BULK.path}`);
 		expect(DEPARTMENT_STATUS_PATH).toBe(`/api${DEPARTMENTS_STATUS.path}`);
 		expect(DEPARTMENT_BATCH).toBe(DEPARTMENTS_BULK.maxPerRequest);
+	});
+
+	test('the user endpoints: paths, the page-size limit, and answers at the published method and path', async () => {
+		expect(USER_UPDATE_PATH).toBe(`/api${USERS_UPDATE.path}`);
+		expect(DEPARTMENT_USERS_PATH).toBe(`/api${USERS_OF_DEPARTMENT.path}`);
+		expect(USERS_PAGE_MAX).toBe(USERS_OF_DEPARTMENT.maxPageSize);
+		// The emulator routes by method and path as the facts give them: an answer means both matched.
+		const listed = await runNode({
+			type: TYPE,
+			items: [{}],
+			parameters: { resource: 'user', operation: 'getMany', deptCode: 'D001', returnAll: true, pageSize: 50, options: {} },
+			credentials: creds(),
+		});
+		const updated = await runNode({
+			type: TYPE,
+			items: [{}],
+			parameters: { resource: 'user', operation: 'update', corpUserId: 'demo0001', updateFields: { userNameEn: 'A' }, options: {} },
+			credentials: creds(),
+		});
+		expect(listed.error).toBeUndefined();
+		expect(listed.items.length).toBeGreaterThan(0);
+		expect(updated.items[0]?.json).toMatchObject({ corpUserId: 'demo0001', accepted: true });
 	});
 
 	test('the status codes mean what the facts say', () => {

@@ -13,7 +13,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		secretFields: ['clientSecret', 'accessToken'],
 		operations: {
 			userSync: { getStatus: userSync.getStatus, submit: userSync.submit },
-			user: { getWeLinkId: user.getWeLinkId },
+			user: { getMany: user.getMany, getWeLinkId: user.getWeLinkId, update: user.update },
 			department: { getStatus: department.getStatus, submit: department.submit },
 		},
 		connect: readConnection,

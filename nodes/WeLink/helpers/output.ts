@@ -110,6 +110,25 @@ export function submitResultOf(entry: Record<string, unknown>): Answer<SubmitRes
 	return { ok: true, value: { corpUserId: text(entry.corpUserId), accepted: ACCEPTED_CODES.has(code), code, message } };
 }
 
+/**
+ * A users/bulk or users/update answer as one Answer per person of the batch: paired by corpUserId
+ * when WeLink lists persons, else (no per-person detail) the whole batch was taken.
+ */
+export function personWriteAnswers<V extends Record<string, string>>(
+	batch: Array<UniqueRequest<V>>,
+	answer: { message: string; data?: unknown },
+): Map<string, Answer<SubmitResult>> {
+	if (!Array.isArray(answer.data)) {
+		return new Map(
+			batch.map((request): [string, Answer<SubmitResult>] => [
+				request.key,
+				{ ok: true, value: { corpUserId: request.value.corpUserId, accepted: true, code: '0', message: answer.message } },
+			]),
+		);
+	}
+	return pairByCorpUserId(batch, objectRows(answer.data), (person) => person.corpUserId, submitResultOf);
+}
+
 export interface WeLinkIdResult extends IDataObject {
 	corpUserId: string;
 	userId: string | null;
