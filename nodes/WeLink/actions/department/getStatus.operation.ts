@@ -7,6 +7,7 @@ import { waitUntilFinal } from '../../../shared/polling';
 import type { OperationRun } from '../../../shared/router';
 import { objectRows } from '../../../shared/transport';
 import { requiredString } from '../../../shared/validate';
+import type { OutcomeSummary } from '../../../shared/outcome-hint';
 import { departmentStatusOf, pairByField, unreportedDepartmentStatus } from '../../helpers/output';
 import type { DepartmentStatus } from '../../helpers/output';
 import { DEPARTMENT_BATCH, createClient, numberOption } from '../../transport/client';
@@ -101,3 +102,9 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		toItems: (_itemIndex, _codes, [status]) => [{ ...status }],
 	});
 }
+
+export const outcomes: OutcomeSummary = {
+	noun: 'departments',
+	classify: (json) =>
+		json.timedOut === true ? 'were still processing when Max Wait passed' : json.state === 'failed' ? 'failed' : undefined,
+};

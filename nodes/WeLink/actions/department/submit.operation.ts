@@ -9,6 +9,7 @@ import { waitUntilFinal } from '../../../shared/polling';
 import type { OperationRun } from '../../../shared/router';
 import { objectRows } from '../../../shared/transport';
 import { requiredString } from '../../../shared/validate';
+import type { OutcomeSummary } from '../../../shared/outcome-hint';
 import { DEPARTMENT_NOT_REPORTED_MESSAGE, departmentSubmitResultOf, pairByField, unreportedDepartmentStatus } from '../../helpers/output';
 import type { DepartmentStatus, DepartmentSubmitResult } from '../../helpers/output';
 import { DEPARTMENT_BATCH, createClient, numberOption } from '../../transport/client';
@@ -277,3 +278,17 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 	}
 	return out;
 }
+
+export const outcomes: OutcomeSummary = {
+	noun: 'departments',
+	classify: (json) =>
+		json.skipped === true
+			? 'were not sent because a parent did not succeed'
+			: json.timedOut === true
+				? 'were still processing when Max Wait passed'
+				: json.state === 'failed'
+					? 'failed at WeLink'
+					: json.accepted === false
+						? 'were not accepted by WeLink'
+						: undefined,
+};

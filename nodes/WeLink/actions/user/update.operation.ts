@@ -5,6 +5,7 @@ import { ParameterError } from '../../../shared/errors';
 import { lookUpAcrossItems } from '../../../shared/lookup';
 import type { OperationRun } from '../../../shared/router';
 import { requiredString } from '../../../shared/validate';
+import type { OutcomeSummary } from '../../../shared/outcome-hint';
 import { NOT_REPORTED_MESSAGE, personWriteAnswers } from '../../helpers/output';
 import type { SubmitResult } from '../../helpers/output';
 import { PERSON_BATCH, createClient } from '../../transport/client';
@@ -151,3 +152,8 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		},
 	});
 }
+
+export const outcomes: OutcomeSummary = {
+	noun: 'persons',
+	classify: (json) => (json.accepted === false ? 'were not accepted by WeLink' : undefined),
+};

@@ -8,7 +8,8 @@ import { waitUntilFinal } from '../../../shared/polling';
 import type { OperationRun } from '../../../shared/router';
 import { objectRows } from '../../../shared/transport';
 import { requiredString } from '../../../shared/validate';
-import { pairByCorpUserId, statusOf, unreportedStatus } from '../../helpers/output';
+import type { OutcomeSummary } from '../../../shared/outcome-hint';
+import { NOT_REPORTED_MESSAGE, pairByCorpUserId, statusOf, unreportedStatus } from '../../helpers/output';
 import type { PolledStatus } from '../../helpers/output';
 import { PERSON_BATCH, createClient, numberOption } from '../../transport/client';
 import type { WeLinkClient } from '../../transport/client';
@@ -190,3 +191,18 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		toItems: (_itemIndex, [ref], [status]) => [{ identifierType: ref.type, identifier: ref.value, ...status }],
 	});
 }
+
+/** Persons the hint above the output counts as not done. */
+export const outcomes: OutcomeSummary = {
+	noun: 'persons',
+	classify: (json) =>
+		json.timedOut === true
+			? 'were still not final when Max Wait passed'
+			: json.state === 'failed'
+				? 'failed'
+				: json.state === 'notExist'
+					? 'have no WeLink account'
+					: json.message === NOT_REPORTED_MESSAGE
+						? 'were not reported by WeLink'
+						: undefined,
+};

@@ -4,6 +4,7 @@ import type { Answer } from '../../../shared/batching';
 import { lookUpAcrossItems } from '../../../shared/lookup';
 import type { OperationRun } from '../../../shared/router';
 import { requiredString } from '../../../shared/validate';
+import type { OutcomeSummary } from '../../../shared/outcome-hint';
 import { NOT_REPORTED_MESSAGE, personWriteAnswers } from '../../helpers/output';
 import type { SubmitResult } from '../../helpers/output';
 import { PERSON_BATCH, createClient } from '../../transport/client';
@@ -158,3 +159,8 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		},
 	});
 }
+
+export const outcomes: OutcomeSummary = {
+	noun: 'persons',
+	classify: (json) => (json.accepted === false ? 'were not accepted by WeLink' : undefined),
+};
