@@ -27,7 +27,8 @@ export interface HierarchyOrder {
 	problems: HierarchyProblem[];
 }
 
-const itemList = (indexes: number[]) => indexes.map((index) => index + 1).join(', ');
+/** Item indexes as n8n's errors name items (from 0), so the two agree. */
+const itemList = (indexes: number[]) => indexes.join(', ');
 
 export function orderByParent(nodes: readonly HierarchyNode[]): HierarchyOrder {
 	const problems = new Map<number, string>();
