@@ -16,8 +16,11 @@ export interface NumberedPagingOptions<T> {
 	concurrency: number;
 	firstPage?: number;
 	fetchPage: (pageNumber: number) => Promise<NumberedPage<T>>;
-	/** Drops an item whose key was already seen on an earlier page (data shifting under paging). */
-	key?: (item: T) => string | number;
+	/**
+	 * Drops an item whose key was already seen on an earlier page (data shifting under paging); an
+	 * item without a key (undefined) is always kept.
+	 */
+	key?: (item: T) => string | number | undefined;
 	signal?: AbortSignal;
 	/** Hard stop against a vendor reporting an absurd page count. */
 	maxPages?: number;
@@ -111,21 +114,92 @@ export async function fetchNumberedPages<T>(options: NumberedPagingOptions<T>): 
 	});
 }
 
-function collect<T>(pages: T[][], limit: number | undefined, key?: (item: T) => string | number): T[] {
+function collect<T>(pages: T[][], limit: number | undefined, key?: (item: T) => string | number | undefined): T[] {
 	const out: T[] = [];
 	const seen = key ? new Set<string | number>() : undefined;
 	for (const page of pages) {
 		for (const item of page) {
 			if (seen && key) {
 				const k = key(item);
-				if (seen.has(k)) continue;
-				seen.add(k);
+				if (k !== undefined) {
+					if (seen.has(k)) continue;
+					seen.add(k);
+				}
 			}
 			out.push(item);
 			if (limit !== undefined && out.length >= limit) return out;
 		}
 	}
 	return out;
+}
+
+/** A numbered page of a listing whose vendor states how many records there are. */
+export interface CountedPage<T> {
+	items: T[];
+	total?: number;
+	pages?: number;
+}
+
+export interface CountedListingOptions<T> extends Omit<NumberedPagingOptions<T>, 'fetchPage'> {
+	fetchPage: (pageNumber: number) => Promise<CountedPage<T>>;
+	/** Whole re-reads while the records read do not add up to the stated total. */
+	maxExtraPasses: number;
+}
+
+export interface CountedListing<T> {
+	/** Each record once (by `key`), in listing order. */
+	items: T[];
+	/** The total and page count of the latest answer (undefined when the vendor states none). */
+	total?: number;
+	pages?: number;
+	/**
+	 * Whether the records read are all there are: as many different ones as the total says (or the
+	 * limit allows), with every answer stating the same total. Undefined when no total was stated.
+	 */
+	complete: boolean | undefined;
+	/** How often the listing was read. */
+	passes: number;
+}
+
+/**
+ * Reads a numbered listing (the first wave, then the rest concurrently; see fetchNumberedPages), and reads it again while what
+ * was read does not add up to the total the vendor states: a listing that changes during
+ * concurrent paging can otherwise lose or repeat records silently. The last read is returned,
+ * marked incomplete if it still does not add up.
+ */
+export async function readCountedListing<T>(options: CountedListingOptions<T>): Promise<CountedListing<T>> {
+	const readOnce = async (pageCountHint: number | undefined): Promise<Omit<CountedListing<T>, 'passes'>> => {
+		const totals = new Set<number>();
+		let total: number | undefined;
+		let pages: number | undefined;
+		const items = await fetchNumberedPages<T>({
+			...options,
+			pageCountHint,
+			fetchPage: async (pageNumber) => {
+				const page = await options.fetchPage(pageNumber);
+				if (page.total !== undefined) {
+					totals.add(page.total);
+					total = page.total;
+				}
+				pages = page.pages ?? pages;
+				return { items: page.items, totalPages: page.pages };
+			},
+		});
+		let complete: boolean | undefined;
+		if (total !== undefined) {
+			const expected = options.limit === undefined ? total : Math.min(options.limit, total);
+			complete = totals.size === 1 && items.length === expected;
+		}
+		return { items, total, pages, complete };
+	};
+	let listing = await readOnce(options.pageCountHint);
+	let passes = 1;
+	while (listing.complete === false && passes <= options.maxExtraPasses) {
+		// A re-read starts with the page count the last read saw.
+		listing = await readOnce(listing.pages ?? options.pageCountHint);
+		passes++;
+	}
+	return { ...listing, passes };
 }
 
 export interface CursorPage<T, C> {

@@ -10,6 +10,8 @@ import type { EgressFilter } from './egress';
 import { ItemScopedError, ParameterError, TransportError, VendorApiError, toNodeError } from './errors';
 import { cancelSignal, cancellationError, errorItem, isAbort } from './node-kit';
 import { Redactor } from './redact';
+import { reportOutcomes } from './outcome-hint';
+import type { OutcomeSummary } from './outcome-hint';
 import { watchSharedState } from './shared-state-hint';
 
 /**
@@ -37,6 +39,8 @@ export interface OperationRun<Connection> {
 export interface OperationModule<Connection> {
 	description: INodeProperties[];
 	execute: (this: IExecuteFunctions, run: OperationRun<Connection>) => Promise<INodeExecutionData[]>;
+	/** How to tell the items that did not succeed, for the hint above the output (outcome-hint.ts). */
+	outcomes?: OutcomeSummary;
 }
 
 /** resource → operation → module, as the vendor's `actions/router.ts` lists them. */
@@ -82,6 +86,7 @@ export async function routeOperation<Connection>(
 	try {
 		const out = await module.execute.call(ctx, { connection, redactor, signal: cancelSignal(ctx), egress: egressFilterOf(ctx) });
 		sharedState.report(ctx);
+		reportOutcomes(ctx, out, module.outcomes, ctx.continueOnFail());
 		return [out];
 	} catch (error) {
 		// A stop that surfaced outside an item's handling is still the stop it was, not a failure.

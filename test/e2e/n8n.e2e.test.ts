@@ -6,7 +6,7 @@
  * webhook example and the credential Test button (REST). The editor in a browser is
  * editor.e2e.test.ts (2.x only).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { DEMO_CREDENTIALS, DEMO_OWNER, EXAMPLE_WORKFLOWS, OA_LOGIN_WEBHOOK_PATH } from '../../scripts/lib/demo';
@@ -14,6 +14,7 @@ import {
 	PACKAGE_NAME,
 	RestSession,
 	executeWorkflow,
+	importWorkflowDirectory,
 	n8nVersion,
 	nodeItems,
 	nodePairedItems,
@@ -120,6 +121,47 @@ describe('example workflows run by `n8n execute --id`', () => {
 		// Each person went through the pending stages: the node polled more than once.
 		for (const status of final) expect(Number(status.polls)).toBeGreaterThan(1);
 		expect(instance.demo.weLink.persons.get('hire-1002')?.settled).toBe(true);
+		expectNoSecrets(stdout + stderr);
+	});
+});
+
+describe('the joiners-and-leavers example run by `n8n execute --id` (its trigger gives a sample joiner and leaver)', () => {
+	test('a joiner in a department WeLink does not know ends 47106, has the department created, and ends opened when submitted again', async () => {
+		// `n8n execute` needs a manual start: the example's polling trigger is replaced by a start
+		// node and a joiner event as the trigger gives it; every other node is the example's own.
+		const example = JSON.parse(readFileSync(join(repoRoot(), 'examples', 'joiners-and-leavers.json'), 'utf8')) as {
+			id: string;
+			nodes: Array<Record<string, unknown>>;
+			connections: Record<string, unknown>;
+		};
+		const joiner = { event: 'employeeJoined', employee: { weComUserId: 'wx-e2e-joiner', name: '新同事', mobileNumber: '13800009999', emailAddress: 'joiner@example.com' } };
+		const trigger = example.nodes.find((node) => node.name === 'Shiheng Trigger');
+		const workflow = {
+			...example,
+			id: 'exJoinersE2e01',
+			name: 'Joiners and leavers (e2e: manual start)',
+			nodes: [
+				...example.nodes.filter((node) => node !== trigger),
+				{ parameters: {}, id: 'e2e-start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [-240, 0] },
+				{ ...trigger, type: 'n8n-nodes-base.code', typeVersion: 2, credentials: undefined, parameters: { jsCode: `return [{ json: ${JSON.stringify(joiner)} }];` } },
+			],
+			connections: { ...example.connections, Start: { main: [[{ node: 'Shiheng Trigger', type: 'main', index: 0 }]] } },
+		};
+		const directory = join(repoRoot(), 'test-output', 'e2e-joiners');
+		mkdirSync(directory, { recursive: true });
+		writeFileSync(join(directory, 'joiners.json'), JSON.stringify(workflow));
+		await importWorkflowDirectory(instance.setup, directory);
+		const { result, stdout, stderr } = await executeWorkflow(instance.setup, workflow.id);
+		expect(result.data.resultData.error).toBeUndefined();
+		expect(result.status).toBe('success');
+		const [first] = nodeItems(result, 'Joiner Account Status');
+		expect(first).toMatchObject({ code: '47106', state: 'failed', final: true });
+		expect(nodeItems(result, 'Submit Joiner Department').map((d) => [d.corpDeptCode, d.accepted])).toEqual([['NEW-HIRES', true]]);
+		expect(nodeItems(result, 'Joiner Department Status').map((d) => [d.corpDeptCode, d.state])).toEqual([['NEW-HIRES', 'succeeded']]);
+		const resubmitted = nodeItems(result, 'Resubmitted Joiner Status');
+		expect(resubmitted.map((s) => [s.corpUserId, s.state, s.final])).toEqual([['wx-e2e-joiner', 'opened', true]]);
+		expect(nodeItems(result, 'Joiner Mingdao Account').map((r) => r.corpUserId)).toEqual(['wx-e2e-joiner']);
+		expect(instance.demo.weLink.departments.get('NEW-HIRES')?.exists).toBe(true);
 		expectNoSecrets(stdout + stderr);
 	});
 });

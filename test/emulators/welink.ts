@@ -38,6 +38,10 @@ export interface WeLinkEmulatorOptions {
 	 * jittery network on the way): the limiter counts it then (default 0).
 	 */
 	arrivalJitterMs?: number;
+	/** Departments that exist from the start (default D001, D002, D003). */
+	departments?: string[];
+	/** departments/status polls a submitted department spends processing (47118) before it is final (default 2). */
+	departmentPolls?: number;
 }
 
 /**
@@ -83,6 +87,30 @@ export interface WeLinkEmulatorHandle extends VendorEmulatorHandle {
 	setStatusAnswerMode(mode: StatusAnswerMode): void;
 	/** The JSON bodies users/status received, in order. */
 	statusBodies(): unknown[];
+	departments: Map<string, EmulatedDepartment>;
+	/** The department codes departments/bulk received, in order of arrival. */
+	submittedDepartments(): string[];
+	/** The JSON bodies a contact path received, in order (departments and the user writes). */
+	bodiesOf(path: string): unknown[];
+	/** user/users states a total this much off the persons it has (a listing that changes under paging). */
+	setListingTotalOffset(offset: number): void;
+}
+
+/**
+ * A department in WeLink's asynchronous department sync. Whether it succeeds is decided when it
+ * is submitted: its parent ("0" = top) must exist by then, else it ends 47114.
+ */
+export interface EmulatedDepartment {
+	corpDeptCode: string;
+	corpParentCode: string;
+	deptNameCn: string;
+	outcome: 'succeeded' | 'failed';
+	/** valid "0": the department is removed once the sync succeeds. */
+	removal: boolean;
+	polls: number;
+	settled: boolean;
+	/** Exists for persons and children: settled, succeeded, not removed. */
+	exists: boolean;
 }
 
 const STAGES = [
@@ -112,6 +140,16 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 	const maxAccounts = options.maxAccountsBatch ?? 50;
 	const pollsPerStage = Math.max(1, options.pollsPerStage ?? 1);
 	const permissions = options.permissions ? new Set(options.permissions) : undefined;
+	const departmentPolls = Math.max(0, options.departmentPolls ?? 2);
+	const departments = new Map<string, EmulatedDepartment>();
+	const submittedDepartments: string[] = [];
+	for (const code of options.departments ?? ['D001', 'D002', 'D003']) {
+		departments.set(code, { corpDeptCode: code, corpParentCode: '0', deptNameCn: code, outcome: 'succeeded', removal: false, polls: 0, settled: true, exists: true });
+	}
+	const bodies = new Map<string, unknown[]>();
+	const record = (request: EmulatorRequest, body: unknown) => bodies.set(request.path, [...(bodies.get(request.path) ?? []), body]);
+	let listingTotalOffset = 0;
+	const departmentExists = (code: string) => code === '0' || departments.get(code)?.exists === true;
 	let statusAnswerMode: StatusAnswerMode = 'as-asked';
 	const statusBodies: unknown[] = [];
 
@@ -294,8 +332,17 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 				data.push({ corpUserId, code: '47004', message: 'The mobile number is wrong' });
 				continue;
 			}
+			const dept = text('corpDeptCode');
 			const outcome: Outcome =
-				p.valid === '0' ? 'removed' : p.isOpenAccount === '0' ? 'saved' : email?.includes('fail') ? 'failed' : 'opened';
+				p.valid === '0'
+					? 'removed'
+					: dept !== undefined && !departmentExists(dept)
+						? 'parentDepartmentMissing'
+						: p.isOpenAccount === '0'
+							? 'saved'
+							: email?.includes('fail')
+								? 'failed'
+								: 'opened';
 			addPerson(
 				{ corpUserId, userNameCn: text('userNameCn'), mobileNumber: mobile, userEmail: email, corpDeptCode: text('corpDeptCode') },
 				false,
@@ -317,6 +364,129 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 			.map((person) => ({ corpUserId: person.corpUserId, userId: person.userId }));
 		// At least one WeLink endpoint answers a numeric 0: this one does, to keep clients honest.
 		return { json: { code: 0, message: 'success', data } };
+	});
+
+	const departmentStatus = (department: EmulatedDepartment): { code: string; message: string } => {
+		if (!department.settled) {
+			if (department.polls < departmentPolls) {
+				department.polls++;
+				return { code: '47118', message: 'Processing' };
+			}
+			department.settled = true;
+			department.exists = department.outcome === 'succeeded' && !department.removal;
+		}
+		return department.outcome === 'succeeded'
+			? { code: '47119', message: 'success' }
+			: { code: '47114', message: 'The parent department does not exist' };
+	};
+
+	emulator.route('POST', '/api/contact/v2/departments/bulk', (request) => {
+		const refused = gate(request);
+		if (refused) return refused;
+		const body = parse(request);
+		record(request, body);
+		const list = personList(body, 'deptInfo', maxBatch);
+		if (!Array.isArray(list)) return list;
+		const data: Array<Record<string, unknown>> = [];
+		for (const raw of list) {
+			const d = (raw ?? {}) as Record<string, unknown>;
+			const text = (key: string) => (typeof d[key] === 'string' && d[key] !== '' ? (d[key] as string) : undefined);
+			const corpDeptCode = text('corpDeptCode') ?? '';
+			const corpParentCode = text('corpParentCode');
+			const deptNameCn = text('deptNameCn');
+			if (!corpDeptCode || !corpParentCode || !deptNameCn) {
+				data.push({ corpDeptCode, code: '47003', message: 'corpDeptCode, corpParentCode and deptNameCn cannot be empty' });
+				continue;
+			}
+			submittedDepartments.push(corpDeptCode);
+			const removal = d.valid === '0';
+			const existing = departments.get(corpDeptCode);
+			departments.set(corpDeptCode, {
+				corpDeptCode,
+				corpParentCode,
+				deptNameCn,
+				outcome: removal || departmentExists(corpParentCode) ? 'succeeded' : 'failed',
+				removal,
+				polls: 0,
+				settled: false,
+				// An existing department stays usable while its update is processed.
+				exists: existing?.exists === true && !removal,
+			});
+			data.push({ corpDeptCode, code: '0', message: 'success' });
+		}
+		return reply('0', 'success', { data });
+	});
+
+	emulator.route('POST', '/api/contact/v2/departments/status', (request) => {
+		const refused = gate(request);
+		if (refused) return refused;
+		const body = parse(request);
+		record(request, body);
+		const list = personList(body, 'deptInfo', maxBatch);
+		if (!Array.isArray(list)) return list;
+		const data = list.map((raw) => {
+			const code = String(((raw ?? {}) as Record<string, unknown>).corpDeptCode ?? '');
+			const department = departments.get(code);
+			return { corpDeptCode: code, ...(department ? departmentStatus(department) : { code: '47114', message: 'The department does not exist' }) };
+		});
+		return reply('0', 'success', { data });
+	});
+
+	emulator.route('PUT', '/api/contact/v1/users/update', (request) => {
+		const refused = gate(request);
+		if (refused) return refused;
+		const body = parse(request);
+		record(request, body);
+		// The body is not published: a personInfo list (like users/bulk) or one person's fields.
+		const list = body && Array.isArray(body.personInfo) ? personList(body, 'personInfo', maxBatch) : body ? [body] : [];
+		if (!Array.isArray(list)) return list;
+		const data = list.map((raw) => {
+			const p = (raw ?? {}) as Record<string, unknown>;
+			const corpUserId = typeof p.corpUserId === 'string' ? p.corpUserId : '';
+			const person = persons.get(corpUserId);
+			if (!person || person.outcome === 'removed') return { corpUserId, ...FINAL.removed };
+			const text = (key: string) => (typeof p[key] === 'string' && p[key] !== '' ? (p[key] as string) : undefined);
+			const email = text('userEmail');
+			if (email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) return { corpUserId, code: '47004', message: 'The email format is wrong' };
+			const dept = text('corpDeptCode');
+			index({
+				...person,
+				userNameCn: text('userNameCn') ?? person.userNameCn,
+				mobileNumber: text('mobileNumber') ?? person.mobileNumber,
+				userEmail: email ?? person.userEmail,
+				corpDeptCode: dept ?? person.corpDeptCode,
+				outcome: p.valid === '0' ? 'removed' : dept !== undefined && !departmentExists(dept) ? 'parentDepartmentMissing' : person.outcome,
+				polls: 0,
+				settled: false,
+			});
+			return { corpUserId, code: '0', message: 'success' };
+		});
+		return reply('0', 'success', { data });
+	});
+
+	emulator.route('GET', '/api/contact/v1/user/users', (request) => {
+		const refused = gate(request);
+		if (refused) return refused;
+		const query = request.query;
+		const deptCode = query.get('deptCode') ?? '';
+		const pageNo = Number(query.get('pageNo') ?? '1');
+		const pageSize = Number(query.get('pageSize') ?? '10');
+		if (!deptCode) return reply('47003', 'deptCode is empty', { data: [] });
+		if (!Number.isInteger(pageNo) || pageNo < 1 || !Number.isInteger(pageSize) || pageSize < 1) return reply('47004', 'pageNo or pageSize is wrong', { data: [] });
+		if (pageSize > 50) return reply('47013', 'pageSize may be at most 50', { data: [] });
+		const members = [...persons.values()]
+			.filter((person) => person.corpDeptCode === deptCode && person.outcome !== 'removed')
+			.sort((a, b) => a.corpUserId.localeCompare(b.corpUserId));
+		const total = members.length + listingTotalOffset;
+		const data = members.slice((pageNo - 1) * pageSize, pageNo * pageSize).map((person) => ({
+			corpUserId: person.corpUserId,
+			userId: person.userId,
+			userNameCn: person.userNameCn,
+			mobileNumber: person.mobileNumber,
+			userEmail: person.userEmail,
+			corpDeptCode: person.corpDeptCode,
+		}));
+		return reply('0', 'success', { pageNo, pages: Math.ceil(Math.max(0, total) / pageSize), pageSize, total, data });
 	});
 
 	const baseUrl = await emulator.start(options.port);
@@ -345,5 +515,11 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 			statusAnswerMode = mode;
 		},
 		statusBodies: () => [...statusBodies],
+		departments,
+		submittedDepartments: () => [...submittedDepartments],
+		bodiesOf: (path) => [...(bodies.get(path) ?? [])],
+		setListingTotalOffset: (offset) => {
+			listingTotalOffset = offset;
+		},
 	};
 }

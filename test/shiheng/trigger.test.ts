@@ -311,11 +311,22 @@ describe('examples/joiners-and-leavers.json', () => {
 		expect(byName('Shiheng Trigger').type).toBe(TRIGGER_TYPE);
 		const [joiners, leavers] = example.connections['Joiner or Leaver'].main.map((output) => output.map((link) => link.node));
 		const follow = (name: string): string[] => [name, ...(example.connections[name]?.main[0] ?? []).flatMap((link) => follow(link.node))];
+		// Issue 25: a joiner that ends 47106 has the department created and is submitted again
+		// (the first output of "Parent Department Missing?"); the others go straight to Mingdao.
 		expect(joiners.flatMap(follow).map((name) => [byName(name).parameters.operation, byName(name).type.split('.')[1]])).toEqual([
+			[undefined, 'code'],
+			['submit', 'weLink'],
+			['getStatus', 'weLink'],
+			[undefined, 'if'],
+			[undefined, 'code'],
+			['submit', 'weLink'],
+			['getStatus', 'weLink'],
+			[undefined, 'code'],
 			['submit', 'weLink'],
 			['getStatus', 'weLink'],
 			['getRelations', 'mingdao'],
 		]);
+		expect(example.connections['Parent Department Missing?'].main[1].map((link) => link.node)).toEqual(['Joiner Mingdao Account']);
 		expect(byName('Joiner Account Status').parameters.options).toMatchObject({ waitUntilFinal: true });
 		expect(leavers.flatMap(follow).map((name) => byName(name).parameters.operation)).toEqual(['submit', 'getStatus']);
 		expect(byName(leavers[0]).parameters.additionalFields).toEqual({ valid: false });

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { routeOperation } from '../../shared/router';
 import { readConnection } from '../transport/connection';
 
+import * as department from './department/Department.resource';
 import * as user from './user/User.resource';
 import * as userSync from './userSync/UserSync.resource';
 
@@ -12,7 +13,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		secretFields: ['clientSecret', 'accessToken'],
 		operations: {
 			userSync: { getStatus: userSync.getStatus, submit: userSync.submit },
-			user: { getWeLinkId: user.getWeLinkId },
+			user: { getMany: user.getMany, getWeLinkId: user.getWeLinkId, update: user.update },
+			department: { getStatus: department.getStatus, submit: department.submit },
 		},
 		connect: readConnection,
 	});

@@ -1,6 +1,7 @@
 import type { INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as department from './department/Department.resource';
 import * as user from './user/User.resource';
 import * as userSync from './userSync/UserSync.resource';
 
@@ -24,6 +25,7 @@ export const versionDescription: INodeTypeDescription = {
 			type: 'options',
 			noDataExpression: true,
 			options: [
+				{ name: 'Department', value: 'department' },
 				{ name: 'User', value: 'user' },
 				{ name: 'User Sync', value: 'userSync' },
 			],
@@ -31,12 +33,13 @@ export const versionDescription: INodeTypeDescription = {
 		},
 		{
 			displayName:
-				"Persons from all input items are sent together in batches (10 per request for sync, 50 for IDs), within WeLink's rate limit. Each output item is paired with its input item.",
+				"Persons from all input items are sent together in batches (10 per request for sync and departments, 50 for IDs), within WeLink's rate limit. Each output item is paired with its input item.",
 			name: 'batchingNotice',
 			type: 'notice',
 			default: '',
 		},
 		...userSync.description,
 		...user.description,
+		...department.description,
 	],
 };

@@ -129,3 +129,15 @@ export const REFUSED_CODES: Record<string, string> = {
 	'47004': CODE_HINTS['47004'],
 	'47008': CODE_HINTS['47008'],
 };
+
+/**
+ * departments/status: the per-department codes vendor-facts lists for the asynchronous
+ * department sync (contact v2). Any other code is `unknown` and not final: the node never guesses.
+ */
+export type DepartmentStateName = 'succeeded' | 'processing' | 'failed' | 'unknown';
+
+export const DEPARTMENT_CODES: Record<string, { state: DepartmentStateName; final: boolean; meaning: string }> = {
+	'47114': { state: 'failed', final: true, meaning: 'The department sync failed' },
+	'47118': { state: 'processing', final: false, meaning: 'The department is being processed' },
+	'47119': { state: 'succeeded', final: true, meaning: 'The department sync succeeded' },
+};

@@ -5,8 +5,8 @@ import { VendorApiError } from '../../shared/errors';
 import { asText } from '../../shared/text';
 import { objectRows } from '../../shared/transport';
 
-import { ACCEPTED_CODES, REFUSED_CODES, SYNC_CODES, WELINK_VENDOR } from './codes';
-import type { SyncStateName } from './codes';
+import { ACCEPTED_CODES, DEPARTMENT_CODES, REFUSED_CODES, SYNC_CODES, WELINK_VENDOR } from './codes';
+import type { DepartmentStateName, SyncStateName } from './codes';
 
 /** How WeLink's answers become output items. */
 
@@ -66,11 +66,22 @@ export function pairByCorpUserId<V, A>(
 	corpUserIdOf: (value: V) => string,
 	convert: (entry: Record<string, unknown>) => A,
 ): Map<string, A> {
+	return pairByField('corpUserId', batch, entries, corpUserIdOf, convert);
+}
+
+/** The same pairing by another field that names the record (corpDeptCode for departments). */
+export function pairByField<V, A>(
+	field: string,
+	batch: Array<UniqueRequest<V>>,
+	entries: Array<Record<string, unknown>>,
+	idOf: (value: V) => string,
+	convert: (entry: Record<string, unknown>) => A,
+): Map<string, A> {
 	const used = new Set<number>();
 	const out = new Map<string, A>();
 	for (const request of batch) {
-		const wanted = corpUserIdOf(request.value);
-		const found = entries.findIndex((entry, index) => !used.has(index) && text(entry.corpUserId) === wanted);
+		const wanted = idOf(request.value);
+		const found = entries.findIndex((entry, index) => !used.has(index) && text(entry[field]) === wanted);
 		if (found >= 0) {
 			used.add(found);
 			out.set(request.key, convert(entries[found]));
@@ -99,6 +110,25 @@ export function submitResultOf(entry: Record<string, unknown>): Answer<SubmitRes
 	return { ok: true, value: { corpUserId: text(entry.corpUserId), accepted: ACCEPTED_CODES.has(code), code, message } };
 }
 
+/**
+ * A users/bulk or users/update answer as one Answer per person of the batch: paired by corpUserId
+ * when WeLink lists persons, else (no per-person detail) the whole batch was taken.
+ */
+export function personWriteAnswers<V extends Record<string, string>>(
+	batch: Array<UniqueRequest<V>>,
+	answer: { message: string; data?: unknown },
+): Map<string, Answer<SubmitResult>> {
+	if (!Array.isArray(answer.data)) {
+		return new Map(
+			batch.map((request): [string, Answer<SubmitResult>] => [
+				request.key,
+				{ ok: true, value: { corpUserId: request.value.corpUserId, accepted: true, code: '0', message: answer.message } },
+			]),
+		);
+	}
+	return pairByCorpUserId(batch, objectRows(answer.data), (person) => person.corpUserId, submitResultOf);
+}
+
 export interface WeLinkIdResult extends IDataObject {
 	corpUserId: string;
 	userId: string | null;
@@ -118,4 +148,64 @@ export function weLinkIdsOf(data: unknown): Map<string, WeLinkIdResult> {
 
 export function weLinkIdNotFound(corpUserId: string): WeLinkIdResult {
 	return { corpUserId, userId: null, found: false };
+}
+
+export interface DepartmentStatus extends IDataObject {
+	corpDeptCode: string;
+	code: string;
+	state: DepartmentStateName;
+	final: boolean;
+	message: string;
+	/** Only for `failed`: WeLink's message, or the code's meaning when WeLink gives none. */
+	reason?: string;
+	polls?: number;
+	timedOut?: boolean;
+}
+
+/** A department's departments/status entry (47119 succeeded, 47118 processing, 47114 failed). */
+export function departmentStatusOf(entry: Record<string, unknown>): DepartmentStatus {
+	const code = text(entry.code);
+	const message = text(entry.message);
+	const known = Object.hasOwn(DEPARTMENT_CODES, code) ? DEPARTMENT_CODES[code] : undefined;
+	const status: DepartmentStatus = {
+		corpDeptCode: text(entry.corpDeptCode),
+		code,
+		state: known?.state ?? 'unknown',
+		final: known?.final ?? false,
+		message,
+	};
+	if (known?.state === 'failed') status.reason = message || known.meaning;
+	return status;
+}
+
+export const DEPARTMENT_NOT_REPORTED_MESSAGE = 'WeLink did not report this department';
+
+export function unreportedDepartmentStatus(corpDeptCode: string): DepartmentStatus {
+	return { corpDeptCode, code: '', state: 'unknown', final: false, message: DEPARTMENT_NOT_REPORTED_MESSAGE };
+}
+
+export interface DepartmentSubmitResult extends IDataObject {
+	corpDeptCode: string;
+	accepted: boolean;
+	code: string;
+	message: string;
+}
+
+/**
+ * A department's departments/bulk entry. The answer's per-department shape is not published; it
+ * is read like users/bulk's (corpDeptCode, code, message): refusals of values fail the item.
+ */
+export function departmentSubmitResultOf(entry: Record<string, unknown>): Answer<DepartmentSubmitResult> {
+	const code = text(entry.code);
+	const message = text(entry.message);
+	if (REFUSED_CODES[code]) {
+		return {
+			ok: false,
+			error: new VendorApiError({ vendor: WELINK_VENDOR, code, message: message || 'WeLink refused the department', hint: REFUSED_CODES[code] }),
+		};
+	}
+	return {
+		ok: true,
+		value: { corpDeptCode: text(entry.corpDeptCode), accepted: ACCEPTED_CODES.has(code) || code === '47118' || code === '47119', code, message },
+	};
 }

@@ -23,10 +23,18 @@ import type { WeLinkConnection } from './connection';
 export const STATUS_PATH = '/api/contact/v1/users/status';
 export const BULK_PATH = '/api/contact/v1/users/bulk';
 export const ACCOUNTS_PATH = '/api/contact/v1/users/accounts';
+export const DEPARTMENT_BULK_PATH = '/api/contact/v2/departments/bulk';
+export const DEPARTMENT_STATUS_PATH = '/api/contact/v2/departments/status';
+export const USER_UPDATE_PATH = '/api/contact/v1/users/update';
+export const DEPARTMENT_USERS_PATH = '/api/contact/v1/user/users';
 
 /** WeLink's SDK limit for users/status and users/bulk, and the documented one for users/accounts. */
 export const PERSON_BATCH = 10;
 export const ACCOUNTS_BATCH = 50;
+/** departments/bulk takes at most 10 departments (vendor-facts); departments/status is asked alike. */
+export const DEPARTMENT_BATCH = 10;
+/** user/users pages hold at most 50 persons (vendor-facts). */
+export const USERS_PAGE_MAX = 50;
 
 /** The JSON envelope every WeLink answer has. */
 export interface WeLinkEnvelope {
@@ -75,6 +83,30 @@ export class WeLinkClient {
 		return await this.post(ACCOUNTS_PATH, { corpUserIds }, true);
 	}
 
+	/** departments/bulk: submits departments for the asynchronous sync. Not idempotent. */
+	async submitDepartments(deptInfo: Array<Record<string, string>>): Promise<WeLinkEnvelope> {
+		return await this.post(DEPARTMENT_BULK_PATH, { deptInfo }, false);
+	}
+
+	/** departments/status: the sync result of each department named by corpDeptCode. */
+	async queryDepartmentStatus(corpDeptCodes: string[]): Promise<WeLinkEnvelope> {
+		return await this.post(DEPARTMENT_STATUS_PATH, { deptInfo: corpDeptCodes.map((corpDeptCode) => ({ corpDeptCode })) }, true);
+	}
+
+	/**
+	 * users/update: an asynchronous update of persons. Its body is not published: `body` is sent as
+	 * the node's Body Format builds it. Not idempotent.
+	 */
+	async updatePersons(body: unknown): Promise<WeLinkEnvelope> {
+		return await this.call('PUT', USER_UPDATE_PATH, body, false);
+	}
+
+	/** user/users: one page of the persons of a department (pageNo from 1, pageSize ≤ 50). */
+	async departmentUsersPage(deptCode: string, pageNo: number, pageSize: number): Promise<WeLinkEnvelope> {
+		const query = new URLSearchParams({ deptCode, pageNo: String(pageNo), pageSize: String(pageSize) });
+		return await this.call('GET', DEPARTMENT_USERS_PATH, undefined, true, query.toString());
+	}
+
 	/** Fetches (or finds cached) the token now, so the first batch need not wait for it. */
 	async warmUp(): Promise<void> {
 		await this.token();
@@ -97,6 +129,11 @@ export class WeLinkClient {
 	 * have reached WeLink's service; refusals before it (rate limit, invalid token) always may.
 	 */
 	private async post(path: string, body: unknown, idempotent: boolean): Promise<WeLinkEnvelope> {
+		return await this.call('POST', path, body, idempotent);
+	}
+
+	/** Sends one call; a GET carries its parameters in `query` and no body. */
+	private async call(method: 'GET' | 'POST' | 'PUT', path: string, body: unknown, idempotent: boolean, query?: string): Promise<WeLinkEnvelope> {
 		// The budget is the WeLink app's: shared by every n8n worker when n8n runs scaled out.
 		const rateLimiter = vendorAppRateLimiter(
 			`welink|${this.connection.baseUrl}|${this.connection.clientId}|${path}`,
@@ -114,7 +151,7 @@ export class WeLinkClient {
 				return weLinkProfile.transientAnswer?.(response);
 			},
 		};
-		const payload = JSON.stringify(body);
+		const payload = method === 'GET' ? undefined : JSON.stringify(body);
 		for (let tokenAttempt = 1; ; tokenAttempt++) {
 			// Fetch the token before taking a rate slot, so waiting for it does not bunch requests.
 			let used = await this.token();
@@ -122,10 +159,10 @@ export class WeLinkClient {
 				async () => {
 					used = await this.token();
 					return {
-						method: 'POST',
-						url: `${this.connection.baseUrl}${path}`,
+						method,
+						url: `${this.connection.baseUrl}${path}${query ? `?${query}` : ''}`,
 						headers: {
-							'content-type': 'application/json',
+							...(payload === undefined ? {} : { 'content-type': 'application/json' }),
 							'accept-charset': 'UTF-8',
 							[TOKEN_HEADER]: used,
 						},

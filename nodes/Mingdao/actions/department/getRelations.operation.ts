@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { ParameterError } from '../../../shared/errors';
 import { lookUpAcrossItems } from '../../../shared/lookup';
 import type { OperationRun } from '../../../shared/router';
+import type { OutcomeSummary } from '../../../shared/outcome-hint';
 import { departmentRelationJson, relationLookup } from '../../helpers/output';
 import type { MingdaoConnection } from '../../transport/connection';
 import { createClient } from '../../transport/client';
@@ -62,3 +63,8 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<Mingdao
 		}),
 	);
 }
+
+export const outcomes: OutcomeSummary = {
+	noun: 'ids',
+	classify: (json) => (json.found === false ? 'have no Mingdao department' : undefined),
+};

@@ -4,6 +4,7 @@ import { ParameterError } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/node-kit';
 import type { OperationRun } from '../../../shared/router';
 import { requiredString } from '../../../shared/validate';
+import type { OutcomeSummary } from '../../../shared/outcome-hint';
 import { userRelationJson } from '../../helpers/output';
 import type { MingdaoConnection } from '../../transport/connection';
 import { createClient } from '../../transport/client';
@@ -62,3 +63,8 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<Mingdao
 		return [userRelationJson(corpUserId, relation)];
 	});
 }
+
+export const outcomes: OutcomeSummary = {
+	noun: 'ids',
+	classify: (json) => (json.found === false ? 'have no Mingdao account' : undefined),
+};

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { lookUpAcrossItems } from '../../../shared/lookup';
 import type { OperationRun } from '../../../shared/router';
+import type { OutcomeSummary } from '../../../shared/outcome-hint';
 import { relationLookup, userRelationJson } from '../../helpers/output';
 import type { MingdaoConnection } from '../../transport/connection';
 import { createClient } from '../../transport/client';
@@ -41,3 +42,8 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<Mingdao
 		}),
 	);
 }
+
+export const outcomes: OutcomeSummary = {
+	noun: 'ids',
+	classify: (json) => (json.found === false ? 'have no Mingdao account' : undefined),
+};

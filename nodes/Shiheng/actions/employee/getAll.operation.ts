@@ -8,7 +8,8 @@ import type {
 
 import { readLimit, returnAllOrLimit } from '../../../shared/descriptions';
 import { forEachItem, requestTuningFields } from '../../../shared/node-kit';
-import { PageCountMemory, fetchNumberedPages } from '../../../shared/paging';
+import { PageCountMemory, readCountedListing } from '../../../shared/paging';
+import type { CountedListing } from '../../../shared/paging';
 import type { OperationRun } from '../../../shared/router';
 import { intInRange } from '../../../shared/validate';
 import { SIMPLE_EMPLOYEE_FIELDS, readableEmployee, withListingDetails } from '../../helpers/output';
@@ -94,81 +95,34 @@ export interface ListedEmployee {
 	traceId?: string;
 }
 
-export interface EmployeeListing {
-	/** Each employee once, in list order. */
+export interface EmployeeListing extends CountedListing<ListedEmployee> {
+	/** Each employee once, in list order (the listing's items). */
 	employees: ListedEmployee[];
-	/** The vendor's total and page count in the latest answer (undefined when it reports none). */
-	total?: number;
-	pages?: number;
-	/**
-	 * Whether the employees read are all there are: as many different ones as `total` says (or the
-	 * limit allows), with every answer stating the same total. Undefined when Shiheng stated no total.
-	 */
-	complete: boolean | undefined;
-	/** How often the list was read. */
-	passes: number;
 }
 
 /**
- * One read of the list: the first pages are asked for at once, the answers tell the page count,
- * the rest are fetched concurrently, and all are kept in page order. An employee met on two pages (the list shifted while paging) is kept once; one the
- * shift moved past the pages read is missing, which the total tells.
- */
-async function readOnce(client: ShihengClient, path: string, request: ListingRequest): Promise<Omit<EmployeeListing, 'passes'>> {
-	const { pageSize, limit, concurrency, signal } = request;
-	const totals = new Set<number>();
-	let total: number | undefined;
-	let pages: number | undefined;
-	let unkeyed = 0;
-	const employees = await fetchNumberedPages<ListedEmployee>({
-		pageSize,
-		limit,
-		concurrency,
-		signal,
-		// The first wave goes out before any answer tells the page count (at most concurrency − 1
-		// requests past the end of a list shorter than expected).
-		pageCountHint: request.pageCountHint,
-		speculative: true,
-		fetchPage: async (pageNum) => {
-			const page = await client.employeePage(path, pageNum, pageSize);
-			if (page.total !== undefined) {
-				totals.add(page.total);
-				total = page.total;
-			}
-			pages = page.pages ?? pages;
-			return { items: page.result.map((employee) => ({ employee, traceId: page.traceId })), totalPages: page.pages };
-		},
-		key: ({ employee }) =>
-			typeof employee.id === 'number' || typeof employee.id === 'string' ? `id:${employee.id}` : `row:${unkeyed++}`,
-	});
-	let complete: boolean | undefined;
-	if (total !== undefined) {
-		const expected = limit === undefined ? total : Math.min(limit, total);
-		complete = totals.size === 1 && employees.length === expected;
-	}
-	return { employees, total, pages, complete };
-}
-
-/**
- * Reads the employee list, and reads it again (at most MAX_EXTRA_PASSES more times) while what was
- * read does not add up to the total Shiheng states: a list that changes during concurrent paging
- * can otherwise lose or repeat people silently. The last read is returned, marked incomplete if
- * it still does not add up.
+ * Reads the employee list and reads it again (at most MAX_EXTRA_PASSES more times) while what was
+ * read does not add up to the total Shiheng states. The first wave of pages goes out before any
+ * answer tells the page count: as many as this process last saw for the same list, else
+ * Concurrency pages (at most Concurrency - 1 requests past the end of a shorter list). An employee
+ * met on two pages (the list shifted while paging) is kept once; one the shift moved past the
+ * pages read is missing, which the total tells.
  */
 export async function readEmployees(client: ShihengClient, path: string, request: ListingRequest): Promise<EmployeeListing> {
 	const memoryKey = client.listKey(path, request.pageSize);
-	const read = async (pageCountHint: number | undefined) => {
-		const once = await readOnce(client, path, { ...request, pageCountHint });
-		pageCounts.remember(memoryKey, once.pages);
-		return once;
-	};
-	let listing = await read(request.pageCountHint ?? pageCounts.recall(memoryKey));
-	let passes = 1;
-	while (listing.complete === false && passes <= MAX_EXTRA_PASSES) {
-		listing = await read(listing.pages);
-		passes++;
-	}
-	return { ...listing, passes };
+	const listing = await readCountedListing<ListedEmployee>({
+		...request,
+		pageCountHint: request.pageCountHint ?? pageCounts.recall(memoryKey),
+		speculative: true,
+		maxExtraPasses: MAX_EXTRA_PASSES,
+		fetchPage: async (pageNum) => {
+			const page = await client.employeePage(path, pageNum, request.pageSize);
+			return { items: page.result.map((employee) => ({ employee, traceId: page.traceId })), total: page.total, pages: page.pages };
+		},
+		key: ({ employee }) => (typeof employee.id === 'number' || typeof employee.id === 'string' ? `id:${employee.id}` : undefined),
+	});
+	pageCounts.remember(memoryKey, listing.pages);
+	return { ...listing, employees: listing.items };
 }
 
 /** Page counts of the lists read in this process: the next reading's first wave. */

@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as getMany from './getMany.operation';
 import * as getWeLinkId from './getWeLinkId.operation';
+import * as update from './update.operation';
 
-export { getWeLinkId };
+export { getMany, getWeLinkId, update };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,13 +15,29 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['user'] } },
 		options: [
 			{
+				name: 'Get Many',
+				value: 'getMany',
+				description:
+					'List the persons of a WeLink department by its department code (reads only). Returns one item per person, with the fields WeLink gives (corpUserId, userId, names, contacts); Return All or up to Limit.',
+				action: 'Get many users of a department',
+			},
+			{
 				name: 'Get WeLink ID',
 				value: 'getWeLinkId',
 				description: "Get the person's WeLink user ID from your Corp User ID",
 				action: 'Get the user ID of a person',
 			},
+			{
+				name: 'Update',
+				value: 'update',
+				description:
+					"Change a person's data in WeLink (writes): name, department, contacts, by Corp User ID; only the fields given are sent. WeLink applies it asynchronously: follow it with User Sync → Get Status. Returns accepted and WeLink's code per item.",
+				action: 'Update a user',
+			},
 		],
 		default: 'getWeLinkId',
 	},
 	...getWeLinkId.description,
+	...update.description,
+	...getMany.description,
 ];

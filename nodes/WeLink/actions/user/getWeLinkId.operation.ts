@@ -4,6 +4,7 @@ import { lookUpAcrossItems } from '../../../shared/lookup';
 import { itemParameterReader } from '../../../shared/parameters';
 import type { OperationRun } from '../../../shared/router';
 import { requiredString } from '../../../shared/validate';
+import type { OutcomeSummary } from '../../../shared/outcome-hint';
 import { weLinkIdNotFound, weLinkIdsOf } from '../../helpers/output';
 import type { WeLinkIdResult } from '../../helpers/output';
 import { ACCOUNTS_BATCH, createClient } from '../../transport/client';
@@ -42,3 +43,8 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		toItems: (_itemIndex, _ids, [result]) => [{ ...result }],
 	});
 }
+
+export const outcomes: OutcomeSummary = {
+	noun: 'ids',
+	classify: (json) => (json.found === false ? 'have no WeLink account' : undefined),
+};

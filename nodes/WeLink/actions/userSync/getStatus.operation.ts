@@ -1,15 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { runBatched } from '../../../shared/batching';
-import type { Answer, BatchOptions, Request, UniqueRequest } from '../../../shared/batching';
+import type { BatchOptions, UniqueRequest } from '../../../shared/batching';
 import { ParameterError } from '../../../shared/errors';
 import { lookUpAcrossItems } from '../../../shared/lookup';
 import { itemParameterReader } from '../../../shared/parameters';
-import { sleep } from '../../../shared/retry';
+import { waitUntilFinal } from '../../../shared/polling';
 import type { OperationRun } from '../../../shared/router';
 import { objectRows } from '../../../shared/transport';
 import { requiredString } from '../../../shared/validate';
-import { pairByCorpUserId, statusOf, unreportedStatus } from '../../helpers/output';
+import type { OutcomeSummary } from '../../../shared/outcome-hint';
+import { NOT_REPORTED_MESSAGE, pairByCorpUserId, statusOf, unreportedStatus } from '../../helpers/output';
 import type { PolledStatus } from '../../helpers/output';
 import { PERSON_BATCH, createClient, numberOption } from '../../transport/client';
 import type { WeLinkClient } from '../../transport/client';
@@ -159,54 +159,6 @@ function statusSender(
 	};
 }
 
-const MAX_POLL_INTERVAL_MS = 30_000;
-
-interface WaitSettings {
-	deadline: number;
-	pollIntervalMs: number;
-	signal?: AbortSignal;
-}
-
-/**
- * Polls the persons that are not final yet, with growing pauses, until all are final or the
- * maximum wait would be passed. Persons still open then are marked `timedOut`.
- */
-async function waitUntilFinal(
-	batches: BatchOptions<PersonRef, PolledStatus>,
-	requests: Array<Request<PersonRef>>,
-	first: Array<Answer<PolledStatus>>,
-	settings: WaitSettings,
-): Promise<Array<Answer<PolledStatus>>> {
-	const answers: Array<Answer<PolledStatus>> = first.map((answer) =>
-		answer.ok ? { ok: true, value: { ...answer.value, polls: 1, timedOut: false } } : answer,
-	);
-	let interval = Math.max(1, settings.pollIntervalMs);
-	for (;;) {
-		const open = answers
-			.map((answer, position) => ({ answer, position }))
-			.filter(({ answer }) => answer.ok && !answer.value.final)
-			.map(({ position }) => position);
-		if (open.length === 0) break;
-		if (Date.now() + interval > settings.deadline) {
-			for (const position of open) {
-				const answer = answers[position];
-				if (answer.ok) answer.value.timedOut = true;
-			}
-			break;
-		}
-		await sleep(interval, settings.signal);
-		interval = Math.min(MAX_POLL_INTERVAL_MS, Math.round(interval * 1.5));
-		const again = await runBatched(open.map((position) => requests[position]), batches);
-		again.forEach((answer, index) => {
-			const position = open[index];
-			const previous = answers[position];
-			const polls = previous.ok ? (previous.value.polls ?? 0) + 1 : 1;
-			answers[position] = answer.ok ? { ok: true, value: { ...answer.value, polls, timedOut: false } } : answer;
-		});
-	}
-	return answers;
-}
-
 export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const { client, concurrency } = createClient(run, options);
@@ -239,3 +191,18 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		toItems: (_itemIndex, [ref], [status]) => [{ identifierType: ref.type, identifier: ref.value, ...status }],
 	});
 }
+
+/** Persons the hint above the output counts as not done. */
+export const outcomes: OutcomeSummary = {
+	noun: 'persons',
+	classify: (json) =>
+		json.timedOut === true
+			? 'were still not final when Max Wait passed'
+			: json.state === 'failed'
+				? 'failed'
+				: json.state === 'notExist'
+					? 'have no WeLink account'
+					: json.message === NOT_REPORTED_MESSAGE
+						? 'were not reported by WeLink'
+						: undefined,
+};

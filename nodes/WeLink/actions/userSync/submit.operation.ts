@@ -3,9 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import type { Answer } from '../../../shared/batching';
 import { lookUpAcrossItems } from '../../../shared/lookup';
 import type { OperationRun } from '../../../shared/router';
-import { objectRows } from '../../../shared/transport';
 import { requiredString } from '../../../shared/validate';
-import { NOT_REPORTED_MESSAGE, pairByCorpUserId, submitResultOf } from '../../helpers/output';
+import type { OutcomeSummary } from '../../../shared/outcome-hint';
+import { NOT_REPORTED_MESSAGE, personWriteAnswers } from '../../helpers/output';
 import type { SubmitResult } from '../../helpers/output';
 import { PERSON_BATCH, createClient } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
@@ -106,7 +106,7 @@ export const description: INodeProperties[] = [
 /** The person fields users/bulk takes, as WeLink spells them. */
 export type PersonInfo = Record<string, string>;
 
-const SUBMIT_TEXT_FIELDS = ['corpDeptCode', 'mobileNumber', 'phoneNumber', 'sex', 'userEmail', 'userNameEn'];
+export const SUBMIT_TEXT_FIELDS = ['corpDeptCode', 'mobileNumber', 'phoneNumber', 'sex', 'userEmail', 'userNameEn'];
 
 export function personInfo(corpUserId: unknown, userNameCn: unknown, additional: IDataObject): PersonInfo {
 	const person: PersonInfo = {
@@ -144,20 +144,8 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		// A write: every item is read before anything is sent, so a bad item changes nothing at WeLink.
 		readAllFirst: true,
 		warmUp: async () => await client.warmUp(),
-		send: async (batch) => {
-			// Not idempotent: only refusals before the service (48503, invalid token) are repeated.
-			const answer = await client.submitPersons(batch.map((request) => request.value));
-			if (!Array.isArray(answer.data)) {
-				// No per-person detail: the whole batch was taken.
-				return new Map(
-					batch.map((request): [string, Answer<SubmitResult>] => [
-						request.key,
-						{ ok: true, value: { corpUserId: request.value.corpUserId, accepted: true, code: '0', message: answer.message } },
-					]),
-				);
-			}
-			return pairByCorpUserId(batch, objectRows(answer.data), (person) => person.corpUserId, submitResultOf);
-		},
+		// Not idempotent: only refusals before the service (48503, invalid token) are repeated.
+		send: async (batch) => personWriteAnswers(batch, await client.submitPersons(batch.map((request) => request.value))),
 		missing: (request) => ({
 			ok: true,
 			value: {
@@ -171,3 +159,8 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		},
 	});
 }
+
+export const outcomes: OutcomeSummary = {
+	noun: 'persons',
+	classify: (json) => (json.accepted === false ? 'were not accepted by WeLink' : undefined),
+};

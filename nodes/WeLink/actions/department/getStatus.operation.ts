@@ -1,0 +1,110 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { BatchOptions, UniqueRequest } from '../../../shared/batching';
+import { lookUpAcrossItems } from '../../../shared/lookup';
+import { itemParameterReader } from '../../../shared/parameters';
+import { waitUntilFinal } from '../../../shared/polling';
+import type { OperationRun } from '../../../shared/router';
+import { objectRows } from '../../../shared/transport';
+import { requiredString } from '../../../shared/validate';
+import type { OutcomeSummary } from '../../../shared/outcome-hint';
+import { departmentStatusOf, pairByField, unreportedDepartmentStatus } from '../../helpers/output';
+import type { DepartmentStatus } from '../../helpers/output';
+import { DEPARTMENT_BATCH, createClient, numberOption } from '../../transport/client';
+import type { WeLinkClient } from '../../transport/client';
+import type { WeLinkConnection } from '../../transport/connection';
+import { optionsCollection } from '../common.descriptions';
+
+const show = { resource: ['department'], operation: ['getStatus'] };
+
+/** The polling options Department Submit (Wait for Parents) and Get Status (Wait Until Final) share. */
+export const pollingOptions: INodeProperties[] = [
+	{
+		displayName: 'Max Wait (Seconds)',
+		name: 'maxWaitSeconds',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 300,
+		description: 'How long to keep polling departments that are still processing. Departments still not final then are output with timedOut set.',
+	},
+	{
+		displayName: 'Poll Interval (Ms)',
+		name: 'pollIntervalMs',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 2000,
+		description: 'The first pause between polls; each later pause is 1.5 times longer, up to 30 s',
+	},
+];
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Department Code',
+		name: 'corpDeptCode',
+		type: 'string',
+		required: true,
+		displayOptions: { show },
+		default: '',
+		placeholder: '={{ $json.corpDeptCode }}',
+		description: "The department's code in your own system (corpDeptCode), as it was submitted; up to 10 are asked per request",
+	},
+	optionsCollection(show, [
+		...pollingOptions,
+		{
+			displayName: 'Wait Until Final',
+			name: 'waitUntilFinal',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to keep polling departments that are still processing (47118) until each has succeeded (47119) or failed (47114), or Max Wait passes',
+		},
+	]),
+];
+
+/** Asks departments/status about a batch and pairs the entries by the corpDeptCode each names. */
+export function departmentStatusSender(client: WeLinkClient): (batch: Array<UniqueRequest<string>>) => Promise<Map<string, DepartmentStatus>> {
+	return async (batch) =>
+		pairByField(
+			'corpDeptCode',
+			batch,
+			objectRows((await client.queryDepartmentStatus(batch.map((request) => request.value))).data),
+			(code) => code,
+			departmentStatusOf,
+		);
+}
+
+export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
+	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const { client, concurrency } = createClient(run, options);
+	const deadline = Date.now() + numberOption(options, 'maxWaitSeconds', 300) * 1000;
+
+	const batches: BatchOptions<string, DepartmentStatus> = {
+		batchSize: DEPARTMENT_BATCH,
+		concurrency,
+		signal: run.signal,
+		send: departmentStatusSender(client),
+		missing: (request) => ({ ok: true, value: unreportedDepartmentStatus(request.value) }),
+	};
+	const codeOf = itemParameterReader(this, 'corpDeptCode');
+	return await lookUpAcrossItems<string, DepartmentStatus>(this, run.redactor, {
+		...batches,
+		warmUp: async () => await client.warmUp(),
+		read: (itemIndex) => [requiredString(codeOf(itemIndex), 'Department Code')],
+		key: (code) => code,
+		followUp:
+			options.waitUntilFinal === true
+				? async (requests, first) =>
+						await waitUntilFinal(batches, requests, first, {
+							deadline,
+							pollIntervalMs: numberOption(options, 'pollIntervalMs', 2000),
+							signal: run.signal,
+						})
+				: undefined,
+		toItems: (_itemIndex, _codes, [status]) => [{ ...status }],
+	});
+}
+
+export const outcomes: OutcomeSummary = {
+	noun: 'departments',
+	classify: (json) =>
+		json.timedOut === true ? 'were still processing when Max Wait passed' : json.state === 'failed' ? 'failed' : undefined,
+};
