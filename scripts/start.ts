@@ -5,15 +5,29 @@
  * npm tarball, demo credentials pointing at the emulators, the example workflows and an owner
  * account. Ctrl-C stops everything it started.
  *
+ * The AI Agent example's OpenAI Chat Model talks to the chat-model emulator, which holds the
+ * scripted conversation of scripts/lib/demo.ts (DEMO_CHAT_SCRIPTS), so the example runs offline.
+ *
  * Environment: N8N_PORT (default 5678), EMULATOR_BASE_PORT (default 18101: Shiheng, +1 Mingdao,
- * +2 WeLink, +3 Aliyun IoT), EMPLOYEE_SYNC_RESET=1 (a fresh n8n user folder).
+ * +2 WeLink, +3 Aliyun IoT, +4 the chat model), EMPLOYEE_SYNC_RESET=1 (a fresh n8n user folder).
  */
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+import { startOpenAiEmulator, type OpenAiEmulator } from '../test/emulators/openai';
 import { startDemoEmulators, type DemoEmulators } from '../test/emulators/serve';
-import { DEMO_CREDENTIALS, DEMO_OWNER, EXAMPLE_WORKFLOWS, OA_LOGIN_WEBHOOK_PATH, demoCredentialImports } from './lib/demo';
+import {
+	DEMO_CHAT_FALLBACK,
+	DEMO_CHAT_SCRIPTS,
+	DEMO_CREDENTIALS,
+	DEMO_OPENAI_CREDENTIAL,
+	DEMO_OWNER,
+	EXAMPLE_WORKFLOWS,
+	OA_LOGIN_WEBHOOK_PATH,
+	demoCredentialImports,
+	openAiCredentialImport,
+} from './lib/demo';
 import {
 	RestSession,
 	currentRuntime,
@@ -43,6 +57,7 @@ function intFromEnv(name: string, fallback: number): number {
 }
 
 let emulators: DemoEmulators | undefined;
+let chatModel: OpenAiEmulator | undefined;
 let server: N8nServer | undefined;
 let stopping = false;
 
@@ -52,6 +67,7 @@ async function shutdown(code: number): Promise<void> {
 	if (server || emulators) say('stopping n8n and the emulators…');
 	await server?.stop();
 	await emulators?.stop();
+	await chatModel?.stop();
 	process.exit(code);
 }
 
@@ -75,6 +91,7 @@ async function main(): Promise<void> {
 		['emulators', emulatorBase + 1],
 		['emulators', emulatorBase + 2],
 		['emulators', emulatorBase + 3],
+		['chat-model emulator', emulatorBase + 4],
 	] as const) {
 		if (await portInUse(p)) {
 			throw new Error(`port ${p} (${what}) on 127.0.0.1 is in use: stop what uses it or set N8N_PORT / EMULATOR_BASE_PORT`);
@@ -97,10 +114,11 @@ async function main(): Promise<void> {
 	emulators = await startDemoEmulators({
 		ports: { shiheng: emulatorBase, mingdao: emulatorBase + 1, weLink: emulatorBase + 2, aliyunIot: emulatorBase + 3 },
 	});
-	say('emulators: ' + Object.entries(emulators.handles).map(([v, h]) => `${v} ${h.baseUrl}`).join(', '));
+	chatModel = await startOpenAiEmulator({ port: emulatorBase + 4, scripts: DEMO_CHAT_SCRIPTS, fallbackAnswer: DEMO_CHAT_FALLBACK });
+	say('emulators: ' + Object.entries(emulators.handles).map(([v, h]) => `${v} ${h.baseUrl}`).join(', ') + `, chat model ${chatModel.baseUrl}`);
 
 	say('importing the demo credentials…');
-	await importCredentials(setup, demoCredentialImports(emulators.handles));
+	await importCredentials(setup, [...demoCredentialImports(emulators.handles), openAiCredentialImport(chatModel)]);
 
 	// The examples are imported on first start and whenever examples/ changes, so edits made in the
 	// editor survive a restart otherwise.
@@ -147,10 +165,11 @@ async function main(): Promise<void> {
 			`  n8n editor:  ${server.baseUrl}/`,
 			`  login:       ${DEMO_OWNER.email}  /  ${DEMO_OWNER.password}${loginNote}`,
 			`  our nodes:   ${ours.join(', ') || 'NONE LOADED — see the n8n log above'}`,
-			`  credentials: ${Object.values(DEMO_CREDENTIALS).map((c) => c.name).join(', ')}`,
-			'  examples:    Employee identity sync · WeLink provisioning · OA login → IoT employee',
+			`  credentials: ${[...Object.values(DEMO_CREDENTIALS), DEMO_OPENAI_CREDENTIAL].map((c) => c.name).join(', ')}`,
+			'  examples:    Employee identity sync · WeLink provisioning · OA login → IoT employee · Ask about an employee (AI Agent)',
+			`  agent chat:  open "Ask about an employee", then Open chat: "Which Mingdao account has corpUserId wx-emp-1?"`,
 			`  webhook:     curl -s -X POST ${server.baseUrl}/webhook/${OA_LOGIN_WEBHOOK_PATH} -H 'content-type: application/json' -d '{"authCode":"DEMO-AUTH-0001"}'`,
-			'  emulators:   ' + Object.entries(emulators.handles).map(([v, h]) => `${v} ${h.baseUrl}`).join('  '),
+			'  emulators:   ' + Object.entries(emulators.handles).map(([v, h]) => `${v} ${h.baseUrl}`).join('  ') + `  chat model ${chatModel.baseUrl}`,
 			'  Ctrl-C stops n8n and the emulators.',
 			line,
 			'',

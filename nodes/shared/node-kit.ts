@@ -10,6 +10,7 @@ import {
 	TimeoutExecutionCancelledError,
 } from 'n8n-workflow';
 
+import { runsAsAgentTool } from './agent-tool';
 import { ItemScopedError, TransportError, refusesWholeRun, toNodeError, unscoped } from './errors';
 import type { RateLimiter } from './limiter';
 import type { Redactor } from './redact';
@@ -245,8 +246,17 @@ export function failItem(
 ): INodeExecutionData {
 	// A stopped execution is not an item's failure: report it to n8n as the cancellation it is.
 	if (isAbort(error)) throw cancellationError(ctx);
-	if (ctx.continueOnFail()) return errorItem(ctx, error, itemIndex, redactor);
+	if (continuesOnFail(ctx)) return errorItem(ctx, error, itemIndex, redactor);
 	throw toNodeError(ctx.getNode(), error, itemIndex, redactor);
+}
+
+/**
+ * Whether a failure becomes an error item: with Continue On Fail, and always when the node runs as
+ * an AI Agent's tool, where the error is an answer the model reads and acts on (n8n 1.123 would
+ * otherwise stop the whole execution at the tool's error; 2.41 passes only its message on).
+ */
+export function continuesOnFail(ctx: IExecuteFunctions): boolean {
+	return ctx.continueOnFail() || runsAsAgentTool(ctx);
 }
 
 /**

@@ -8,7 +8,7 @@ import type {
 import { egressFilterOf } from './egress';
 import type { EgressFilter } from './egress';
 import { ItemScopedError, ParameterError, TransportError, VendorApiError, toNodeError } from './errors';
-import { cancelSignal, cancellationError, errorItem, isAbort } from './node-kit';
+import { cancelSignal, cancellationError, continuesOnFail, errorItem, isAbort } from './node-kit';
 import { Redactor } from './redact';
 import { reportOutcomes } from './outcome-hint';
 import type { OutcomeSummary } from './outcome-hint';
@@ -78,7 +78,7 @@ export async function routeOperation<Connection>(
 	} catch (error) {
 		// A bad credential fails every item alike: one error item each with Continue On Fail,
 		// otherwise one error that names the credential field.
-		if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, 0, redactor);
+		if (!continuesOnFail(ctx)) throw toNodeError(ctx.getNode(), error, 0, redactor);
 		return [ctx.getInputData().map((_item, itemIndex) => errorItem(ctx, error, itemIndex, redactor))];
 	}
 	// Tells the user when this run could not share tokens and rate limits with the other workers.

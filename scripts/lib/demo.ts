@@ -3,6 +3,7 @@
  * owner account `npm start` creates, and which example workflow is which.
  */
 import type { VendorEmulatorHandle } from '../../test/emulators/frame';
+import type { ChatScript, OpenAiEmulator } from '../../test/emulators/openai';
 import type { VendorKey } from '../../test/emulators/serve';
 import type { CredentialImport, Owner } from './n8n';
 
@@ -26,7 +27,71 @@ export const EXAMPLE_WORKFLOWS = {
 	identitySync: 'exEmployeeSync01',
 	weLinkProvisioning: 'exWeLinkProvision1',
 	oaLogin: 'exOaLoginIot01',
+	askEmployee: 'exAskEmployee01',
 } as const;
+
+/** The OpenAI credential of examples/ask-about-an-employee.json: under `npm start`, the chat-model emulator. */
+export const DEMO_OPENAI_CREDENTIAL = { id: 'openAiDemoCred01', name: 'OpenAI (chat-model emulator)' };
+
+export function openAiCredentialImport(emulator: Pick<OpenAiEmulator, 'apiKey' | 'baseUrl'>): CredentialImport {
+	return { ...DEMO_OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: emulator.apiKey, url: emulator.baseUrl } };
+}
+
+/** The output items a tool returned, from the tool message n8n's agent sends the model (a JSON array). */
+export function toolItems(toolResult: string): Array<Record<string, unknown>> {
+	try {
+		const parsed = JSON.parse(toolResult) as unknown;
+		const list = Array.isArray(parsed) ? parsed : [parsed];
+		return list.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null);
+	} catch {
+		return [];
+	}
+}
+
+const personIn = (question: string): string => /wx-emp-\d+/i.exec(question)?.[0] ?? 'wx-emp-1';
+
+/**
+ * The conversation the offline demo can hold (the chat-model emulator plays the model): one question
+ * per tool of examples/ask-about-an-employee.json, the person or count read from the question.
+ */
+export const DEMO_CHAT_SCRIPTS: ChatScript[] = [
+	{
+		when: /mingdao/i,
+		tool: 'Mingdao_Account',
+		arguments: (question) => ({ corpUserId: personIn(question) }),
+		answer: (result) => {
+			const [relation] = toolItems(result);
+			if (!relation) return `The Mingdao tool answered: ${result}`;
+			if (typeof relation.error === 'string') return `Mingdao refused: ${relation.error}`;
+			return relation.found === true
+				? `${String(relation.corpUserId)} has the Mingdao account ${String(relation.accountId)}.`
+				: `${String(relation.corpUserId)} has no Mingdao account.`;
+		},
+	},
+	{
+		when: /welink|opened/i,
+		tool: 'WeLink_Sync_Status',
+		arguments: (question) => ({ identifierType: 'corpUserId', identifier: personIn(question) }),
+		answer: (result) => {
+			const [status] = toolItems(result);
+			if (!status) return `The WeLink tool answered: ${result}`;
+			if (typeof status.error === 'string') return `WeLink refused: ${status.error}`;
+			return `WeLink reports ${String(status.identifier)} as ${String(status.state)}${status.final === true ? '' : ' (not final yet)'}.`;
+		},
+	},
+	{
+		when: /employees|list/i,
+		tool: 'Shiheng_Employees',
+		arguments: (question) => ({ limit: Number(/\d+/.exec(question)?.[0] ?? 5) }),
+		answer: (result) => {
+			const employees = toolItems(result);
+			return `Shiheng lists ${employees.length} employees: ${employees.map((e) => `${String(e.name)} (${String(e.weComUserId)})`).join(', ')}.`;
+		},
+	},
+];
+
+export const DEMO_CHAT_FALLBACK =
+	'This is the offline chat-model emulator. Ask "Which Mingdao account has corpUserId wx-emp-1?", "Has wx-emp-2\'s WeLink account been opened?" or "List 3 employees".';
 
 /** Path of the OA-login example's webhook (production URL: /webhook/<path>). */
 export const OA_LOGIN_WEBHOOK_PATH = 'oa-login';

@@ -3,8 +3,9 @@
  * example workflows and this package in a real n8n (test/e2e/instance.ts), `n8n start`, and
  * Debian's Chromium driven by playwright-core logs in, opens each example and our nodes' panels,
  * checks every icon rendered, finds our four nodes in the node picker (by name, and by the Chinese
- * aliases of their codex files) and adds one. Screenshots go to test-output/screenshots/, or to
- * docs/screenshots/ (the README's) with UPDATE_SCREENSHOTS=1.
+ * aliases of their codex files) and adds one, and asks the AI Agent example a question in the chat
+ * (its model: the chat-model emulator with the `npm start` conversation). Screenshots go to
+ * test-output/screenshots/, or to docs/screenshots/ (the README's) with UPDATE_SCREENSHOTS=1.
  */
 import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 
 import { DEMO_OWNER, EXAMPLE_WORKFLOWS } from '../../scripts/lib/demo';
 import { RestSession, repoRoot, startN8nServer, type N8nServer } from '../../scripts/lib/n8n';
-import { VENDORS, type VendorKey } from '../emulators/serve';
+import { VENDORS, weComUserId, type VendorKey } from '../emulators/serve';
 import { prepareInstance, type E2eInstance } from './instance';
 
 // The README's screenshots are refreshed on request only, so a test run leaves the work tree clean.
@@ -133,6 +134,20 @@ describe('the editor in Chromium', () => {
 		await page.screenshot({ path: join(screenshots, 'joiners-and-leavers.png') });
 	});
 
+	test('Ask about an employee: the AI Agent answers in the chat through our Mingdao tool', async () => {
+		await page.goto(`${server.baseUrl}/workflow/${EXAMPLE_WORKFLOWS.askEmployee}`);
+		for (const name of ['Mingdao Account', 'WeLink Sync Status', 'Shiheng Employees']) await expectIconRendered(name);
+		await page.locator('[data-test-id="workflow-chat-button"]').first().click();
+		const input = page.locator('textarea[data-test-id="chat-input"], [data-test-id="chat-input"] textarea').first();
+		await input.waitFor({ timeout: 30_000 });
+		await input.fill(`Which Mingdao account has corpUserId ${weComUserId(1)}?`);
+		await input.press('Enter');
+		const accountId = instance.demo.mingdao.accountOf(weComUserId(1))!;
+		await page.locator('.chat-message-from-bot').filter({ hasText: accountId }).first().waitFor({ timeout: 120_000 });
+		await page.waitForTimeout(1000);
+		await page.screenshot({ path: join(screenshots, 'ask-about-an-employee.png') });
+	});
+
 	/** Opens the node picker of a new workflow (its first step: the trigger picker) and returns its search box. */
 	async function openNodePicker() {
 		await page.goto(`${server.baseUrl}/workflow/new`);
@@ -183,7 +198,7 @@ describe('the editor in Chromium', () => {
 		await page.screenshot({ path: join(screenshots, 'node-picker-search.png') });
 		await item.click();
 		// The installed community node shows its details and actions; picking one adds it and opens its panel.
-		const action = page.locator('[data-test-id="node-creator"]').getByText('Get sync status of persons', { exact: true }).first();
+		const action = page.locator('[data-test-id="node-creator"]').getByText('Get the sync status of a person by corp user ID or mobile number or email - returns state and final', { exact: true }).first();
 		await action.waitFor({ timeout: 30_000 });
 		await page.screenshot({ path: join(screenshots, 'node-picker-welink.png') });
 		await action.click();

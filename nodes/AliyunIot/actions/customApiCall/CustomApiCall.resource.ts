@@ -15,8 +15,9 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Call',
 				value: 'call',
-				description: 'Call any IoT Living Link API with the signed request envelope',
-				action: 'Call an API',
+				description:
+					'Call any IoT Living Link API with the signed request envelope. It writes when the API called writes. Returns the API answer.',
+				action: 'Call an API by path - may write and returns the answer',
 			},
 		],
 		default: 'call',

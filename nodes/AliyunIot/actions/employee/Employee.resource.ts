@@ -16,14 +16,15 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create by Auth Code',
 				value: 'createByAuthCode',
-				description: 'Create the employee of an OA login from its auth code or session ID (single-use)',
-				action: 'Create an employee by auth code',
+				description:
+					'Writes to the platform: creates the employee of an OA login from its auth code or session ID (single-use). Returns the created employee.',
+				action: 'Create an employee by auth code - writes and returns the new employee',
 			},
 			{
 				name: 'Get Many by Company',
 				value: 'getManyByCompany',
-				description: 'List the employees of a company',
-				action: 'Get many employees by company',
+				description: 'List the employees of a company, by company ID. Returns one item per employee.',
+				action: 'Get many employees by company ID - returns each employee',
 			},
 		],
 		default: 'createByAuthCode',

@@ -15,8 +15,9 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Relations',
 				value: 'getRelations',
-				description: 'Look up the Mingdao departments of many third-party department IDs, in batches across all items',
-				action: 'Get the relations of departments',
+				description:
+					'Look up the Mingdao departments of many third-party department IDs (e.g. WeCom department numbers), in batches across all items. Returns found and the Mingdao department ID per ID.',
+				action: 'Find the departments with given third party department ID values - returns found and department ID of each',
 			},
 		],
 		default: 'getRelations',

@@ -17,20 +17,23 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getMany',
-				description: 'List the users of the organisation (private deployment 5.5.1 or later)',
-				action: 'Get many users',
+				description:
+					'List the users of the organisation (private deployment 5.5.1 or later). Returns one item per user with its accountId.',
+				action: 'Get many users - returns each user with its account ID',
 			},
 			{
 				name: 'Get Relation',
 				value: 'getRelation',
-				description: 'Look up the Mingdao account of one third-party user ID',
-				action: 'Get the relation of a user',
+				description:
+					'Look up the Mingdao account of one third-party user ID (corpUserId, e.g. a WeCom user ID). Returns corpUserId, found, accountId and projectId.',
+				action: 'Find the user with a corp user ID - returns found and the account ID',
 			},
 			{
 				name: 'Get Relations',
 				value: 'getRelations',
-				description: 'Look up the Mingdao accounts of many third-party user IDs, in batches across all items',
-				action: 'Get the relations of users',
+				description:
+					'Look up the Mingdao accounts of many third-party user IDs (corpUserId), in batches across all items. Returns corpUserId, found and accountId per ID.',
+				action: 'Find the users with given corp user ID values - returns found and account ID of each',
 			},
 		],
 		default: 'getRelations',

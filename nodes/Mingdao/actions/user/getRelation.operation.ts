@@ -30,7 +30,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: '={{ $json.userid }}',
 		displayOptions: { show },
-		description: 'The third-party (WeCom, DingTalk …) user ID to look up',
+		description:
+			'The third-party user ID to look up (corpUserId): the user\'s ID in WeCom, DingTalk or WeLink as the integration stores it, e.g. zhangsan',
 	},
 	{
 		displayName: 'Options',

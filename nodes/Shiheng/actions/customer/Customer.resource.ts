@@ -15,8 +15,9 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many customers',
-				description: 'List the WeCom customers (external contacts), following the startId cursor',
+				action: 'Get many customers up to a limit - returns each customer with its ID',
+				description:
+					'List the WeCom customers (external contacts), following the startId cursor, up to Limit (or all). Returns one item per customer.',
 			},
 		],
 		default: 'getAll',

@@ -15,8 +15,9 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Many',
 				value: 'getAll',
-				action: 'Get many employees',
-				description: 'List the WeCom employees of the app, page by page',
+				action: 'Get many employees up to a limit - returns each employee with user ID and status',
+				description:
+					'List the WeCom employees of the app, page by page, up to Limit (or all). Returns one item per employee with weComUserId, name and status.',
 			},
 		],
 		default: 'getAll',

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { agentSafeWaitSeconds } from '../../../shared/agent-tool';
 import type { BatchOptions, UniqueRequest } from '../../../shared/batching';
 import { lookUpAcrossItems } from '../../../shared/lookup';
 import { itemParameterReader } from '../../../shared/parameters';
@@ -75,7 +76,7 @@ export function departmentStatusSender(client: WeLinkClient): (batch: Array<Uniq
 export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const { client, concurrency } = createClient(run, options);
-	const deadline = Date.now() + numberOption(options, 'maxWaitSeconds', 300) * 1000;
+	const deadline = Date.now() + agentSafeWaitSeconds(this, numberOption(options, 'maxWaitSeconds', 300)) * 1000;
 
 	const batches: BatchOptions<string, DepartmentStatus> = {
 		batchSize: DEPARTMENT_BATCH,

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { agentSafeWaitSeconds } from '../../../shared/agent-tool';
 import { runBatched } from '../../../shared/batching';
 import type { Answer, BatchOptions, Request } from '../../../shared/batching';
 import { ParameterError } from '../../../shared/errors';
@@ -143,7 +144,7 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const { client, concurrency } = createClient(run, options);
 	const waitForParents = options.waitForParents !== false;
-	const deadline = Date.now() + numberOption(options, 'maxWaitSeconds', 300) * 1000;
+	const deadline = Date.now() + agentSafeWaitSeconds(this, numberOption(options, 'maxWaitSeconds', 300)) * 1000;
 	void client.warmUp().catch(() => undefined);
 
 	// A write: every item is read and the tree checked before anything is sent.

@@ -24,8 +24,9 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get WeLink ID',
 				value: 'getWeLinkId',
-				description: "Get the person's WeLink user ID from your Corp User ID",
-				action: 'Get the user ID of a person',
+				description:
+					"Get the person's WeLink user ID from your Corp User ID (corpUserId). Returns corpUserId, found and userId.",
+				action: 'Get the user ID of a person by corp user ID - returns found and the user ID',
 			},
 			{
 				name: 'Update',

@@ -21,7 +21,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		displayOptions: { show },
 		default: '',
-		description: "The person's unique ID in your own system (corpUserId); up to 50 are looked up per request",
+		description:
+			"The person's unique ID in your own system (corpUserId, e.g. zhangsan); up to 50 are looked up per request",
 	},
 	optionsCollection(show),
 ];

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { agentSafeWaitSeconds } from '../../../shared/agent-tool';
 import type { BatchOptions, UniqueRequest } from '../../../shared/batching';
 import { ParameterError } from '../../../shared/errors';
 import { lookUpAcrossItems } from '../../../shared/lookup';
@@ -40,7 +41,8 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		default: '',
 		placeholder: '={{ $json.corpUserId }}',
-		description: 'The Corp User ID, mobile number or email of the person, usually an expression on the input item',
+		description:
+			'The person\'s Corp User ID (your own ID, e.g. zhangsan), mobile number (13800000000 or +86-13800000000) or email, usually an expression on the input item',
 	},
 	optionsCollection(show, [
 		{
@@ -58,7 +60,7 @@ export const description: INodeProperties[] = [
 			typeOptions: { minValue: 0 },
 			default: 300,
 			description:
-				'With Wait Until Final: how long to keep polling. Persons still not final then are output with timedOut set.',
+				'With Wait Until Final: how long to keep polling. Persons still not final then are output with timedOut set. Used as an AI Agent tool, the node waits at most 15 seconds.',
 		},
 		{
 			displayName: 'Poll Interval (Ms)',
@@ -162,7 +164,7 @@ function statusSender(
 export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const { client, concurrency } = createClient(run, options);
-	const deadline = Date.now() + numberOption(options, 'maxWaitSeconds', 300) * 1000;
+	const deadline = Date.now() + agentSafeWaitSeconds(this, numberOption(options, 'maxWaitSeconds', 300)) * 1000;
 
 	const batches: BatchOptions<PersonRef, PolledStatus> = {
 		batchSize: PERSON_BATCH,
