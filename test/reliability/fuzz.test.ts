@@ -732,8 +732,15 @@ describe('vendor answers', () => {
 		});
 		cases += createBodies.length;
 		checkRun(created, { label: 'aliyun create answers', inputs: createBodies.length });
-		// Single use: one request per item, whatever came back.
-		expect(al.emulator.count(ALIYUN_PATHS.createByAuthCode)).toBe(createBodies.length);
+		// Single use: at most one request per item, whatever came back. A refusal of the whole run
+		// (issue 21: Invalid Signature, a refused AppKey, body 403) stops the sending; every item not
+		// sent then carries an error of its own, and none is sent twice.
+		const sent = al.emulator.count(ALIYUN_PATHS.createByAuthCode);
+		expect(sent).toBeGreaterThan(0);
+		expect(sent).toBeLessThanOrEqual(createBodies.length);
+		const unsent = created.items.filter((item) => paired(item) >= sent);
+		expect(unsent).toHaveLength(createBodies.length - sent);
+		for (const item of unsent) expect(String(item.json.error)).toMatch(/Aliyun IoT/);
 	});
 
 	test('without Continue On Fail, a bad answer stops the run with a NodeApiError or NodeOperationError', async () => {

@@ -17,15 +17,15 @@ export const description: INodeProperties[] = [
 				name: 'Get Status',
 				value: 'getStatus',
 				description:
-					'Get the result of the asynchronous department sync for each department code (succeeded, processing or failed). Reads only; returns one item per input item with state and final.',
-				action: 'Get sync status of departments',
+					'Get the result of the asynchronous department sync for each department code (succeeded, processing or failed). Reads only. Returns one item per input item with state and final.',
+				action: 'Get the sync status of a department by department code - returns state and final',
 			},
 			{
 				name: 'Submit',
 				value: 'submit',
 				description:
-					'Create, update or remove departments in WeLink (writes). Needs a department code, its parent code ("0" for a top department) and a Chinese name per item; parents are sent before their children. Returns one item per input item with accepted, code and, when waited for, the final state.',
-				action: 'Submit departments for sync',
+					'Create, update or remove departments in WeLink (writes). Needs a department code, its parent code ("0" = top) and a Chinese name; parents go first. Returns accepted, code and the final state.',
+				action: 'Submit a department for sync - writes to the address book and returns whether it was accepted',
 			},
 		],
 		default: 'submit',
