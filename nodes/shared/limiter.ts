@@ -101,8 +101,8 @@ export interface RateBudgetPolicy {
 	recoveryPerSecond: number;
 }
 
-/** 10 % less per refusal, never under half the rate, full again 20 s after one refusal. */
-export const ADAPTIVE_BUDGET: RateBudgetPolicy = { decrease: 0.9, floor: 0.5, recoveryPerSecond: 0.005 };
+/** 10 % less per refusal, never under half the rate, full again 2 s (two of WeLink's windows) after one refusal. */
+export const ADAPTIVE_BUDGET: RateBudgetPolicy = { decrease: 0.9, floor: 0.5, recoveryPerSecond: 0.05 };
 
 /** A budget lowered to `fraction` of the full rate at `at` (ms); it recovers from then on. */
 export interface BudgetState {

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -140,6 +140,17 @@ export async function startRedisCluster(): Promise<{ nodes: RedisServer[]; stop(
 		throw error;
 	}
 }
+
+function sourcesUnder(dir: string): string[] {
+	return readdirSync(join(ROOT, dir)).flatMap((entry) => {
+		const path = join(dir, entry);
+		if (statSync(join(ROOT, path)).isDirectory()) return sourcesUnder(path);
+		return entry.endsWith('.ts') ? [path] : [];
+	});
+}
+
+/** What test/shared/redis-child.ts runs on besides nodes/shared: its WeLink mode drives the real client. */
+export const REDIS_CHILD_SOURCES = ['test/shared/redis-child.ts', ...sourcesUnder(join('nodes', 'WeLink'))];
 
 /**
  * Compiles nodes/shared and the given test files to JavaScript in a temporary folder, keeping the

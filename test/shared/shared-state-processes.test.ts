@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 
 import { Redis } from 'ioredis';
 
-import { Child, childEnv, compileForChildren, startRedisServer } from './redis-harness';
+import { Child, REDIS_CHILD_SOURCES, childEnv, compileForChildren, startRedisServer } from './redis-harness';
 import type { RedisServer } from './redis-harness';
 
 /**
@@ -23,7 +23,7 @@ const children: Child[] = [];
 
 beforeAll(async () => {
 	redis = await startRedisServer();
-	compiled = compileForChildren(['test/shared/redis-child.ts']);
+	compiled = compileForChildren(REDIS_CHILD_SOURCES);
 });
 
 afterAll(async () => {
