@@ -152,7 +152,8 @@ function oursWorkflow(name: string, cron: string, job: Job, employeePath: string
 					events: ['employeeJoined', 'employeeChanged', 'employeeLeft'],
 					employeeListPath: employeePath,
 					watchedFields: [...WATCHED].sort(),
-					options: { pageSize: job.pageSize, concurrency: job.concurrency },
+					// Left on the first poll a person is missing, as the Code-node peer does: like for like.
+					options: { pageSize: job.pageSize, concurrency: job.concurrency, confirmAbsenceOver: 1 },
 				},
 				CREDENTIAL,
 			),

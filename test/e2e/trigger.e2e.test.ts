@@ -217,8 +217,10 @@ describe('the Shiheng Trigger published in a running n8n', () => {
 		expect(await executions()).toHaveLength(known + 2);
 	});
 
-	test('two polls start together at every poll time: one skips itself (one log line each time), and no event ever came twice', async () => {
-		expect(server.log()).toMatch(/skipped a poll, because the previous poll of this trigger is still running/);
+	// Every poll time is listed twice, but n8n 2.41 registers an identical cron once ("Skipped
+	// registration for already registered cron"), so this run does not make polls overlap; the
+	// overlap itself is proven through n8n-core's PollTriggerExecutor (test/shiheng/trigger-safety.test.ts).
+	test('across every poll of the run, no event ever came twice', async () => {
 		const all: string[] = [];
 		for (const execution of await executions()) {
 			for (const event of await eventsOf(execution)) all.push(`${event.event} ${event.reason} ${String(event.employee.id)}`);
