@@ -91,28 +91,42 @@ export const COUNTED_AT_GRANT: RateSlot = {
  * How a limiter's budget reacts to the vendor's rate-limit answers (additive increase,
  * multiplicative decrease): each answer, at most once per shortest window, stretches every window
  * by 1 / `decrease` (fewer requests per second), down to `floor` of the configured rate; the budget
- * then grows back by `recoveryPerSecond` of the full rate per second. A path whose delays vary more
- * than the margin (a jittery network, a stalled gateway) thus costs one refusal, not a refusal per
- * window, and the full rate returns once the refusals stop.
+ * then grows back by `recoveryPerSecond` of the full rate per second. An answer that comes within
+ * `repeatWithinMs` of the last decrease halves the pace of the recovery that follows, down to
+ * `slowestRecoveryPerSecond`: a path whose delays keep varying more than the margin (a jittery
+ * network, a loaded gateway) is not walked back into a refusal every few seconds. A path whose
+ * delays vary now and then costs one refusal, and the full rate returns once the refusals stop.
  */
 export interface RateBudgetPolicy {
 	decrease: number;
 	floor: number;
 	recoveryPerSecond: number;
+	repeatWithinMs: number;
+	slowestRecoveryPerSecond: number;
 }
 
-/** 10 % less per refusal, never under half the rate, full again 2 s (two of WeLink's windows) after one refusal. */
-export const ADAPTIVE_BUDGET: RateBudgetPolicy = { decrease: 0.9, floor: 0.5, recoveryPerSecond: 0.05 };
+/**
+ * 10 % less per refusal, never under half the rate, full again 2 s (two of WeLink's windows) after
+ * a lone refusal; a refusal within 30 s of the last one recovers half as fast (4 s, 8 s, at most 16 s).
+ */
+export const ADAPTIVE_BUDGET: RateBudgetPolicy = {
+	decrease: 0.9,
+	floor: 0.5,
+	recoveryPerSecond: 0.05,
+	repeatWithinMs: 30_000,
+	slowestRecoveryPerSecond: 0.00625,
+};
 
-/** A budget lowered to `fraction` of the full rate at `at` (ms); it recovers from then on. */
+/** A budget lowered to `fraction` of the full rate at `at` (ms); it recovers from then on by `recoveryPerSecond`. */
 export interface BudgetState {
 	fraction: number;
 	at: number;
+	recoveryPerSecond: number;
 }
 
 /** The fraction of the full rate a budget allows at `now`. */
-export function budgetAt(state: BudgetState, policy: RateBudgetPolicy, now: number): number {
-	return Math.min(1, state.fraction + (Math.max(0, now - state.at) / 1000) * policy.recoveryPerSecond);
+export function budgetAt(state: BudgetState, now: number): number {
+	return Math.min(1, state.fraction + (Math.max(0, now - state.at) / 1000) * state.recoveryPerSecond);
 }
 
 /**
@@ -121,8 +135,10 @@ export function budgetAt(state: BudgetState, policy: RateBudgetPolicy, now: numb
  */
 export function loweredBudget(state: BudgetState | undefined, policy: RateBudgetPolicy, now: number, holdoffMs: number): BudgetState | undefined {
 	if (state && now - state.at < holdoffMs) return undefined;
-	const current = state ? budgetAt(state, policy, now) : 1;
-	return { fraction: Math.max(policy.floor, current * policy.decrease), at: now };
+	const current = state ? budgetAt(state, now) : 1;
+	const repeated = state !== undefined && now - state.at < policy.repeatWithinMs;
+	const recoveryPerSecond = repeated ? Math.max(policy.slowestRecoveryPerSecond, state.recoveryPerSecond / 2) : policy.recoveryPerSecond;
+	return { fraction: Math.max(policy.floor, current * policy.decrease), at: now, recoveryPerSecond };
 }
 
 /**
@@ -177,7 +193,7 @@ export class RateLimiter {
 
 	/** The fraction of the configured rate granted now (1 unless the vendor refused lately). */
 	budgetFraction(): number {
-		return this.budget ? budgetAt(this.budget, this.budgetPolicy, this.now()) : 1;
+		return this.budget ? budgetAt(this.budget, this.now()) : 1;
 	}
 
 	/**
@@ -202,7 +218,7 @@ export class RateLimiter {
 		for (;;) {
 			throwIfAborted(signal);
 			const now = this.now();
-			const stretch = 1 / (this.budget ? budgetAt(this.budget, this.budgetPolicy, now) : 1);
+			const stretch = 1 / (this.budget ? budgetAt(this.budget, now) : 1);
 			let wait = 0;
 			for (const w of this.windows) {
 				const span = (w.intervalMs + this.marginMs) * stretch;

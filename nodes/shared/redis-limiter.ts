@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { COUNTED_AT_GRANT, RateLimiter, sharedRateLimiter } from './limiter';
+import { COUNTED_AT_GRANT, RateLimiter, budgetAt, sharedRateLimiter } from './limiter';
 import type { RateBudgetPolicy, RateSlot, RateWindow } from './limiter';
 import { fallBackAfter, redisScript, runScript, sharedKey, sharedRedis, sharedStateConfigured } from './redis-connection';
 import type { SharedRedis } from './redis-connection';
@@ -62,9 +62,9 @@ local hold = tonumber(ARGV[2])
 local lease = tonumber(ARGV[3])
 local windows = #KEYS - 1
 local stretch = 1
-local budget = redis.call('HMGET', KEYS[#KEYS], 'fraction', 'at')
+local budget = redis.call('HMGET', KEYS[#KEYS], 'fraction', 'at', 'recovery')
 if budget[1] and budget[2] then
-  local fraction = tonumber(budget[1]) + math.max(0, now - tonumber(budget[2])) * tonumber(ARGV[5])
+  local fraction = tonumber(budget[1]) + math.max(0, now - tonumber(budget[2])) * (tonumber(budget[3]) or tonumber(ARGV[5]))
   if fraction < 1 then stretch = 1 / fraction end
 end
 local gap = math.floor(tonumber(ARGV[4]) * stretch)
@@ -105,9 +105,10 @@ return {0, now}
 `);
 
 /**
- * KEYS: the budget hash. ARGV: decrease, floor, recovery per ms, hold-off in ms. Lowers the
- * budget as loweredBudget does, on Redis's clock, for every process at once. Answers the fraction
- * now in force, as text (Redis would cut a Lua number to an integer).
+ * KEYS: the budget hash. ARGV: decrease, floor, recovery per ms, hold-off in ms, repeat-within in
+ * ms, slowest recovery per ms. Lowers the budget as loweredBudget does (a repeated refusal halves
+ * the recovery's pace), on Redis's clock, for every process at once. Answers the fraction now in
+ * force, as text (Redis would cut a Lua number to an integer).
  */
 const LOWER_BUDGET = redisScript(`
 if redis.replicate_commands then redis.replicate_commands() end
@@ -115,15 +116,17 @@ local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local recovery = tonumber(ARGV[3])
 local current = 1
-local budget = redis.call('HMGET', KEYS[1], 'fraction', 'at')
+local budget = redis.call('HMGET', KEYS[1], 'fraction', 'at', 'recovery')
 if budget[1] and budget[2] then
   local at = tonumber(budget[2])
-  current = math.min(1, tonumber(budget[1]) + math.max(0, now - at) * recovery)
+  local previous = tonumber(budget[3]) or recovery
+  current = math.min(1, tonumber(budget[1]) + math.max(0, now - at) * previous)
   if now - at < tonumber(ARGV[4]) then return tostring(current) end
+  if now - at < tonumber(ARGV[5]) then recovery = math.max(tonumber(ARGV[6]), previous / 2) end
 end
 local lowered = math.max(tonumber(ARGV[2]), current * tonumber(ARGV[1]))
-redis.call('HSET', KEYS[1], 'fraction', tostring(lowered), 'at', now)
-redis.call('PEXPIRE', KEYS[1], math.ceil((1 - lowered) / recovery) + 1000)
+redis.call('HSET', KEYS[1], 'fraction', tostring(lowered), 'at', now, 'recovery', tostring(recovery))
+redis.call('PEXPIRE', KEYS[1], math.max(math.ceil((1 - lowered) / recovery), tonumber(ARGV[5])) + 1000)
 return tostring(lowered)
 `);
 
@@ -287,9 +290,10 @@ export class RedisRateLimiter extends RateLimiter {
 		if (this.sharedWindows.length === 0) return false;
 		const shared = await sharedRedis();
 		if (!shared) return false;
-		const { decrease, floor, recoveryPerSecond } = this.budgetPolicy;
+		const { decrease, floor, recoveryPerSecond, repeatWithinMs, slowestRecoveryPerSecond } = this.budgetPolicy;
+		const args = [decrease, floor, recoveryPerSecond / 1000, this.shortestSpan(), repeatWithinMs, slowestRecoveryPerSecond / 1000];
 		try {
-			await runScript(shared.client, LOWER_BUDGET, [this.budgetKey(shared)], [decrease, floor, recoveryPerSecond / 1000, this.shortestSpan()]);
+			await runScript(shared.client, LOWER_BUDGET, [this.budgetKey(shared)], args);
 			return true;
 		} catch (error) {
 			fallBackAfter(error);
@@ -301,11 +305,12 @@ export class RedisRateLimiter extends RateLimiter {
 	async sharedBudgetFraction(): Promise<number> {
 		const shared = await sharedRedis();
 		if (!shared) return this.budgetFraction();
-		const [fraction, at] = await shared.client.hmget(this.budgetKey(shared), 'fraction', 'at');
+		const [fraction, at, recovery] = await shared.client.hmget(this.budgetKey(shared), 'fraction', 'at', 'recovery');
 		if (fraction === null || at === null) return 1;
 		const [seconds, micros] = await shared.client.time();
 		const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-		return Math.min(1, Number(fraction) + (Math.max(0, now - Number(at)) / 1000) * this.budgetPolicy.recoveryPerSecond);
+		const recoveryPerSecond = recovery === null ? this.budgetPolicy.recoveryPerSecond : Number(recovery) * 1000;
+		return budgetAt({ fraction: Number(fraction), at: Number(at), recoveryPerSecond }, now);
 	}
 
 	/** Tells Redis's windows what this process granted on its own during the outage; false if Redis failed again. */

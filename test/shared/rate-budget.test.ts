@@ -35,25 +35,51 @@ afterAll(async () => {
 	}
 });
 
-const POLICY: RateBudgetPolicy = { decrease: 0.9, floor: 0.5, recoveryPerSecond: 0.005 };
+const POLICY: RateBudgetPolicy = { decrease: 0.9, floor: 0.5, recoveryPerSecond: 0.005, repeatWithinMs: 0, slowestRecoveryPerSecond: 0.005 };
+/** Whatever the pace, unchanged by repeated refusals (repeatWithinMs 0): the tests of the decrease. */
+const steady = (decrease: number, floor: number, recoveryPerSecond: number): RateBudgetPolicy => ({
+	decrease,
+	floor,
+	recoveryPerSecond,
+	repeatWithinMs: 0,
+	slowestRecoveryPerSecond: recoveryPerSecond,
+});
 
 describe('the budget after rate-limit answers', () => {
 	test('each answer takes 10 %, one per window, never under the floor; it comes back at 0.5 % a second', () => {
 		let state = loweredBudget(undefined, POLICY, 10_000, 1_000);
-		expect(state).toEqual({ fraction: 0.9, at: 10_000 });
+		expect(state).toEqual({ fraction: 0.9, at: 10_000, recoveryPerSecond: 0.005 });
 		// Answers to requests sent before the decrease are the same event.
 		expect(loweredBudget(state, POLICY, 10_999, 1_000)).toBeUndefined();
 		state = loweredBudget(state, POLICY, 11_000, 1_000)!;
 		expect(state.fraction).toBeCloseTo((0.9 + 0.005) * 0.9, 6);
 		for (let i = 0; i < 20; i++) state = loweredBudget(state, POLICY, state.at + 1_000, 1_000)!;
 		expect(state.fraction).toBe(0.5);
-		expect(budgetAt(state, POLICY, state.at + 10_000)).toBeCloseTo(0.55, 6);
-		expect(budgetAt(state, POLICY, state.at + 100_000)).toBe(1);
+		expect(budgetAt(state, state.at + 10_000)).toBeCloseTo(0.55, 6);
+		expect(budgetAt(state, state.at + 100_000)).toBe(1);
+	});
+
+	test('a refusal soon after the last one recovers half as fast, down to the slowest pace; a lone one later recovers at the full pace again', () => {
+		const policy: RateBudgetPolicy = { decrease: 0.9, floor: 0.5, recoveryPerSecond: 0.05, repeatWithinMs: 30_000, slowestRecoveryPerSecond: 0.0125 };
+		let state = loweredBudget(undefined, policy, 0, 1_000)!;
+		expect(state.recoveryPerSecond).toBe(0.05);
+		// Full again after 2 s; refused again at 3 s: 10 % less, and 4 s to come back.
+		state = loweredBudget(state, policy, 3_000, 1_000)!;
+		expect(state).toEqual({ fraction: 0.9, at: 3_000, recoveryPerSecond: 0.025 });
+		expect(budgetAt(state, 5_000)).toBeCloseTo(0.95, 6);
+		expect(budgetAt(state, 7_000)).toBe(1);
+		state = loweredBudget(state, policy, 8_000, 1_000)!;
+		expect(state.recoveryPerSecond).toBe(0.0125);
+		state = loweredBudget(state, policy, 17_000, 1_000)!;
+		expect(state.recoveryPerSecond).toBe(0.0125);
+		// 30 s without a refusal: the next one is a lone one.
+		state = loweredBudget(state, policy, 47_000, 1_000)!;
+		expect(state).toEqual({ fraction: 0.9, at: 47_000, recoveryPerSecond: 0.05 });
 	});
 
 	test('a per-process limiter stretches its windows by the budget and gives the full rate back later', async () => {
 		let now = 0;
-		const limiter = new RateLimiter([{ limit: 4, intervalMs: 200 }], 0, () => now, { decrease: 0.5, floor: 0.5, recoveryPerSecond: 1 });
+		const limiter = new RateLimiter([{ limit: 4, intervalMs: 200 }], 0, () => now, steady(0.5, 0.5, 1));
 		expect(limiter.budgetFraction()).toBe(1);
 		limiter.rateLimited();
 		expect(limiter.budgetFraction()).toBe(0.5);
@@ -63,8 +89,8 @@ describe('the budget after rate-limit answers', () => {
 		expect(limiter.budgetFraction()).toBe(1);
 
 		// In real time: 4 per 200 ms, halved (recovering 0 per second) → the fifth start waits 400 ms.
-		const halved = new RateLimiter([{ limit: 4, intervalMs: 200 }], 0, Date.now, { decrease: 0.5, floor: 0.5, recoveryPerSecond: 0 });
-		const full = new RateLimiter([{ limit: 4, intervalMs: 200 }], 0, Date.now, { decrease: 0.5, floor: 0.5, recoveryPerSecond: 0 });
+		const halved = new RateLimiter([{ limit: 4, intervalMs: 200 }], 0, Date.now, steady(0.5, 0.5, 0));
+		const full = new RateLimiter([{ limit: 4, intervalMs: 200 }], 0, Date.now, steady(0.5, 0.5, 0));
 		halved.rateLimited();
 		const timeFive = async (limiter: RateLimiter) => {
 			const started = Date.now();
@@ -91,7 +117,7 @@ describe('through Redis', () => {
 
 	test('one process’s 48503 lowers the budget every process is granted, and it recovers', async () => {
 		useRedis(redis.url, 'budget-shared');
-		const policy: RateBudgetPolicy = { decrease: 0.5, floor: 0.5, recoveryPerSecond: 0.25 };
+		const policy = steady(0.5, 0.5, 0.25);
 		// Two limiters of one app stand for two processes: they share only Redis.
 		const first = new RedisRateLimiter('welink|budget|client|/api', [{ limit: 4, intervalMs: 200 }], 0, policy);
 		const second = new RedisRateLimiter('welink|budget|client|/api', [{ limit: 4, intervalMs: 200 }], 0, policy);
@@ -115,6 +141,28 @@ describe('through Redis', () => {
 		// 0.25 a second: full again two seconds after the decrease (which Redis had made when it was seen).
 		await new Promise((r) => setTimeout(r, Math.max(0, seenAt + 2_100 - Date.now())));
 		expect(await second.sharedBudgetFraction()).toBe(1);
+	});
+
+	test('a second 48503 soon after the first slows the shared recovery for every process', async () => {
+		useRedis(redis.url, 'budget-repeat');
+		const policy: RateBudgetPolicy = { decrease: 0.5, floor: 0.5, recoveryPerSecond: 0.5, repeatWithinMs: 30_000, slowestRecoveryPerSecond: 0.125 };
+		const first = new RedisRateLimiter('welink|repeat|client|/api', [{ limit: 4, intervalMs: 100 }], 0, policy);
+		const second = new RedisRateLimiter('welink|repeat|client|/api', [{ limit: 4, intervalMs: 100 }], 0, policy);
+		const lowered = async (limiter: RedisRateLimiter) => {
+			limiter.rateLimited();
+			for (let i = 0; i < 100 && (await second.sharedBudgetFraction()) > 0.8; i++) await new Promise((r) => setTimeout(r, 10));
+		};
+		// A lone refusal: half the rate, full again in 1 s (0.5 a second).
+		await lowered(first);
+		await new Promise((r) => setTimeout(r, 1_100));
+		expect(await second.sharedBudgetFraction()).toBe(1);
+		// Another within 30 s, from the other process: 0.25 a second now, so after 1 s about 0.75.
+		await lowered(second);
+		const seenAt = Date.now();
+		await new Promise((r) => setTimeout(r, 1_000));
+		const fraction = await first.sharedBudgetFraction();
+		expect(fraction).toBeGreaterThanOrEqual(0.74);
+		expect(fraction).toBeLessThanOrEqual(0.5 + (0.25 * (Date.now() - seenAt + 200)) / 1000);
 	});
 
 	test('after an outage Redis counts what the process granted on its own meanwhile', async () => {
