@@ -18,8 +18,8 @@ export default {
 	mutate: [
 		'nodes/Shiheng/helpers/changes.ts',
 		'nodes/Shiheng/trigger/state.ts',
-		'nodes/shared/batching.ts',
-		'nodes/shared/lookup.ts',
+		'nodes/shared/execution/batching.ts',
+		'nodes/shared/execution/lookup.ts',
 	],
 	// The n8n installs (links in a helper's worktree) are not needed by the unit tests, and huge.
 	ignorePatterns: ['.n8n-runtime', '.n8n-runtime-1x', 'bench/out', 'bench/tmp'],

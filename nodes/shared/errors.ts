@@ -1,3 +1,5 @@
+/** The typed errors our code throws, and `toNodeError`, the one place they become n8n's errors (redacted). */
+
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 

@@ -1,3 +1,5 @@
+/** Secrets removed from any text that may reach a user: known values and fields named secret. */
+
 /**
  * The one place secrets are removed from text that may reach a user: error messages, error
  * descriptions, log lines. Two layers, because neither alone is enough:

@@ -1,3 +1,5 @@
+/** Vendor values made text once, and sentences joined. */
+
 /**
  * Vendor fields that should be text can arrive as numbers, objects or null; they are made text
  * here, once, so no later step ("[object Object]", a crash in redaction) has to care.

@@ -1,3 +1,5 @@
+/** Parameter checks that name the field: numbers in range, required text, id lists, JSON objects, base URLs. */
+
 import { ParameterError } from './errors';
 
 /**

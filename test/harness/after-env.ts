@@ -1,4 +1,4 @@
-import { closeTransport } from '../../nodes/shared/transport';
+import { closeTransport } from '../../nodes/shared/http/pool';
 import { recordVisible } from './secret-audit';
 
 // Every log line a test produces is checked by the suite-wide secret audit.

@@ -8,12 +8,16 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { egressFilterOf } from '../../nodes/shared/egress';
+import { egressFilterOf } from '../../nodes/shared/http/egress';
 import { VendorApiError } from '../../nodes/shared/errors';
-import { cancelSignal, forEachItem, readRequestTuning, transportSettings } from '../../nodes/shared/node-kit';
-import { fetchNumberedPages } from '../../nodes/shared/paging';
+import { cancelSignal } from '../../nodes/shared/execution/cancellation';
+import { forEachItem } from '../../nodes/shared/execution/item-loop';
+import { readRequestTuning } from '../../nodes/shared/descriptions/options';
+import { transportSettings } from '../../nodes/shared/execution/transport-settings';
+import { fetchNumberedPages } from '../../nodes/shared/execution/paging';
 import { Redactor } from '../../nodes/shared/redact';
-import { parseJsonBody, sendWithRetry } from '../../nodes/shared/transport';
+import { parseJsonBody } from '../../nodes/shared/http/body';
+import { sendWithRetry } from '../../nodes/shared/http/retry';
 import { intInRange, requiredString } from '../../nodes/shared/validate';
 
 /**

@@ -8,7 +8,7 @@ import type { RedisServer } from './redis-harness';
  * WeLink: the emulator lets each call reach its rate limiter a random 0–100 ms after it arrived,
  * more than the 50-ms margin the shared limiter keeps. Counting each request from its send then
  * cannot keep WeLink's count within 40 per second; every 48503 lowers the app's budget, in Redis,
- * for both processes (nodes/shared/limiter.ts RateBudgetPolicy), so only the first refusals cost.
+ * for both processes (nodes/shared/http/rate-limiter.ts RateBudgetPolicy), so only the first refusals cost.
  */
 
 let redis: RedisServer;

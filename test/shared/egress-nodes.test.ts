@@ -1,4 +1,4 @@
-import { closeTransport } from '../../nodes/shared/transport';
+import { closeTransport } from '../../nodes/shared/http/pool';
 import { clearTokenCache } from '../../nodes/WeLink/transport/auth';
 import { startAliyunIotEmulator } from '../emulators/aliyun';
 import { startShihengEmulator } from '../emulators/shiheng';

@@ -5,7 +5,7 @@ import { DnsResolver, OutboundHttp, SsrfProtectionService } from '@n8n/backend-n
 import { SsrfProtectionConfig } from '@n8n/config';
 import { Container } from '@n8n/di';
 
-import type { EgressFilter } from '../../nodes/shared/egress';
+import type { EgressFilter } from '../../nodes/shared/http/egress';
 
 /**
  * n8n 2.41's own outbound network policy, set up the way n8n builds it from N8N_SSRF_* (its

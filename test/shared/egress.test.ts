@@ -4,8 +4,9 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 import { TransportError } from '../../nodes/shared/errors';
-import { closeTransport, sendWithRetry } from '../../nodes/shared/transport';
-import type { TransportSettings } from '../../nodes/shared/transport';
+import { closeTransport } from '../../nodes/shared/http/pool';
+import { sendWithRetry } from '../../nodes/shared/http/retry';
+import type { TransportSettings } from '../../nodes/shared/http/types';
 import { Emulator } from '../emulators/frame';
 import { installPolicy, watchConnects } from './egress-policy';
 import { startSelfSignedServer } from './self-signed-server';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 
-import { orderByParent } from '../../nodes/shared/hierarchy';
+import { orderByParent } from '../../nodes/shared/execution/hierarchy';
 
 /** Parents before children: the order Department → Submit sends levels in. */
 

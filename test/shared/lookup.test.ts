@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { UniqueRequest } from '../../nodes/shared/batching';
+import type { UniqueRequest } from '../../nodes/shared/execution/batching';
 import { ParameterError, VendorApiError } from '../../nodes/shared/errors';
-import { lookUpAcrossItems } from '../../nodes/shared/lookup';
-import type { CrossItemLookup } from '../../nodes/shared/lookup';
-import { AbortedError } from '../../nodes/shared/retry';
+import { lookUpAcrossItems } from '../../nodes/shared/execution/lookup';
+import type { CrossItemLookup } from '../../nodes/shared/execution/lookup';
+import { AbortedError } from '../../nodes/shared/http/abort';
 import { Redactor } from '../../nodes/shared/redact';
 
 /**

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { ManualExecutionCancelledError, SystemShutdownExecutionCancelledError } from 'n8n-workflow';
 
-import { DEFAULT_MAX_RETRIES, cancellationError, readRequestTuning, requestTuningFields, stopReason } from '../../nodes/shared/node-kit';
-import { DEFAULT_RETRY_POLICY } from '../../nodes/shared/retry';
+import { DEFAULT_MAX_RETRIES, readRequestTuning, requestTuningFields } from '../../nodes/shared/descriptions/options';
+import { cancellationError, stopReason } from '../../nodes/shared/execution/cancellation';
+import { DEFAULT_RETRY_POLICY } from '../../nodes/shared/http/retry';
 import { secureBaseUrl, intInRange, stringList } from '../../nodes/shared/validate';
 import { ParameterError } from '../../nodes/shared/errors';
 
@@ -73,7 +74,7 @@ describe('why an execution stopped', () => {
 	test('an n8n-workflow without the timeout class still loads and still reports a timeout', async () => {
 		await jest.isolateModulesAsync(async () => {
 			jest.doMock('n8n-workflow', () => ({ ...jest.requireActual<object>('n8n-workflow'), TimeoutExecutionCancelledError: undefined }));
-			const kit = await import('../../nodes/shared/node-kit');
+			const kit = await import('../../nodes/shared/execution/cancellation');
 			const error = kit.cancellationError(context(undefined, Date.now() - 1));
 			expect(error.name).toBe('ExecutionCancelledError');
 			expect(error.message).toBe('The execution was cancelled because it timed out');

@@ -1,6 +1,6 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { ERROR_ITEM_PHRASE, outcomeHint } from '../../nodes/shared/outcome-hint';
+import { ERROR_ITEM_PHRASE, outcomeHint } from '../../nodes/shared/execution/outcome-hint';
 import { hintsOf, runNode } from '../harness/run-workflow';
 import { useMingdaoEmulator, runGetRelations } from '../mingdao/fixtures';
 import { TYPE, creds, demoIds, useWeLinkEmulator } from '../welink/fixtures';

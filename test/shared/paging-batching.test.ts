@@ -1,6 +1,7 @@
 import { ItemScopedError } from '../../nodes/shared/errors';
-import { chunk, runBatched, uniqueRequests } from '../../nodes/shared/batching';
-import { PageCountMemory, fetchNumberedPages, followCursor } from '../../nodes/shared/paging';
+import { chunk, runBatched, uniqueRequests } from '../../nodes/shared/execution/batching';
+import { PageCountMemory, fetchNumberedPages } from '../../nodes/shared/execution/paging';
+import { followCursor } from '../../nodes/shared/execution/cursor-paging';
 
 describe('numbered pages', () => {
 	const source = Array.from({ length: 237 }, (_, i) => i + 1);

@@ -1,6 +1,6 @@
 import type { IConnections, IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { itemParameterReader } from '../../nodes/shared/parameters';
+import { itemParameterReader } from '../../nodes/shared/execution/parameters';
 import { nodeTypesByName } from '../harness/registry';
 import { runWorkflow } from '../harness/run-workflow';
 

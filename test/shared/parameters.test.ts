@@ -1,4 +1,4 @@
-import { plainFieldPath } from '../../nodes/shared/parameters';
+import { plainFieldPath } from '../../nodes/shared/execution/parameters';
 
 describe('plainFieldPath: which expressions are a plain read of the item field', () => {
 	test.each([

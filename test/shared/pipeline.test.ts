@@ -1,7 +1,7 @@
-import { BatchPipeline } from '../../nodes/shared/batching';
-import type { UniqueRequest } from '../../nodes/shared/batching';
+import { BatchPipeline } from '../../nodes/shared/execution/batching';
+import type { UniqueRequest } from '../../nodes/shared/execution/batching';
 import { ItemScopedError, VendorApiError } from '../../nodes/shared/errors';
-import { AbortedError } from '../../nodes/shared/retry';
+import { AbortedError } from '../../nodes/shared/http/abort';
 
 /** A send whose answers the test releases by hand, recording what was sent and how many at once. */
 function controlledSend() {

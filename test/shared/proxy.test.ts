@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-import { closeTransport, sendWithRetry } from '../../nodes/shared/transport';
+import { closeTransport } from '../../nodes/shared/http/pool';
+import { sendWithRetry } from '../../nodes/shared/http/retry';
 import { Emulator } from '../emulators/frame';
 
 /**

@@ -1,7 +1,7 @@
-import { RateLimiter, budgetAt, loweredBudget } from '../../nodes/shared/limiter';
-import type { RateBudgetPolicy } from '../../nodes/shared/limiter';
-import { closeSharedRedis, setSharedStateLogger } from '../../nodes/shared/redis-connection';
-import { RedisRateLimiter } from '../../nodes/shared/redis-limiter';
+import { RateLimiter, budgetAt, loweredBudget } from '../../nodes/shared/http/rate-limiter';
+import type { RateBudgetPolicy } from '../../nodes/shared/http/rate-limiter';
+import { closeSharedRedis, setSharedStateLogger } from '../../nodes/shared/scale-out/redis-connection';
+import { RedisRateLimiter } from '../../nodes/shared/scale-out/shared-limiter';
 import { freePort, startRedisServer } from './redis-harness';
 import type { RedisServer } from './redis-harness';
 

@@ -2,7 +2,7 @@ import type { INode } from 'n8n-workflow';
 
 import { ParameterError, TransportError, VendorApiError, toNodeError } from '../../nodes/shared/errors';
 import { Redactor, REDACTION_MASK } from '../../nodes/shared/redact';
-import { bodyExcerpt } from '../../nodes/shared/transport';
+import { bodyExcerpt } from '../../nodes/shared/http/body';
 
 const node: INode = {
 	id: '1',

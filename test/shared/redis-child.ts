@@ -12,15 +12,16 @@
 import { createInterface } from 'node:readline';
 
 import { WeLinkClient } from '../../nodes/WeLink/transport/client';
-import { mapConcurrentSettled } from '../../nodes/shared/limiter';
-import { readRequestTuning, transportSettings } from '../../nodes/shared/node-kit';
+import { mapConcurrentSettled } from '../../nodes/shared/execution/concurrency';
+import { readRequestTuning } from '../../nodes/shared/descriptions/options';
+import { transportSettings } from '../../nodes/shared/execution/transport-settings';
 import { Redactor } from '../../nodes/shared/redact';
 
-import { closeSharedRedis, sharedRedis } from '../../nodes/shared/redis-connection';
-import { RedisRateLimiter, vendorAppRateLimiter } from '../../nodes/shared/redis-limiter';
-import { AbortedError } from '../../nodes/shared/retry';
-import { SharedTokenCache } from '../../nodes/shared/token-cache';
-import type { RateWindow } from '../../nodes/shared/limiter';
+import { closeSharedRedis, sharedRedis } from '../../nodes/shared/scale-out/redis-connection';
+import { RedisRateLimiter, vendorAppRateLimiter } from '../../nodes/shared/scale-out/shared-limiter';
+import { AbortedError } from '../../nodes/shared/http/abort';
+import { SharedTokenCache } from '../../nodes/shared/scale-out/token-cache';
+import type { RateWindow } from '../../nodes/shared/http/rate-limiter';
 
 interface LimiterJob {
 	mode: 'limiter';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { describeSharedState, readSharedStateConfig } from '../../nodes/shared/redis-config';
+import { describeSharedState, readSharedStateConfig } from '../../nodes/shared/scale-out/redis-config';
 
 /**
  * Which Redis the shared state uses is read from the environment alone: nothing outside queue

@@ -159,13 +159,7 @@ export const REDIS_CHILD_SOURCES = ['test/shared/redis-child.ts', ...sourcesUnde
  */
 export function compileForChildren(testFiles: string[]): { dir: string; file(path: string): string; cleanup(): void } {
 	const dir = mkdtempSync(join(tmpdir(), 'employee-sync-children-'));
-	const sharedDir = join(ROOT, 'nodes', 'shared');
-	const sources = [
-		...readdirSync(sharedDir)
-			.filter((f) => f.endsWith('.ts'))
-			.map((f) => join(sharedDir, f)),
-		...testFiles.map((f) => resolve(ROOT, f)),
-	];
+	const sources = [...sourcesUnder(join('nodes', 'shared')), ...testFiles].map((f) => resolve(ROOT, f));
 	for (const source of sources) {
 		const output = ts.transpileModule(readFileSync(source, 'utf8'), {
 			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },

@@ -1,4 +1,4 @@
-import { joinUrl, resolveRequestUrl } from '../../nodes/shared/request-options';
+import { joinUrl, resolveRequestUrl } from '../../nodes/shared/http/request-options';
 
 describe('resolveRequestUrl: the address of a request as n8n hands it to a credential', () => {
 	test('an absolute url or uri is taken as it is', () => {

@@ -204,8 +204,8 @@ test('a process killed while holding the token lock delays another only until th
 
 test('outside queue mode a process never loads ioredis: limiter and token cache stay in memory', () => {
 	const script = `
-		const { vendorAppRateLimiter } = require(${JSON.stringify(compiled.file('nodes/shared/redis-limiter.ts'))});
-		const { SharedTokenCache } = require(${JSON.stringify(compiled.file('nodes/shared/token-cache.ts'))});
+		const { vendorAppRateLimiter } = require(${JSON.stringify(compiled.file('nodes/shared/scale-out/shared-limiter.ts'))});
+		const { SharedTokenCache } = require(${JSON.stringify(compiled.file('nodes/shared/scale-out/token-cache.ts'))});
 		(async () => {
 			await vendorAppRateLimiter('k', [{ limit: 5, intervalMs: 1000 }], 0).acquire();
 			const { token } = await new SharedTokenCache('t').get({ app: 'a', secret: 's' }, async () => ({ token: 'x', refreshAt: Date.now() + 60000 }));

@@ -1,19 +1,15 @@
 import { Redis } from 'ioredis';
 
-import { sharedRateLimiter } from '../../nodes/shared/limiter';
-import {
-	closeSharedRedis,
-	setSharedStateLogger,
-	sharedRedis,
-	sharedStateFallbackCount,
-} from '../../nodes/shared/redis-connection';
-import { RedisRateLimiter, vendorAppRateLimiter } from '../../nodes/shared/redis-limiter';
-import { watchSharedState } from '../../nodes/shared/shared-state-hint';
-import type { HintTarget } from '../../nodes/shared/shared-state-hint';
-import { SharedTokenCache } from '../../nodes/shared/token-cache';
-import type { FreshToken } from '../../nodes/shared/token-cache';
-import { closeTransport, sendWithRetry } from '../../nodes/shared/transport';
-import type { HttpRequestSpec, TransportSettings } from '../../nodes/shared/transport';
+import { sharedRateLimiter } from '../../nodes/shared/http/rate-limiter';
+import { closeSharedRedis, setSharedStateLogger, sharedRedis, sharedStateFallbackCount } from '../../nodes/shared/scale-out/redis-connection';
+import { RedisRateLimiter, vendorAppRateLimiter } from '../../nodes/shared/scale-out/shared-limiter';
+import { watchSharedState } from '../../nodes/shared/scale-out/shared-state-hint';
+import type { HintTarget } from '../../nodes/shared/scale-out/shared-state-hint';
+import { SharedTokenCache } from '../../nodes/shared/scale-out/token-cache';
+import type { FreshToken } from '../../nodes/shared/scale-out/token-cache';
+import { closeTransport } from '../../nodes/shared/http/pool';
+import { sendWithRetry } from '../../nodes/shared/http/retry';
+import type { HttpRequestSpec, TransportSettings } from '../../nodes/shared/http/types';
 import { Emulator } from '../emulators/frame';
 import { freePort, startRedisCluster, startRedisServer } from './redis-harness';
 import type { RedisServer } from './redis-harness';

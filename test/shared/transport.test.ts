@@ -3,11 +3,12 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 import { TransportError, toNodeError } from '../../nodes/shared/errors';
-import { RateLimiter, mapConcurrent } from '../../nodes/shared/limiter';
+import { RateLimiter } from '../../nodes/shared/http/rate-limiter';
+import { mapConcurrent } from '../../nodes/shared/execution/concurrency';
 import { Redactor } from '../../nodes/shared/redact';
-import { parseRetryAfter } from '../../nodes/shared/retry';
-import { parseJsonBody, sendWithRetry } from '../../nodes/shared/transport';
-import type { HttpRequestSpec, TransportSettings, VendorProfile } from '../../nodes/shared/transport';
+import { parseRetryAfter, sendWithRetry } from '../../nodes/shared/http/retry';
+import { parseJsonBody } from '../../nodes/shared/http/body';
+import type { HttpRequestSpec, TransportSettings, VendorProfile } from '../../nodes/shared/http/types';
 import { Emulator } from '../emulators/frame';
 import { startSelfSignedServer } from './self-signed-server';
 import type { SelfSignedServer } from './self-signed-server';

@@ -1,4 +1,4 @@
-import { AGENT_TOOL_MAX_WAIT_SECONDS } from '../../nodes/shared/agent-tool';
+import { AGENT_TOOL_MAX_WAIT_SECONDS } from '../../nodes/shared/execution/agent-tool';
 import { nodeTypesByName } from '../harness/registry';
 import { runNode } from '../harness/run-workflow';
 

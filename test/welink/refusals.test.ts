@@ -1,5 +1,5 @@
-import { closeSharedRedis } from '../../nodes/shared/redis-connection';
-import { vendorAppRateLimiter } from '../../nodes/shared/redis-limiter';
+import { closeSharedRedis } from '../../nodes/shared/scale-out/redis-connection';
+import { vendorAppRateLimiter } from '../../nodes/shared/scale-out/shared-limiter';
 import { RATE_MARGIN_MS, clearTokenCache, getToken, preAuthenticate } from '../../nodes/WeLink/transport/auth';
 import { readConnection } from '../../nodes/WeLink/transport/connection';
 import { Redactor } from '../../nodes/shared/redact';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-import { closeSharedRedis, setSharedStateLogger } from '../../nodes/shared/redis-connection';
+import { closeSharedRedis, setSharedStateLogger } from '../../nodes/shared/scale-out/redis-connection';
 import type { WeLinkEmulatorHandle } from '../emulators/welink';
 import { hintsOf, runNode } from '../harness/run-workflow';
 

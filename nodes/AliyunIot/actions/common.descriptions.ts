@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { requestTuningFields } from '../../shared/node-kit';
+import { requestTuningFields } from '../../shared/descriptions/options';
 
 import { DEFAULT_CONCURRENCY, MAX_PAGE_SIZE } from '../transport/client';
 

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { routeOperation } from '../../shared/router';
+import { routeOperation } from '../../shared/execution/router';
 
 import { readConnection } from '../transport/connection';
 

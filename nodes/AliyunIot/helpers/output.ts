@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { REDACTION_MASK } from '../../shared/redact';
-import { objectRows } from '../../shared/transport';
+import { objectRows } from '../../shared/http/body';
 
 /** How IoT Living Link answers (`data` of the envelope) become output items. */
 

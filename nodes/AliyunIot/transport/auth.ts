@@ -3,7 +3,7 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { Redactor } from '../../shared/redact';
-import { resolveRequestUrl } from '../../shared/request-options';
+import { resolveRequestUrl } from '../../shared/http/request-options';
 
 import { readConnection } from './connection';
 

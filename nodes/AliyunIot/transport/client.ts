@@ -3,12 +3,15 @@ import { randomUUID } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { TransportError, VendorApiError } from '../../shared/errors';
-import { readRequestTuning, transportSettings } from '../../shared/node-kit';
-import type { RequestTuning } from '../../shared/node-kit';
+import { readRequestTuning } from '../../shared/descriptions/options';
+import { transportSettings } from '../../shared/execution/transport-settings';
+import type { RequestTuning } from '../../shared/descriptions/options';
 import type { Redactor } from '../../shared/redact';
-import type { OperationRun } from '../../shared/router';
-import { defaultTransientVerdict, jsonOf, parseJsonBody, sendWithRetry } from '../../shared/transport';
-import type { HttpResponse, TransientVerdict, TransportSettings, VendorProfile } from '../../shared/transport';
+import type { OperationRun } from '../../shared/execution/router';
+import { defaultTransientVerdict } from '../../shared/http/classify';
+import { jsonOf, parseJsonBody } from '../../shared/http/body';
+import { sendWithRetry } from '../../shared/http/retry';
+import type { HttpResponse, TransientVerdict, TransportSettings, VendorProfile } from '../../shared/http/types';
 import { joinSentences } from '../../shared/text';
 
 import { SUCCESS_CODE, THROTTLED, hintFor, refusesAliyunRun } from '../helpers/codes';

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { requestTuningFields } from '../../shared/node-kit';
+import { requestTuningFields } from '../../shared/descriptions/options';
 import { ID_FIELD_OPTION } from '../helpers/output';
 import { MINGDAO_DEFAULT_BATCH_SIZE, MINGDAO_DEFAULT_CONCURRENCY } from '../transport/client';
 

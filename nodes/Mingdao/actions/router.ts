@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Redactor } from '../../shared/redact';
-import { routeOperation } from '../../shared/router';
+import { routeOperation } from '../../shared/execution/router';
 import { mingdaoApiBaseUrl, readConnection } from '../transport/connection';
 import type { MingdaoConnection } from '../transport/connection';
 import * as department from './department/Department.resource';

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { ParameterError } from '../../shared/errors';
-import type { CrossItemLookup } from '../../shared/lookup';
-import { readRequestTuning } from '../../shared/node-kit';
-import { itemParameterReader } from '../../shared/parameters';
-import type { UniqueRequest } from '../../shared/batching';
+import type { CrossItemLookup } from '../../shared/execution/lookup';
+import { readRequestTuning } from '../../shared/descriptions/options';
+import { itemParameterReader } from '../../shared/execution/parameters';
+import type { UniqueRequest } from '../../shared/execution/batching';
 import { intInRange, stringList } from '../../shared/validate';
 import { MINGDAO_DEFAULT_BATCH_SIZE, MINGDAO_DEFAULT_CONCURRENCY } from '../transport/client';
 import type { DepartmentRelation, UserRelation } from '../transport/client';

@@ -4,7 +4,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions }
 
 import { ParameterError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
-import { resolveRequestUrl } from '../../shared/request-options';
+import { resolveRequestUrl } from '../../shared/http/request-options';
 import { secureBaseUrl } from '../../shared/validate';
 import { mingdaoApiBaseUrl, readConnection } from './connection';
 import type { MingdaoConnection } from './connection';

@@ -1,11 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { TransportError, VendorApiError } from '../../shared/errors';
-import { readRequestTuning, transportSettings } from '../../shared/node-kit';
+import { readRequestTuning } from '../../shared/descriptions/options';
+import { transportSettings } from '../../shared/execution/transport-settings';
 import type { Redactor } from '../../shared/redact';
-import type { OperationRun } from '../../shared/router';
-import { parseJsonBody, sendWithRetry } from '../../shared/transport';
-import type { HttpRequestSpec, HttpResponse, TransportSettings, VendorProfile } from '../../shared/transport';
+import type { OperationRun } from '../../shared/execution/router';
+import { parseJsonBody } from '../../shared/http/body';
+import { sendWithRetry } from '../../shared/http/retry';
+import type { HttpRequestSpec, HttpResponse, TransportSettings, VendorProfile } from '../../shared/http/types';
 import { joinSentences } from '../../shared/text';
 import { MINGDAO_SUCCESS_CODE, SAAS_RELATIONS_HINT, mingdaoHint, refusesMingdaoRun } from '../helpers/codes';
 import { CREDENTIAL_TEST_USER_ID, mingdaoAuthParams } from './auth';

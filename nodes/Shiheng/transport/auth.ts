@@ -4,7 +4,7 @@ import { createHash, createHmac } from 'node:crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { ParameterError } from '../../shared/errors';
-import { resolveRequestUrl } from '../../shared/request-options';
+import { resolveRequestUrl } from '../../shared/http/request-options';
 import { isLoopbackHost } from '../../shared/validate';
 
 /**

@@ -1,11 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { ParameterError, TransportError, VendorApiError } from '../../shared/errors';
-import { readRequestTuning, transportSettings } from '../../shared/node-kit';
-import type { EgressFilter } from '../../shared/egress';
+import { readRequestTuning } from '../../shared/descriptions/options';
+import { transportSettings } from '../../shared/execution/transport-settings';
+import type { EgressFilter } from '../../shared/http/egress';
 import type { Redactor } from '../../shared/redact';
-import { objectRows, parseJsonObject, sendWithRetry } from '../../shared/transport';
-import type { VendorProfile, TransportSettings } from '../../shared/transport';
+import { objectRows, parseJsonObject } from '../../shared/http/body';
+import { sendWithRetry } from '../../shared/http/retry';
+import type { VendorProfile, TransportSettings } from '../../shared/http/types';
 import { requiredString } from '../../shared/validate';
 import { RUN_REFUSED_NOTE, errorHint, refusesShihengRun } from '../helpers/codes';
 import { encodeSignedParams, signParams } from './auth';

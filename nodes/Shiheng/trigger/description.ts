@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { requestTuningFields } from '../../shared/node-kit';
+import { requestTuningFields } from '../../shared/descriptions/options';
 import { endpointPathField } from '../actions/common.descriptions';
 import { CUSTOMER_MAX_PAGE_SIZE } from '../actions/customer/getAll.operation';
 import { EMPLOYEE_DEFAULT_CONCURRENCY, EMPLOYEE_MAX_PAGE_SIZE } from '../actions/employee/getAll.operation';

@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import { egressFilterOf } from '../../shared/egress';
+import { egressFilterOf } from '../../shared/http/egress';
 import { Redactor } from '../../shared/redact';
 import { intInRange } from '../../shared/validate';
 import { CUSTOMER_MAX_PAGE_SIZE, readCustomers } from '../actions/customer/getAll.operation';

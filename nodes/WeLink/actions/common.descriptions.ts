@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { requestTuningFields } from '../../shared/node-kit';
+import { requestTuningFields } from '../../shared/descriptions/options';
 
 /** Options every WeLink operation shares: request tuning and WeLink's per-API rate limit. */
 export function sharedOptionFields(): INodeProperties[] {

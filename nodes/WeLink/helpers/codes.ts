@@ -1,5 +1,5 @@
-import { jsonOf } from '../../shared/transport';
-import type { HttpResponse, VendorProfile } from '../../shared/transport';
+import { jsonOf } from '../../shared/http/body';
+import type { HttpResponse, VendorProfile } from '../../shared/http/types';
 
 /**
  * WeLink's codes: what a body code means, which ones are worth a retry, which ones call for a new

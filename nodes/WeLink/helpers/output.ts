@@ -1,9 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Answer, UniqueRequest } from '../../shared/batching';
+import type { Answer, UniqueRequest } from '../../shared/execution/batching';
 import { VendorApiError } from '../../shared/errors';
 import { asText } from '../../shared/text';
-import { objectRows } from '../../shared/transport';
+import { objectRows } from '../../shared/http/body';
 
 import { ACCEPTED_CODES, DEPARTMENT_CODES, REFUSED_CODES, SYNC_CODES, WELINK_VENDOR } from './codes';
 import type { DepartmentStateName, SyncStateName } from './codes';

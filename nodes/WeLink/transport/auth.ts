@@ -2,12 +2,13 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions }
 
 import { VendorApiError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
-import { vendorAppRateLimiter } from '../../shared/redis-limiter';
-import type { RateMargins } from '../../shared/redis-limiter';
-import { REFUSAL_MEMORY_MS, SharedTokenCache } from '../../shared/token-cache';
-import type { FreshToken, TokenOwner } from '../../shared/token-cache';
-import { DEFAULT_TRANSPORT_SETTINGS, parseJsonObject, sendWithRetry } from '../../shared/transport';
-import type { TransportSettings } from '../../shared/transport';
+import { vendorAppRateLimiter } from '../../shared/scale-out/shared-limiter';
+import type { RateMargins } from '../../shared/scale-out/shared-limiter';
+import { REFUSAL_MEMORY_MS, SharedTokenCache } from '../../shared/scale-out/token-cache';
+import type { FreshToken, TokenOwner } from '../../shared/scale-out/token-cache';
+import { DEFAULT_TRANSPORT_SETTINGS, sendWithRetry } from '../../shared/http/retry';
+import { parseJsonObject } from '../../shared/http/body';
+import type { TransportSettings } from '../../shared/http/types';
 import { TOKEN_ERROR_HINTS, TOKEN_REFUSAL_CODES, WELINK_VENDOR, weLinkProfile } from '../helpers/codes';
 
 import { readConnection } from './connection';
@@ -18,7 +19,7 @@ import type { WeLinkConnection } from './connection';
  * HTTP Request node path) and the WeLink node's client: every item, every execution and both paths
  * reuse a token until shortly before it expires. The token belongs to the WeLink app (client_id),
  * so when n8n runs scaled out every worker uses the same one and one fetches it for all
- * (nodes/shared/token-cache.ts, through the Redis n8n already has); otherwise it is cached per
+ * (nodes/shared/scale-out/token-cache.ts, through the Redis n8n already has); otherwise it is cached per
  * process.
  */
 

@@ -1,12 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { VendorApiError, refusesWholeRun } from '../../shared/errors';
-import { vendorAppRateLimiter } from '../../shared/redis-limiter';
-import { readRequestTuning, transportSettings } from '../../shared/node-kit';
+import { vendorAppRateLimiter } from '../../shared/scale-out/shared-limiter';
+import { readRequestTuning } from '../../shared/descriptions/options';
+import { transportSettings } from '../../shared/execution/transport-settings';
 import type { Redactor } from '../../shared/redact';
-import type { OperationRun } from '../../shared/router';
-import { parseJsonObject, sendWithRetry } from '../../shared/transport';
-import type { TransportSettings, VendorProfile } from '../../shared/transport';
+import type { OperationRun } from '../../shared/execution/router';
+import { parseJsonObject } from '../../shared/http/body';
+import { sendWithRetry } from '../../shared/http/retry';
+import type { TransportSettings, VendorProfile } from '../../shared/http/types';
 import {
 	CODE_HINTS,
 	RATE_LIMITED_CODE,

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { ParameterError } from '../../../shared/errors';
-import { forEachItem } from '../../../shared/node-kit';
-import type { OperationRun } from '../../../shared/router';
+import { forEachItem } from '../../../shared/execution/item-loop';
+import type { OperationRun } from '../../../shared/execution/router';
 import { jsonObject, requiredString } from '../../../shared/validate';
 
 import { callResultItem, withoutTokens } from '../../helpers/output';

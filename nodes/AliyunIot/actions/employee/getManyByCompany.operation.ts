@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { readLimit, returnAllOrLimit } from '../../../shared/descriptions';
-import { forEachItem } from '../../../shared/node-kit';
-import { fetchNumberedPages } from '../../../shared/paging';
-import type { OperationRun } from '../../../shared/router';
+import { readLimit, returnAllOrLimit } from '../../../shared/descriptions/limit';
+import { forEachItem } from '../../../shared/execution/item-loop';
+import { fetchNumberedPages } from '../../../shared/execution/paging';
+import type { OperationRun } from '../../../shared/execution/router';
 import { intInRange, requiredString } from '../../../shared/validate';
 
 import { employeeKey, employeePage } from '../../helpers/output';

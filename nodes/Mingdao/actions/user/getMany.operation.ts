@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { readLimit, returnAllOrLimit } from '../../../shared/descriptions';
-import { forEachItem, readRequestTuning } from '../../../shared/node-kit';
-import { fetchNumberedPages } from '../../../shared/paging';
-import type { OperationRun } from '../../../shared/router';
+import { readLimit, returnAllOrLimit } from '../../../shared/descriptions/limit';
+import { forEachItem } from '../../../shared/execution/item-loop';
+import { readRequestTuning } from '../../../shared/descriptions/options';
+import { fetchNumberedPages } from '../../../shared/execution/paging';
+import type { OperationRun } from '../../../shared/execution/router';
 import { intInRange } from '../../../shared/validate';
 import type { MingdaoConnection } from '../../transport/connection';
 import { MINGDAO_DEFAULT_CONCURRENCY, createClient } from '../../transport/client';

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { ParameterError } from '../../../shared/errors';
-import { forEachItem } from '../../../shared/node-kit';
-import type { OperationRun } from '../../../shared/router';
+import { forEachItem } from '../../../shared/execution/item-loop';
+import type { OperationRun } from '../../../shared/execution/router';
 import { requiredString } from '../../../shared/validate';
-import type { OutcomeSummary } from '../../../shared/outcome-hint';
+import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
 import { userRelationJson } from '../../helpers/output';
 import type { MingdaoConnection } from '../../transport/connection';
 import { createClient } from '../../transport/client';

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { lookUpAcrossItems } from '../../../shared/lookup';
-import type { OperationRun } from '../../../shared/router';
-import type { OutcomeSummary } from '../../../shared/outcome-hint';
+import { lookUpAcrossItems } from '../../../shared/execution/lookup';
+import type { OperationRun } from '../../../shared/execution/router';
+import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
 import { relationLookup, userRelationJson } from '../../helpers/output';
 import type { MingdaoConnection } from '../../transport/connection';
 import { createClient } from '../../transport/client';

@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { readLimit, returnAllOrLimit } from '../../../shared/descriptions';
+import { readLimit, returnAllOrLimit } from '../../../shared/descriptions/limit';
 import { ParameterError } from '../../../shared/errors';
-import { forEachItem, requestTuningFields } from '../../../shared/node-kit';
-import { followCursor } from '../../../shared/paging';
-import type { OperationRun } from '../../../shared/router';
+import { forEachItem } from '../../../shared/execution/item-loop';
+import { requestTuningFields } from '../../../shared/descriptions/options';
+import { followCursor } from '../../../shared/execution/cursor-paging';
+import type { OperationRun } from '../../../shared/execution/router';
 import { intInRange } from '../../../shared/validate';
 import { withResumeStartId } from '../../helpers/output';
 import { clientFor, endpointPath } from '../../transport/client';

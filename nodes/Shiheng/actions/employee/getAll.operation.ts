@@ -6,11 +6,12 @@ import type {
 	NodeExecutionHint,
 } from 'n8n-workflow';
 
-import { readLimit, returnAllOrLimit } from '../../../shared/descriptions';
-import { forEachItem, requestTuningFields } from '../../../shared/node-kit';
-import { PageCountMemory, readCountedListing } from '../../../shared/paging';
-import type { CountedListing } from '../../../shared/paging';
-import type { OperationRun } from '../../../shared/router';
+import { readLimit, returnAllOrLimit } from '../../../shared/descriptions/limit';
+import { forEachItem } from '../../../shared/execution/item-loop';
+import { requestTuningFields } from '../../../shared/descriptions/options';
+import { PageCountMemory, readCountedListing } from '../../../shared/execution/paging';
+import type { CountedListing } from '../../../shared/execution/paging';
+import type { OperationRun } from '../../../shared/execution/router';
 import { intInRange } from '../../../shared/validate';
 import { SIMPLE_EMPLOYEE_FIELDS, readableEmployee, withListingDetails } from '../../helpers/output';
 import { clientFor, endpointPath } from '../../transport/client';

@@ -1,16 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { agentSafeWaitSeconds } from '../../../shared/agent-tool';
-import { runBatched } from '../../../shared/batching';
-import type { Answer, BatchOptions, Request } from '../../../shared/batching';
+import { agentSafeWaitSeconds } from '../../../shared/execution/agent-tool';
+import { runBatched } from '../../../shared/execution/batching';
+import type { Answer, BatchOptions, Request } from '../../../shared/execution/batching';
 import { ParameterError } from '../../../shared/errors';
-import { orderByParent } from '../../../shared/hierarchy';
-import { failItem } from '../../../shared/node-kit';
-import { waitUntilFinal } from '../../../shared/polling';
-import type { OperationRun } from '../../../shared/router';
-import { objectRows } from '../../../shared/transport';
+import { orderByParent } from '../../../shared/execution/hierarchy';
+import { failItem } from '../../../shared/execution/item-loop';
+import { waitUntilFinal } from '../../../shared/execution/polling';
+import type { OperationRun } from '../../../shared/execution/router';
+import { objectRows } from '../../../shared/http/body';
 import { requiredString } from '../../../shared/validate';
-import type { OutcomeSummary } from '../../../shared/outcome-hint';
+import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
 import { DEPARTMENT_NOT_REPORTED_MESSAGE, departmentSubmitResultOf, pairByField, unreportedDepartmentStatus } from '../../helpers/output';
 import type { DepartmentStatus, DepartmentSubmitResult } from '../../helpers/output';
 import { DEPARTMENT_BATCH, createClient, numberOption } from '../../transport/client';

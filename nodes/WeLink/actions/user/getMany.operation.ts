@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeExecutionHint } from 'n8n-workflow';
 
-import { readLimit, returnAllOrLimit } from '../../../shared/descriptions';
-import { forEachItem } from '../../../shared/node-kit';
-import { readCountedListing } from '../../../shared/paging';
-import type { CountedListing } from '../../../shared/paging';
-import type { OperationRun } from '../../../shared/router';
-import { objectRows } from '../../../shared/transport';
+import { readLimit, returnAllOrLimit } from '../../../shared/descriptions/limit';
+import { forEachItem } from '../../../shared/execution/item-loop';
+import { readCountedListing } from '../../../shared/execution/paging';
+import type { CountedListing } from '../../../shared/execution/paging';
+import type { OperationRun } from '../../../shared/execution/router';
+import { objectRows } from '../../../shared/http/body';
 import { intInRange, requiredString } from '../../../shared/validate';
 import { USERS_PAGE_MAX, createClient } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { lookUpAcrossItems } from '../../../shared/lookup';
-import { itemParameterReader } from '../../../shared/parameters';
-import type { OperationRun } from '../../../shared/router';
+import { lookUpAcrossItems } from '../../../shared/execution/lookup';
+import { itemParameterReader } from '../../../shared/execution/parameters';
+import type { OperationRun } from '../../../shared/execution/router';
 import { requiredString } from '../../../shared/validate';
-import type { OutcomeSummary } from '../../../shared/outcome-hint';
+import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
 import { weLinkIdNotFound, weLinkIdsOf } from '../../helpers/output';
 import type { WeLinkIdResult } from '../../helpers/output';
 import { ACCOUNTS_BATCH, createClient } from '../../transport/client';

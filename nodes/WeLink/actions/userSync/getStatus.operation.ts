@@ -1,15 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { agentSafeWaitSeconds } from '../../../shared/agent-tool';
-import type { BatchOptions, UniqueRequest } from '../../../shared/batching';
+import { agentSafeWaitSeconds } from '../../../shared/execution/agent-tool';
+import type { BatchOptions, UniqueRequest } from '../../../shared/execution/batching';
 import { ParameterError } from '../../../shared/errors';
-import { lookUpAcrossItems } from '../../../shared/lookup';
-import { itemParameterReader } from '../../../shared/parameters';
-import { waitUntilFinal } from '../../../shared/polling';
-import type { OperationRun } from '../../../shared/router';
-import { objectRows } from '../../../shared/transport';
+import { lookUpAcrossItems } from '../../../shared/execution/lookup';
+import { itemParameterReader } from '../../../shared/execution/parameters';
+import { waitUntilFinal } from '../../../shared/execution/polling';
+import type { OperationRun } from '../../../shared/execution/router';
+import { objectRows } from '../../../shared/http/body';
 import { requiredString } from '../../../shared/validate';
-import type { OutcomeSummary } from '../../../shared/outcome-hint';
+import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
 import { NOT_REPORTED_MESSAGE, pairByCorpUserId, statusOf, unreportedStatus } from '../../helpers/output';
 import type { PolledStatus } from '../../helpers/output';
 import { PERSON_BATCH, createClient, numberOption } from '../../transport/client';

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { Answer } from '../../../shared/batching';
-import { lookUpAcrossItems } from '../../../shared/lookup';
-import type { OperationRun } from '../../../shared/router';
+import type { Answer } from '../../../shared/execution/batching';
+import { lookUpAcrossItems } from '../../../shared/execution/lookup';
+import type { OperationRun } from '../../../shared/execution/router';
 import { requiredString } from '../../../shared/validate';
-import type { OutcomeSummary } from '../../../shared/outcome-hint';
+import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
 import { NOT_REPORTED_MESSAGE, personWriteAnswers } from '../../helpers/output';
 import type { SubmitResult } from '../../helpers/output';
 import { PERSON_BATCH, createClient } from '../../transport/client';

@@ -1,3 +1,5 @@
+/** Whether a node runs as an AI Agent's tool, and the wait such a run may afford. */
+
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 /**

@@ -1,3 +1,5 @@
+/** Reading a parameter per item, with `{{ $json.path }}` read straight from the item. */
+
 import { isSafeObjectProperty } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 

@@ -1,3 +1,5 @@
+/** The node hint shown when state meant to be shared fell back to this process (Redis away). */
+
 import type { NodeExecutionHint } from 'n8n-workflow';
 
 import { sharedStateFallbackCount, sharedStateOutage } from './redis-connection';

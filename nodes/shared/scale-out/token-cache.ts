@@ -1,9 +1,13 @@
+/** Vendor access tokens cached per process and, scaled out, shared through Redis with one fetcher at a time. */
+
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 
-import { refusesWholeRun } from './errors';
-import { fallBackAfter, redisScript, runScript, sharedKey, sharedRedis } from './redis-connection';
+import { refusesWholeRun } from '../errors';
+import { fallBackAfter, sharedRedis } from './redis-connection';
+import { runScript, sharedKey } from './redis-script';
+import { DELETE_IF, EXTEND_IF, READ } from './token-cache-scripts';
 import type { SharedRedis } from './redis-connection';
-import { sleep, throwIfAborted } from './retry';
+import { sleep, throwIfAborted } from '../http/abort';
 
 /**
  * Access tokens of vendor apps, cached in process memory and, when n8n runs scaled out, in Redis:
@@ -54,25 +58,6 @@ interface Cached {
 	token: string;
 	refreshAt: number;
 }
-
-/** Reads the shared token and how long it has left, in one round trip. */
-const READ = redisScript(`
-local value = redis.call('GET', KEYS[1])
-if not value then return false end
-return {value, redis.call('PTTL', KEYS[1])}
-`);
-
-/** Deletes a key only if it still holds the given value (a lock, or a refused token). */
-const DELETE_IF = redisScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`);
-
-/** Extends a lock only while its holder still owns it. */
-const EXTEND_IF = redisScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0
-`);
 
 /** Refused tokens remembered per app, so a stale copy read back from Redis is not used again. */
 const REFUSED_KEPT = 8;

@@ -1,3 +1,5 @@
+/** The router: resource + operation → operation module, with the credential, redactor, egress and outcome hint. */
+
 import type {
 	ICredentialDataDecryptedObject,
 	IExecuteFunctions,
@@ -5,14 +7,15 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { egressFilterOf } from './egress';
-import type { EgressFilter } from './egress';
-import { ItemScopedError, ParameterError, TransportError, VendorApiError, toNodeError } from './errors';
-import { cancelSignal, cancellationError, continuesOnFail, errorItem, isAbort } from './node-kit';
-import { Redactor } from './redact';
+import { egressFilterOf } from '../http/egress';
+import type { EgressFilter } from '../http/egress';
+import { ItemScopedError, ParameterError, TransportError, VendorApiError, toNodeError } from '../errors';
+import { cancelSignal, cancellationError, isAbort } from './cancellation';
+import { continuesOnFail, errorItem } from './item-loop';
+import { Redactor } from '../redact';
 import { reportOutcomes } from './outcome-hint';
 import type { OutcomeSummary } from './outcome-hint';
-import { watchSharedState } from './shared-state-hint';
+import { watchSharedState } from '../scale-out/shared-state-hint';
 
 /**
  * The one way every vendor node goes from n8n's `execute` to an operation: resource and operation

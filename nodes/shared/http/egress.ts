@@ -1,6 +1,8 @@
+/** n8n's outbound network policy (the egress filter) as the transport uses it, and its refusals. */
+
 import type { LookupFunction } from 'net';
 
-import { TransportError } from './errors';
+import { TransportError } from '../errors';
 
 /**
  * n8n's outbound network policy (SSRF protection) applied to our own HTTP client. n8n 2.41 hands

@@ -1,9 +1,11 @@
+/** A lookup across items: each item's request read, batched through the pipeline, answers paired with their item. */
+
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { BatchPipeline } from './batching';
 import type { Answer, Request, UniqueRequest } from './batching';
-import { failItem } from './node-kit';
-import type { Redactor } from './redact';
+import { failItem } from './item-loop';
+import type { Redactor } from '../redact';
 
 /**
  * The cross-item lookup engine: every item names one or more values (ids, persons); the values of

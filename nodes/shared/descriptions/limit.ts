@@ -1,6 +1,8 @@
+/** Return All / Limit: the two fields of a listing, and the limit they give. */
+
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { intInRange } from './validate';
+import { intInRange } from '../validate';
 
 /** Description fragments every listing operation shares, so they read the same in every node. */
 

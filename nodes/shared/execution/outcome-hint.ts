@@ -1,6 +1,8 @@
+/** The one hint above a node's output that counts the items that did not succeed. */
+
 import type { IDataObject, INodeExecutionData, NodeExecutionHint } from 'n8n-workflow';
 
-import type { HintTarget } from './shared-state-hint';
+import type { HintTarget } from '../scale-out/shared-state-hint';
 
 /**
  * One execution hint above a node's output when some of its items did not succeed ("8 of 250 ids

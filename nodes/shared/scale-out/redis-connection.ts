@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+/** The one Redis connection per process for vendor-app state, and the fallback to per-process state when Redis is away. */
 
 import type { Cluster, Redis } from 'ioredis';
-import { LoggerProxy } from 'n8n-workflow';
 
+import { n8nLogger } from '../logger';
+import type { SharedStateLogger } from '../logger';
 import { SHARED_STATE_ENV_NAMES, describeSharedState, readSharedStateConfig } from './redis-config';
 import type { SharedStateConfig } from './redis-config';
 
@@ -25,17 +26,6 @@ const CONNECT_TIMEOUT_MS = 2_000;
 const COMMAND_TIMEOUT_MS = 2_000;
 /** After an outage Redis is tried again this much later; meanwhile no call waits for it. */
 const RETRY_AFTER_MS = 30_000;
-
-export interface SharedStateLogger {
-	warn(message: string): void;
-	info(message: string): void;
-}
-
-/** n8n's own logger in every n8n process (main, worker, webhook); silent elsewhere. */
-const n8nLogger: SharedStateLogger = {
-	warn: (message) => LoggerProxy.warn(message),
-	info: (message) => LoggerProxy.info(message),
-};
 
 let logger: SharedStateLogger = n8nLogger;
 
@@ -227,40 +217,6 @@ export function sharedStateOutage(): string | undefined {
 export function fallBackAfter(error: unknown): void {
 	markUnavailable(error);
 	noteFallback(outage ?? errorText(error));
-}
-
-/**
- * A Redis key for one vendor app's state. The identity is hashed: keys never carry a credential,
- * and the braces (a hash tag) keep all keys of one identity in one Redis Cluster slot, so one
- * script may touch them together.
- */
-export function sharedKey(shared: SharedRedis, namespace: string, identity: string, suffix: string): string {
-	const id = createHash('sha256').update(`${namespace}\n${identity}`).digest('hex').slice(0, 32);
-	return `${shared.keyPrefix}${namespace}:{${id}}:${suffix}`;
-}
-
-export interface RedisScript {
-	lua: string;
-	sha: string;
-}
-
-export function redisScript(lua: string): RedisScript {
-	return { lua, sha: createHash('sha1').update(lua).digest('hex') };
-}
-
-/** Runs a Lua script by its hash, loading it on the first NOSCRIPT answer. */
-export async function runScript(
-	client: RedisClient,
-	script: RedisScript,
-	keys: string[],
-	args: Array<string | number>,
-): Promise<unknown> {
-	try {
-		return await client.evalsha(script.sha, keys.length, ...keys, ...args);
-	} catch (error) {
-		if (!/NOSCRIPT/.test(errorText(error))) throw error;
-		return await client.eval(script.lua, keys.length, ...keys, ...args);
-	}
 }
 
 /** Closes the connection and forgets every outage (tests, shutdown). */

@@ -1,5 +1,7 @@
-import { ItemScopedError, refusesWholeRun, unscoped } from './errors';
-import { AbortedError } from './retry';
+/** The batch pipeline: requests deduplicated, sent in batches as they fill, answers paired back to their items. */
+
+import { ItemScopedError, refusesWholeRun, unscoped } from '../errors';
+import { AbortedError } from '../http/abort';
 
 /**
  * Batching across n8n items: gather the values every item asks about, de-duplicate them, send

@@ -1,3 +1,5 @@
+/** The Redis configuration for shared state: n8n's queue-mode settings or our own override. */
+
 import { readFileSync } from 'node:fs';
 
 /**

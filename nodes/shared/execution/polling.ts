@@ -1,6 +1,8 @@
+/** Wait Until Final: polling asynchronous jobs in batches until each reaches a final state. */
+
 import { runBatched } from './batching';
 import type { Answer, BatchOptions, Request } from './batching';
-import { sleep } from './retry';
+import { sleep } from '../http/abort';
 
 /**
  * Wait Until Final for asynchronous vendor jobs (WeLink's person and department sync): asks again

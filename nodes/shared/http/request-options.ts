@@ -1,3 +1,5 @@
+/** The address of a request n8n is about to send, as a credential's `authenticate` sees it. */
+
 /**
  * The address of a request n8n is about to send, as a credential's `authenticate` sees it. n8n
  * uses two shapes: the HTTP Request node passes `uri` (its legacy request path), the credential

@@ -1,3 +1,5 @@
+/** Parents before children: records that name their parent, ordered in levels. */
+
 /**
  * Orders records that name their parent (departments) so that every parent is sent before its
  * children: level 0 holds the records whose parent is not among them (a top department or one the
