@@ -6,13 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import {
-	CUSTOM_SIGN_PRESET,
-	DEFAULT_REQUEST_STYLE,
-	DEFAULT_SIGN_PRESET,
-	SIGN_PRESETS,
-	signN8nRequest,
-} from '../nodes/Shiheng/transport/auth';
+import { CUSTOM_SIGN_PRESET, DEFAULT_SIGN_PRESET, SIGN_PRESETS, signN8nRequest } from '../nodes/Shiheng/transport/auth';
+import { DEFAULT_REQUEST_STYLE } from '../nodes/Shiheng/transport/requestStyle';
 
 const customOnly = { show: { signingScheme: [CUSTOM_SIGN_PRESET] } };
 

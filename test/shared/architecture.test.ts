@@ -57,6 +57,7 @@ describe('vendor folders', () => {
 			[/^transport\/client\.ts$/, 'client'],
 			[/^transport\/auth\.ts$/, 'auth'],
 			[/^transport\/connection\.ts$/, 'connection'],
+			[/^transport\/[a-z][a-zA-Z]+\.ts$/, 'transport helper'],
 			[/^helpers\/codes\.ts$/, 'codes'],
 			[/^helpers\/output\.ts$/, 'output'],
 			[/^helpers\/[a-z][a-zA-Z]+\.ts$/, 'helper'],

@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { EMPLOYEE_MAX_PAGE_SIZE } from '../../nodes/Shiheng/actions/employee/getAll.operation';
-import { encodeSignedParams, signParams } from '../../nodes/Shiheng/transport/auth';
+import { EMPLOYEE_MAX_PAGE_SIZE } from '../../nodes/Shiheng/helpers/employeeListing';
+import { encodeSignedParams } from '../../nodes/Shiheng/transport/requestStyle';
+import { signParams } from '../../nodes/Shiheng/transport/auth';
 import { readConnection } from '../../nodes/Shiheng/transport/connection';
 import { Redactor } from '../../nodes/shared/redact';
 import { vendorPage } from '../fixtures/vendor-pages';

@@ -10,7 +10,8 @@ import { sendWithRetry } from '../../shared/http/retry';
 import type { VendorProfile, TransportSettings } from '../../shared/http/types';
 import { requiredString } from '../../shared/validate';
 import { RUN_REFUSED_NOTE, errorHint, refusesShihengRun } from '../helpers/codes';
-import { encodeSignedParams, signParams } from './auth';
+import { encodeSignedParams } from './requestStyle';
+import { signParams } from './auth';
 import type { ShihengConnection } from './connection';
 
 /**

@@ -2,8 +2,10 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import type { Redactor } from '../../shared/redact';
 import { requiredString, secureBaseUrl } from '../../shared/validate';
-import { requestStyleFromCredentials, schemeFromCredentials } from './auth';
-import type { RequestStyle, SigningIdentity } from './auth';
+import { requestStyleFromCredentials } from './requestStyle';
+import { schemeFromCredentials } from './auth';
+import type { RequestStyle } from './requestStyle';
+import type { SigningIdentity } from './auth';
 
 /** The Shiheng credential as the node uses it: where to send, and how to sign. */
 export interface ShihengConnection extends SigningIdentity {

@@ -2,8 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { requestTuningFields } from '../../shared/descriptions/options';
 import { endpointPathField } from '../actions/common.descriptions';
-import { CUSTOMER_MAX_PAGE_SIZE } from '../actions/customer/getAll.operation';
-import { EMPLOYEE_DEFAULT_CONCURRENCY, EMPLOYEE_MAX_PAGE_SIZE } from '../actions/employee/getAll.operation';
+import { CUSTOMER_MAX_PAGE_SIZE } from '../helpers/customerListing';
+import { EMPLOYEE_DEFAULT_CONCURRENCY, EMPLOYEE_MAX_PAGE_SIZE } from '../helpers/employeeListing';
 import type { EmployeeEventName } from '../helpers/changes';
 import { DEFAULT_MAX_LEAVERS } from './state';
 

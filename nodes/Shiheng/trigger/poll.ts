@@ -3,12 +3,10 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, I
 import { egressFilterOf } from '../../shared/http/egress';
 import { Redactor } from '../../shared/redact';
 import { intInRange } from '../../shared/validate';
-import { CUSTOMER_MAX_PAGE_SIZE, readCustomers } from '../actions/customer/getAll.operation';
-import { EMPLOYEE_DEFAULT_CONCURRENCY, EMPLOYEE_MAX_PAGE_SIZE, MAX_EXTRA_PASSES, readEmployees } from '../actions/employee/getAll.operation';
-import type { Cursor } from '../actions/customer/getAll.operation';
-import type { EmployeeListing } from '../actions/employee/getAll.operation';
-import { baseline, diffEmployees, idKey } from '../helpers/changes';
-import type { EmployeeMemory } from '../helpers/changes';
+import { CUSTOMER_MAX_PAGE_SIZE, readCustomers } from '../helpers/customerListing';
+import { EMPLOYEE_DEFAULT_CONCURRENCY, EMPLOYEE_MAX_PAGE_SIZE, readEmployees, readForComparison } from '../helpers/employeeListing';
+import type { Cursor } from '../helpers/customerListing';
+import { baseline, diffEmployees } from '../helpers/changes';
 import { employeeEventJson, readableEmployee } from '../helpers/output';
 import { clientFor, endpointPath } from '../transport/client';
 import type { ShihengClient } from '../transport/client';
@@ -105,61 +103,6 @@ export async function sample(settings: PollSettings): Promise<INodeExecutionData
 		if (customers[0]) items.push({ json: { event: 'customerAdded', sample: true, customer: customers[0] } });
 	}
 	return items;
-}
-
-function idsOf(listing: EmployeeListing): Set<string> {
-	const ids = new Set<string>();
-	for (const { employee } of listing.employees) {
-		const key = idKey(employee);
-		if (key !== undefined) ids.add(key);
-	}
-	return ids;
-}
-
-/** Whether a complete listing misses someone the memory holds: a Left, or a step towards one, would follow. */
-function missesSomeone(memory: EmployeeMemory, ids: Set<string>): boolean {
-	for (const key of Object.keys(memory.employees)) if (!ids.has(key)) return true;
-	return false;
-}
-
-const sameIds = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((id) => b.has(id));
-
-export class ListingError extends Error {}
-
-/**
- * Reads the employee list for a comparison. A listing counts only when it adds up to the total
- * Shiheng states; when it is a baseline, or misses someone remembered, a second read must give the very same
- * ids, because a removal and an addition between two page reads keep the count right while
- * hiding someone who never left. Bounded: after MAX_EXTRA_PASSES further reads the poll fails.
- * Undefined `complete` (Shiheng stated no total) is returned as is: absence then never counts.
- */
-async function readForComparison(settings: PollSettings, path: string, memory: EmployeeMemory | undefined): Promise<EmployeeListing> {
-	const read = async () => await readEmployees(settings.client, path, { pageSize: settings.pageSize, limit: undefined, concurrency: settings.concurrency, signal: undefined });
-	let listing = await read();
-	let passes = listing.passes;
-	if (listing.complete === false) {
-		throw new ListingError(
-			`Shiheng stated ${listing.total} employees, but ${listing.employees.length} different ones were read, in each of ${passes} reads of the list. ` +
-				'The list changed while it was read, or it lists an id more than once. Nothing was fired and nothing recorded; the next poll reads it again. ' +
-				'If this keeps happening, look at the list with the Shiheng node (Employee → Get Many, Add Listing Details).',
-		);
-	}
-	if (listing.complete !== true) return listing;
-	let ids = idsOf(listing);
-	// A baseline is confirmed too: one that holds a wrong set of ids would report someone as new later.
-	if (memory !== undefined && !missesSomeone(memory, ids)) return listing;
-	for (let confirm = 0; confirm < MAX_EXTRA_PASSES; confirm++) {
-		const again = await read();
-		passes += again.passes;
-		const againIds = idsOf(again);
-		if (again.complete === true && sameIds(ids, againIds)) return { ...again, passes };
-		listing = again;
-		ids = againIds;
-	}
-	throw new ListingError(
-		`The employee list changed while it was read: ${passes} reads (Shiheng stated ${listing.total ?? 'no'} employees, the last read gave ${ids.size} ids) ` +
-			'never gave the same ids twice in a row, so nobody could be counted as gone. Nothing was fired and nothing recorded; the next poll reads it again.',
-	);
 }
 
 export class TooManyLeaversError extends Error {}

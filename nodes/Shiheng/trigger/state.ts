@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import type { Cursor } from '../actions/customer/getAll.operation';
+import type { Cursor } from '../helpers/customerListing';
 import type { EmployeeMemory } from '../helpers/changes';
 
 /**

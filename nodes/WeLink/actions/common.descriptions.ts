@@ -39,3 +39,23 @@ export function optionsCollection(show: Record<string, string[]>, own: INodeProp
 		options: [...sharedOptionFields(), ...own].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
+
+/** The polling options Department Submit (Wait for Parents) and Get Status (Wait Until Final) share. */
+export const pollingOptions: INodeProperties[] = [
+	{
+		displayName: 'Max Wait (Seconds)',
+		name: 'maxWaitSeconds',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 300,
+		description: 'How long to keep polling departments that are still processing. Departments still not final then are output with timedOut set.',
+	},
+	{
+		displayName: 'Poll Interval (Ms)',
+		name: 'pollIntervalMs',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 2000,
+		description: 'The first pause between polls; each later pause is 1.5 times longer, up to 30 s',
+	},
+];

@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { lookUpAcrossItems } from '../../../shared/execution/lookup';
 import type { OperationRun } from '../../../shared/execution/router';
 import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
-import { relationLookup, userRelationJson } from '../../helpers/output';
+import { userRelationJson } from '../../helpers/output';
+import { relationLookup } from '../../helpers/relationLookup';
 import type { MingdaoConnection } from '../../transport/connection';
 import { createClient } from '../../transport/client';
 import { relationsOptions } from '../common.descriptions';

@@ -1,42 +1,21 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { agentSafeWaitSeconds } from '../../../shared/execution/agent-tool';
-import type { BatchOptions, UniqueRequest } from '../../../shared/execution/batching';
+import type { BatchOptions } from '../../../shared/execution/batching';
 import { lookUpAcrossItems } from '../../../shared/execution/lookup';
 import { itemParameterReader } from '../../../shared/execution/parameters';
 import { waitUntilFinal } from '../../../shared/execution/polling';
 import type { OperationRun } from '../../../shared/execution/router';
-import { objectRows } from '../../../shared/http/body';
 import { requiredString } from '../../../shared/validate';
 import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
-import { departmentStatusOf, pairByField, unreportedDepartmentStatus } from '../../helpers/output';
+import { unreportedDepartmentStatus } from '../../helpers/output';
+import { departmentStatusSender } from '../../helpers/statusSender';
 import type { DepartmentStatus } from '../../helpers/output';
 import { DEPARTMENT_BATCH, createClient, numberOption } from '../../transport/client';
-import type { WeLinkClient } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
-import { optionsCollection } from '../common.descriptions';
+import { optionsCollection, pollingOptions } from '../common.descriptions';
 
 const show = { resource: ['department'], operation: ['getStatus'] };
-
-/** The polling options Department Submit (Wait for Parents) and Get Status (Wait Until Final) share. */
-export const pollingOptions: INodeProperties[] = [
-	{
-		displayName: 'Max Wait (Seconds)',
-		name: 'maxWaitSeconds',
-		type: 'number',
-		typeOptions: { minValue: 0 },
-		default: 300,
-		description: 'How long to keep polling departments that are still processing. Departments still not final then are output with timedOut set.',
-	},
-	{
-		displayName: 'Poll Interval (Ms)',
-		name: 'pollIntervalMs',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 2000,
-		description: 'The first pause between polls; each later pause is 1.5 times longer, up to 30 s',
-	},
-];
 
 export const description: INodeProperties[] = [
 	{
@@ -60,18 +39,6 @@ export const description: INodeProperties[] = [
 		},
 	]),
 ];
-
-/** Asks departments/status about a batch and pairs the entries by the corpDeptCode each names. */
-export function departmentStatusSender(client: WeLinkClient): (batch: Array<UniqueRequest<string>>) => Promise<Map<string, DepartmentStatus>> {
-	return async (batch) =>
-		pairByField(
-			'corpDeptCode',
-			batch,
-			objectRows((await client.queryDepartmentStatus(batch.map((request) => request.value))).data),
-			(code) => code,
-			departmentStatusOf,
-		);
-}
 
 export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;

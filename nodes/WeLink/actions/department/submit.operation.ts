@@ -8,16 +8,15 @@ import { orderByParent } from '../../../shared/execution/hierarchy';
 import { failItem } from '../../../shared/execution/item-loop';
 import { waitUntilFinal } from '../../../shared/execution/polling';
 import type { OperationRun } from '../../../shared/execution/router';
-import { objectRows } from '../../../shared/http/body';
-import { requiredString } from '../../../shared/validate';
 import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
-import { DEPARTMENT_NOT_REPORTED_MESSAGE, departmentSubmitResultOf, pairByField, unreportedDepartmentStatus } from '../../helpers/output';
+import { unreportedDepartmentStatus } from '../../helpers/output';
 import type { DepartmentStatus, DepartmentSubmitResult } from '../../helpers/output';
 import { DEPARTMENT_BATCH, createClient, numberOption } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
-import { optionsCollection } from '../common.descriptions';
-
-import { departmentStatusSender, pollingOptions } from './getStatus.operation';
+import { departmentInfo, departmentSubmitOutput, departmentSubmitSender, unsentDepartment } from '../../helpers/departmentSubmit';
+import type { DepartmentInfo, DepartmentOutcome } from '../../helpers/departmentSubmit';
+import { departmentStatusSender } from '../../helpers/statusSender';
+import { optionsCollection, pollingOptions } from '../common.descriptions';
 
 const show = { resource: ['department'], operation: ['submit'] };
 
@@ -116,30 +115,6 @@ export const description: INodeProperties[] = [
 	]),
 ];
 
-/** The department fields departments/bulk takes, as WeLink spells them. */
-export type DepartmentInfo = Record<string, string>;
-
-const TEXT_FIELDS = ['deptNameEn', 'deptLevel', 'managerId', 'orderNo'];
-
-export function departmentInfo(corpDeptCode: unknown, corpParentCode: unknown, deptNameCn: unknown, additional: IDataObject): DepartmentInfo {
-	const info: DepartmentInfo = {
-		corpDeptCode: requiredString(corpDeptCode, 'Department Code'),
-		corpParentCode: requiredString(corpParentCode, 'Parent Department Code', 'Use 0 for a top department.'),
-		deptNameCn: requiredString(deptNameCn, 'Name (Chinese)'),
-	};
-	for (const field of TEXT_FIELDS) {
-		const value = additional[field];
-		if (value !== undefined && value !== null && String(value).trim() !== '') info[field] = String(value).trim();
-	}
-	if (additional.valid !== undefined) info.valid = additional.valid === false || additional.valid === '0' ? '0' : '1';
-	return info;
-}
-
-type Outcome =
-	| { kind: 'error'; error: unknown }
-	| { kind: 'skipped'; reason: string }
-	| { kind: 'sent'; answer: Answer<Answer<DepartmentSubmitResult>>; status?: Answer<DepartmentStatus> };
-
 export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const { client, concurrency } = createClient(run, options);
@@ -149,7 +124,7 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 
 	// A write: every item is read and the tree checked before anything is sent.
 	const infos = new Map<number, DepartmentInfo>();
-	const outcomes = new Map<number, Outcome>();
+	const outcomes = new Map<number, DepartmentOutcome>();
 	const itemCount = this.getInputData().length;
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 		try {
@@ -183,23 +158,8 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		signal: run.signal,
 		// Every item is its own submission.
 		dedupe: false,
-		send: async (batch) => {
-			// Not idempotent: only refusals before the service (48503, invalid token) are repeated.
-			const answer = await client.submitDepartments(batch.map((request) => request.value));
-			if (!Array.isArray(answer.data)) {
-				return new Map(
-					batch.map((request): [string, Answer<DepartmentSubmitResult>] => [
-						request.key,
-						{ ok: true, value: { corpDeptCode: request.value.corpDeptCode, accepted: true, code: '0', message: answer.message } },
-					]),
-				);
-			}
-			return pairByField('corpDeptCode', batch, objectRows(answer.data), (info) => info.corpDeptCode, departmentSubmitResultOf);
-		},
-		missing: (request) => ({
-			ok: true,
-			value: { ok: true, value: { corpDeptCode: request.value.corpDeptCode, accepted: false, code: '', message: DEPARTMENT_NOT_REPORTED_MESSAGE } },
-		}),
+		send: departmentSubmitSender(client),
+		missing: (request) => unsentDepartment(request.value),
 	};
 	const statusBatches: BatchOptions<string, DepartmentStatus> = {
 		batchSize: DEPARTMENT_BATCH,
@@ -249,35 +209,7 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		});
 	}
 
-	const out: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
-		const outcome = outcomes.get(itemIndex);
-		const info = infos.get(itemIndex);
-		if (!outcome || outcome.kind === 'error' || !info) {
-			out.push(failItem(this, outcome?.kind === 'error' ? outcome.error : new Error('The department was not handled'), itemIndex, run.redactor));
-			continue;
-		}
-		const base: IDataObject = { corpDeptCode: info.corpDeptCode, corpParentCode: info.corpParentCode, level: order.levelOf.get(itemIndex) ?? 0 };
-		if (outcome.kind === 'skipped') {
-			out.push({ json: { ...base, accepted: false, skipped: true, reason: outcome.reason }, pairedItem: { item: itemIndex } });
-			continue;
-		}
-		const answer = outcome.answer.ok ? outcome.answer.value : outcome.answer;
-		if (!answer.ok) {
-			out.push(failItem(this, answer.error, itemIndex, run.redactor));
-			continue;
-		}
-		const json: IDataObject = { ...base, ...answer.value, skipped: false };
-		if (outcome.status?.ok) {
-			const status = outcome.status.value;
-			Object.assign(json, { state: status.state, final: status.final, statusCode: status.code, statusMessage: status.message });
-			if (status.reason !== undefined) json.reason = status.reason;
-			if (status.polls !== undefined) json.polls = status.polls;
-			if (status.timedOut !== undefined) json.timedOut = status.timedOut;
-		}
-		out.push({ json, pairedItem: { item: itemIndex } });
-	}
-	return out;
+	return departmentSubmitOutput(this, run.redactor, itemCount, infos, outcomes, order.levelOf);
 }
 
 export const outcomes: OutcomeSummary = {

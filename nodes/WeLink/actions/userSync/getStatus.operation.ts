@@ -1,19 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { agentSafeWaitSeconds } from '../../../shared/execution/agent-tool';
-import type { BatchOptions, UniqueRequest } from '../../../shared/execution/batching';
-import { ParameterError } from '../../../shared/errors';
+import type { BatchOptions } from '../../../shared/execution/batching';
 import { lookUpAcrossItems } from '../../../shared/execution/lookup';
 import { itemParameterReader } from '../../../shared/execution/parameters';
 import { waitUntilFinal } from '../../../shared/execution/polling';
 import type { OperationRun } from '../../../shared/execution/router';
-import { objectRows } from '../../../shared/http/body';
-import { requiredString } from '../../../shared/validate';
 import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
-import { NOT_REPORTED_MESSAGE, pairByCorpUserId, statusOf, unreportedStatus } from '../../helpers/output';
+import { NOT_REPORTED_MESSAGE, unreportedStatus } from '../../helpers/output';
+import { personRef } from '../../helpers/personRef';
+import type { PersonRef } from '../../helpers/personRef';
+import { statusSender } from '../../helpers/statusSender';
 import type { PolledStatus } from '../../helpers/output';
 import { PERSON_BATCH, createClient, numberOption } from '../../transport/client';
-import type { WeLinkClient } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
 import { optionsCollection } from '../common.descriptions';
 
@@ -80,86 +79,6 @@ export const description: INodeProperties[] = [
 		},
 	]),
 ];
-
-export type IdentifierType = 'corpUserId' | 'mobileNumber' | 'userEmail';
-
-const IDENTIFIER_ALIASES: Record<string, IdentifierType> = {
-	corpuserid: 'corpUserId',
-	mobilenumber: 'mobileNumber',
-	mobile: 'mobileNumber',
-	useremail: 'userEmail',
-	email: 'userEmail',
-};
-
-export function identifierType(value: unknown): IdentifierType {
-	const type = typeof value === 'string' ? IDENTIFIER_ALIASES[value.trim().toLowerCase()] : undefined;
-	if (!type) {
-		throw new ParameterError(
-			'Identify By',
-			`Identify By must be corpUserId, mobileNumber or userEmail, got ${JSON.stringify(value ?? null)}`,
-		);
-	}
-	return type;
-}
-
-export interface PersonRef {
-	type: IdentifierType;
-	value: string;
-}
-
-export function personRef(typeValue: unknown, identifier: unknown): PersonRef {
-	const type = identifierType(typeValue);
-	const value = requiredString(
-		identifier,
-		'Identifier',
-		`The item needs a ${type} to look the person up. Check the expression in "Identifier".`,
-	);
-	return { type, value };
-}
-
-/**
- * Sends one batch of persons and pairs WeLink's answer entries with them without guessing. An
- * entry names only a corpUserId (seed: corpUserId, code, message), so:
- * - corpUserId persons are asked together and paired by that id;
- * - mobile and email persons are asked in a request of their own and paired by position, only when
- *   the answer has exactly one entry per person asked; otherwise each is asked again alone (or
- *   always, with Ask Mobile/Email Persons One by One).
- * A person no entry can be paired with is left out: "WeLink did not report this person".
- */
-function statusSender(
-	client: WeLinkClient,
-	askContactsOneByOne: boolean,
-): (batch: Array<UniqueRequest<PersonRef>>) => Promise<Map<string, PolledStatus>> {
-	const ask = async (refs: PersonRef[]) =>
-		objectRows((await client.queryStatus(refs.map((ref) => ({ [ref.type]: ref.value })))).data);
-
-	const askByPosition = async (batch: Array<UniqueRequest<PersonRef>>, out: Map<string, PolledStatus>) => {
-		if (batch.length > 1 && !askContactsOneByOne) {
-			const entries = await ask(batch.map((request) => request.value));
-			if (entries.length === batch.length) {
-				batch.forEach((request, position) => out.set(request.key, statusOf(entries[position])));
-				return;
-			}
-		}
-		for (const request of batch) {
-			const entries = await ask([request.value]);
-			if (entries.length === 1) out.set(request.key, statusOf(entries[0]));
-		}
-	};
-
-	return async (batch) => {
-		const out = new Map<string, PolledStatus>();
-		const byId = batch.filter((request) => request.value.type === 'corpUserId');
-		const byContact = batch.filter((request) => request.value.type !== 'corpUserId');
-		if (byId.length > 0) {
-			for (const [key, status] of pairByCorpUserId(byId, await ask(byId.map((request) => request.value)), (ref) => ref.value, statusOf)) {
-				out.set(key, status);
-			}
-		}
-		if (byContact.length > 0) await askByPosition(byContact, out);
-		return out;
-	};
-}
 
 export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;

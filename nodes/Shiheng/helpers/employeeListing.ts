@@ -1,0 +1,138 @@
+/** Reading Shiheng's employee list: numbered pages, re-read until it adds up to the stated total; the trigger's confirmed read for comparison. */
+
+import type { NodeExecutionHint } from 'n8n-workflow';
+
+import { PageCountMemory, readCountedListing } from '../../shared/execution/paging';
+import type { CountedListing } from '../../shared/execution/paging';
+import type { ShihengClient } from '../transport/client';
+import { idKey } from './changes';
+import type { EmployeeMemory } from './changes';
+
+export const EMPLOYEE_DEFAULT_CONCURRENCY = 5;
+export const EMPLOYEE_MAX_PAGE_SIZE = 50;
+
+/** Whole re-reads when the list changed while it was read; bounded, as a busy list may never settle. */
+export const MAX_EXTRA_PASSES = 2;
+
+export interface ListingRequest {
+	pageSize: number;
+	/** Undefined reads the whole list. */
+	limit: number | undefined;
+	concurrency: number;
+	signal: AbortSignal | undefined;
+	/**
+	 * The page count the list had when last read (the trigger keeps it in its state); without it,
+	 * the count this process last saw for the same list.
+	 */
+	pageCountHint?: number;
+}
+
+export interface ListedEmployee {
+	employee: Record<string, unknown>;
+	/** traceId of the answer the employee came from. */
+	traceId?: string;
+}
+
+export interface EmployeeListing extends CountedListing<ListedEmployee> {
+	/** Each employee once, in list order (the listing's items). */
+	employees: ListedEmployee[];
+}
+
+/**
+ * Reads the employee list and reads it again (at most MAX_EXTRA_PASSES more times) while what was
+ * read does not add up to the total Shiheng states. The first wave of pages goes out before any
+ * answer tells the page count: as many as this process last saw for the same list, else
+ * Concurrency pages (at most Concurrency - 1 requests past the end of a shorter list). An employee
+ * met on two pages (the list shifted while paging) is kept once; one the shift moved past the
+ * pages read is missing, which the total tells.
+ */
+export async function readEmployees(client: ShihengClient, path: string, request: ListingRequest): Promise<EmployeeListing> {
+	const memoryKey = client.listKey(path, request.pageSize);
+	const listing = await readCountedListing<ListedEmployee>({
+		...request,
+		pageCountHint: request.pageCountHint ?? pageCounts.recall(memoryKey),
+		speculative: true,
+		maxExtraPasses: MAX_EXTRA_PASSES,
+		fetchPage: async (pageNum) => {
+			const page = await client.employeePage(path, pageNum, request.pageSize);
+			return { items: page.result.map((employee) => ({ employee, traceId: page.traceId })), total: page.total, pages: page.pages };
+		},
+		key: ({ employee }) => (typeof employee.id === 'number' || typeof employee.id === 'string' ? `id:${employee.id}` : undefined),
+	});
+	pageCounts.remember(memoryKey, listing.pages);
+	return { ...listing, employees: listing.items };
+}
+
+/** Page counts of the lists read in this process: the next reading's first wave. */
+const pageCounts = new PageCountMemory();
+
+/** What an n8n user sees above the output when the list never added up. */
+export function incompleteListingHint(listing: EmployeeListing, itemIndex: number): NodeExecutionHint {
+	return {
+		type: 'warning',
+		location: 'outputPane',
+		message: `Item ${itemIndex}: Shiheng stated ${listing.total} employees, but ${listing.employees.length} different ones were read (the list was read ${listing.passes} times). The list changed while it was being read, so some employees may be missing. Run again later; "Add Listing Details" in Options shows what each answer stated.`,
+	};
+}
+
+/** What a read for comparison needs of the trigger's settings. */
+export interface ListingSettings {
+	client: ShihengClient;
+	pageSize: number;
+	concurrency: number;
+}
+
+function idsOf(listing: EmployeeListing): Set<string> {
+	const ids = new Set<string>();
+	for (const { employee } of listing.employees) {
+		const key = idKey(employee);
+		if (key !== undefined) ids.add(key);
+	}
+	return ids;
+}
+
+/** Whether a complete listing misses someone the memory holds: a Left, or a step towards one, would follow. */
+function missesSomeone(memory: EmployeeMemory, ids: Set<string>): boolean {
+	for (const key of Object.keys(memory.employees)) if (!ids.has(key)) return true;
+	return false;
+}
+
+const sameIds = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((id) => b.has(id));
+
+export class ListingError extends Error {}
+
+/**
+ * Reads the employee list for a comparison. A listing counts only when it adds up to the total
+ * Shiheng states; when it is a baseline, or misses someone remembered, a second read must give the very same
+ * ids, because a removal and an addition between two page reads keep the count right while
+ * hiding someone who never left. Bounded: after MAX_EXTRA_PASSES further reads the poll fails.
+ * Undefined `complete` (Shiheng stated no total) is returned as is: absence then never counts.
+ */
+export async function readForComparison(settings: ListingSettings, path: string, memory: EmployeeMemory | undefined): Promise<EmployeeListing> {
+	const read = async () => await readEmployees(settings.client, path, { pageSize: settings.pageSize, limit: undefined, concurrency: settings.concurrency, signal: undefined });
+	let listing = await read();
+	let passes = listing.passes;
+	if (listing.complete === false) {
+		throw new ListingError(
+			`Shiheng stated ${listing.total} employees, but ${listing.employees.length} different ones were read, in each of ${passes} reads of the list. ` +
+				'The list changed while it was read, or it lists an id more than once. Nothing was fired and nothing recorded; the next poll reads it again. ' +
+				'If this keeps happening, look at the list with the Shiheng node (Employee → Get Many, Add Listing Details).',
+		);
+	}
+	if (listing.complete !== true) return listing;
+	let ids = idsOf(listing);
+	// A baseline is confirmed too: one that holds a wrong set of ids would report someone as new later.
+	if (memory !== undefined && !missesSomeone(memory, ids)) return listing;
+	for (let confirm = 0; confirm < MAX_EXTRA_PASSES; confirm++) {
+		const again = await read();
+		passes += again.passes;
+		const againIds = idsOf(again);
+		if (again.complete === true && sameIds(ids, againIds)) return { ...again, passes };
+		listing = again;
+		ids = againIds;
+	}
+	throw new ListingError(
+		`The employee list changed while it was read: ${passes} reads (Shiheng stated ${listing.total ?? 'no'} employees, the last read gave ${ids.size} ids) ` +
+			'never gave the same ids twice in a row, so nobody could be counted as gone. Nothing was fired and nothing recorded; the next poll reads it again.',
+	);
+}
