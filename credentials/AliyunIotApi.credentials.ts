@@ -8,7 +8,7 @@ import type {
 
 import { credentialTestRules } from '../nodes/AliyunIot/helpers/codes';
 import { signN8nRequest } from '../nodes/AliyunIot/transport/auth';
-import { API_VERSIONS, ENVELOPE_VERSION, PATHS } from '../nodes/AliyunIot/transport/client';
+import { ALIYUN_IOT_PATHS, API_VERSIONS, ENVELOPE_VERSION } from '../nodes/AliyunIot/transport/client';
 import { CHINA_HOST, CUSTOM_HOST, INTERNATIONAL_HOST } from '../nodes/AliyunIot/transport/connection';
 
 export class AliyunIotApi implements ICredentialType {
@@ -89,7 +89,7 @@ export class AliyunIotApi implements ICredentialType {
 	test: ICredentialTestRequest = {
 		request: {
 			method: 'POST',
-			url: PATHS.ping,
+			url: ALIYUN_IOT_PATHS.ping,
 			body: {
 				version: ENVELOPE_VERSION,
 				request: { apiVer: API_VERSIONS.ping },

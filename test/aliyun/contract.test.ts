@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { CODE_TYPES } from '../../nodes/AliyunIot/helpers/codes';
-import { API_VERSIONS, PATHS } from '../../nodes/AliyunIot/transport/client';
+import { ALIYUN_IOT_PATHS, API_VERSIONS } from '../../nodes/AliyunIot/transport/client';
 import { vendorPage } from '../fixtures/vendor-pages';
 import { ALIYUN_PATHS, startAliyunIotEmulator } from '../emulators/aliyun';
 import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
@@ -50,12 +50,12 @@ beforeEach(() => handle.emulator.resetCounters());
 /** One Create by Auth Code with the page's own example auth code, answered with `answer`. */
 async function createAnswered(answer: string | object, continueOnFail = false) {
 	handle.addAuthCode(requestExample.params.authCode);
-	handle.answerNextWith(PATHS.createByAuthCode, answer);
+	handle.answerNextWith(ALIYUN_IOT_PATHS.createByAuthCode, answer);
 	return await runAliyun(handle, createParams(requestExample.params.authCode, CODE_TYPES[0]), { continueOnFail });
 }
 
 test('the page is the one the node calls: same path, same version, same code types', () => {
-	expect(seedPath).toBe(PATHS.createByAuthCode);
+	expect(seedPath).toBe(ALIYUN_IOT_PATHS.createByAuthCode);
 	expect(seedPath).toBe(ALIYUN_PATHS.createByAuthCode);
 	expect(seedVersion).toBe(API_VERSIONS.createByAuthCode);
 	expect(requestExample.request.apiVer).toBe(seedVersion);
@@ -66,7 +66,7 @@ test('the page is the one the node calls: same path, same version, same code typ
 test('the client sends the envelope of the request example: field names, nesting, types and fixed values', async () => {
 	const result = await createAnswered(successText);
 	expect(result.error).toBeUndefined();
-	const [sent] = handle.receivedEnvelopes(PATHS.createByAuthCode).slice(-1);
+	const [sent] = handle.receivedEnvelopes(ALIYUN_IOT_PATHS.createByAuthCode).slice(-1);
 	expect(shape(sent)).toEqual(shape(requestExample));
 	expect(sent.version).toBe(requestExample.version);
 	expect(sent.request?.apiVer).toBe(requestExample.request.apiVer);
@@ -101,14 +101,14 @@ test('the error example, served byte for byte, is the documented error on its it
 	});
 	expect(error?.context).toMatchObject({ itemIndex: 0 });
 	// One request, with retries allowed (Max Retries 3 by default): an auth code is single-use.
-	expect(handle.emulator.count(PATHS.createByAuthCode)).toBe(1);
+	expect(handle.emulator.count(ALIYUN_IOT_PATHS.createByAuthCode)).toBe(1);
 
 	handle.emulator.resetCounters();
 	const continued = await createAnswered(errorText, true);
 	expect(continued.items).toHaveLength(1);
 	expect(continued.items[0].pairedItem).toEqual({ item: 0 });
 	expect(String(continued.items[0].json.error)).toContain(`[${errorExample.code}]: ${errorExample.message} (${errorExample.localizedMsg}) (item 0)`);
-	expect(handle.emulator.count(PATHS.createByAuthCode)).toBe(1);
+	expect(handle.emulator.count(ALIYUN_IOT_PATHS.createByAuthCode)).toBe(1);
 	expect(visibleText(continued)).not.toContain(handle.appSecret);
 });
 
@@ -122,7 +122,7 @@ test('the page lists error codes in HTTP 200 bodies and HTTP refusals', () => {
 
 describe('every error code of the page fails the credential Test with its message', () => {
 	test.each(bodyRows.map((row) => [row.code, row.text] as const))('HTTP 200, code %s: %s', async (code, text) => {
-		handle.answerNextWith(PATHS.ping, { id: 'contract', code, message: text, localizedMsg: null, data: null });
+		handle.answerNextWith(ALIYUN_IOT_PATHS.ping, { id: 'contract', code, message: text, localizedMsg: null, data: null });
 		const result = await testCredential('aliyunIotApi', handle.credentials);
 		expect(result.ok).toBe(false);
 		expect(result.message).toContain(`code ${code}`);
@@ -136,7 +136,7 @@ describe('every error code of the page fails the credential Test with its messag
 	test.each(httpRows.map((row) => [row.httpCode, row.text] as const))('HTTP %s: %s', async (status, text) => {
 		// For as long as it lasts: n8n itself sends a request again once after an HTTP 401.
 		handle.emulator.injectFault({
-			path: PATHS.ping,
+			path: ALIYUN_IOT_PATHS.ping,
 			times: 3,
 			fault: { kind: 'status', status, headers: { 'X-Ca-Error-Message': text }, json: { code: status, message: text, localizedMsg: null, data: null } },
 		});
@@ -151,6 +151,6 @@ test.each(bodyRows.map((row) => [row.code, row.text] as const))(
 	async (code, text) => {
 		const result = await createAnswered({ id: 'contract', code, message: text, localizedMsg: null, data: null }, true);
 		expect(String(result.items[0].json.error)).toContain(`[${code}]: ${text} (item 0)`);
-		expect(handle.emulator.count(PATHS.createByAuthCode)).toBe(1);
+		expect(handle.emulator.count(ALIYUN_IOT_PATHS.createByAuthCode)).toBe(1);
 	},
 );

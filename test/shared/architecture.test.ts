@@ -1,6 +1,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
+import ts from 'typescript';
+
 /**
  * The layout a reader relies on (README "Architecture"): every vendor folder has the same files in
  * the same roles, nothing imports in a circle, and no emulator imports the code it checks.
@@ -114,4 +116,121 @@ test('emulators implement the vendors on their own: nothing under test/emulators
 		}
 	}
 	expect(offending).toEqual([]);
+});
+
+/** Every import and re-export of a file, with whether it brings in values at run time (TypeScript's parser). */
+function importsOf(file: string): Array<{ specifier: string; typeOnly: boolean }> {
+	const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, false);
+	const out: Array<{ specifier: string; typeOnly: boolean }> = [];
+	for (const statement of source.statements) {
+		if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+			const clause = statement.importClause;
+			const namedTypesOnly =
+				clause?.namedBindings !== undefined &&
+				ts.isNamedImports(clause.namedBindings) &&
+				clause.name === undefined &&
+				clause.namedBindings.elements.every((element) => element.isTypeOnly);
+			out.push({ specifier: statement.moduleSpecifier.text, typeOnly: clause?.isTypeOnly === true || namedTypesOnly });
+		} else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+			out.push({ specifier: statement.moduleSpecifier.text, typeOnly: statement.isTypeOnly });
+		}
+	}
+	return out;
+}
+
+/** The names a file exports (declarations marked `export`). */
+function exportedNames(file: string): string[] {
+	const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, false);
+	const names: string[] = [];
+	for (const statement of source.statements) {
+		const exported = ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+		if (!exported) continue;
+		if (ts.isVariableStatement(statement)) {
+			for (const declaration of statement.declarationList.declarations) if (ts.isIdentifier(declaration.name)) names.push(declaration.name.text);
+		} else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) {
+			names.push(statement.name.text);
+		}
+	}
+	return names;
+}
+
+describe('nodes/shared in layers (docs/architecture.md)', () => {
+	const shared = join(root, 'nodes', 'shared');
+	const LAYERS = ['http', 'scale-out', 'execution', 'descriptions'];
+	const layerOf = (file: string): string => {
+		const rel = relative(shared, file);
+		return rel.includes('/') ? rel.split('/')[0] : 'top';
+	};
+	/** What each layer may import from the others; the top files (errors, redact, text, validate, logger) are open to all. */
+	const MAY_IMPORT: Record<string, string[]> = {
+		top: ['top'],
+		http: ['top', 'http'],
+		'scale-out': ['top', 'http', 'scale-out'],
+		descriptions: ['top', 'http', 'descriptions'],
+		execution: ['top', 'http', 'scale-out', 'execution', 'descriptions'],
+	};
+
+	test('nodes/shared holds only the layer folders and the top files', () => {
+		const folders = readdirSync(shared).filter((name) => statSync(join(shared, name)).isDirectory());
+		expect(folders.sort()).toEqual([...LAYERS].sort());
+		const top = readdirSync(shared).filter((name) => !folders.includes(name));
+		expect(top.sort()).toEqual(['errors.ts', 'logger.ts', 'redact.ts', 'text.ts', 'validate.ts']);
+	});
+
+	test('each layer imports only the layers below it; http and scale-out never load n8n-workflow at run time', () => {
+		const offending: string[] = [];
+		for (const file of filesUnder(shared).filter((f) => f.endsWith('.ts'))) {
+			const layer = layerOf(file);
+			for (const { specifier, typeOnly } of importsOf(file)) {
+				if (specifier === 'n8n-workflow' && !typeOnly && (layer === 'http' || layer === 'scale-out')) {
+					offending.push(`${relative(root, file)} → n8n-workflow (a value)`);
+				}
+				if (!specifier.startsWith('.')) continue;
+				const target = resolveModule(file, specifier);
+				if (!target) continue;
+				if (!target.startsWith(shared)) {
+					offending.push(`${relative(root, file)} → ${relative(root, target)} (outside nodes/shared)`);
+					continue;
+				}
+				if (!MAY_IMPORT[layer].includes(layerOf(target))) offending.push(`${relative(root, file)} → ${relative(root, target)}`);
+			}
+		}
+		expect(offending).toEqual([]);
+	});
+
+	test('every file under nodes/shared opens with a one-line comment on its job', () => {
+		const without = filesUnder(shared)
+			.filter((file) => file.endsWith('.ts'))
+			.filter((file) => !/^\/\*\* .+ \*\/$/.test(readFileSync(file, 'utf8').split('\n')[0]))
+			.map((file) => relative(root, file));
+		expect(without).toEqual([]);
+	});
+});
+
+test('no file under nodes/ is over 250 lines, and there are no barrel files', () => {
+	const files = filesUnder(join(root, 'nodes')).filter((file) => file.endsWith('.ts'));
+	const long = files.filter((file) => readFileSync(file, 'utf8').split('\n').length > 251).map((file) => relative(root, file));
+	expect(long).toEqual([]);
+	const barrels = [...files, ...filesUnder(join(root, 'credentials'))].filter((file) => /(^|\/)index\.ts$/.test(file));
+	expect(barrels).toEqual([]);
+});
+
+describe('one naming contract for every vendor transport', () => {
+	/** The vendor's prefix in constant names. */
+	const PREFIX: Record<string, string> = { Shiheng: 'SHIHENG', Mingdao: 'MINGDAO', WeLink: 'WELINK', AliyunIot: 'ALIYUN_IOT' };
+	const constantName = (vendor: string) => PREFIX[vendor];
+
+	test.each(VENDORS)('nodes/%s/transport/client.ts exports createClient and <VENDOR>_PATHS; the vendor exports <VENDOR>_PROFILE', (vendor) => {
+		const client = join(root, 'nodes', vendor, 'transport', 'client.ts');
+		const names = exportedNames(client);
+		expect(names).toEqual(expect.arrayContaining(['createClient', `${constantName(vendor)}_PATHS`]));
+		// WeLink's token fetch needs the profile before a client exists, so it lives with WeLink's codes.
+		const profileFiles = [client, join(root, 'nodes', vendor, 'helpers', 'codes.ts')];
+		expect(profileFiles.flatMap(exportedNames)).toContain(`${constantName(vendor)}_PROFILE`);
+		// The same signature everywhere: (run: OperationRun<Connection>, options: IDataObject[, defaults]) → { client, concurrency }.
+		const text = readFileSync(client, 'utf8');
+		expect(text).toMatch(
+			new RegExp(`export function createClient\\(\\s*run: OperationRun<${vendor}Connection>,\\s*options: IDataObject[^)]*\\): \\{ client: ${vendor}Client; concurrency: number \\}`),
+		);
+	});
 });

@@ -1,12 +1,5 @@
 import { DEPARTMENT_CODES } from '../../nodes/WeLink/helpers/codes';
-import {
-	DEPARTMENT_BATCH,
-	DEPARTMENT_BULK_PATH,
-	DEPARTMENT_STATUS_PATH,
-	DEPARTMENT_USERS_PATH,
-	USERS_PAGE_MAX,
-	USER_UPDATE_PATH,
-} from '../../nodes/WeLink/transport/client';
+import { DEPARTMENT_BATCH, USERS_PAGE_MAX, WELINK_PATHS } from '../../nodes/WeLink/transport/client';
 import { runNode } from '../harness/run-workflow';
 
 import { DEPARTMENTS_BULK, DEPARTMENTS_STATUS, USERS_OF_DEPARTMENT, USERS_UPDATE } from './contact-facts';
@@ -26,14 +19,14 @@ const entriesOf = (body: unknown, field: string): Array<Record<string, unknown>>
 
 describe('WeLink departments contract', () => {
 	test('paths and the batch limit are the published ones', () => {
-		expect(DEPARTMENT_BULK_PATH).toBe(`/api${DEPARTMENTS_BULK.path}`);
-		expect(DEPARTMENT_STATUS_PATH).toBe(`/api${DEPARTMENTS_STATUS.path}`);
+		expect(WELINK_PATHS.departmentBulk).toBe(`/api${DEPARTMENTS_BULK.path}`);
+		expect(WELINK_PATHS.departmentStatus).toBe(`/api${DEPARTMENTS_STATUS.path}`);
 		expect(DEPARTMENT_BATCH).toBe(DEPARTMENTS_BULK.maxPerRequest);
 	});
 
 	test('the user endpoints: paths, the page-size limit, and answers at the published method and path', async () => {
-		expect(USER_UPDATE_PATH).toBe(`/api${USERS_UPDATE.path}`);
-		expect(DEPARTMENT_USERS_PATH).toBe(`/api${USERS_OF_DEPARTMENT.path}`);
+		expect(WELINK_PATHS.userUpdate).toBe(`/api${USERS_UPDATE.path}`);
+		expect(WELINK_PATHS.departmentUsers).toBe(`/api${USERS_OF_DEPARTMENT.path}`);
 		expect(USERS_PAGE_MAX).toBe(USERS_OF_DEPARTMENT.maxPageSize);
 		// The emulator routes by method and path as the facts give them: an answer means both matched.
 		const listed = await runNode({
@@ -75,7 +68,7 @@ describe('WeLink departments contract', () => {
 			credentials: creds(),
 		});
 		expect(result.error).toBeUndefined();
-		const bodies = welink.bodiesOf(DEPARTMENT_BULK_PATH);
+		const bodies = welink.bodiesOf(WELINK_PATHS.departmentBulk);
 		expect(bodies.map((body) => entriesOf(body, DEPARTMENTS_BULK.listField).length)).toEqual([10, 1]);
 		const entry = entriesOf(bodies[0], DEPARTMENTS_BULK.listField)[0];
 		expect(Object.keys(entry).sort()).toEqual([...DEPARTMENTS_BULK.fields].sort());
@@ -88,7 +81,7 @@ describe('WeLink departments contract', () => {
 			parameters: { resource: 'department', operation: 'getStatus', corpDeptCode: '={{ $json.code }}', options: {} },
 			credentials: creds(),
 		});
-		const status = entriesOf(welink.bodiesOf(DEPARTMENT_STATUS_PATH)[0], DEPARTMENTS_STATUS.listField);
+		const status = entriesOf(welink.bodiesOf(WELINK_PATHS.departmentStatus)[0], DEPARTMENTS_STATUS.listField);
 		expect(status).toEqual([{ corpDeptCode: 'K0' }]);
 		expect(Object.keys(status[0])).toEqual([...DEPARTMENTS_STATUS.entryFields]);
 	});

@@ -1,6 +1,6 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { USER_UPDATE_PATH } from '../../nodes/WeLink/transport/client';
+import { WELINK_PATHS } from '../../nodes/WeLink/transport/client';
 import type { WeLinkEmulatorHandle } from '../emulators/welink';
 import { hintsOf, runNode } from '../harness/run-workflow';
 
@@ -44,7 +44,7 @@ describe('User → Update', () => {
 		expect(paired(result.items)).toEqual(ids.map((_, i) => i));
 		expect(result.items.map((item) => item.json.corpUserId)).toEqual(ids);
 		expect(result.items.every((item) => item.json.accepted === true)).toBe(true);
-		const bodies = welink.bodiesOf(USER_UPDATE_PATH).slice(-2) as Array<{ personInfo: IDataObject[] }>;
+		const bodies = welink.bodiesOf(WELINK_PATHS.userUpdate).slice(-2) as Array<{ personInfo: IDataObject[] }>;
 		expect(bodies.map((body) => body.personInfo.length)).toEqual([10, 2]);
 		expect(bodies[0].personInfo[0]).toEqual({ corpUserId: 'demo0001', userNameEn: 'Moved', corpDeptCode: 'D002' });
 		expect(welink.persons.get('demo0012')?.corpDeptCode).toBe('D002');
@@ -61,11 +61,11 @@ describe('User → Update', () => {
 	});
 
 	test('every item is read before anything is sent: a bad item stops the run and nothing changes', async () => {
-		const before = welink.bodiesOf(USER_UPDATE_PATH).length;
+		const before = welink.bodiesOf(WELINK_PATHS.userUpdate).length;
 		const result = await update([{ id: 'demo0030' }, { id: '' }], { userNameEn: 'X' });
 		expect(result.error?.message).toMatch(/Corp User ID/);
-		expect(welink.bodiesOf(USER_UPDATE_PATH).length).toBe(before);
-		expect(welink.emulator.count(USER_UPDATE_PATH)).toBe(0);
+		expect(welink.bodiesOf(WELINK_PATHS.userUpdate).length).toBe(before);
+		expect(welink.emulator.count(WELINK_PATHS.userUpdate)).toBe(0);
 	});
 
 	test('Continue On Fail: a bad item and a refused value become error items in order; the rest is sent', async () => {
@@ -88,7 +88,7 @@ describe('User → Update', () => {
 			{ bodyFormat: 'single' },
 		);
 		expect(result.items.map((item) => item.json.accepted)).toEqual([true, true]);
-		expect(welink.bodiesOf(USER_UPDATE_PATH).slice(-2)).toEqual([
+		expect(welink.bodiesOf(WELINK_PATHS.userUpdate).slice(-2)).toEqual([
 			{ orderInDepts: '5', userNameCn: '新名', corpUserId: 'demo0034' },
 			{ orderInDepts: '5', userNameCn: '新名', corpUserId: 'demo0035' },
 		]);

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { TransportError, VendorApiError } from '../../shared/errors';
 import { readRequestTuning } from '../../shared/descriptions/options';
 import { transportSettings } from '../../shared/execution/transport-settings';
-import type { RequestTuning } from '../../shared/descriptions/options';
 import type { Redactor } from '../../shared/redact';
 import type { OperationRun } from '../../shared/execution/router';
 import { defaultTransientVerdict } from '../../shared/http/classify';
@@ -30,7 +29,7 @@ export const VENDOR_NAME = 'Aliyun IoT';
 /** The employee APIs share one prefix. */
 const employeeApi = (name: string): string => `/user/account/employee/${name}`;
 
-export const PATHS = {
+export const ALIYUN_IOT_PATHS = {
 	createByAuthCode: employeeApi('createbyauthcode'),
 	queryByCompanyId: employeeApi('querybycompanyid'),
 	/** The platform's connectivity test: echoes `params.input` as `data` (help.aliyun.com/document_detail/604822.html). */
@@ -109,7 +108,7 @@ export function aliyunTransientAnswer(response: HttpResponse): TransientVerdict 
 	return defaultTransientVerdict(response);
 }
 
-export const ALIYUN_PROFILE: VendorProfile = {
+export const ALIYUN_IOT_PROFILE: VendorProfile = {
 	name: VENDOR_NAME,
 	transientAnswer: aliyunTransientAnswer,
 	requestIdHeader: 'x-ca-request-id',
@@ -161,7 +160,7 @@ export class AliyunIotClient {
 					return { method: 'POST', url, headers: signed.headers, body: text };
 				},
 				{ ...this.settings, idempotent: options.idempotent },
-				ALIYUN_PROFILE,
+				ALIYUN_IOT_PROFILE,
 			);
 			return this.dataOf(response, envelope.id, unsure);
 		} catch (error) {
@@ -191,7 +190,7 @@ export class AliyunIotClient {
 				refusesRun: refusesAliyunRun(code, message, true),
 			});
 		}
-		const parsed = parseJsonBody(response, ALIYUN_PROFILE);
+		const parsed = parseJsonBody(response, ALIYUN_IOT_PROFILE);
 		const body = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as GatewayBody) : undefined;
 		if (!body || body.code === undefined) {
 			throw new VendorApiError({
@@ -223,18 +222,10 @@ export class AliyunIotClient {
 	}
 }
 
-/** What an operation needs for one item: the client, the item's Options and its request tuning. */
-export interface ItemClient {
-	client: AliyunIotClient;
-	options: IDataObject;
-	tuning: RequestTuning;
-}
-
-/** Builds the client for one item from the checked credential and that item's Options. */
-export function clientForItem(ctx: IExecuteFunctions, run: OperationRun<AliyunIotConnection>, itemIndex: number): ItemClient {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+/** The client for one item, tuned by that item's Options, and how many requests it may have in flight. */
+export function createClient(run: OperationRun<AliyunIotConnection>, options: IDataObject): { client: AliyunIotClient; concurrency: number } {
 	const tuning = readRequestTuning(options, { concurrency: DEFAULT_CONCURRENCY });
 	// Whether a call may be repeated is decided per call (CallOptions), not here.
 	const settings = transportSettings(tuning, { signal: run.signal, idempotent: false, egress: run.egress });
-	return { client: new AliyunIotClient(run.connection, run.redactor, settings), options, tuning };
+	return { client: new AliyunIotClient(run.connection, run.redactor, settings), concurrency: tuning.concurrency };
 }

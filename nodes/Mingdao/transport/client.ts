@@ -205,10 +205,11 @@ export const MINGDAO_DEFAULT_CONCURRENCY = 4;
 export const MINGDAO_DEFAULT_BATCH_SIZE = 100;
 
 /** The client of one execution, with the timeouts and retries of the given Options collection. */
-export function createClient(run: OperationRun<MingdaoConnection>, options: IDataObject): MingdaoClient {
+export function createClient(run: OperationRun<MingdaoConnection>, options: IDataObject): { client: MingdaoClient; concurrency: number } {
 	const tuning = readRequestTuning(options, { concurrency: MINGDAO_DEFAULT_CONCURRENCY });
 	// Every Mingdao call used here is a read: safe to repeat after any failure.
-	return new MingdaoClient(run.connection, transportSettings(tuning, { signal: run.signal, idempotent: true, egress: run.egress }), run.redactor);
+	const settings = transportSettings(tuning, { signal: run.signal, idempotent: true, egress: run.egress });
+	return { client: new MingdaoClient(run.connection, settings, run.redactor), concurrency: tuning.concurrency };
 }
 
 /** The Test's verdict on a refused check: Mingdao's code and message, and what to look at. */

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { ParameterError, TransportError, VendorApiError } from '../../shared/errors';
 import { readRequestTuning } from '../../shared/descriptions/options';
 import { transportSettings } from '../../shared/execution/transport-settings';
-import type { EgressFilter } from '../../shared/http/egress';
+import type { OperationRun } from '../../shared/execution/router';
 import type { Redactor } from '../../shared/redact';
 import { objectRows, parseJsonObject } from '../../shared/http/body';
 import { sendWithRetry } from '../../shared/http/retry';
@@ -24,7 +24,10 @@ export const VENDOR = 'Shiheng';
 
 // The transport's defaults fit: 429/5xx and unreadable 2xx bodies are transient, and every
 // Shiheng call here is a read, so all of them may be retried.
-const PROFILE: VendorProfile = { name: VENDOR };
+export const SHIHENG_PROFILE: VendorProfile = { name: VENDOR };
+
+/** Shiheng publishes no paths: each operation's Endpoint Path is the user's (from their onboarding). */
+export const SHIHENG_PATHS = {} as const satisfies Record<string, string>;
 
 /** Endpoint paths come from the user (Shiheng does not publish them): accept "/a/b" or "a/b", nothing with a host. */
 export function endpointPath(value: unknown, field: string): string {
@@ -100,9 +103,9 @@ export class ShihengClient {
 				return { method: wire.method, url, query: wire.query, headers, body: wire.body };
 			},
 			this.settings,
-			PROFILE,
+			SHIHENG_PROFILE,
 		);
-		const envelope = parseJsonObject(response, PROFILE) as Envelope;
+		const envelope = parseJsonObject(response, SHIHENG_PROFILE) as Envelope;
 		const requestId = typeof envelope.traceId === 'string' ? envelope.traceId : undefined;
 		if (envelope.code === undefined || envelope.code === null) {
 			throw new TransportError({
@@ -163,15 +166,12 @@ export class ShihengClient {
  * A client for one item's listing: the item's Options tune timeouts and retries. Every Shiheng
  * call this package makes only reads, so a retry after the request reached Shiheng is harmless.
  */
-export function clientFor(
-	connection: ShihengConnection,
-	redactor: Redactor,
-	signal: AbortSignal | undefined,
-	egress: EgressFilter | undefined,
+export function createClient(
+	run: OperationRun<ShihengConnection>,
 	options: IDataObject,
-	defaults: { concurrency: number },
+	defaults: { concurrency: number } = { concurrency: 1 },
 ): { client: ShihengClient; concurrency: number } {
 	const tuning = readRequestTuning(options, defaults);
-	const settings = transportSettings(tuning, { signal, idempotent: true, egress });
-	return { client: new ShihengClient(connection, settings, redactor), concurrency: tuning.concurrency };
+	const settings = transportSettings(tuning, { signal: run.signal, idempotent: true, egress: run.egress });
+	return { client: new ShihengClient(run.connection, settings, run.redactor), concurrency: tuning.concurrency };
 }

@@ -8,7 +8,7 @@ import { EMPLOYEE_DEFAULT_CONCURRENCY, EMPLOYEE_MAX_PAGE_SIZE, readEmployees, re
 import type { Cursor } from '../helpers/customerListing';
 import { baseline, diffEmployees } from '../helpers/changes';
 import { employeeEventJson, readableEmployee } from '../helpers/output';
-import { clientFor, endpointPath } from '../transport/client';
+import { createClient, endpointPath } from '../transport/client';
 import type { ShihengClient } from '../transport/client';
 import { readConnection } from '../transport/connection';
 import { EMPLOYEE_EVENTS, IDENTITY_FIELDS } from './description';
@@ -53,7 +53,7 @@ export function readSettings(ctx: IPollFunctions, redactor: Redactor, credential
 	const events = new Set(ctx.getNodeParameter('events', []) as TriggerEvent[]);
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	const connection = readConnection(credentials, redactor);
-	const { client, concurrency } = clientFor(connection, redactor, undefined, egressFilterOf(ctx), options, {
+	const { client, concurrency } = createClient({ connection, redactor, signal: undefined, egress: egressFilterOf(ctx) }, options, {
 		concurrency: EMPLOYEE_DEFAULT_CONCURRENCY,
 	});
 	const watchesEmployees = EMPLOYEE_EVENTS.some((event) => events.has(event));

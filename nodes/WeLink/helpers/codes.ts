@@ -26,7 +26,7 @@ export function bodyCode(response: HttpResponse): string | undefined {
 }
 
 /** Which WeLink answers are passing, for the shared transport's retry loop. */
-export const weLinkProfile: VendorProfile = {
+export const WELINK_PROFILE: VendorProfile = {
 	name: WELINK_VENDOR,
 	transientAnswer: (response) => {
 		if (bodyCode(response) === RATE_LIMITED_CODE) return { reason: 'WeLink rate limit (48503)', reachedService: false };

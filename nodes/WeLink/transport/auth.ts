@@ -9,7 +9,7 @@ import type { FreshToken, TokenOwner } from '../../shared/scale-out/token-cache'
 import { DEFAULT_TRANSPORT_SETTINGS, sendWithRetry } from '../../shared/http/retry';
 import { parseJsonObject } from '../../shared/http/body';
 import type { TransportSettings } from '../../shared/http/types';
-import { TOKEN_ERROR_HINTS, TOKEN_REFUSAL_CODES, WELINK_VENDOR, weLinkProfile } from '../helpers/codes';
+import { TOKEN_ERROR_HINTS, TOKEN_REFUSAL_CODES, WELINK_VENDOR, WELINK_PROFILE } from '../helpers/codes';
 
 import { readConnection } from './connection';
 import type { WeLinkConnection } from './connection';
@@ -77,9 +77,9 @@ async function fetchToken(connection: WeLinkConnection, settings: TransportSetti
 		}),
 		// Asking for a token changes nothing on the server, so it may always be repeated.
 		{ ...settings, idempotent: true, rateLimiter: ticketsRateLimiter(connection) },
-		weLinkProfile,
+		WELINK_PROFILE,
 	);
-	const body = parseJsonObject(response, weLinkProfile);
+	const body = parseJsonObject(response, WELINK_PROFILE);
 	const code = body.code === undefined || body.code === null ? '' : String(body.code);
 	if (code !== '0' || typeof body.access_token !== 'string' || body.access_token === '') {
 		const refusesRun = TOKEN_REFUSAL_CODES.has(code);

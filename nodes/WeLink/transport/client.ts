@@ -16,19 +16,21 @@ import {
 	WELINK_VENDOR,
 	bodyCode,
 	refusesWeLinkRun,
-	weLinkProfile,
+	WELINK_PROFILE,
 } from '../helpers/codes';
 
 import { RATE_MARGIN_MS, TOKEN_HEADER, getToken, invalidateToken } from './auth';
 import type { WeLinkConnection } from './connection';
 
-export const STATUS_PATH = '/api/contact/v1/users/status';
-export const BULK_PATH = '/api/contact/v1/users/bulk';
-export const ACCOUNTS_PATH = '/api/contact/v1/users/accounts';
-export const DEPARTMENT_BULK_PATH = '/api/contact/v2/departments/bulk';
-export const DEPARTMENT_STATUS_PATH = '/api/contact/v2/departments/status';
-export const USER_UPDATE_PATH = '/api/contact/v1/users/update';
-export const DEPARTMENT_USERS_PATH = '/api/contact/v1/user/users';
+export const WELINK_PATHS = {
+	status: '/api/contact/v1/users/status',
+	bulk: '/api/contact/v1/users/bulk',
+	accounts: '/api/contact/v1/users/accounts',
+	departmentBulk: '/api/contact/v2/departments/bulk',
+	departmentStatus: '/api/contact/v2/departments/status',
+	userUpdate: '/api/contact/v1/users/update',
+	departmentUsers: '/api/contact/v1/user/users',
+} as const;
 
 /** WeLink's SDK limit for users/status and users/bulk, and the documented one for users/accounts. */
 export const PERSON_BATCH = 10;
@@ -72,27 +74,27 @@ export class WeLinkClient {
 
 	/** users/status: the sync result of each person named in `personInfo`. */
 	async queryStatus(personInfo: Array<Record<string, string>>): Promise<WeLinkEnvelope> {
-		return await this.post(STATUS_PATH, { personInfo }, true);
+		return await this.post(WELINK_PATHS.status, { personInfo }, true);
 	}
 
 	/** users/bulk: submits persons for the asynchronous sync. Not idempotent: each call is a submission. */
 	async submitPersons(personInfo: Array<Record<string, string>>): Promise<WeLinkEnvelope> {
-		return await this.post(BULK_PATH, { personInfo }, false);
+		return await this.post(WELINK_PATHS.bulk, { personInfo }, false);
 	}
 
 	/** users/accounts: the WeLink user ids of the given corpUserIds. */
 	async lookUpAccounts(corpUserIds: string[]): Promise<WeLinkEnvelope> {
-		return await this.post(ACCOUNTS_PATH, { corpUserIds }, true);
+		return await this.post(WELINK_PATHS.accounts, { corpUserIds }, true);
 	}
 
 	/** departments/bulk: submits departments for the asynchronous sync. Not idempotent. */
 	async submitDepartments(deptInfo: Array<Record<string, string>>): Promise<WeLinkEnvelope> {
-		return await this.post(DEPARTMENT_BULK_PATH, { deptInfo }, false);
+		return await this.post(WELINK_PATHS.departmentBulk, { deptInfo }, false);
 	}
 
 	/** departments/status: the sync result of each department named by corpDeptCode. */
 	async queryDepartmentStatus(corpDeptCodes: string[]): Promise<WeLinkEnvelope> {
-		return await this.post(DEPARTMENT_STATUS_PATH, { deptInfo: corpDeptCodes.map((corpDeptCode) => ({ corpDeptCode })) }, true);
+		return await this.post(WELINK_PATHS.departmentStatus, { deptInfo: corpDeptCodes.map((corpDeptCode) => ({ corpDeptCode })) }, true);
 	}
 
 	/**
@@ -100,13 +102,13 @@ export class WeLinkClient {
 	 * the node's Body Format builds it. Not idempotent.
 	 */
 	async updatePersons(body: unknown): Promise<WeLinkEnvelope> {
-		return await this.call('PUT', USER_UPDATE_PATH, body, false);
+		return await this.call('PUT', WELINK_PATHS.userUpdate, body, false);
 	}
 
 	/** user/users: one page of the persons of a department (pageNo from 1, pageSize ≤ 50). */
 	async departmentUsersPage(deptCode: string, pageNo: number, pageSize: number): Promise<WeLinkEnvelope> {
 		const query = new URLSearchParams({ deptCode, pageNo: String(pageNo), pageSize: String(pageSize) });
-		return await this.call('GET', DEPARTMENT_USERS_PATH, undefined, true, query.toString());
+		return await this.call('GET', WELINK_PATHS.departmentUsers, undefined, true, query.toString());
 	}
 
 	/** Fetches (or finds cached) the token now, so the first batch need not wait for it. */
@@ -147,10 +149,10 @@ export class WeLinkClient {
 		);
 		// Every 48503 lowers the app's budget for a while, in every worker (see RateBudgetPolicy).
 		const profile: VendorProfile = {
-			...weLinkProfile,
+			...WELINK_PROFILE,
 			transientAnswer: (response) => {
 				if (bodyCode(response) === RATE_LIMITED_CODE) rateLimiter.rateLimited();
-				return weLinkProfile.transientAnswer?.(response);
+				return WELINK_PROFILE.transientAnswer?.(response);
 			},
 		};
 		const payload = method === 'GET' ? undefined : JSON.stringify(body);
@@ -174,7 +176,7 @@ export class WeLinkClient {
 				{ ...this.settings, idempotent, rateLimiter },
 				profile,
 			);
-			const parsed = parseJsonObject(response, weLinkProfile);
+			const parsed = parseJsonObject(response, WELINK_PROFILE);
 			const code = parsed.code === undefined || parsed.code === null ? '' : String(parsed.code);
 			const message = typeof parsed.message === 'string' ? parsed.message : '';
 			if (TOKEN_INVALID_CODES.has(code) && tokenAttempt === 1) {

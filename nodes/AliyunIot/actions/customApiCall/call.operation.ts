@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { ParameterError } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/execution/item-loop';
@@ -6,7 +6,7 @@ import type { OperationRun } from '../../../shared/execution/router';
 import { jsonObject, requiredString } from '../../../shared/validate';
 
 import { callResultItem, withoutTokens } from '../../helpers/output';
-import { clientForItem } from '../../transport/client';
+import { createClient } from '../../transport/client';
 import type { AliyunIotConnection } from '../../transport/connection';
 
 const show = { resource: ['customApiCall'], operation: ['call'] };
@@ -56,7 +56,8 @@ function optionalText(value: unknown): string | undefined {
 
 export async function execute(this: IExecuteFunctions, run: OperationRun<AliyunIotConnection>): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, run.redactor, async (itemIndex) => {
-		const { client, options } = clientForItem(this, run, itemIndex);
+		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const { client } = createClient(run, options);
 		// Secrets like the credential's: masked in every error from here on, and in the output.
 		const iotToken = optionalText(options.iotToken);
 		const cloudToken = optionalText(options.cloudToken);

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { ParameterError } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/execution/item-loop';
@@ -7,7 +7,7 @@ import { requiredString } from '../../../shared/validate';
 
 import { CODE_TYPES } from '../../helpers/codes';
 import { asObject } from '../../helpers/output';
-import { API_VERSIONS, PATHS, clientForItem } from '../../transport/client';
+import { ALIYUN_IOT_PATHS, API_VERSIONS, createClient } from '../../transport/client';
 import type { AliyunIotConnection } from '../../transport/connection';
 
 const show = { resource: ['employee'], operation: ['createByAuthCode'] };
@@ -54,10 +54,10 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<AliyunI
 		if (!(CODE_TYPES as readonly string[]).includes(codeType)) {
 			throw new ParameterError('Code Type', `Code Type must be AUTH_CODE or SESSION_ID, got "${codeType}"`);
 		}
-		const { client } = clientForItem(this, run, itemIndex);
+		const { client } = createClient(run, this.getNodeParameter('options', itemIndex, {}) as IDataObject);
 		// Single-use: never repeated once it may have reached the platform.
 		const data = await client.call(
-			PATHS.createByAuthCode,
+			ALIYUN_IOT_PATHS.createByAuthCode,
 			API_VERSIONS.createByAuthCode,
 			{ authCode, codeType },
 			{

@@ -7,7 +7,7 @@ import type { OperationRun } from '../../../shared/execution/router';
 import { intInRange, requiredString } from '../../../shared/validate';
 
 import { employeeKey, employeePage } from '../../helpers/output';
-import { API_VERSIONS, MAX_PAGE_SIZE, PATHS, clientForItem } from '../../transport/client';
+import { ALIYUN_IOT_PATHS, API_VERSIONS, MAX_PAGE_SIZE, createClient } from '../../transport/client';
 import type { AliyunIotConnection } from '../../transport/connection';
 
 const show = { resource: ['employee'], operation: ['getManyByCompany'] };
@@ -29,21 +29,22 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<AliyunI
 	return await forEachItem(this, run.redactor, async (itemIndex) => {
 		const companyId = requiredString(this.getNodeParameter('companyId', itemIndex), 'Company ID');
 		const limit = readLimit(this, itemIndex);
-		const { client, options, tuning } = clientForItem(this, run, itemIndex);
+		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const { client, concurrency } = createClient(run, options);
 		const requestedSize = intInRange(options.pageSize ?? MAX_PAGE_SIZE, 'Page Size', 1, MAX_PAGE_SIZE);
 		// A small limit needs no bigger page than itself.
 		const pageSize = limit !== undefined ? Math.min(requestedSize, limit) : requestedSize;
 		return await fetchNumberedPages<IDataObject>({
 			pageSize,
 			limit,
-			concurrency: tuning.concurrency,
+			concurrency,
 			signal: run.signal,
 			// Employees added while paging shift later pages; drop the repeats that causes.
 			key: employeeKey,
 			fetchPage: async (pageNo) =>
 				employeePage(
 					await client.call(
-						PATHS.queryByCompanyId,
+						ALIYUN_IOT_PATHS.queryByCompanyId,
 						API_VERSIONS.queryByCompanyId,
 						{ companyId, pageNo, pageSize },
 						{ idempotent: true },

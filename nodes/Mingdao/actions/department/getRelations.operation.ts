@@ -40,7 +40,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, run: OperationRun<MingdaoConnection>): Promise<INodeExecutionData[]> {
-	const client = createClient(run, this.getNodeParameter('options', 0, {}) as IDataObject);
+	const { client } = createClient(run, this.getNodeParameter('options', 0, {}) as IDataObject);
 	// One request carries ids of many items, so the flag is the node's, not an item's.
 	const isNumber = this.getNodeParameter('isNumber', 0, true) as boolean;
 	return await lookUpAcrossItems(

@@ -67,7 +67,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, run: OperationRun<MingdaoConnection>): Promise<INodeExecutionData[]> {
-	const client = createClient(run, this.getNodeParameter('options', 0, {}) as IDataObject);
+	const { client } = createClient(run, this.getNodeParameter('options', 0, {}) as IDataObject);
 	return await forEachItem(this, run.redactor, async (itemIndex) => {
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;

@@ -52,7 +52,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, run: OperationRun<MingdaoConnection>): Promise<INodeExecutionData[]> {
-	const client = createClient(run, this.getNodeParameter('options', 0, {}) as IDataObject);
+	const { client } = createClient(run, this.getNodeParameter('options', 0, {}) as IDataObject);
 	return await forEachItem(this, run.redactor, async (itemIndex) => {
 		const corpUserId = requiredString(this.getNodeParameter('corpUserId', itemIndex), USER_ID_FIELD);
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;

@@ -30,7 +30,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, run: OperationRun<MingdaoConnection>): Promise<INodeExecutionData[]> {
-	const client = createClient(run, this.getNodeParameter('options', 0, {}) as IDataObject);
+	const { client } = createClient(run, this.getNodeParameter('options', 0, {}) as IDataObject);
 	return await lookUpAcrossItems(
 		this,
 		run.redactor,

@@ -7,7 +7,7 @@ import type { OperationRun } from '../../../shared/execution/router';
 import { intInRange } from '../../../shared/validate';
 import { CUSTOMER_MAX_PAGE_SIZE, parseStartId, readCustomers } from '../../helpers/customerListing';
 import { withResumeStartId } from '../../helpers/output';
-import { clientFor, endpointPath } from '../../transport/client';
+import { createClient, endpointPath } from '../../transport/client';
 import type { ShihengConnection } from '../../transport/connection';
 import { endpointPathField } from '../common.descriptions';
 
@@ -66,7 +66,7 @@ export async function execute(
 		const path = endpointPath(this.getNodeParameter('endpointPath', itemIndex), 'Endpoint Path');
 		const limit = readLimit(this, itemIndex);
 		// The cursor is followed one page after another, so the concurrency default is moot.
-		const { client } = clientFor(run.connection, run.redactor, run.signal, run.egress, options, { concurrency: 1 });
+		const { client } = createClient(run, options, { concurrency: 1 });
 		const pageSize = intInRange(this.getNodeParameter('pageSize', itemIndex), 'Page Size', 1, CUSTOMER_MAX_PAGE_SIZE);
 		const startId = parseStartId(options.startId);
 		const { customers, resumeStartId } = await readCustomers(client, path, { startId, pageSize, limit, signal: run.signal });

@@ -12,7 +12,7 @@ import type { OperationRun } from '../../../shared/execution/router';
 import { intInRange } from '../../../shared/validate';
 import { EMPLOYEE_DEFAULT_CONCURRENCY, EMPLOYEE_MAX_PAGE_SIZE, incompleteListingHint, readEmployees } from '../../helpers/employeeListing';
 import { SIMPLE_EMPLOYEE_FIELDS, readableEmployee, withListingDetails } from '../../helpers/output';
-import { clientFor, endpointPath } from '../../transport/client';
+import { createClient, endpointPath } from '../../transport/client';
 import type { ShihengConnection } from '../../transport/connection';
 import { endpointPathField } from '../common.descriptions';
 
@@ -76,7 +76,7 @@ export async function execute(
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const path = endpointPath(this.getNodeParameter('endpointPath', itemIndex), 'Endpoint Path');
 		const limit = readLimit(this, itemIndex);
-		const { client, concurrency } = clientFor(run.connection, run.redactor, run.signal, run.egress, options, {
+		const { client, concurrency } = createClient(run, options, {
 			concurrency: EMPLOYEE_DEFAULT_CONCURRENCY,
 		});
 		const pageSize = intInRange(this.getNodeParameter('pageSize', itemIndex), 'Page Size', 1, EMPLOYEE_MAX_PAGE_SIZE);
