@@ -234,3 +234,30 @@ describe('one naming contract for every vendor transport', () => {
 		);
 	});
 });
+
+test('every Options collection under nodes/ comes from the one builder (descriptions/options.ts optionsCollection)', () => {
+	const builder = join(root, 'nodes', 'shared', 'descriptions', 'options.ts');
+	const stringProperty = (node: ts.ObjectLiteralExpression, key: string): string | undefined => {
+		for (const property of node.properties) {
+			if (ts.isPropertyAssignment(property) && property.name.getText() === key && ts.isStringLiteral(property.initializer)) {
+				return property.initializer.text;
+			}
+		}
+		return undefined;
+	};
+	const offending: string[] = [];
+	for (const file of filesUnder(join(root, 'nodes')).filter((path) => path.endsWith('.ts') && path !== builder)) {
+		const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+		const visit = (node: ts.Node): void => {
+			if (ts.isObjectLiteralExpression(node) && stringProperty(node, 'type') === 'collection' && stringProperty(node, 'name') === 'options') {
+				offending.push(`${relative(root, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} builds an Options collection`);
+			}
+			if (ts.isIdentifier(node) && node.text === 'requestTuningFields') {
+				offending.push(`${relative(root, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} takes the tuning fields past the builder`);
+			}
+			ts.forEachChild(node, visit);
+		};
+		visit(source);
+	}
+	expect(offending).toEqual([]);
+});

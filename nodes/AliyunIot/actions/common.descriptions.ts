@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { requestTuningFields } from '../../shared/descriptions/options';
+import { optionsCollection } from '../../shared/descriptions/options';
 
 import { DEFAULT_CONCURRENCY, MAX_PAGE_SIZE } from '../transport/client';
 
@@ -45,14 +45,5 @@ const ownOptions: INodeProperties[] = [
 	},
 ];
 
-/** The Options collection every operation shows: own fields plus the shared request tuning, sorted as n8n lists them. */
-export const optionsCollection: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	options: [...ownOptions, ...requestTuningFields({ concurrency: DEFAULT_CONCURRENCY })].sort((a, b) =>
-		a.displayName.localeCompare(b.displayName),
-	),
-};
+/** The Options collection every operation shows: own fields plus the shared request tuning. */
+export const operationOptions: INodeProperties = optionsCollection({ tuning: { concurrency: DEFAULT_CONCURRENCY }, own: ownOptions });

@@ -1,7 +1,7 @@
 import type { INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { optionsCollection } from './common.descriptions';
+import { operationOptions } from './common.descriptions';
 import * as customApiCall from './customApiCall/CustomApiCall.resource';
 import * as employee from './employee/Employee.resource';
 
@@ -33,6 +33,6 @@ export const versionDescription: INodeTypeDescription = {
 		},
 		...employee.description,
 		...customApiCall.description,
-		optionsCollection,
+		operationOptions,
 	],
 };

@@ -1,13 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { requestTuningFields } from '../../shared/descriptions/options';
+import type { TuningDefaults } from '../../shared/descriptions/options';
 import { ID_FIELD_OPTION } from '../helpers/output';
 import { MINGDAO_DEFAULT_BATCH_SIZE, MINGDAO_DEFAULT_CONCURRENCY } from '../transport/client';
 
-/** Options several operations share: the request tuning, and the relation look-ups' collection. */
+/** Options several operations share: the request-tuning defaults and the relation look-ups' own options. */
 
-const tuning = requestTuningFields({ concurrency: MINGDAO_DEFAULT_CONCURRENCY });
-export const [concurrencyField, connectTimeoutField, maxRetriesField, responseTimeoutField] = tuning;
+export const MINGDAO_TUNING: TuningDefaults = { concurrency: MINGDAO_DEFAULT_CONCURRENCY };
 
 export const batchSizeField: INodeProperties = {
 	displayName: 'Batch Size',
@@ -45,24 +44,5 @@ export const onlyFoundField: INodeProperties = {
 	description: 'Whether to output only the IDs that have a Mingdao relation',
 };
 
-/** Options of the batched relation look-ups (users and departments), alphabetical. */
-export function relationsOptions(show: Record<string, string[]>): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			batchSizeField,
-			concurrencyField,
-			connectTimeoutField,
-			failWhenNotFoundField,
-			maxRetriesField,
-			onlyFoundField,
-			idFieldField,
-			responseTimeoutField,
-		],
-	};
-}
+/** The own options of the batched relation look-ups (users and departments). */
+export const relationsOptions: INodeProperties[] = [batchSizeField, failWhenNotFoundField, onlyFoundField, idFieldField];

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { requestTuningFields } from '../../shared/descriptions/options';
+import { optionsCollection } from '../../shared/descriptions/options';
 import { endpointPathField } from '../actions/common.descriptions';
 import { CUSTOMER_MAX_PAGE_SIZE } from '../helpers/customerListing';
 import { EMPLOYEE_DEFAULT_CONCURRENCY, EMPLOYEE_MAX_PAGE_SIZE } from '../helpers/employeeListing';
@@ -91,14 +91,9 @@ export const properties: INodeProperties[] = [
 		default: true,
 		description: 'Whether to return a simplified version of each employee instead of the raw data',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: ([
-			...requestTuningFields({ concurrency: EMPLOYEE_DEFAULT_CONCURRENCY }),
+	optionsCollection({
+		tuning: { concurrency: EMPLOYEE_DEFAULT_CONCURRENCY },
+		own: [
 			{
 				displayName: 'After Reactivation',
 				name: 'onReactivation',
@@ -160,7 +155,7 @@ export const properties: INodeProperties[] = [
 				description:
 					'Whether to remember the values of the Changed Fields and of name, user ID and WeCom user ID, so Employee Changed gives each field\'s previous value and an employee who is no longer listed leaves with what was last known of them. Off, the trigger remembers a short fingerprint per employee (about 30 bytes) and gives previous values only for the status.',
 			},
-		] as INodeProperties[]).sort((a, b) => a.displayName.localeCompare(b.displayName)),
-	},
+		],
+	}),
 ];
 

@@ -1,6 +1,6 @@
-/** The request-tuning fields of every node's Options collection, and their reader. */
+/** Every node's Options collection: the one builder, its request-tuning fields and their reader. */
 
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_RETRY_POLICY } from '../http/retry';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_RESPONSE_TIMEOUT_MS } from '../http/types';
@@ -36,7 +36,43 @@ export interface TuningDefaults {
 	maxConcurrency?: number;
 }
 
-/** Fields for a vendor node's "Options" collection (kept in alphabetical order by the caller). */
+/** The names of the request-tuning fields, which `omit` and `overrides` refer to. */
+export type TuningField = 'concurrency' | 'connectTimeout' | 'maxRetries' | 'timeout';
+
+export interface OptionsCollectionSpec {
+	/** When the collection shows; left out, it shows wherever the node's other fields do. */
+	show?: IDisplayOptions['show'];
+	/** The request-tuning defaults of the operation. */
+	tuning: TuningDefaults;
+	/** The operation's own options. */
+	own?: INodeProperties[];
+	/** Tuning fields that do not apply here (e.g. Concurrency where pages depend on each other). */
+	omit?: TuningField[];
+	/** Changes to a tuning field where the operation gives it a meaning of its own. */
+	overrides?: Partial<Record<TuningField, Partial<INodeProperties>>>;
+}
+
+/**
+ * The "Options" collection of an operation or a trigger: its own options and the request tuning,
+ * sorted by display name as n8n's lint wants. Every node builds its Options here, and only here.
+ */
+export function optionsCollection(spec: OptionsCollectionSpec): INodeProperties {
+	const omitted = new Set<string>(spec.omit ?? []);
+	const tuning = requestTuningFields(spec.tuning)
+		.filter((field) => !omitted.has(field.name))
+		.map((field) => ({ ...field, ...spec.overrides?.[field.name as TuningField] }));
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		...(spec.show ? { displayOptions: { show: spec.show } } : {}),
+		default: {},
+		options: [...tuning, ...(spec.own ?? [])].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+/** The request-tuning fields of the Options collection, in alphabetical order (nodes take them through `optionsCollection`). */
 export function requestTuningFields(defaults: TuningDefaults): INodeProperties[] {
 	const concurrency: INodeProperties = {
 		displayName: FIELD.concurrency,

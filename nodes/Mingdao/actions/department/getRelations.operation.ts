@@ -8,7 +8,8 @@ import { departmentRelationJson } from '../../helpers/output';
 import { relationLookup } from '../../helpers/relationLookup';
 import type { MingdaoConnection } from '../../transport/connection';
 import { createClient } from '../../transport/client';
-import { relationsOptions } from '../common.descriptions';
+import { optionsCollection } from '../../../shared/descriptions/options';
+import { MINGDAO_TUNING, relationsOptions } from '../common.descriptions';
 
 export const DEPARTMENT_IDS_FIELD = 'Third-Party Department IDs';
 
@@ -36,7 +37,7 @@ export const description: INodeProperties[] = [
 		description:
 			'Whether the third-party department IDs are numbers (sent as isNumber). Turn on for WeCom, DingTalk and WeLink integrations, whose department IDs are numeric; turn off for integrations with text IDs.',
 	},
-	relationsOptions(show),
+	optionsCollection({ show, tuning: MINGDAO_TUNING, own: relationsOptions }),
 ];
 
 export async function execute(this: IExecuteFunctions, run: OperationRun<MingdaoConnection>): Promise<INodeExecutionData[]> {

@@ -2,13 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { readLimit, returnAllOrLimit } from '../../../shared/descriptions/limit';
 import { forEachItem } from '../../../shared/execution/item-loop';
-import { readRequestTuning } from '../../../shared/descriptions/options';
+import { optionsCollection, readRequestTuning } from '../../../shared/descriptions/options';
 import { fetchNumberedPages } from '../../../shared/execution/paging';
 import type { OperationRun } from '../../../shared/execution/router';
 import { intInRange } from '../../../shared/validate';
 import type { MingdaoConnection } from '../../transport/connection';
-import { MINGDAO_DEFAULT_CONCURRENCY, createClient } from '../../transport/client';
-import { concurrencyField, connectTimeoutField, maxRetriesField, responseTimeoutField } from '../common.descriptions';
+import { createClient } from '../../transport/client';
+import { MINGDAO_TUNING } from '../common.descriptions';
 
 export const MINGDAO_MAX_PAGE_SIZE = 1000;
 
@@ -42,17 +42,10 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			concurrencyField,
-			connectTimeoutField,
-			maxRetriesField,
+	optionsCollection({
+		show,
+		tuning: MINGDAO_TUNING,
+		own: [
 			{
 				displayName: 'Page Size',
 				name: 'pageSize',
@@ -61,9 +54,8 @@ export const description: INodeProperties[] = [
 				default: 500,
 				description: 'How many users one request asks for (at most 1000)',
 			},
-			responseTimeoutField,
 		],
-	},
+	}),
 ];
 
 export async function execute(this: IExecuteFunctions, run: OperationRun<MingdaoConnection>): Promise<INodeExecutionData[]> {
@@ -77,7 +69,7 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<Mingdao
 			filters.userStatus === undefined || filters.userStatus === ''
 				? undefined
 				: intInRange(filters.userStatus, 'User Status', 0, Number.MAX_SAFE_INTEGER);
-		const concurrency = readRequestTuning(options, { concurrency: MINGDAO_DEFAULT_CONCURRENCY }).concurrency;
+		const concurrency = readRequestTuning(options, MINGDAO_TUNING).concurrency;
 		const users = await fetchNumberedPages<Record<string, unknown>>({
 			pageSize,
 			limit,

@@ -8,14 +8,8 @@ import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
 import { userRelationJson } from '../../helpers/output';
 import type { MingdaoConnection } from '../../transport/connection';
 import { createClient } from '../../transport/client';
-import {
-	concurrencyField,
-	connectTimeoutField,
-	failWhenNotFoundField,
-	maxRetriesField,
-	onlyFoundField,
-	responseTimeoutField,
-} from '../common.descriptions';
+import { optionsCollection } from '../../../shared/descriptions/options';
+import { failWhenNotFoundField, MINGDAO_TUNING, onlyFoundField } from '../common.descriptions';
 
 export const USER_ID_FIELD = 'Third-Party User ID';
 
@@ -33,22 +27,7 @@ export const description: INodeProperties[] = [
 		description:
 			'The third-party user ID to look up (corpUserId): the user\'s ID in WeCom, DingTalk or WeLink as the integration stores it, e.g. zhangsan',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			concurrencyField,
-			connectTimeoutField,
-			failWhenNotFoundField,
-			maxRetriesField,
-			onlyFoundField,
-			responseTimeoutField,
-		],
-	},
+	optionsCollection({ show, tuning: MINGDAO_TUNING, own: [failWhenNotFoundField, onlyFoundField] }),
 ];
 
 export async function execute(this: IExecuteFunctions, run: OperationRun<MingdaoConnection>): Promise<INodeExecutionData[]> {

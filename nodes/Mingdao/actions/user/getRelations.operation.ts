@@ -7,7 +7,8 @@ import { userRelationJson } from '../../helpers/output';
 import { relationLookup } from '../../helpers/relationLookup';
 import type { MingdaoConnection } from '../../transport/connection';
 import { createClient } from '../../transport/client';
-import { relationsOptions } from '../common.descriptions';
+import { optionsCollection } from '../../../shared/descriptions/options';
+import { MINGDAO_TUNING, relationsOptions } from '../common.descriptions';
 
 export const USER_IDS_FIELD = 'Third-Party User IDs';
 
@@ -26,7 +27,7 @@ export const description: INodeProperties[] = [
 			'The third-party (WeCom, DingTalk …) user ID to look up, usually an expression that reads it from the input item. It may also be a list of IDs per item. One output item per ID with corpUserId, found, accountId and projectId.',
 		hint: 'IDs from all input items are sent together in batches; each answer is paired with the item that asked',
 	},
-	relationsOptions(show),
+	optionsCollection({ show, tuning: MINGDAO_TUNING, own: relationsOptions }),
 ];
 
 export async function execute(this: IExecuteFunctions, run: OperationRun<MingdaoConnection>): Promise<INodeExecutionData[]> {

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { readLimit, returnAllOrLimit } from '../../../shared/descriptions/limit';
 import { forEachItem } from '../../../shared/execution/item-loop';
-import { requestTuningFields } from '../../../shared/descriptions/options';
+import { optionsCollection } from '../../../shared/descriptions/options';
 import type { OperationRun } from '../../../shared/execution/router';
 import { intInRange } from '../../../shared/validate';
 import { CUSTOMER_MAX_PAGE_SIZE, parseStartId, readCustomers } from '../../helpers/customerListing';
@@ -12,9 +12,6 @@ import type { ShihengConnection } from '../../transport/connection';
 import { endpointPathField } from '../common.descriptions';
 
 const show = { resource: ['customer'], operation: ['getAll'] };
-
-// Cursor pages depend on each other, so the concurrency option does not apply here.
-const tuning = requestTuningFields({ concurrency: 1 }).filter((field) => field.name !== 'concurrency');
 
 export const description: INodeProperties[] = [
 	endpointPathField(show, 'WeCom customer list'),
@@ -28,14 +25,12 @@ export const description: INodeProperties[] = [
 		default: CUSTOMER_MAX_PAGE_SIZE,
 		description: 'Customers per request (pageSize), 1 to 100',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: { show },
-		default: {},
-		options: [
+	optionsCollection({
+		show,
+		// Cursor pages depend on each other, so the concurrency option does not apply here.
+		tuning: { concurrency: 1 },
+		omit: ['concurrency'],
+		own: [
 			{
 				displayName: 'Add Resume Start ID',
 				name: 'addResumeStartId',
@@ -44,7 +39,6 @@ export const description: INodeProperties[] = [
 				description:
 					'Whether to add "resumeStartId" to every customer: the Start ID a later run uses to continue right after the last customer returned here, whether the list ended or the limit stopped it (a startId selects the customers whose ID is greater). Save it, e.g. in workflow static data, for a schedule.',
 			},
-			...tuning,
 			{
 				displayName: 'Start ID',
 				name: 'startId',
@@ -54,7 +48,7 @@ export const description: INodeProperties[] = [
 					'The startId to begin from: 0 reads the list from its beginning; a resumeStartId from an earlier run fetches only what came after it',
 			},
 		],
-	},
+	}),
 ];
 
 export async function execute(

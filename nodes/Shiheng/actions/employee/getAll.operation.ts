@@ -7,7 +7,7 @@ import type {
 
 import { readLimit, returnAllOrLimit } from '../../../shared/descriptions/limit';
 import { forEachItem } from '../../../shared/execution/item-loop';
-import { requestTuningFields } from '../../../shared/descriptions/options';
+import { optionsCollection } from '../../../shared/descriptions/options';
 import type { OperationRun } from '../../../shared/execution/router';
 import { intInRange } from '../../../shared/validate';
 import { EMPLOYEE_DEFAULT_CONCURRENCY, EMPLOYEE_MAX_PAGE_SIZE, incompleteListingHint, readEmployees } from '../../helpers/employeeListing';
@@ -39,14 +39,16 @@ export const description: INodeProperties[] = [
 		description: 'Whether to return a simplified version of the response instead of the raw data',
 		hint: `Simplified: ${SIMPLE_EMPLOYEE_FIELDS.join(', ')}`,
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: { show },
-		default: {},
-		options: [
+	optionsCollection({
+		show,
+		tuning: { concurrency: EMPLOYEE_DEFAULT_CONCURRENCY },
+		overrides: {
+			concurrency: {
+				description:
+					'How many pages are requested at once, the first ones before Shiheng has told the page count. Pages are still output in order.',
+			},
+		},
+		own: [
 			{
 				displayName: 'Add Listing Details',
 				name: 'addListingDetails',
@@ -55,17 +57,8 @@ export const description: INodeProperties[] = [
 				description:
 					'Whether to add "listing" to every employee, for audits: the total and page count Shiheng reported, the traceId of the answer the employee came from, whether the employees read matched that total, and how often the list was read',
 			},
-			...requestTuningFields({ concurrency: EMPLOYEE_DEFAULT_CONCURRENCY }).map((field) =>
-				field.name === 'concurrency'
-					? {
-							...field,
-							description:
-								'How many pages are requested at once, the first ones before Shiheng has told the page count. Pages are still output in order.',
-						}
-					: field,
-			),
 		],
-	},
+	}),
 ];
 
 export async function execute(

@@ -13,7 +13,8 @@ import { departmentStatusSender } from '../../helpers/statusSender';
 import type { DepartmentStatus } from '../../helpers/output';
 import { DEPARTMENT_BATCH, createClient, numberOption } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
-import { optionsCollection, pollingOptions } from '../common.descriptions';
+import { optionsCollection } from '../../../shared/descriptions/options';
+import { pollingOptions, rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
 
 const show = { resource: ['department'], operation: ['getStatus'] };
 
@@ -28,7 +29,8 @@ export const description: INodeProperties[] = [
 		placeholder: '={{ $json.corpDeptCode }}',
 		description: "The department's code in your own system (corpDeptCode), as it was submitted; up to 10 are asked per request",
 	},
-	optionsCollection(show, [
+	optionsCollection({ show, tuning: WELINK_TUNING, own: [
+		...rateLimitOptions,
 		...pollingOptions,
 		{
 			displayName: 'Wait Until Final',
@@ -37,7 +39,7 @@ export const description: INodeProperties[] = [
 			default: false,
 			description: 'Whether to keep polling departments that are still processing (47118) until each has succeeded (47119) or failed (47114), or Max Wait passes',
 		},
-	]),
+	] }),
 ];
 
 export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {

@@ -16,7 +16,8 @@ import type { WeLinkConnection } from '../../transport/connection';
 import { departmentInfo, departmentSubmitOutput, departmentSubmitSender, unsentDepartment } from '../../helpers/departmentSubmit';
 import type { DepartmentInfo, DepartmentOutcome } from '../../helpers/departmentSubmit';
 import { departmentStatusSender } from '../../helpers/statusSender';
-import { optionsCollection, pollingOptions } from '../common.descriptions';
+import { optionsCollection } from '../../../shared/descriptions/options';
+import { pollingOptions, rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
 
 const show = { resource: ['department'], operation: ['submit'] };
 
@@ -97,7 +98,8 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection(show, [
+	optionsCollection({ show, tuning: WELINK_TUNING, own: [
+		...rateLimitOptions,
 		{
 			...pollingOptions[0],
 			description:
@@ -112,7 +114,7 @@ export const description: INodeProperties[] = [
 			description:
 				'Whether to wait until the departments of one level are final at WeLink (departments/status) before their children are sent. WeLink syncs departments asynchronously, so a child sent earlier may fail because its parent is not there yet. Children of a parent that failed or was still processing at Max Wait are not sent (skipped, with the reason).',
 		},
-	]),
+	] }),
 ];
 
 export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {

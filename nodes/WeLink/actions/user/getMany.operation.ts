@@ -9,7 +9,8 @@ import { objectRows } from '../../../shared/http/body';
 import { intInRange, requiredString } from '../../../shared/validate';
 import { USERS_PAGE_MAX, createClient } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
-import { optionsCollection } from '../common.descriptions';
+import { optionsCollection } from '../../../shared/descriptions/options';
+import { rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
 
 const show = { resource: ['user'], operation: ['getMany'] };
 
@@ -34,7 +35,7 @@ export const description: INodeProperties[] = [
 		default: USERS_PAGE_MAX,
 		description: 'Persons per request (pageSize), 1 to 50. Larger pages mean fewer requests.',
 	},
-	optionsCollection(show),
+	optionsCollection({ show, tuning: WELINK_TUNING, own: rateLimitOptions }),
 ];
 
 /** Whole re-reads when the department changed while it was read, as for Shiheng's list. */

@@ -9,7 +9,8 @@ import { weLinkIdNotFound, weLinkIdsOf } from '../../helpers/output';
 import type { WeLinkIdResult } from '../../helpers/output';
 import { ACCOUNTS_BATCH, createClient } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
-import { optionsCollection } from '../common.descriptions';
+import { optionsCollection } from '../../../shared/descriptions/options';
+import { rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
 
 const show = { resource: ['user'], operation: ['getWeLinkId'] };
 
@@ -24,7 +25,7 @@ export const description: INodeProperties[] = [
 		description:
 			"The person's unique ID in your own system (corpUserId, e.g. zhangsan); up to 50 are looked up per request",
 	},
-	optionsCollection(show),
+	optionsCollection({ show, tuning: WELINK_TUNING, own: rateLimitOptions }),
 ];
 
 export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {

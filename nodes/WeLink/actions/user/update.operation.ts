@@ -10,7 +10,8 @@ import { NOT_REPORTED_MESSAGE, personWriteAnswers } from '../../helpers/output';
 import type { SubmitResult } from '../../helpers/output';
 import { PERSON_BATCH, createClient } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
-import { optionsCollection } from '../common.descriptions';
+import { optionsCollection } from '../../../shared/descriptions/options';
+import { rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
 import { SUBMIT_TEXT_FIELDS } from '../userSync/submit.operation';
 
 const show = { resource: ['user'], operation: ['update'] };
@@ -60,7 +61,8 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection(show, [
+	optionsCollection({ show, tuning: WELINK_TUNING, own: [
+		...rateLimitOptions,
 		{
 			displayName: 'Body Format',
 			name: 'bodyFormat',
@@ -77,7 +79,7 @@ export const description: INodeProperties[] = [
 			description:
 				"WeLink does not publish the body of users/update. The default sends persons the way users/bulk takes them; choose One Person per Request if your WeLink documentation shows that form.",
 		},
-	]),
+	] }),
 ];
 
 type PersonUpdate = Record<string, string>;

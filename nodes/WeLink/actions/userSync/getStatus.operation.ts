@@ -14,7 +14,8 @@ import { statusSender } from '../../helpers/statusSender';
 import type { PolledStatus } from '../../helpers/output';
 import { PERSON_BATCH, createClient, numberOption } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
-import { optionsCollection } from '../common.descriptions';
+import { optionsCollection } from '../../../shared/descriptions/options';
+import { rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
 
 const show = { resource: ['userSync'], operation: ['getStatus'] };
 
@@ -43,7 +44,8 @@ export const description: INodeProperties[] = [
 		description:
 			'The person\'s Corp User ID (your own ID, e.g. zhangsan), mobile number (13800000000 or +86-13800000000) or email, usually an expression on the input item',
 	},
-	optionsCollection(show, [
+	optionsCollection({ show, tuning: WELINK_TUNING, own: [
+		...rateLimitOptions,
 		{
 			displayName: 'Ask Mobile/Email Persons One by One',
 			name: 'askContactsOneByOne',
@@ -77,7 +79,7 @@ export const description: INodeProperties[] = [
 			description:
 				'Whether to keep polling persons whose sync is still pending, processing or opening until every person is final (saved, opened, failed with a reason, not existing) or Max Wait passes',
 		},
-	]),
+	] }),
 ];
 
 export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {

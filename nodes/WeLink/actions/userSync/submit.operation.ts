@@ -9,7 +9,8 @@ import { NOT_REPORTED_MESSAGE, personWriteAnswers } from '../../helpers/output';
 import type { SubmitResult } from '../../helpers/output';
 import { PERSON_BATCH, createClient } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
-import { optionsCollection } from '../common.descriptions';
+import { optionsCollection } from '../../../shared/descriptions/options';
+import { rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
 
 const show = { resource: ['userSync'], operation: ['submit'] };
 
@@ -100,7 +101,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection(show),
+	optionsCollection({ show, tuning: WELINK_TUNING, own: rateLimitOptions }),
 ];
 
 /** The person fields users/bulk takes, as WeLink spells them. */
