@@ -16,6 +16,7 @@ import { join } from 'node:path';
 
 import type * as N8nCore from 'n8n-core';
 import type * as N8nWorkflow from 'n8n-workflow';
+import { stubAdditionalData } from '../harness/additional-data';
 
 export interface CompatRun {
 	/** Node name in the workflow (also the key of the run data). */
@@ -195,26 +196,7 @@ async function main(): Promise<void> {
 			settings: { executionOrder: 'v1' },
 		});
 		const hooks = new core.ExecutionLifecycleHooks('manual', `compat-exec-${index}`, workflowData);
-		const additionalData = {
-			hooks,
-			credentialsHelper: new InMemoryCredentialsHelper(new Map([[credentialId, run.credentials]])),
-			currentNodeExecutionIndex: 0,
-			restApiUrl: 'http://127.0.0.1/rest',
-			instanceBaseUrl: 'http://127.0.0.1/',
-			formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-			webhookBaseUrl: 'http://127.0.0.1/webhook',
-			webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-			webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-			variables: {},
-			executeWorkflow: async () => {
-				throw new Error('no sub-workflows here');
-			},
-			getRunExecutionData: async () => undefined,
-			logAiEvent: () => undefined,
-			startRunnerTask: async () => {
-				throw new Error('no task runners here');
-			},
-		} as unknown as N8nWorkflow.IWorkflowExecuteAdditionalData;
+		const additionalData = stubAdditionalData(hooks, new InMemoryCredentialsHelper(new Map([[credentialId, run.credentials]])));
 		const runExecutionData = workflowLib.createRunExecutionData({
 			executionData: {
 				nodeExecutionStack: [{ node, data: { main: [run.items.map((json) => ({ json }))] }, source: null }],

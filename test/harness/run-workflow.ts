@@ -11,13 +11,13 @@ import type {
 	NodeExecutionHint,
 	IRunExecutionData,
 	IWorkflowBase,
-	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 import { Workflow, createRunExecutionData } from 'n8n-workflow';
 
 import { TestCredentialsHelper } from './credentials-helper';
 import { credentialTypesByName, nodeTypesByName } from './registry';
 import { recordSecret, recordVisible } from './secret-audit';
+import { stubAdditionalData } from './additional-data';
 
 /**
  * Runs a workflow through n8n-core's real `WorkflowExecute`: n8n resolves expressions, calls our
@@ -141,26 +141,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 	});
 	hooks.addHandler('workflowExecuteAfter', (fullRunData) => reportRun(fullRunData));
 
-	const additionalData = {
-		hooks,
-		credentialsHelper: helper,
-		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		variables: {},
-		executeWorkflow: async () => {
-			throw new Error('Sub-workflows are not available in tests');
-		},
-		getRunExecutionData: async () => undefined,
-		logAiEvent: () => undefined,
-		startRunnerTask: async () => {
-			throw new Error('Task runners are not available in tests');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = stubAdditionalData(hooks, helper);
 
 	const startNode = nodes.find((node) => node.name === chain[0]) ?? nodes[0];
 	const runExecutionData: IRunExecutionData = createRunExecutionData({

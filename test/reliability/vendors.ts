@@ -119,6 +119,37 @@ export const MINGDAO_RELATIONS = '/generalintegrateapi/v2/user/getUserRelations'
 
 export const paired = (item: INodeExecutionData): number => (item.pairedItem as { item: number }).item;
 
+/** What one vendor's scenario adds to the shared skeleton. */
+type VendorParts = Pick<ReadScenario, 'path' | 'cleanRequests' | 'read' | 'partial' | 'refused'> & {
+	/** What `reset` puts back besides the credential and the emulator's counters and faults. */
+	resetVendor?: () => void;
+};
+
+/** The skeleton all four scenarios share: the handle, the credential redirect, reset and stop. */
+function scenario<H extends VendorEmulatorHandle>(
+	vendor: VendorName,
+	handle: H,
+	parts: (server: ReturnType<typeof redirect>) => VendorParts,
+): ReadScenario & { handle: H } {
+	const server = redirect(vendor, handle);
+	const { resetVendor, ...own } = parts(server);
+	return {
+		vendor,
+		handle,
+		emulator: handle.emulator,
+		partialSkip: 1,
+		useServer: server.use,
+		reset() {
+			server.restore();
+			resetVendor?.();
+			handle.emulator.resetCounters();
+			handle.emulator.clearFaults();
+		},
+		stop: async () => await handle.stop(),
+		...own,
+	};
+}
+
 export async function shihengScenario(sh?: ShihengEmulatorHandle): Promise<ReadScenario & { handle: ShihengEmulatorHandle }> {
 	const handle = sh ?? (await startShihengEmulator({ employees: 200, customers: 50 }));
 	const run = (parameters: INodeParameters, items: IDataObject[] | undefined, continueOnFail: boolean, cancelAfterMs?: number) =>
@@ -130,19 +161,10 @@ export async function shihengScenario(sh?: ShihengEmulatorHandle): Promise<ReadS
 			cancelAfterMs,
 			credentials: { shihengApi: handle.credentials },
 		});
-	const server = redirect('Shiheng', handle);
-	return {
-		vendor: 'Shiheng',
-		handle,
-		emulator: handle.emulator,
+	return scenario('Shiheng', handle, (server) => ({
 		path: handle.employeePath,
 		cleanRequests: 10,
-		partialSkip: 1,
-		useServer: server.use,
-		reset() {
-			server.restore();
-			handle.emulator.resetCounters();
-			handle.emulator.clearFaults();
+		resetVendor() {
 			handle.served.length = 0;
 		},
 		async read(options = {}, cancelAfterMs) {
@@ -164,8 +186,7 @@ export async function shihengScenario(sh?: ShihengEmulatorHandle): Promise<ReadS
 			const result = await run({ returnAll: false, limit: 5, pageSize: 5, options: { maxRetries: 0 } }, items, continueOnFail);
 			return { result, requests: handle.emulator.count(handle.employeePath), tokenFetches: 0, refusal: /Shiheng error \[\d+\]: sign verification failed/ };
 		},
-		stop: async () => await handle.stop(),
-	};
+	}));
 }
 
 export async function mingdaoScenario(md?: MingdaoEmulatorHandle): Promise<ReadScenario & { handle: MingdaoEmulatorHandle }> {
@@ -180,19 +201,10 @@ export async function mingdaoScenario(md?: MingdaoEmulatorHandle): Promise<ReadS
 			credentials: { mingdaoApi: handle.credentials },
 		});
 	const key = (id: string) => `${id}:${handle.accountOf(id) ?? 'none'}`;
-	const server = redirect('Mingdao', handle);
-	return {
-		vendor: 'Mingdao',
-		handle,
-		emulator: handle.emulator,
+	return scenario('Mingdao', handle, (server) => ({
 		path: MINGDAO_RELATIONS,
 		cleanRequests: 6,
-		partialSkip: 1,
-		useServer: server.use,
-		reset() {
-			server.restore();
-			handle.emulator.resetCounters();
-			handle.emulator.clearFaults();
+		resetVendor() {
 			handle.relationCalls.length = 0;
 		},
 		async read(options = {}, cancelAfterMs) {
@@ -216,8 +228,7 @@ export async function mingdaoScenario(md?: MingdaoEmulatorHandle): Promise<ReadS
 			const result = await run(ids, { maxRetries: 0 }, continueOnFail);
 			return { result, requests: handle.emulator.count(MINGDAO_RELATIONS), tokenFetches: 0, refusal: /Mingdao error \[\d+\]: 签名验证失败/ };
 		},
-		stop: async () => await handle.stop(),
-	};
+	}));
 }
 
 export async function weLinkScenario(wl?: WeLinkEmulatorHandle): Promise<ReadScenario & { handle: WeLinkEmulatorHandle }> {
@@ -238,20 +249,11 @@ export async function weLinkScenario(wl?: WeLinkEmulatorHandle): Promise<ReadSce
 			cancelAfterMs,
 			credentials: { weLinkApi: handle.credentials },
 		});
-	const server = redirect('WeLink', handle);
-	return {
-		vendor: 'WeLink',
-		handle,
-		emulator: handle.emulator,
+	return scenario('WeLink', handle, (server) => ({
 		path: WELINK_PATHS.status,
 		cleanRequests: 3,
-		partialSkip: 1,
-		useServer: server.use,
-		reset() {
-			server.restore();
+		resetVendor() {
 			clearTokenCache();
-			handle.emulator.resetCounters();
-			handle.emulator.clearFaults();
 			handle.setRatePerSecond(1_000);
 		},
 		async read(options = {}, cancelAfterMs) {
@@ -278,8 +280,7 @@ export async function weLinkScenario(wl?: WeLinkEmulatorHandle): Promise<ReadSce
 				refusal: /WeLink error \[10007\]: WeLink refused the token request: client_id or client_secret is wrong/,
 			};
 		},
-		stop: async () => await handle.stop(),
-	};
+	}));
 }
 
 export async function aliyunScenario(al?: AliyunIotEmulatorHandle): Promise<ReadScenario & { handle: AliyunIotEmulatorHandle }> {
@@ -293,19 +294,10 @@ export async function aliyunScenario(al?: AliyunIotEmulatorHandle): Promise<Read
 			cancelAfterMs,
 			credentials: { aliyunIotApi: handle.credentials },
 		});
-	const server = redirect('Aliyun IoT', handle);
-	return {
-		vendor: 'Aliyun IoT',
-		handle,
-		emulator: handle.emulator,
+	return scenario('Aliyun IoT', handle, () => ({
 		path: ALIYUN_PATHS.queryByCompanyId,
 		cleanRequests: 7,
-		partialSkip: 1,
-		useServer: server.use,
-		reset() {
-			server.restore();
-			handle.emulator.resetCounters();
-			handle.emulator.clearFaults();
+		resetVendor() {
 			handle.setThrottle(undefined);
 		},
 		async read(options = {}, cancelAfterMs) {
@@ -334,8 +326,7 @@ export async function aliyunScenario(al?: AliyunIotEmulatorHandle): Promise<Read
 				refusal: /Aliyun IoT gateway error \[[^\]]+\]: Invalid Signature/,
 			};
 		},
-		stop: async () => await handle.stop(),
-	};
+	}));
 }
 
 /** Runs Create by Auth Code for one item per code. */

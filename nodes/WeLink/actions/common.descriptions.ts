@@ -5,6 +5,19 @@ import type { TuningDefaults } from '../../shared/descriptions/options';
 /** The request-tuning defaults of every WeLink operation (the client reads the Options with the same). */
 export const WELINK_TUNING: TuningDefaults = { concurrency: 4 };
 
+/** The person's Corp User ID, the field Submit, Update and Get WeLink ID share; `description` says what the operation does with it. */
+export function corpUserIdField(show: Record<string, string[]>, description: string): INodeProperties {
+	return {
+		displayName: 'Corp User ID',
+		name: 'corpUserId',
+		type: 'string',
+		required: true,
+		displayOptions: { show },
+		default: '',
+		description,
+	};
+}
+
 /** Options every WeLink operation shares besides the request tuning: WeLink's per-API rate limit. */
 export const rateLimitOptions: INodeProperties[] = [
 	{

@@ -10,21 +10,15 @@ import type { WeLinkIdResult } from '../../helpers/output';
 import { ACCOUNTS_BATCH, createClient } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
 import { optionsCollection } from '../../../shared/descriptions/options';
-import { rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
+import { corpUserIdField, rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
 
 const show = { resource: ['user'], operation: ['getWeLinkId'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Corp User ID',
-		name: 'corpUserId',
-		type: 'string',
-		required: true,
-		displayOptions: { show },
-		default: '',
-		description:
-			"The person's unique ID in your own system (corpUserId, e.g. zhangsan); up to 50 are looked up per request",
-	},
+	corpUserIdField(
+		show,
+		"The person's unique ID in your own system (corpUserId, e.g. zhangsan); up to 50 are looked up per request",
+	),
 	optionsCollection({ show, tuning: WELINK_TUNING, own: rateLimitOptions }),
 ];
 

@@ -11,21 +11,16 @@ import type { SubmitResult } from '../../helpers/output';
 import { PERSON_BATCH, createClient } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
 import { optionsCollection } from '../../../shared/descriptions/options';
-import { rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
+import { corpUserIdField, rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
 import { SUBMIT_TEXT_FIELDS } from '../userSync/submit.operation';
 
 const show = { resource: ['user'], operation: ['update'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Corp User ID',
-		name: 'corpUserId',
-		type: 'string',
-		required: true,
-		displayOptions: { show },
-		default: '',
-		description: "The person's unique ID in your own system (corpUserId) whose WeLink data is changed",
-	},
+	corpUserIdField(
+		show,
+		"The person's unique ID in your own system (corpUserId) whose WeLink data is changed",
+	),
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',

@@ -10,20 +10,15 @@ import type { SubmitResult } from '../../helpers/output';
 import { PERSON_BATCH, createClient } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
 import { optionsCollection } from '../../../shared/descriptions/options';
-import { rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
+import { corpUserIdField, rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
 
 const show = { resource: ['userSync'], operation: ['submit'] };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Corp User ID',
-		name: 'corpUserId',
-		type: 'string',
-		required: true,
-		displayOptions: { show },
-		default: '',
-		description: "The person's unique ID in your own system (corpUserId)",
-	},
+	corpUserIdField(
+		show,
+		"The person's unique ID in your own system (corpUserId)",
+	),
 	{
 		displayName: 'Name (Chinese)',
 		name: 'userNameCn',
