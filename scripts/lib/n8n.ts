@@ -13,6 +13,8 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 
+import { watchChild } from './child';
+
 /** The repository root: the nearest folder above this file holding our package.json. */
 export function repoRoot(): string {
 	let dir = __dirname;
@@ -321,34 +323,20 @@ export async function startN8nServer(
 	};
 	child.stdout?.on('data', keep);
 	child.stderr?.on('data', keep);
-	let exited = false;
-	const exitedPromise = new Promise<void>((resolveExit) =>
-		child.on('exit', () => {
-			exited = true;
-			resolveExit();
-		}),
-	);
+	const watched = watchChild(child);
 	const baseUrl = `http://127.0.0.1:${setup.port}`;
 	const server: N8nServer = {
 		baseUrl,
 		process: child,
 		log: () => output,
-		async stop() {
-			if (exited) return;
-			child.kill('SIGTERM');
-			const timer = setTimeout(() => {
-				if (!exited) child.kill('SIGKILL');
-			}, 15_000);
-			await exitedPromise;
-			clearTimeout(timer);
-		},
+		stop: watched.stop,
 	};
 	// n8n 1.x reports ready a few seconds before it mounts its REST API (until then /rest answers
 	// 404), so for it the public settings endpoint must answer too.
 	const probes = runtime.line === 2 ? ['/healthz/readiness'] : ['/healthz/readiness', '/rest/settings'];
 	const deadline = Date.now() + (options.timeoutMs ?? 120_000);
 	while (Date.now() < deadline && probes.length > 0) {
-		if (exited) throw new Error(`n8n start exited early:\n${output.slice(-5000)}`);
+		if (watched.exited()) throw new Error(`n8n start exited early:\n${output.slice(-5000)}`);
 		try {
 			const response = await fetch(`${baseUrl}${probes[0]}`);
 			if (response.ok) {
@@ -365,18 +353,8 @@ export async function startN8nServer(
 	throw new Error(`n8n start did not become ready in time:\n${output.slice(-5000)}`);
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-	return new Promise((resolvePort, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolvePort(port));
-		});
-	});
-}
+/** Kept here for the callers that take it with the other n8n helpers. */
+export { freePort } from './child';
 
 /** Whether something already listens on 127.0.0.1:port. */
 export function portInUse(port: number): Promise<boolean> {

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
+import { watchChild } from './child';
 import { n8nEnv, n8nMainScript, type N8nSetup } from './n8n';
 import type { LocalPostgres, LocalRedis } from './services';
 
@@ -84,37 +85,23 @@ export async function startWorker(
 	};
 	child.stdout?.on('data', keep);
 	child.stderr?.on('data', keep);
-	let exited = false;
-	const exitedPromise = new Promise<void>((resolveExit) =>
-		child.on('exit', () => {
-			exited = true;
-			resolveExit();
-		}),
-	);
+	const watched = watchChild(child);
 	const worker: N8nWorker = {
 		index: options.index,
 		process: child,
 		pid: child.pid ?? 0,
 		healthPort: options.healthPort,
 		log: () => output,
-		async stop() {
-			if (exited) return;
-			child.kill('SIGTERM');
-			const timer = setTimeout(() => {
-				if (!exited) child.kill('SIGKILL');
-			}, 15_000);
-			await exitedPromise;
-			clearTimeout(timer);
-		},
+		stop: watched.stop,
 		async kill() {
 			// The worker leads its own process group (detached), which holds its task-runner children.
-			if (!exited && child.pid) process.kill(-child.pid, 'SIGKILL');
-			await exitedPromise;
+			if (!watched.exited() && child.pid) process.kill(-child.pid, 'SIGKILL');
+			await watched.done;
 		},
 	};
 	const deadline = Date.now() + (options.timeoutMs ?? 120_000);
 	while (Date.now() < deadline) {
-		if (exited) throw new Error(`n8n worker ${options.index} exited early:\n${output.slice(-5000)}`);
+		if (watched.exited()) throw new Error(`n8n worker ${options.index} exited early:\n${output.slice(-5000)}`);
 		try {
 			const response = await fetch(`http://127.0.0.1:${options.healthPort}/healthz/readiness`);
 			if (response.ok) return worker;

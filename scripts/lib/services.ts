@@ -9,6 +9,8 @@ import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
+import { watchChild } from './child';
+
 export interface LocalService {
 	name: string;
 	port: number;
@@ -101,33 +103,18 @@ function tcpAnswers(port: number): Promise<boolean> {
 
 /** Starts a foreground service as our child in its own process group, and a stop() for it. */
 function supervise(name: string, child: ChildProcess, stopSignal: NodeJS.Signals, log: () => string) {
-	let exited = false;
-	const exitedPromise = new Promise<void>((resolveExit) =>
-		child.on('exit', () => {
-			exited = true;
-			resolveExit();
-		}),
-	);
-	const stop = async (): Promise<void> => {
-		if (exited) return;
-		child.kill(stopSignal);
-		const timer = setTimeout(() => {
-			if (!exited) child.kill('SIGKILL');
-		}, 15_000);
-		await exitedPromise;
-		clearTimeout(timer);
-	};
+	const { exited, stop } = watchChild(child, stopSignal);
 	const waitUntil = async (ready: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
-			if (exited) throw new Error(`${name} exited at start:\n${log().slice(-3000)}`);
+			if (exited()) throw new Error(`${name} exited at start:\n${log().slice(-3000)}`);
 			if (await ready()) return;
 			await new Promise((r) => setTimeout(r, 100));
 		}
 		await stop();
 		throw new Error(`${name} did not start within ${timeoutMs / 1000} s:\n${log().slice(-3000)}`);
 	};
-	return { stop, waitUntil, exited: () => exited };
+	return { stop, waitUntil, exited };
 }
 
 function keepOutput(child: ChildProcess): () => string {

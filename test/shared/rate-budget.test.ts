@@ -2,7 +2,8 @@ import { RateLimiter, budgetAt, loweredBudget } from '../../nodes/shared/http/ra
 import type { RateBudgetPolicy } from '../../nodes/shared/http/rate-limiter';
 import { closeSharedRedis, setSharedStateLogger } from '../../nodes/shared/scale-out/redis-connection';
 import { RedisRateLimiter } from '../../nodes/shared/scale-out/shared-limiter';
-import { freePort, startRedisServer } from './redis-harness';
+import { freePort } from '../../scripts/lib/child';
+import { startRedisServer } from './redis-harness';
 import type { RedisServer } from './redis-harness';
 
 /**

@@ -7,6 +7,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 import ts from 'typescript';
 
+import { freePort } from '../../scripts/lib/child';
+
 /**
  * What the shared-state tests need around them: a real `redis-server` (Debian's package) on a
  * free port in a temporary folder, and our shared modules compiled to JavaScript so that several
@@ -14,18 +16,6 @@ import ts from 'typescript';
  */
 
 const ROOT = resolve(__dirname, '..', '..');
-
-export function freePort(): Promise<number> {
-	return new Promise((resolvePort, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolvePort(port));
-		});
-	});
-}
 
 /** Sends PING over a raw socket; true on +PONG. */
 function ping(port: number): Promise<boolean> {

@@ -11,7 +11,8 @@ import { closeTransport } from '../../nodes/shared/http/pool';
 import { sendWithRetry } from '../../nodes/shared/http/retry';
 import type { HttpRequestSpec, TransportSettings } from '../../nodes/shared/http/types';
 import { Emulator } from '../emulators/frame';
-import { freePort, startRedisCluster, startRedisServer } from './redis-harness';
+import { freePort } from '../../scripts/lib/child';
+import { startRedisCluster, startRedisServer } from './redis-harness';
 import type { RedisServer } from './redis-harness';
 
 /**
