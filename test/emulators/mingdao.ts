@@ -69,6 +69,8 @@ export interface WriteCall {
 	/** upsertUsers: the users sent; removeUser: the one corpUserId. */
 	users?: Array<Record<string, unknown>>;
 	corpUserId?: string;
+	/** Every parameter the call carried (its JSON body). */
+	params: Record<string, unknown>;
 }
 
 export interface RelationCall {
@@ -353,7 +355,7 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 				}
 				entries.push(user);
 			}
-			writeCalls.push({ path: request.path, users: entries });
+			writeCalls.push({ path: request.path, users: entries, params: body });
 			const data = [];
 			for (const user of entries) {
 				const corpUserId = text(user.corpUserId) as string;
@@ -385,7 +387,7 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 			if (publicCloud.has(prefix)) return fail(200, MINGDAO_CODES.notOnPublicCloud, '公有云版本不支持');
 			const corpUserId = text(body.corpUserId);
 			if (corpUserId === undefined) return fail(200, MINGDAO_CODES.badParameter, 'corpUserId 不能为空');
-			writeCalls.push({ path: request.path, corpUserId });
+			writeCalls.push({ path: request.path, corpUserId, params: body });
 			const user = users.get(corpUserId);
 			// Documented: data says whether the user was removed. For an unknown or already removed
 			// user this emulator answers false (the documentation does not say).
