@@ -33,7 +33,7 @@ export const description: INodeProperties[] = [
 		placeholder: '={{ $json.userid }}',
 		displayOptions: { show },
 		description:
-			'The third-party user ID (corpUserId) of the user to remove, usually an expression reading it from the input item. It may also be a list of IDs per item. One output item per ID with corpUserId and removed.',
+			'The third-party user ID (corpUserId) of the user to remove, usually an expression reading it from the input item. It may also be a list of IDs per item. One output item per ID with corpUserId and removed, which is Mingdao\'s answer as it comes (Mingdao does not document when it answers false, e.g. for an unknown user).',
 		hint: 'Mingdao removes one user per request; the requests of all items run concurrently, each ID once',
 	},
 	{
