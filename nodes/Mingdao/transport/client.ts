@@ -25,7 +25,21 @@ export const MINGDAO_PATHS = {
 	getUserRelation: '/v2/user/getUserRelation',
 	getDepartmentRelations: '/v2/department/getDepartmentRelations',
 	getUsers: '/v2/user/getUsers',
+	upsertUsers: '/v2/user/upsertUsers',
+	removeUser: '/v2/user/removeUser',
 } as const;
+
+/** The calls Mingdao documents as "not supported on the public cloud" (公有云版本不支持). */
+export const PRIVATE_ONLY_PATHS: ReadonlySet<string> = new Set([MINGDAO_PATHS.upsertUsers, MINGDAO_PATHS.removeUser]);
+
+/** Users one upsertUsers request may carry, as Mingdao documents it (一次最多可同步500个用户). */
+export const MINGDAO_UPSERT_MAX = 500;
+
+/** One user as upsertUsers takes it: the documented fields, plus whatever the user passes through. */
+export type MingdaoUserWrite = Record<string, unknown> & { corpUserId: string; name: string };
+
+/** What upsertUsers reported about one user, when its answer lists users (the shape is not documented). */
+export type UpsertAnswer = Record<string, unknown> & { corpUserId: string };
 
 export interface UserRelation {
 	corpUserId: string;
@@ -98,8 +112,10 @@ export class MingdaoClient {
 	}
 
 	private unwrap(response: HttpResponse, path: string): unknown {
-		const relations = path !== MINGDAO_PATHS.getUsers;
+		const relations = path !== MINGDAO_PATHS.getUsers && !PRIVATE_ONLY_PATHS.has(path);
 		const saas = this.connection.deployment === 'saas';
+		// Behind a custom base URL the node cannot tell SaaS from a private deployment.
+		const privateOnly = PRIVATE_ONLY_PATHS.has(path) && this.connection.deployment === 'custom';
 		const body = parseJsonBody(response, MINGDAO_PROFILE);
 		if (!isRecord(body)) {
 			throw new TransportError({
@@ -125,7 +141,7 @@ export class MingdaoClient {
 			code,
 			message,
 			httpStatus: response.status,
-			hint: mingdaoHint(response.status, code, { saas, relations }),
+			hint: mingdaoHint(response.status, code, { saas, relations, privateOnly }),
 			refusesRun: refusesMingdaoRun(response.status),
 		});
 	}
@@ -194,6 +210,30 @@ export class MingdaoClient {
 			total: totalKey ? (data[totalKey] as number) : undefined,
 		};
 	}
+
+	/**
+	 * Creates or updates a batch of users (at most 500). Mingdao clears every field a user entry
+	 * leaves out, so the callers send complete entries. The answer's `data` is not documented: a
+	 * list of entries with corpUserId (like the relation calls) is read per user, anything else
+	 * means only that the batch was accepted.
+	 */
+	async upsertUsers(users: MingdaoUserWrite[]): Promise<Map<string, UpsertAnswer>> {
+		const data = await this.call('POST', MINGDAO_PATHS.upsertUsers, { users });
+		const out = new Map<string, UpsertAnswer>();
+		if (!Array.isArray(data)) return out;
+		for (const entry of data) {
+			if (!isRecord(entry)) continue;
+			const corpUserId = scalarText(entry.corpUserId);
+			if (corpUserId !== null) out.set(corpUserId, { ...entry, corpUserId });
+		}
+		return out;
+	}
+
+	/** Removes (Mingdao: makes leave) one user; Mingdao's `data` says whether it was removed. */
+	async removeUser(corpUserId: string): Promise<boolean> {
+		const data = await this.call('POST', MINGDAO_PATHS.removeUser, { corpUserId });
+		return data === true || data === 'true';
+	}
 }
 
 /** Requests in flight at once unless the Concurrency option says otherwise. */
@@ -202,11 +242,18 @@ export const MINGDAO_DEFAULT_CONCURRENCY = 4;
 /** Relation ids per request unless the Batch Size option says otherwise (Mingdao publishes no maximum). */
 export const MINGDAO_DEFAULT_BATCH_SIZE = 100;
 
-/** The client of one execution, with the timeouts and retries of the given Options collection. */
-export function createClient(run: OperationRun<MingdaoConnection>, options: IDataObject): MingdaoClient {
+/**
+ * The client of one execution, with the timeouts and retries of the given Options collection.
+ * Reads and upserts (which send the complete user each time) are safe to repeat after any
+ * failure; `idempotent: false` (Remove) repeats only requests that cannot have reached Mingdao.
+ */
+export function createClient(
+	run: OperationRun<MingdaoConnection>,
+	options: IDataObject,
+	{ idempotent = true }: { idempotent?: boolean } = {},
+): MingdaoClient {
 	const tuning = readRequestTuning(options, { concurrency: MINGDAO_DEFAULT_CONCURRENCY });
-	// Every Mingdao call used here is a read: safe to repeat after any failure.
-	return new MingdaoClient(run.connection, transportSettings(tuning, { signal: run.signal, idempotent: true, egress: run.egress }), run.redactor);
+	return new MingdaoClient(run.connection, transportSettings(tuning, { signal: run.signal, idempotent, egress: run.egress }), run.redactor);
 }
 
 /** The Test's verdict on a refused check: Mingdao's code and message, and what to look at. */
