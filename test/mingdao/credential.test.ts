@@ -16,8 +16,8 @@ beforeAll(() => {
 
 test('the credential test passes with the right keys and fails with a wrong one', async () => {
 	expect(await testCredential('mingdaoApi', { ...md.credentials })).toEqual({ ok: true, message: 'Connection tested successfully' });
-	// The code check through the node's transport, then the Test's own request through n8n's.
-	expect(md.emulator.records.map((record) => record.path)).toEqual([RELATIONS_PATH, RELATIONS_PATH]);
+	// One signed read, sent through n8n's request helper by the Mingdao node's test function.
+	expect(md.emulator.records.map((record) => record.path)).toEqual([RELATIONS_PATH]);
 	const wrong = await testCredential('mingdaoApi', { ...md.credentials, secretKey: 'not-the-secret-at-all' });
 	expect(wrong.ok).toBe(false);
 	expect(wrong.message).not.toContain('not-the-secret-at-all');
@@ -101,7 +101,7 @@ describe('the Test fails on every Mingdao code but 1, with Mingdao\'s code and m
 		expect(result.message).toContain(`Mingdao refused the credential (code ${code}): ${vendorMessage}`);
 		expect(result.message).toContain(saasHint);
 		expect(result.message).not.toContain(String(md.credentials.secretKey));
-		// The refused check stops the Test: its own request is never sent.
+		// One read, not repeated: Mingdao's refusal is the Test's verdict.
 		expect(md.emulator.count(RELATIONS_PATH)).toBe(1);
 	});
 
