@@ -82,7 +82,16 @@ export interface TransportSettings {
 	 * where n8n offers none (1.x), and then requests go out unchecked, as n8n's own do there.
 	 */
 	egress?: EgressFilter;
+	/**
+	 * Sends through n8n's own request helper instead of our pool. Where n8n hands code no egress
+	 * filter but a helper (a credential's preAuthentication, a credential test function), that
+	 * helper applies n8n's outbound policy itself (2.41), or sends as n8n always did (1.x).
+	 */
+	sender?: RequestSender;
 }
+
+/** One attempt sent some other way than our pool; answers of any status come back, never thrown. */
+export type RequestSender = (url: string, spec: HttpRequestSpec, settings: TransportSettings) => Promise<HttpResponse>;
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_RESPONSE_TIMEOUT_MS = 30_000;
@@ -300,6 +309,20 @@ async function sendOnce(spec: HttpRequestSpec, settings: TransportSettings, slot
 			slot?.release();
 			throw egressRefusedError(url, verdict.error);
 		}
+	}
+	if (settings.sender) {
+		let answer: HttpResponse;
+		try {
+			answer = await settings.sender(url, spec, settings);
+		} catch (error) {
+			// n8n's policy refuses before connecting: nothing left. Otherwise it may have.
+			if (isEgressRefusal(error)) slot?.release();
+			throw error;
+		} finally {
+			// The helper does not say when it writes: counted once it is done, never too early.
+			slot?.sent();
+		}
+		return refuseRedirect(answer, url, egress);
 	}
 	const pooled = dispatcherFor(settings.connectTimeoutMs, settings.allowInsecureTls ?? false, egress);
 	// Only a slot that counts from the send needs to hear of it.

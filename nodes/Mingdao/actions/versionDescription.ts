@@ -16,7 +16,8 @@ export const versionDescription: INodeTypeDescription = {
 	usableAsTool: true,
 	inputs: [NodeConnectionTypes.Main],
 	outputs: [NodeConnectionTypes.Main],
-	credentials: [{ name: 'mingdaoApi', required: true }],
+	// The credential's Test button is the node's function (Mingdao.node.ts, methods.credentialTest).
+	credentials: [{ name: 'mingdaoApi', required: true, testedBy: 'mingdaoApiTest' }],
 	properties: [
 		{
 			displayName: 'Resource',

@@ -1,15 +1,16 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialTestFunctions, ICredentialsDecrypted, IDataObject, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { TransportError, VendorApiError } from '../../shared/errors';
+import { ParameterError, TransportError, VendorApiError } from '../../shared/errors';
+import { viaLegacyRequestHelper } from '../../shared/n8n-request';
 import { readRequestTuning, transportSettings } from '../../shared/node-kit';
-import type { Redactor } from '../../shared/redact';
+import { Redactor } from '../../shared/redact';
 import type { OperationRun } from '../../shared/router';
 import { parseJsonBody, sendWithRetry } from '../../shared/transport';
 import type { HttpRequestSpec, HttpResponse, TransportSettings, VendorProfile } from '../../shared/transport';
 import { joinSentences } from '../../shared/text';
 import { MINGDAO_SUCCESS_CODE, SAAS_RELATIONS_HINT, mingdaoHint, refusesMingdaoRun } from '../helpers/codes';
 import { CREDENTIAL_TEST_USER_ID, mingdaoAuthParams } from './auth';
-import { mingdaoApiBaseUrl } from './connection';
+import { mingdaoApiBaseUrl, readConnection } from './connection';
 import type { MingdaoConnection } from './connection';
 
 /**
@@ -258,6 +259,7 @@ export function createClient(
 
 /** The Test's verdict on a refused check: Mingdao's code and message, and what to look at. */
 function credentialTestMessage(error: unknown): string {
+	if (error instanceof ParameterError) return `Mingdao credential: ${error.message}`;
 	if (error instanceof VendorApiError) {
 		const { code, message, hint, httpStatus } = error.details;
 		const hints = hint?.includes(SAAS_RELATIONS_HINT) ? [hint] : [hint, SAAS_RELATIONS_HINT];
@@ -269,17 +271,29 @@ function credentialTestMessage(error: unknown): string {
 }
 
 /**
- * The credential Test: one harmless signed read (getUserRelations of an id nobody has). Any
- * answer but code 1 fails, with Mingdao's code and message and never a secret.
+ * The Mingdao credential's Test button: one harmless signed read (getUserRelations of an id
+ * nobody has). Any answer but code 1 fails, with Mingdao's code and message and never a secret.
+ *
+ * A test function of the Mingdao node, not a request with rules on the credential: n8n's rules
+ * only match "this key equals this value", so none can fail every code but 1, nor show Mingdao's
+ * message. And n8n gives a test function its own request helper, which applies n8n's outbound
+ * network policy (2.41); the credential's `authenticate` gets none, so it only signs.
  */
-export async function checkCredential(connection: MingdaoConnection, redactor: Redactor): Promise<void> {
-	const tuning = readRequestTuning({}, { concurrency: MINGDAO_DEFAULT_CONCURRENCY });
-	// Runs inside the credential's `authenticate`, where n8n hands over no context and so no egress
-	// filter; the Test's own request, sent by n8n right after, is checked by n8n.
-	const client = new MingdaoClient(connection, transportSettings(tuning, { idempotent: true, egress: undefined }), redactor);
+export async function testMingdaoCredential(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	const redactor = new Redactor();
 	try {
+		const connection = readConnection(credential.data ?? {}, redactor);
+		const tuning = readRequestTuning({}, { concurrency: MINGDAO_DEFAULT_CONCURRENCY });
+		// `request` is the only request helper n8n gives a credential test (its httpRequest is not there).
+		// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
+		const sender = viaLegacyRequestHelper(async (options) => await this.helpers.request(options));
+		const client = new MingdaoClient(connection, { ...transportSettings(tuning, { idempotent: true, egress: undefined }), sender }, redactor);
 		await client.getUserRelations([CREDENTIAL_TEST_USER_ID]);
 	} catch (error) {
-		throw new Error(redactor.redact(credentialTestMessage(error)));
+		return { status: 'Error', message: redactor.redact(credentialTestMessage(error)) };
 	}
+	return { status: 'OK', message: 'Connection tested successfully' };
 }
