@@ -6,6 +6,7 @@ import type { Answer, BatchOptions, Request } from '../../../shared/batching';
 import { ParameterError } from '../../../shared/errors';
 import { orderByParent } from '../../../shared/hierarchy';
 import { failItem } from '../../../shared/node-kit';
+import { collectionReader, itemParameterReader } from '../../../shared/parameters';
 import { waitUntilFinal } from '../../../shared/polling';
 import type { OperationRun } from '../../../shared/router';
 import { objectRows } from '../../../shared/transport';
@@ -151,16 +152,18 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 	const infos = new Map<number, DepartmentInfo>();
 	const outcomes = new Map<number, Outcome>();
 	const itemCount = this.getInputData().length;
+	// Plain `{{ $json.field }}` parameters are read from the item: an expression per item and field costs more than the requests.
+	const read = {
+		corpDeptCode: itemParameterReader(this, 'corpDeptCode'),
+		corpParentCode: itemParameterReader(this, 'corpParentCode'),
+		deptNameCn: itemParameterReader(this, 'deptNameCn'),
+		additionalFields: collectionReader(this, 'additionalFields'),
+	};
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 		try {
 			infos.set(
 				itemIndex,
-				departmentInfo(
-					this.getNodeParameter('corpDeptCode', itemIndex),
-					this.getNodeParameter('corpParentCode', itemIndex),
-					this.getNodeParameter('deptNameCn', itemIndex),
-					this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject,
-				),
+				departmentInfo(read.corpDeptCode(itemIndex), read.corpParentCode(itemIndex), read.deptNameCn(itemIndex), read.additionalFields(itemIndex)),
 			);
 		} catch (error) {
 			failItem(this, error, itemIndex, run.redactor);
