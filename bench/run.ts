@@ -152,6 +152,7 @@ class Bench {
 	async run(key: string, side: RunSide, rep: number, workflow: BenchWorkflow, options: RunOptions = {}): Promise<MeasuredJob> {
 		const { scenario } = options;
 		const stdoutFile = join(this.logDir, `${String(++this.counter).padStart(3, '0')}-${key}-${side.replace(':', '-')}.log`);
+		scenario?.prepareRun?.();
 		const before: Counters | undefined = scenario?.counters();
 		const firstRecord = scenario?.emulator.records.length ?? 0;
 		const args = [...(options.nodeArgs ?? []), n8nMainScript(this.root), 'execute', `--id=${workflow.json.id}`, '--rawOutput'];

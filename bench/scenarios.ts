@@ -6,6 +6,8 @@ import { startWeLinkEmulator } from '../test/emulators/welink';
 import {
 	MEASURED,
 	benchWorkflow,
+	codeNode,
+	graphWorkflow,
 	generatorNode,
 	groupingNode,
 	httpRequestNode,
@@ -14,7 +16,7 @@ import {
 	remainingPagesNode,
 	runnerWarmUpNode,
 } from './workflows';
-import type { BenchWorkflow, CredentialRef } from './workflows';
+import type { BenchWorkflow, CredentialRef, Edge, NodeSpec } from './workflows';
 
 /**
  * The scenarios of issue #8 (Mingdao twice: our node given a per-item expression, and its Read
@@ -31,7 +33,7 @@ export type SideName = 'ours' | 'peer' | 'tuned';
 
 export const SIDES: readonly SideName[] = ['ours', 'peer', 'tuned'];
 
-export type ScenarioId = 'shiheng-list' | 'mingdao-relations' | 'mingdao-relations-field' | 'welink-status' | 'overhead';
+export type ScenarioId = 'shiheng-list' | 'mingdao-relations' | 'mingdao-relations-field' | 'welink-status' | 'welink-departments' | 'overhead';
 
 export interface BenchConfig {
 	latencyMs: number;
@@ -47,6 +49,10 @@ export interface BenchConfig {
 	/** WeLink: persons queried, the emulator's rate limit per second. */
 	persons: number;
 	welinkRatePerSecond: number;
+	/** WeLink departments: departments per level (top level first), persons in the last level's departments, the poll interval of both sides. */
+	departmentLevels: number[];
+	departmentUsers: number;
+	departmentPollMs: number;
 	/** Overhead: employees listed with no latency. */
 	overheadEmployees: number;
 	/** Shiheng Trigger (bench/trigger.ts): employees polled, and changes between the baseline and the measured poll. */
@@ -66,6 +72,10 @@ export const FULL_CONFIG: BenchConfig = {
 	mingdaoConcurrency: 10,
 	persons: 2_000,
 	welinkRatePerSecond: 40,
+	departmentLevels: [1, 9, 90, 300, 600],
+	departmentUsers: 2_000,
+	// The emulator settles a department on its third status poll, not after a time: a short pause between polls wastes nothing.
+	departmentPollMs: 100,
 	overheadEmployees: 100_000,
 	triggerEmployees: 100_000,
 	triggerChanges: 100,
@@ -83,6 +93,9 @@ export const SMOKE_CONFIG: BenchConfig = {
 	mingdaoConcurrency: 4,
 	persons: 40,
 	welinkRatePerSecond: 40,
+	departmentLevels: [1, 3, 6, 10, 20],
+	departmentUsers: 60,
+	departmentPollMs: 100,
 	overheadEmployees: 1_000,
 	triggerEmployees: 300,
 	triggerChanges: 12,
@@ -139,6 +152,8 @@ export interface Scenario {
 	/** The scenario's emulator: its request records give the arrival times of a run's requests. */
 	emulator: Emulator;
 	counters(): Counters;
+	/** Called before every run: a scenario whose job changes the emulator's state starts each run from the same state. */
+	prepareRun?(): void;
 	check(side: SideName, output: JobOutput): RunCheck;
 	stop(): Promise<void>;
 }
@@ -438,7 +453,319 @@ async function weLinkStatus(config: BenchConfig): Promise<Scenario> {
 	};
 }
 
-export const SCENARIO_IDS: ScenarioId[] = ['shiheng-list', 'mingdao-relations', 'mingdao-relations-field', 'welink-status', 'overhead'];
+/** corpDeptCode of the `index`-th (0-based) department of `level` (1 = top) in the welink-departments tree. */
+function departmentCode(level: number, index: number): string {
+	return `L${level}-${String(index + 1).padStart(4, '0')}`;
+}
+
+/** The JavaScript expression (over a 1-based `i`) of the welink-departments persons, spread over the last level's departments. */
+function departmentUserExpression(leaves: number, level: number): string {
+	return (
+		`{ corpUserId: 'dept-user-' + String(i).padStart(5, '0'), userNameCn: '用户' + i, ` +
+		`userEmail: 'dept-user-' + String(i).padStart(5, '0') + '@example.com', ` +
+		`corpDeptCode: 'L${level}-' + String(((i - 1) % ${leaves}) + 1).padStart(4, '0') }`
+	);
+}
+
+/**
+ * Scenario 5 (issue 25): submit a department tree level by level (WeLink syncs departments
+ * asynchronously: a child sent before its parent is final fails 47114), then persons in the last
+ * level's departments (a person in a department WeLink does not know ends 47106). Every run starts
+ * from an emulator that knows no department and no person.
+ */
+async function weLinkDepartments(config: BenchConfig): Promise<Scenario> {
+	const levels = config.departmentLevels;
+	const users = config.departmentUsers;
+	const rate = config.welinkRatePerSecond;
+	const pollMs = config.departmentPollMs;
+	const batch = 10;
+	// A department is final on its third status poll (two answers of 47118 first).
+	const processingPolls = 2;
+	const pollsToFinal = processingPolls + 1;
+	const handle = await startWeLinkEmulator({
+		latencyMs: config.latencyMs,
+		ratePerSecond: rate,
+		demoPersons: 0,
+		departments: [],
+		departmentPolls: processingPolls,
+	});
+	const credential: CredentialRef = { type: 'weLinkApi', id: 'benchWeLinkDept001', name: 'Bench WeLink Departments' };
+	const paths = {
+		submit: '/api/contact/v2/departments/bulk',
+		status: '/api/contact/v2/departments/status',
+		users: '/api/contact/v1/users/bulk',
+	};
+	const url = (path: string) => `${handle.baseUrl}${path}`;
+	const departmentCount = levels.reduce((sum, n) => sum + n, 0);
+	const codes = levels.flatMap((n, level) => Array.from({ length: n }, (_, index) => departmentCode(level + 1, index)));
+	const userIds = Array.from({ length: users }, (_, i) => `dept-user-${String(i + 1).padStart(5, '0')}`);
+
+	// The export: every department with its parent and level, in a fixed shuffled order (children before parents too).
+	const input = codeNode('Input', [
+		`const sizes = ${JSON.stringify(levels)};`,
+		"const code = (level, index) => 'L' + level + '-' + String(index + 1).padStart(4, '0');",
+		'const out = [];',
+		'for (let l = 0; l < sizes.length; l++) {',
+		'  for (let i = 0; i < sizes[l]; i++) {',
+		"    const parent = l === 0 ? '0' : code(l, Math.floor((i * sizes[l - 1]) / sizes[l]));",
+		"    out.push({ corpDeptCode: code(l + 1, i), corpParentCode: parent, deptNameCn: '部门 ' + code(l + 1, i), deptLevel: String(l + 1) });",
+		'  }',
+		'}',
+		'let seed = 12345;',
+		'for (let i = out.length - 1; i > 0; i--) {',
+		'  seed = (seed * 1103515245 + 12345) % 2147483648;',
+		'  const j = seed % (i + 1);',
+		'  [out[i], out[j]] = [out[j], out[i]];',
+		'}',
+		'return out.map((json) => ({ json }));',
+	]);
+	// The persons, made after the departments on every side (counted, the same Code node everywhere).
+	const usersNode = generatorNode('Users', users, departmentUserExpression(levels[levels.length - 1], levels.length));
+	const userGroups = groupingNode(
+		'Users by 10',
+		batch,
+		'({ corpUserId: j.corpUserId, userNameCn: j.userNameCn, userEmail: j.userEmail, corpDeptCode: j.corpDeptCode })',
+		'personInfo',
+	);
+	const userRequest = httpRequestNode(MEASURED, credential, {
+		method: 'POST',
+		url: url(paths.users),
+		jsonBody: '={{ JSON.stringify({ personInfo: $json.personInfo }) }}',
+		options: batching(rate, 1000),
+	});
+
+	const submitOurs = ourNode(
+		'Submit departments',
+		'weLink',
+		{
+			resource: 'department',
+			operation: 'submit',
+			corpDeptCode: '={{ $json.corpDeptCode }}',
+			corpParentCode: '={{ $json.corpParentCode }}',
+			deptNameCn: '={{ $json.deptNameCn }}',
+			additionalFields: { deptLevel: '={{ $json.deptLevel }}' },
+			options: { pollIntervalMs: pollMs },
+		},
+		credential,
+	);
+	// Wait for Parents leaves the last level unpolled (nothing in the input waits for it); the persons do.
+	const notFinal: NodeSpec = {
+		name: 'Not final yet',
+		type: 'n8n-nodes-base.filter',
+		typeVersion: 2.2,
+		parameters: {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+				conditions: [
+					{
+						id: 'b7d5c3a0-0001-4000-8000-000000000001',
+						leftValue: '={{ $json.final === true }}',
+						rightValue: '',
+						operator: { type: 'boolean', operation: 'false', singleValue: true },
+					},
+				],
+				combinator: 'and',
+			},
+			options: {},
+		},
+	};
+	const lastLevelStatus = ourNode(
+		'Wait for the last level',
+		'weLink',
+		{ resource: 'department', operation: 'getStatus', corpDeptCode: '={{ $json.corpDeptCode }}', options: { waitUntilFinal: true, pollIntervalMs: pollMs } },
+		credential,
+	);
+	const usersOurs = ourNode(
+		MEASURED,
+		'weLink',
+		{
+			resource: 'userSync',
+			operation: 'submit',
+			corpUserId: '={{ $json.corpUserId }}',
+			userNameCn: '={{ $json.userNameCn }}',
+			additionalFields: { corpDeptCode: '={{ $json.corpDeptCode }}', userEmail: '={{ $json.userEmail }}' },
+			options: {},
+		},
+		credential,
+	);
+	const ours = benchWorkflow('benchWlDeptOurs001', 'bench welink-departments ours', [input], [submitOurs, notFinal, lastLevelStatus, usersNode, usersOurs]);
+
+	// The first build: sort by level, groups of 10, one request per group at 40/s; nothing waits for WeLink's processing.
+	const sortAndGroup = codeNode('Sort and group by 10', [
+		'const all = $input.all().map((item) => item.json).sort((a, b) => Number(a.deptLevel) - Number(b.deptLevel));',
+		'const out = [];',
+		`for (let i = 0; i < all.length; i += ${batch}) out.push({ json: { deptInfo: all.slice(i, i + ${batch}) } });`,
+		'return out;',
+	]);
+	const submitRequest = httpRequestNode('Submit departments', credential, {
+		method: 'POST',
+		url: url(paths.submit),
+		jsonBody: '={{ JSON.stringify({ deptInfo: $json.deptInfo }) }}',
+		options: batching(rate, 1000),
+	});
+	const peer = benchWorkflow('benchWlDeptPeer001', 'bench welink-departments peer', [input], [sortAndGroup, submitRequest, usersNode, userGroups, userRequest]);
+
+	// The skilled build: a loop over the levels; per level submit, then poll departments/status until none is processing.
+	const tunedNodes: NodeSpec[] = [
+		codeNode('Levels', [
+			'const byLevel = new Map();',
+			'for (const { json } of $input.all()) {',
+			'  const level = Number(json.deptLevel);',
+			'  if (!byLevel.has(level)) byLevel.set(level, []);',
+			'  byLevel.get(level).push(json);',
+			'}',
+			'return [...byLevel.keys()].sort((a, b) => a - b).map((level) => ({ json: { level, departments: byLevel.get(level) } }));',
+		]),
+		{ name: 'Loop over levels', type: 'n8n-nodes-base.splitInBatches', typeVersion: 3, parameters: { batchSize: 1, options: {} } },
+		codeNode('Level by 10', [
+			'const departments = $input.first().json.departments;',
+			'const out = [];',
+			`for (let i = 0; i < departments.length; i += ${batch}) out.push({ json: { deptInfo: departments.slice(i, i + ${batch}) } });`,
+			'return out;',
+		]),
+		submitRequest,
+		// First round: the departments WeLink accepted; later rounds: those still processing (or whose answer was lost).
+		codeNode('Status by 10', [
+			'const first = $input.first().json;',
+			'const codes = Array.isArray(first.pending)',
+			'  ? first.pending',
+			"  : $input.all().flatMap((item) => (item.json.data ?? []).filter((d) => String(d.code) === '0').map((d) => d.corpDeptCode));",
+			'const out = [];',
+			`for (let i = 0; i < codes.length; i += ${batch}) out.push({ json: { deptInfo: codes.slice(i, i + ${batch}).map((corpDeptCode) => ({ corpDeptCode })) } });`,
+			'return out;',
+		]),
+		httpRequestNode('Department status', credential, {
+			method: 'POST',
+			url: url(paths.status),
+			jsonBody: '={{ JSON.stringify({ deptInfo: $json.deptInfo }) }}',
+			options: batching(rate, 1000),
+		}),
+		// 47119 succeeded and 47114 failed are final; an answer without data (48503) leaves its departments to ask again.
+		codeNode('Still processing', [
+			"const asked = $('Status by 10').all().flatMap((item) => item.json.deptInfo.map((d) => d.corpDeptCode));",
+			'const final = new Set();',
+			'for (const item of $input.all()) {',
+			"  for (const d of item.json.data ?? []) if (String(d.code) === '47119' || String(d.code) === '47114') final.add(d.corpDeptCode);",
+			'}',
+			'return [{ json: { pending: asked.filter((code) => !final.has(code)) } }];',
+		]),
+		{
+			name: 'All final?',
+			type: 'n8n-nodes-base.if',
+			typeVersion: 2.2,
+			parameters: {
+				conditions: {
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+					conditions: [
+						{
+							id: 'b7d5c3a0-0002-4000-8000-000000000002',
+							leftValue: '={{ $json.pending.length }}',
+							rightValue: 0,
+							operator: { type: 'number', operation: 'equals' },
+						},
+					],
+					combinator: 'and',
+				},
+				options: {},
+			},
+		},
+		{ name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, parameters: { resume: 'timeInterval', amount: pollMs / 1000, unit: 'seconds' } },
+		usersNode,
+		userGroups,
+		userRequest,
+	];
+	const tunedEdges: Edge[] = [
+		{ from: 'Start', to: 'Input' },
+		{ from: 'Input', to: 'Levels' },
+		{ from: 'Levels', to: 'Loop over levels' },
+		// Loop Over Items: output 0 is "done", output 1 the next level.
+		{ from: 'Loop over levels', to: 'Users', output: 0 },
+		{ from: 'Loop over levels', to: 'Level by 10', output: 1 },
+		{ from: 'Level by 10', to: 'Submit departments' },
+		{ from: 'Submit departments', to: 'Status by 10' },
+		{ from: 'Status by 10', to: 'Department status' },
+		{ from: 'Department status', to: 'Still processing' },
+		{ from: 'Still processing', to: 'All final?' },
+		{ from: 'All final?', to: 'Loop over levels', output: 0 },
+		{ from: 'All final?', to: 'Wait', output: 1 },
+		{ from: 'Wait', to: 'Status by 10' },
+		{ from: 'Users', to: 'Users by 10' },
+		{ from: 'Users by 10', to: MEASURED },
+	];
+	const tuned: BenchWorkflow = {
+		json: graphWorkflow('benchWlDeptTuned01', 'bench welink-departments tuned', [input, ...tunedNodes], tunedEdges),
+		measured: tunedNodes.map((node) => node.name),
+	};
+
+	const groups = levels.map((n) => Math.ceil(n / batch));
+	const groupSum = groups.reduce((sum, g) => sum + g, 0);
+	const userRequests = Math.ceil(users / batch);
+	// Per level one round of submissions and pollsToFinal rounds of polls, then the persons: each round at the allowed rate,
+	// plus one latency per round (a round starts when the previous one's answers are in).
+	const rounds = levels.length * (1 + pollsToFinal) + 1;
+	const rateMs = ((groupSum * (1 + pollsToFinal) + userRequests) / rate) * 1000;
+	const bound = Math.round(rateMs + rounds * config.latencyMs);
+
+	let rateLimitedBefore = 0;
+	const apiCount = () => handle.emulator.count(paths.submit) + handle.emulator.count(paths.status) + handle.emulator.count(paths.users);
+	return {
+		id: 'welink-departments',
+		title: `WeLink: ${departmentCount.toLocaleString('en')} departments in ${levels.length} levels (${levels.join(' → ')}), then ${users.toLocaleString('en')} persons, at ${rate} requests/s`,
+		credentials: [credentialImport(credential, handle.credentials)],
+		workflows: { ours, peer, tuned },
+		builds: {
+			ours: `Department Submit (Wait for Parents, Poll Interval ${pollMs} ms), a Filter node keeping the departments not final yet (the last level), Department Get Status (Wait Until Final, Poll Interval ${pollMs} ms), a Code node making the persons, User Sync Submit (defaults: batches of 10, 40 requests/s)`,
+			peer: `a Code node sorting the departments by level and grouping them by ${batch}, an HTTP Request node (Batching ${rate} per 1000 ms), the persons' Code node, a Code node grouping them by ${batch}, an HTTP Request node (Batching ${rate} per 1000 ms); nothing waits for WeLink's asynchronous processing of a level`,
+			tuned: `a Code node grouping the departments by level, Loop Over Items over the levels: a Code node grouping the level by ${batch}, HTTP Request (Batching ${rate} per 1000 ms), then departments/status by ${batch} (HTTP Request, Batching ${rate} per 1000 ms) in a loop with a Code node collecting the departments still processing, IF and a Wait node of ${pollMs} ms; then the persons as peer`,
+		},
+		jobItems: departmentCount + users,
+		boundMs: bound,
+		boundFormula:
+			`(sum over levels of ceil(n / ${batch}) x (1 submission + ${pollsToFinal} status polls) + ceil(${users} / ${batch})) requests / ${rate} per s` +
+			` + ${rounds} rounds x ${config.latencyMs} ms = (${groupSum} x ${1 + pollsToFinal} + ${userRequests}) / ${rate} s + ${rounds} x ${config.latencyMs} ms`,
+		settings: { levels: levels.join(','), departments: departmentCount, users, batch, ratePerSecond: rate, pollIntervalMs: pollMs, pollsToFinal, latencyMs: config.latencyMs },
+		emulator: handle.emulator,
+		counters: () => ({ requests: handle.emulator.records.length, apiRequests: apiCount(), rateLimited: handle.rateLimitedCount() }),
+		prepareRun: () => {
+			handle.departments.clear();
+			handle.persons.clear();
+			// Also empties the rate windows: every run starts with the whole budget.
+			handle.setRatePerSecond(rate);
+			rateLimitedBefore = handle.rateLimitedCount();
+		},
+		check: (side, output) => {
+			const problems: string[] = [];
+			const departments = codes.map((code) => handle.departments.get(code));
+			const missing = departments.filter((d) => d === undefined).length;
+			const failed = departments.filter((d) => d?.outcome === 'failed').length;
+			const unsettled = departments.filter((d) => d !== undefined && d.outcome === 'succeeded' && !d.exists).length;
+			if (missing > 0) problems.push(`${missing} of ${departmentCount} departments never reached WeLink`);
+			if (failed > 0) problems.push(`${failed} of ${departmentCount} departments failed 47114 (parent not there yet)`);
+			if (unsettled > 0) problems.push(`${unsettled} of ${departmentCount} departments not final at WeLink when the persons were sent or after`);
+			const persons = userIds.map((id) => handle.persons.get(id));
+			const noPerson = persons.filter((p) => p === undefined).length;
+			const noDepartment = persons.filter((p) => p?.outcome === 'parentDepartmentMissing').length;
+			const otherwise = persons.filter((p) => p !== undefined && p.outcome !== 'opened' && p.outcome !== 'parentDepartmentMissing').length;
+			if (noPerson > 0) problems.push(`${noPerson} of ${users} persons never reached WeLink`);
+			if (noDepartment > 0) problems.push(`${noDepartment} of ${users} persons end 47106 (department not created)`);
+			if (otherwise > 0) problems.push(`${otherwise} of ${users} persons end neither opened nor 47106`);
+			const items = output.items;
+			if (side === 'ours') {
+				expectCount(problems, 'persons output', items.length, users);
+				const limited = handle.rateLimitedCount() - rateLimitedBefore;
+				if (limited > 0) problems.push(`${limited} answers were 48503 (rate limited)`);
+			} else {
+				expectCount(problems, 'person batch answers output', items.length, userRequests);
+				const refused = items.filter((item) => String(item.code) === '48503').length;
+				if (refused > 0) problems.push(`${refused} of ${items.length} person batch answers were 48503, their persons were not submitted`);
+			}
+			return { items: items.length, problems };
+		},
+		stop: async () => await handle.stop(),
+	};
+}
+
+export const SCENARIO_IDS: ScenarioId[] = ['shiheng-list', 'mingdao-relations', 'mingdao-relations-field', 'welink-status', 'welink-departments', 'overhead'];
 
 export async function startScenario(id: ScenarioId, config: BenchConfig): Promise<Scenario> {
 	switch (id) {
@@ -450,6 +777,8 @@ export async function startScenario(id: ScenarioId, config: BenchConfig): Promis
 			return await mingdaoRelations(config, 'field');
 		case 'welink-status':
 			return await weLinkStatus(config);
+		case 'welink-departments':
+			return await weLinkDepartments(config);
 		case 'overhead':
 			return await shihengListing(id, config, config.overheadEmployees, 0);
 	}

@@ -94,6 +94,11 @@ function targetsOf(scenario: Scenario, result: Pick<ScenarioResult, 'ours_ms' | 
 		});
 		targets.push({ target: 'ours gets zero 48503 answers', value: limitedOurs, reached: limitedOurs === null ? null : limitedOurs === 0 });
 	}
+	if (scenario.id === 'welink-departments') {
+		const share = result.ours_ms && scenario.boundMs ? round(result.ours_ms / scenario.boundMs, 2) : null;
+		targets.push({ target: 'ours within 10% of the rate-limit bound (<= 1.1x)', value: share, reached: share === null ? null : share <= 1.1 });
+		targets.push({ target: 'ours gets zero 48503 answers', value: limitedOurs, reached: limitedOurs === null ? null : limitedOurs === 0 });
+	}
 	return targets;
 }
 
@@ -176,7 +181,8 @@ export function summarise(scenario: Scenario, records: RunRecord[], baseline: Ru
 	}
 	const ratio = time.ours && time.peer ? round(time.peer / time.ours, 2) : null;
 	const ratioTuned = time.ours && time.tuned ? round(time.tuned / time.ours, 2) : null;
-	const limited = (side: SideName) => (scenario.id === 'welink-status' ? round(med(side, (r) => r.rateLimited)) : null);
+	const rateLimitedScenario = scenario.id === 'welink-status' || scenario.id === 'welink-departments';
+	const limited = (side: SideName) => (rateLimitedScenario ? round(med(side, (r) => r.rateLimited)) : null);
 	details.targets = targetsOf(scenario, { ours_ms: time.ours, ratio }, details, limited('ours'));
 	details.variants = (scenario.variants ?? []).map((variant) => {
 		const runs = records.filter((r) => r.side === `variant:${variant.key}`);

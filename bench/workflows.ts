@@ -56,12 +56,22 @@ export interface NodeSpec {
 	credential?: CredentialRef;
 }
 
-/** A straight chain: Manual Trigger → nodes[0] → nodes[1] … */
-export function chainWorkflow(id: string, name: string, nodes: NodeSpec[]): WorkflowJson {
+/** A connection from one node's output (0 unless the node has several, e.g. IF: 0 true, 1 false) to another node. */
+export interface Edge {
+	from: string;
+	to: string;
+	output?: number;
+}
+
+/** A workflow of `nodes` (after a Manual Trigger named Start) wired by `edges`. */
+export function graphWorkflow(id: string, name: string, nodes: NodeSpec[], edges: Edge[]): WorkflowJson {
 	const all: NodeSpec[] = [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} }, ...nodes];
 	const connections: WorkflowJson['connections'] = {};
-	for (let i = 0; i + 1 < all.length; i++) {
-		connections[all[i].name] = { main: [[{ node: all[i + 1].name, type: 'main', index: 0 }]] };
+	for (const edge of edges) {
+		const outputs = (connections[edge.from] ??= { main: [] }).main;
+		const output = edge.output ?? 0;
+		while (outputs.length <= output) outputs.push([]);
+		outputs[output].push({ node: edge.to, type: 'main', index: 0 });
 	}
 	return {
 		id,
@@ -82,6 +92,17 @@ export function chainWorkflow(id: string, name: string, nodes: NodeSpec[]): Work
 		settings: { executionOrder: 'v1' },
 		pinData: {},
 	};
+}
+
+/** A straight chain: Manual Trigger → nodes[0] → nodes[1] … */
+export function chainWorkflow(id: string, name: string, nodes: NodeSpec[]): WorkflowJson {
+	const names = ['Start', ...nodes.map((node) => node.name)];
+	return graphWorkflow(
+		id,
+		name,
+		nodes,
+		names.slice(1).map((to, index) => ({ from: names[index], to })),
+	);
 }
 
 /** A chain of input nodes (not counted) followed by the nodes that do the job (counted); the last job node must be MEASURED. */
@@ -121,6 +142,11 @@ export function groupingNode(name: string, size: number, entryExpression: string
 			].join('\n'),
 		},
 	};
+}
+
+/** A Code node running `lines` of JavaScript once for all items. */
+export function codeNode(name: string, lines: string[]): NodeSpec {
+	return { name, type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: lines.join('\n') } };
 }
 
 /**

@@ -72,14 +72,17 @@ export class WeLinkApi implements ICredentialType {
 		},
 	];
 
-	/** Runs when n8n has no token stored, or after a request was refused with HTTP 401. */
+	/**
+	 * Runs when n8n has no token stored, or after a request was refused with HTTP 401. The token
+	 * is fetched through n8n's own request helper, so n8n's outbound network policy applies.
+	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		return await preAuthenticate(credentials);
+		return await preAuthenticate(credentials, async (options) => await this.helpers.httpRequest(options));
 	}
 
 	/** Puts the token where WeLink wants it (see transport/auth.ts for which token). */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		return await authenticateRequest(credentials, requestOptions);
+		return await Promise.resolve(authenticateRequest(credentials, requestOptions));
 	}
 
 	/**

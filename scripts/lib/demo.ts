@@ -28,6 +28,7 @@ export const EXAMPLE_WORKFLOWS = {
 	weLinkProvisioning: 'exWeLinkProvision1',
 	oaLogin: 'exOaLoginIot01',
 	askEmployee: 'exAskEmployee01',
+	reconcile: 'exReconcileWeLink1',
 } as const;
 
 /** The OpenAI credential of examples/ask-about-an-employee.json: under `npm start`, the chat-model emulator. */

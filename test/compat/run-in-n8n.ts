@@ -54,7 +54,8 @@ export interface CompatReport {
 		iconUrl: unknown;
 		usableAsTool: boolean;
 	}>;
-	credentials: Array<{ name: string; displayName: string; properties: number; hasTest: boolean; authenticate: string }>;
+	/** `test`: the credential's own test request, a test function a loaded node names for it (`testedBy`), or none. */
+	credentials: Array<{ name: string; displayName: string; properties: number; test: 'request' | 'node function' | 'none'; authenticate: string }>;
 	runs: Array<{
 		name: string;
 		status: string;
@@ -141,6 +142,21 @@ async function main(): Promise<void> {
 		getKnownTypes: () => ({}),
 	};
 
+	// As n8n's credential tester looks one up: a node declaring the credential with `testedBy`,
+	// and that name among the node's `methods.credentialTest`.
+	const nodeTestFunction = (credentialName: string): boolean =>
+		loader.types.nodes.some((description) => {
+			const testedBy = (description.credentials ?? []).find((credential) => credential.name === credentialName)?.testedBy;
+			if (typeof testedBy !== 'string') return false;
+			try {
+				const type = loader.getNode(description.name.replace(`${PACKAGE_NAME}.`, '')).type as N8nWorkflow.INodeType;
+				return typeof type.methods?.credentialTest?.[testedBy] === 'function';
+			} catch {
+				// A type the loader only describes (an agent tool's variant), as n8n's tester skips it.
+				return false;
+			}
+		});
+
 	const report: CompatReport = {
 		versions: { node: process.version, n8nCore: versionOf(lineRequire, 'n8n-core'), n8nWorkflow: versionOf(lineRequire, 'n8n-workflow') },
 		packageResolvesN8nWorkflowTo: packageRequire.resolve('n8n-workflow'),
@@ -160,7 +176,7 @@ async function main(): Promise<void> {
 				name: description.name,
 				displayName: description.displayName,
 				properties: description.properties.length,
-				hasTest: type?.test !== undefined,
+				test: type?.test !== undefined ? 'request' : nodeTestFunction(description.name) ? 'node function' : 'none',
 				authenticate: typeof type?.authenticate === 'function' ? 'function' : (type?.authenticate?.type ?? 'none'),
 			};
 		}),

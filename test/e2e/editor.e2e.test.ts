@@ -134,6 +134,13 @@ describe('the editor in Chromium', () => {
 		await page.screenshot({ path: join(screenshots, 'joiners-and-leavers.png') });
 	});
 
+	test('Reconcile WeCom and WeLink: both listings, Compare Datasets, the guard before any write', async () => {
+		await page.goto(`${server.baseUrl}/workflow/${EXAMPLE_WORKFLOWS.reconcile}`);
+		for (const name of ['List WeCom Employees', 'List WeLink Users', 'Deactivate in WeLink', 'Submit Missing to WeLink']) await expectIconRendered(name);
+		await page.waitForTimeout(500);
+		await page.screenshot({ path: join(screenshots, 'reconcile-wecom-and-welink.png') });
+	});
+
 	test('Ask about an employee: the AI Agent answers in the chat through our Mingdao tool', async () => {
 		await page.goto(`${server.baseUrl}/workflow/${EXAMPLE_WORKFLOWS.askEmployee}`);
 		for (const name of ['Mingdao Account', 'WeLink Sync Status', 'Shiheng Employees']) await expectIconRendered(name);

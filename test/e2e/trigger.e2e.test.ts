@@ -6,9 +6,10 @@
  *
  * n8n refuses a poll time that fires more than once a minute (2.41: any 6-field cron whose seconds
  * field is not a single number; 1.123: a seconds field with "*"). Each Poll Times entry here is a
- * once-a-minute cron at its own second, so together they poll every POLL_EVERY_S seconds. Every
- * second has two entries, so two polls of the trigger start together each time (issue 20): one of
- * them must skip itself, and every event must come once.
+ * once-a-minute cron at its own second: one every POLL_EVERY_S seconds, and a second one
+ * OVERLAP_AFTER_S later (n8n registers an identical cron only once, so two entries at the same
+ * second would not make two polls). A poll slower than OVERLAP_AFTER_S therefore overlaps the next
+ * (issue 20): the later one must skip itself, and every event must come once.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +32,7 @@ import { prepareInstance, type E2eInstance } from './instance';
 const WORKFLOW_ID = 'e2eShihengTrigger1';
 const TRIGGER = 'Shiheng Trigger';
 const POLL_EVERY_S = 5;
+const OVERLAP_AFTER_S = 2;
 const PAGE_SIZE = 10;
 /** Longest wait for what the next poll brings: two poll intervals and a margin for a busy machine. */
 const NEXT_POLL_MS = (2 * POLL_EVERY_S + 10) * 1000;
@@ -54,7 +56,7 @@ function triggerWorkflow(employeeListPath: string): Record<string, unknown> {
 				typeVersion: 1,
 				position: [0, 0],
 				parameters: {
-					pollTimes: { item: seconds.flatMap((second) => [0, 1].map(() => ({ mode: 'custom', cronExpression: `${second} * * * * *` }))) },
+					pollTimes: { item: seconds.flatMap((second) => [0, OVERLAP_AFTER_S].map((after) => ({ mode: 'custom', cronExpression: `${second + after} * * * * *` }))) },
 					events: ['employeeJoined', 'employeeChanged', 'employeeLeft'],
 					employeeListPath,
 					watchedFields: ['mobileNumber', 'name', 'status'],
@@ -217,9 +219,26 @@ describe('the Shiheng Trigger published in a running n8n', () => {
 		expect(await executions()).toHaveLength(known + 2);
 	});
 
-	// Every poll time is listed twice, but n8n 2.41 registers an identical cron once ("Skipped
-	// registration for already registered cron"), so this run does not make polls overlap; the
-	// overlap itself is proven through n8n-core's PollTriggerExecutor (test/shiheng/trigger-safety.test.ts).
+	test("a poll slower than the gap to the next poll time overlaps it: the later poll skips itself, and the joiner comes once", async () => {
+		const known = (await executions()).length;
+		const latency = shiheng.emulator.latencyMs;
+		// Every answer 3 s late: a poll (all pages at once when their count is known) takes at least
+		// 3 s, more than OVERLAP_AFTER_S and less than POLL_EVERY_S.
+		shiheng.emulator.latencyMs = 3_000;
+		try {
+			const { added } = (await shiheng.admin(ADMIN_PATHS.employees, { add: [{ name: 'Joined During Overlap', status: 1 }] })) as { added: number[] };
+			const next = await nextExecution(known);
+			expect(next.status).toBe('success');
+			expect(summary(await eventsOf(next))).toEqual([['employeeJoined', added[0], []]]);
+			await waitFor('a poll that skipped itself', NEXT_POLL_MS, () => (/skipped a poll, because the previous poll of this trigger is still running/.test(server.log()) ? true : undefined));
+		} finally {
+			shiheng.emulator.latencyMs = latency;
+		}
+		// The skipped poll fired nothing, and the polls after it find nothing new.
+		await polls(2);
+		expect(await executions()).toHaveLength(known + 1);
+	});
+
 	test('across every poll of the run, no event ever came twice', async () => {
 		const all: string[] = [];
 		for (const execution of await executions()) {

@@ -30,7 +30,15 @@ export const MINGDAO_CODES = {
 	 * for relations (the documentation says the API is limited to those; it gives no code).
 	 */
 	notIntegrated: 10101,
+	/**
+	 * Emulator's own: upsertUsers or removeUser on the public cloud. The documentation says only
+	 * "公有云版本不支持" (not supported on the public cloud), with no code.
+	 */
+	notOnPublicCloud: 10102,
 } as const;
+
+/** Users one upsertUsers request may carry (documented: 一次最多可同步500个用户). */
+export const MINGDAO_UPSERT_MAX = 500;
 
 export interface MingdaoEmulatorOptions {
 	port?: number;
@@ -51,6 +59,18 @@ export interface MingdaoEmulatorOptions {
 	prefixes?: string[];
 	/** Refuse getUserRelations / getDepartmentRelations calls with more ids (default: no cap, like Mingdao). */
 	maxIdsPerRequest?: number;
+	/** Prefixes that behave as the public cloud, refusing upsertUsers and removeUser (default the SaaS one). */
+	publicCloudPrefixes?: string[];
+}
+
+/** One upsertUsers or removeUser request as it arrived. */
+export interface WriteCall {
+	path: string;
+	/** upsertUsers: the users sent; removeUser: the one corpUserId. */
+	users?: Array<Record<string, unknown>>;
+	corpUserId?: string;
+	/** Every parameter the call carried (its JSON body). */
+	params: Record<string, unknown>;
 }
 
 export interface RelationCall {
@@ -78,6 +98,13 @@ export interface MingdaoEmulatorHandle extends VendorEmulatorHandle {
 	 * answer `notIntegrated` (HTTP 200) once the signature passed. Default true.
 	 */
 	setIntegrated(integrated: boolean): void;
+	/** upsertUsers and removeUser calls the emulator accepted, in arrival order. */
+	writeCalls: WriteCall[];
+	/**
+	 * The user's fields as Mingdao stores them after the writes (name, email, mobilePhone and any
+	 * passed-through field), or undefined for an unknown or removed user.
+	 */
+	profileOf(corpUserId: string): Record<string, unknown> | undefined;
 }
 
 interface UserRecord {
@@ -86,6 +113,9 @@ interface UserRecord {
 	fullname: string;
 	email: string;
 	status: number;
+	/** The fields an upsert stored, replacing the whole profile (omitted ones are cleared). */
+	profile?: Record<string, unknown>;
+	removed?: boolean;
 }
 
 type Params = Record<string, unknown>;
@@ -131,6 +161,7 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 	const departmentCount = options.departments ?? 50;
 	const windowMs = options.timestampWindowMs ?? 5 * 60_000;
 	const prefixes = options.prefixes ?? ['/generalintegrateapi', '/generalintegrate'];
+	const publicCloud = new Set(options.publicCloudPrefixes ?? ['/generalintegrate']);
 
 	const users = new Map<string, UserRecord>();
 	const userIds: string[] = [];
@@ -152,11 +183,18 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 		departmentIds.push(id);
 		departments.set(id, i % 4 === 0 ? undefined : stableUuid(`department-${id}`));
 	}
-	const accounts = [...users.values()].filter((user) => user.accountId !== undefined);
+	/** Users with an account, in creation order (upserts append; removals drop out). */
+	const accounts = (): UserRecord[] => [...users.values()].filter((user) => user.accountId !== undefined && user.removed !== true);
+	const writeCalls: WriteCall[] = [];
 
 	const relationCalls: RelationCall[] = [];
 	const acceptedSignatures: string[] = [];
 	let integrated = true;
+	/** A removed user (离职) keeps no relation. */
+	const relationOf = (corpUserId: string): string | undefined => {
+		const user = users.get(corpUserId);
+		return user?.removed === true ? undefined : user?.accountId;
+	};
 
 	function notIntegrated(): EmulatorReply | undefined {
 		return integrated ? undefined : fail(200, MINGDAO_CODES.notIntegrated, '公有云版本仅限基于企业微信、钉钉等集成场景');
@@ -229,7 +267,7 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 			relationCalls.push({ path: request.path, ids, params: body });
 			const data = [];
 			for (const id of new Set(ids)) {
-				const accountId = users.get(id)?.accountId;
+				const accountId = relationOf(id);
 				if (accountId) data.push({ corpUserId: id, projectId, accountId });
 			}
 			return ok(data);
@@ -242,7 +280,7 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 			const id = text(params.corpUserId);
 			if (id === undefined) return fail(200, MINGDAO_CODES.badParameter, 'corpUserId 不能为空');
 			relationCalls.push({ path: request.path, ids: [id], params });
-			const accountId = users.get(id)?.accountId;
+			const accountId = relationOf(id);
 			return ok(accountId ? { corpUserId: id, projectId, accountId } : null);
 		});
 
@@ -283,7 +321,8 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 				return fail(200, MINGDAO_CODES.badParameter, 'pageSize 范围 1-1000');
 			}
 			const status = params.userStatus === undefined ? undefined : Number(params.userStatus);
-			const matching = status === undefined ? accounts : accounts.filter((user) => user.status === status);
+			const listed = accounts();
+			const matching = status === undefined ? listed : listed.filter((user) => user.status === status);
 			const page = matching.slice((pageIndex - 1) * pageSize, pageIndex * pageSize).map((user) => ({
 				accountId: user.accountId,
 				fullname: user.fullname,
@@ -292,6 +331,69 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 				status: user.status,
 			}));
 			return ok({ users: page, total: matching.length });
+		});
+
+		emulator.route('POST', `${prefix}/v2/user/upsertUsers`, (request) => {
+			const body = jsonBody(request);
+			if (isReply(body)) return body;
+			const refused = authenticate(body);
+			if (refused) return refused;
+			if (publicCloud.has(prefix)) return fail(200, MINGDAO_CODES.notOnPublicCloud, '公有云版本不支持');
+			const list = body.users;
+			if (!Array.isArray(list) || list.length === 0) return fail(200, MINGDAO_CODES.badParameter, 'users 不能为空');
+			if (list.length > MINGDAO_UPSERT_MAX) return fail(200, MINGDAO_CODES.badParameter, `users 最多 ${MINGDAO_UPSERT_MAX} 个`);
+			const entries: Array<Record<string, unknown>> = [];
+			for (const entry of list as unknown[]) {
+				if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+					return fail(200, MINGDAO_CODES.badParameter, 'users 含有无效的值');
+				}
+				const user = entry as Record<string, unknown>;
+				if (text(user.corpUserId) === undefined) return fail(200, MINGDAO_CODES.badParameter, 'corpUserId 不能为空');
+				if (text(user.name) === undefined) return fail(200, MINGDAO_CODES.badParameter, 'name 不能为空');
+				if (text(user.email) === undefined && text(user.mobilePhone) === undefined) {
+					return fail(200, MINGDAO_CODES.badParameter, 'email 与 mobilePhone 不能同时为空');
+				}
+				entries.push(user);
+			}
+			writeCalls.push({ path: request.path, users: entries, params: body });
+			const data = [];
+			for (const user of entries) {
+				const corpUserId = text(user.corpUserId) as string;
+				const existing = users.get(corpUserId);
+				// The documented rule: a field the call leaves out is cleared, so the profile is replaced.
+				const profile = Object.fromEntries(Object.entries(user).filter(([key]) => key !== 'corpUserId'));
+				const accountId = existing?.accountId ?? stableUuid(`account-${corpUserId}`);
+				const record: UserRecord = {
+					corpUserId,
+					accountId,
+					fullname: String(user.name),
+					email: text(user.email) ?? '',
+					status: existing?.status ?? 1,
+					profile,
+				};
+				if (!existing) userIds.push(corpUserId);
+				users.set(corpUserId, record);
+				// The answer's shape is not documented: this emulator answers like the relation calls.
+				data.push({ corpUserId, projectId, accountId });
+			}
+			return ok(data);
+		});
+
+		emulator.route('POST', `${prefix}/v2/user/removeUser`, (request) => {
+			const body = jsonBody(request);
+			if (isReply(body)) return body;
+			const refused = authenticate(body);
+			if (refused) return refused;
+			if (publicCloud.has(prefix)) return fail(200, MINGDAO_CODES.notOnPublicCloud, '公有云版本不支持');
+			const corpUserId = text(body.corpUserId);
+			if (corpUserId === undefined) return fail(200, MINGDAO_CODES.badParameter, 'corpUserId 不能为空');
+			writeCalls.push({ path: request.path, corpUserId, params: body });
+			const user = users.get(corpUserId);
+			// Documented: data says whether the user was removed. For an unknown or already removed
+			// user this emulator answers false (the documentation does not say).
+			if (!user || user.accountId === undefined || user.removed === true) return ok(false);
+			user.removed = true;
+			return ok(true);
 		});
 	}
 
@@ -314,11 +416,17 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 		projectId,
 		userIds,
 		departmentIds,
-		accountOf: (corpUserId) => users.get(corpUserId)?.accountId,
+		accountOf: relationOf,
 		relationCalls,
 		acceptedSignatures,
 		setIntegrated: (value) => {
 			integrated = value;
+		},
+		writeCalls,
+		profileOf: (corpUserId) => {
+			const user = users.get(corpUserId);
+			if (!user || user.removed === true) return undefined;
+			return user.profile ? { ...user.profile } : { name: user.fullname, email: user.email };
 		},
 		stop: async () => await emulator.stop(),
 	};

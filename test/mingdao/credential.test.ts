@@ -6,6 +6,8 @@ import { runNode } from '../harness/run-workflow';
 import { MINGDAO_CODES } from '../emulators/mingdao';
 import type { MingdaoEmulatorHandle } from '../emulators/mingdao';
 import { mingdaoSignature } from '../../nodes/Mingdao/transport/auth';
+import { startSelfSignedServer } from '../shared/self-signed-server';
+import type { SelfSignedServer } from '../shared/self-signed-server';
 import { RELATIONS_PATH, useMingdaoEmulator, viaHttpRequestNode as sendViaHttpRequestNode } from './fixtures';
 
 const emulator = useMingdaoEmulator({ users: 100 });
@@ -16,8 +18,8 @@ beforeAll(() => {
 
 test('the credential test passes with the right keys and fails with a wrong one', async () => {
 	expect(await testCredential('mingdaoApi', { ...md.credentials })).toEqual({ ok: true, message: 'Connection tested successfully' });
-	// The code check through the node's transport, then the Test's own request through n8n's.
-	expect(md.emulator.records.map((record) => record.path)).toEqual([RELATIONS_PATH, RELATIONS_PATH]);
+	// One signed read, sent through n8n's request helper by the Mingdao node's test function.
+	expect(md.emulator.records.map((record) => record.path)).toEqual([RELATIONS_PATH]);
 	const wrong = await testCredential('mingdaoApi', { ...md.credentials, secretKey: 'not-the-secret-at-all' });
 	expect(wrong.ok).toBe(false);
 	expect(wrong.message).not.toContain('not-the-secret-at-all');
@@ -101,7 +103,7 @@ describe('the Test fails on every Mingdao code but 1, with Mingdao\'s code and m
 		expect(result.message).toContain(`Mingdao refused the credential (code ${code}): ${vendorMessage}`);
 		expect(result.message).toContain(saasHint);
 		expect(result.message).not.toContain(String(md.credentials.secretKey));
-		// The refused check stops the Test: its own request is never sent.
+		// One read, not repeated: Mingdao's refusal is the Test's verdict.
 		expect(md.emulator.count(RELATIONS_PATH)).toBe(1);
 	});
 
@@ -116,5 +118,38 @@ describe('the Test fails on every Mingdao code but 1, with Mingdao\'s code and m
 	test('code 1 sent as text still passes', async () => {
 		md.emulator.injectFault({ path: RELATIONS_PATH, fault: { kind: 'status', status: 200, json: { code: '1', message: '', data: [] } } });
 		expect(await testCredential('mingdaoApi', { ...md.credentials })).toEqual({ ok: true, message: 'Connection tested successfully' });
+	});
+});
+
+describe("the Test through n8n's request helper, against a server whose certificate nobody trusts", () => {
+	let tls: SelfSignedServer;
+	beforeAll(async () => {
+		tls = await startSelfSignedServer();
+	});
+	afterAll(async () => await tls.stop());
+
+	const atTls = (ignoreSslIssues: boolean) => ({
+		...md.credentials,
+		deployment: 'custom',
+		customBaseUrl: `${tls.baseUrl}/generalintegrate`,
+		ignoreSslIssues,
+	});
+
+	test('refused at once (no retry), naming the host and the certificate verdict', async () => {
+		const [connections, requests] = [tls.connections(), tls.requests()];
+		const result = await testCredential('mingdaoApi', atTls(false));
+		expect(result.ok).toBe(false);
+		expect(result.message).toContain(`The TLS certificate of ${tls.host} was not accepted (DEPTH_ZERO_SELF_SIGNED_CERT)`);
+		expect(tls.connections() - connections).toBe(1);
+		expect(tls.requests()).toBe(requests);
+	});
+
+	test('with "Ignore SSL Issues" on, the same server is reached', async () => {
+		const before = tls.requests();
+		const result = await testCredential('mingdaoApi', atTls(true));
+		expect(tls.requests()).toBeGreaterThan(before);
+		// The server is no Mingdao, so the Test fails — but on its answer, not on its certificate.
+		expect(result.ok).toBe(false);
+		expect(result.message).not.toContain('TLS certificate');
 	});
 });

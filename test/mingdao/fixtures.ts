@@ -25,6 +25,7 @@ export function useMingdaoEmulator(options: MingdaoEmulatorOptions): { md: Mingd
 		holder.md.emulator.resetCounters();
 		holder.md.emulator.clearFaults();
 		holder.md.relationCalls.length = 0;
+		holder.md.writeCalls.length = 0;
 		holder.md.setIntegrated(true);
 	});
 	return holder;

@@ -1,9 +1,15 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
 import { closeTransport } from '../../nodes/shared/http/pool';
 import { clearTokenCache } from '../../nodes/WeLink/transport/auth';
 import { startAliyunIotEmulator } from '../emulators/aliyun';
+import { startMingdaoEmulator } from '../emulators/mingdao';
 import { startShihengEmulator } from '../emulators/shiheng';
 import type { ShihengEmulatorHandle } from '../emulators/shiheng';
+import { startWeLinkEmulator } from '../emulators/welink';
+import type { WeLinkEmulatorHandle } from '../emulators/welink';
 import { testCredential } from '../harness/credential-test';
+import { runNode } from '../harness/run-workflow';
 import { SCENARIOS } from '../reliability/vendors';
 import type { ReadScenario } from '../reliability/vendors';
 import { shihengTrigger } from '../shiheng/fixtures';
@@ -99,8 +105,13 @@ describe("the credential's HTTP Request node path (n8n's own request helper)", (
 	test.each([
 		['shihengApi', async () => await startShihengEmulator({ employees: 3, customers: 1 })],
 		['aliyunIotApi', async () => await startAliyunIotEmulator()],
+		// The credential's own requests too: WeLink's token fetch (preAuthentication), Mingdao's
+		// code check (the Test's verdict).
+		['weLinkApi', async () => await startWeLinkEmulator({ demoPersons: 1 })],
+		['mingdaoApi', async () => await startMingdaoEmulator({ users: 3 })],
 	] as const)('%s: the Test request is refused by n8n when protection is on, and passes when 127.0.0.0/8 is allowed', async (type, startEmulator) => {
 		const handle = await startEmulator();
+		clearTokenCache();
 		try {
 			installPolicy({ enabled: true });
 			const refused = await testCredential(type, handle.credentials);
@@ -112,5 +123,55 @@ describe("the credential's HTTP Request node path (n8n's own request helper)", (
 		} finally {
 			await handle.stop();
 		}
+	});
+});
+
+describe("WeLink: the HTTP Request node path's token fetch", () => {
+	let welink: WeLinkEmulatorHandle;
+	beforeAll(async () => {
+		welink = await startWeLinkEmulator({ demoPersons: 1 });
+	});
+	afterAll(async () => await welink.stop());
+	beforeEach(() => {
+		welink.emulator.resetCounters();
+		clearTokenCache();
+	});
+
+	/** One request with the credential as n8n has it stored. */
+	async function callStatus(stored: ICredentialDataDecryptedObject) {
+		return await runNode({
+			type: 'test.authenticatedRequest',
+			items: [{}],
+			parameters: {
+				credentialType: 'weLinkApi',
+				method: 'POST',
+				url: `${welink.baseUrl}/api/contact/v1/users/status`,
+				body: JSON.stringify({ personInfo: [{ corpUserId: 'demo0001' }] }),
+			},
+			credentials: { 'weLinkApi:egress': stored },
+		});
+	}
+
+	test.each([
+		['no token stored yet', {}],
+		// n8n does not run preAuthentication for a stored token; the credential sees its lifetime is over.
+		['a stored token past its lifetime', { accessToken: 'stored-token-past-its-lifetime', accessTokenRefreshAt: Date.now() - 1_000 }],
+		['a token stored without its lifetime (an older version)', { accessToken: 'stored-token-without-lifetime' }],
+	])('protection on, %s: the token request is refused, nothing reaches WeLink', async (_label, stored) => {
+		installPolicy({ enabled: true });
+		const { error } = await callStatus({ ...welink.credentials, ...stored });
+		expect(error?.message).toMatch(/blocked/);
+		expect(welink.emulator.count()).toBe(0);
+	});
+
+	test.each([
+		['no token stored yet', {}],
+		['a stored token past its lifetime', { accessToken: 'stored-token-past-its-lifetime', accessTokenRefreshAt: Date.now() - 1_000 }],
+	])('127.0.0.0/8 allowed, %s: one token is fetched and the call passes', async (_label, stored) => {
+		installPolicy({ enabled: true, allowedIpRanges: ['127.0.0.0/8'] });
+		const { error, items } = await callStatus({ ...welink.credentials, ...stored });
+		expect(error).toBeUndefined();
+		expect(items[0].json.code).toBe('0');
+		expect(welink.emulator.count('/api/auth/v2/tickets')).toBe(1);
 	});
 });

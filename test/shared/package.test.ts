@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { credentialTypesByName, nodeTypesByName, PACKAGE_PREFIX } from '../harness/registry';
+import { testFunctionOf } from '../harness/credential-test';
 
 /**
  * The package as n8n sees it: every node and credential in the source is named in the "n8n"
@@ -81,7 +82,10 @@ test('every node feels native: tool use, light and dark icons, a credential with
 		const resource = description.properties.find((property) => property.name === 'resource');
 		expect(resource?.noDataExpression).toBe(true);
 	}
+	// A Test button: the credential's own test request, or a test function its node names (n8n
+	// looks the request up first, so a credential has one or the other).
 	for (const credential of credentialTypesByName().values()) {
-		expect(credential.test?.request).toBeDefined();
+		const tested = credential.test?.request !== undefined ? 'request' : testFunctionOf(credential.name) ? 'function' : 'none';
+		expect([credential.name, tested]).toEqual([credential.name, credential.name === 'mingdaoApi' ? 'function' : 'request']);
 	}
 });

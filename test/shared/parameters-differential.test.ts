@@ -1,6 +1,6 @@
 import type { IConnections, IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { itemParameterReader } from '../../nodes/shared/execution/parameters';
+import { collectionReader, itemParameterReader } from '../../nodes/shared/execution/parameters';
 import { nodeTypesByName } from '../harness/registry';
 import { runWorkflow } from '../harness/run-workflow';
 
@@ -40,7 +40,20 @@ function readerDescription(name: string, inputs: number): INodeTypeDescription {
 		defaults: { name },
 		inputs: Array.from({ length: inputs }, () => 'main'),
 		outputs: ['main'],
-		properties: [{ displayName: 'Value', name: 'value', type: 'string', default: '' }],
+		properties: [
+			{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+			{
+				displayName: 'Fields',
+				name: 'fields',
+				type: 'collection',
+				default: {},
+				options: [
+					{ displayName: 'A', name: 'a', type: 'string', default: '' },
+					{ displayName: 'B', name: 'b', type: 'string', default: '' },
+					{ displayName: 'C', name: 'c', type: 'boolean', default: true },
+				],
+			},
+		],
 	} as INodeTypeDescription;
 }
 
@@ -53,6 +66,7 @@ class ParameterReader implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const fast = itemParameterReader(this, 'value');
+		const fastFields = collectionReader(this, 'fields');
 		const items = this.getInputData();
 		const node = this.getNode().name;
 		// n8n's `$json` comes from the first input that has items: read as many items as that has.
@@ -63,6 +77,13 @@ class ParameterReader implements INodeType {
 				item,
 				fast: outcomeOf(() => fast(item)),
 				n8n: outcomeOf(() => this.getNodeParameter('value', item)),
+			});
+			// The same form inside a collection, beside a plain field and a constant.
+			readings.push({
+				node: `${node} (collection)`,
+				item,
+				fast: outcomeOf(() => fastFields(item)),
+				n8n: outcomeOf(() => this.getNodeParameter('fields', item, {})),
 			});
 		}
 		return [items];
@@ -184,7 +205,11 @@ function describeOutcome(outcome: Outcome): string {
 }
 
 function readerNode(name: string, form: string, twoInputs = false) {
-	return { name, type: twoInputs ? 'test.readParameterTwoInputs' : 'test.readParameter', parameters: { value: form } };
+	return {
+		name,
+		type: twoInputs ? 'test.readParameterTwoInputs' : 'test.readParameter',
+		parameters: { value: form, fields: { a: form, b: '={{ $json.id }}', c: false } },
+	};
 }
 
 function itemsNode(name: string, items: IDataObject[]) {
@@ -220,14 +245,14 @@ async function readAll(feed: 'node before' | 'pinned data' | 'two inputs' | 'sec
 describe.each(['node before', 'pinned data', 'two inputs', 'second input only'] as const)('items from %s', (feed) => {
 	test('the fast reader gives exactly n8n’s value or error for every form and item', async () => {
 		const seen = await readAll(feed);
-		// Every reader ran, over every item of the corpus.
-		expect(new Set(seen.map((reading) => reading.node)).size).toBe(FORMS.length);
-		expect(seen.length).toBe(FORMS.length * ITEMS.length);
+		// Every reader ran, over every item of the corpus, reading the parameter and the collection.
+		expect(new Set(seen.map((reading) => reading.node)).size).toBe(FORMS.length * 2);
+		expect(seen.length).toBe(FORMS.length * ITEMS.length * 2);
 		const differences = seen
 			.filter((reading) => !sameOutcome(reading.fast, reading.n8n))
 			.map((reading) => {
 				const form = FORMS[Number(reading.node.split(' ')[1])];
-				return `${JSON.stringify(form)} item ${reading.item}: fast ${describeOutcome(reading.fast)}, n8n ${describeOutcome(reading.n8n)}`;
+				return `${JSON.stringify(form)}${reading.node.endsWith('(collection)') ? ' in a collection' : ''} item ${reading.item}: fast ${describeOutcome(reading.fast)}, n8n ${describeOutcome(reading.n8n)}`;
 			});
 		expect(differences).toEqual([]);
 	});

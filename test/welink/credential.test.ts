@@ -135,6 +135,41 @@ describe('credential', () => {
 			expect(welink.emulator.count(TICKETS)).toBe(1);
 		});
 
+		test("a token past its lifetime is never fetched by authenticate: n8n runs preAuthentication (its 401 sign), which fetches through n8n's helper and stores the new token", async () => {
+			const first = await callStatus(welink, { ...welink.credentials });
+			expect(first.items[0].json.code).toBe('0');
+			const stale = { ...(credentialsHelper().stored('weLinkApi:stored') ?? {}), accessTokenRefreshAt: Date.now() - 1 };
+			clearTokenCache();
+			const helper = credentialsHelper();
+			const runs = helper.preAuthenticationRuns.get('weLinkApi') ?? 0;
+			const again = await callStatus(welink, stale);
+			expect(again.error).toBeUndefined();
+			expect(again.items[0].json.code).toBe('0');
+			expect(helper.preAuthenticationRuns.get('weLinkApi')).toBe(runs + 1);
+			expect(welink.emulator.count(TICKETS)).toBe(2);
+			// n8n stored the replacement with its lifetime: the next process starts from it.
+			const replaced = helper.stored('weLinkApi:stored');
+			expect(replaced?.accessToken).toBe(welink.issuedTokens().at(-1));
+			expect(Number(replaced?.accessTokenRefreshAt)).toBeGreaterThan(Date.now());
+		});
+
+		test("the token request through n8n's helper keeps our retries and follows no redirect", async () => {
+			welink.emulator.injectFault({ path: TICKETS, fault: { kind: 'status', status: 503, json: { code: '503', message: 'busy' } } });
+			const retried = await callStatus(welink, { ...welink.credentials });
+			expect(retried.error).toBeUndefined();
+			expect(welink.emulator.count(TICKETS)).toBe(2);
+
+			clearTokenCache();
+			welink.emulator.resetCounters();
+			welink.emulator.injectFault({
+				path: TICKETS,
+				fault: { kind: 'status', status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } },
+			});
+			const redirected = await callStatus(welink, { ...welink.credentials });
+			expect(redirected.error?.message).toMatch(/answered with a redirect to 169\.254\.169\.254, which is not followed/);
+			expect(welink.emulator.count(TICKETS)).toBe(1);
+		});
+
 		test('a token stored before its lifetime was recorded is not trusted: a fresh one is fetched', async () => {
 			const first = await callStatus(welink, { ...welink.credentials });
 			const withoutLifetime = { ...(credentialsHelper().stored('weLinkApi:stored') ?? {}) };

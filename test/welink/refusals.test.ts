@@ -82,7 +82,8 @@ test('the credential Test leaves the token shared through Redis in place: anothe
 		const shared = await getToken(connection);
 		expect(welink.emulator.count(TICKETS)).toBe(1);
 		// n8n's Test runs preAuthentication with the token it stored, even while that token is fresh.
-		const tested = await preAuthenticate({ ...welink.credentials, accessToken: shared.token, accessTokenRefreshAt: shared.refreshAt });
+		const noRequest = async (): Promise<never> => await Promise.reject(new Error('no token request expected'));
+		const tested = await preAuthenticate({ ...welink.credentials, accessToken: shared.token, accessTokenRefreshAt: shared.refreshAt }, noRequest);
 		expect(tested.accessToken).toBe(shared.token);
 		// A worker that holds nothing in memory reads the token from Redis (today: it was deleted, so it fetched).
 		clearTokenCache();

@@ -20,7 +20,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		secretFields: ['secretKey', 'appKey'],
 		operations: {
 			department: { getRelations: department.getRelations },
-			user: { getMany: user.getMany, getRelation: user.getRelation, getRelations: user.getRelations },
+			user: {
+				getMany: user.getMany,
+				getRelation: user.getRelation,
+				getRelations: user.getRelations,
+				remove: user.remove,
+				upsert: user.upsert,
+			},
 		},
 		connect,
 	});

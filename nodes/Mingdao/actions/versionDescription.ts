@@ -11,12 +11,13 @@ export const versionDescription: INodeTypeDescription = {
 	group: ['transform'],
 	version: 1,
 	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-	description: 'Map third-party (WeCom, DingTalk …) users and departments to Mingdao 明道云 accounts',
+	description: 'Map third-party (WeCom, DingTalk …) users and departments to Mingdao 明道云 accounts; create, update and remove users on a private deployment',
 	defaults: { name: 'Mingdao' },
 	usableAsTool: true,
 	inputs: [NodeConnectionTypes.Main],
 	outputs: [NodeConnectionTypes.Main],
-	credentials: [{ name: 'mingdaoApi', required: true }],
+	// The credential's Test button is the node's function (Mingdao.node.ts, methods.credentialTest).
+	credentials: [{ name: 'mingdaoApi', required: true, testedBy: 'mingdaoApiTest' }],
 	properties: [
 		{
 			displayName: 'Resource',

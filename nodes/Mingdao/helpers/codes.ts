@@ -20,11 +20,20 @@ const SIGNATURE_HINT =
 
 const PARAMETER_HINT = 'Mingdao did not accept the parameters: check the IDs sent and the Project ID in the credential';
 
+/** Why Upsert and Remove are refused on SaaS, before anything is sent. */
+export const PRIVATE_DEPLOYMENT_MESSAGE =
+	'needs a private deployment of Mingdao: Mingdao documents upsertUsers and removeUser as not supported on its public cloud (SaaS)';
+
+export const PRIVATE_DEPLOYMENT_HINT =
+	'Upsert and Remove only work on a private deployment of Mingdao; if this Custom API Base URL leads to Mingdao SaaS, it refuses them';
+
 export interface HintContext {
 	/** The credential points at Mingdao SaaS. */
 	saas: boolean;
 	/** The call was one of the relation look-ups (limited on SaaS). */
 	relations: boolean;
+	/** A write Mingdao documents as private-deployment only, sent through a custom base URL. */
+	privateOnly?: boolean;
 }
 
 /** What the user can do about a failed answer, or undefined when there is nothing to add. */
@@ -33,6 +42,7 @@ export function mingdaoHint(httpStatus: number, code: string | undefined, contex
 	if (httpStatus === 403) hints.push(SIGNATURE_HINT);
 	else if (httpStatus === 400 || code === MINGDAO_PARAMETER_CODE) hints.push(PARAMETER_HINT);
 	if (context.saas && context.relations) hints.push(SAAS_RELATIONS_HINT);
+	if (context.privateOnly === true) hints.push(PRIVATE_DEPLOYMENT_HINT);
 	return hints.length > 0 ? joinSentences(hints) : undefined;
 }
 

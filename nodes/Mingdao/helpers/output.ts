@@ -2,7 +2,7 @@
 
 import type { IDataObject } from 'n8n-workflow';
 
-import type { DepartmentRelation, UserRelation } from '../transport/client';
+import type { DepartmentRelation, UserRelation } from '../transport/types';
 
 export const ID_FIELD_OPTION = 'Read IDs From Field';
 

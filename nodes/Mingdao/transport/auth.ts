@@ -45,14 +45,8 @@ export function mingdaoAuthParams(
 	};
 }
 
-/**
- * The id the credential Test asks about: a harmless read of a user no organisation has. It also
- * tells `signRequest` which request is the Test (n8n gives `authenticate` no other sign of it).
- */
+/** The id the credential Test asks about: a harmless read of a user no organisation has. */
 export const CREDENTIAL_TEST_USER_ID = 'n8n-credential-test';
-
-/** Asks Mingdao whether the credential works; throws an Error whose message says why not. */
-export type CredentialCheck = (connection: MingdaoConnection, redactor: Redactor) => Promise<void>;
 
 const QUERY_METHODS = new Set(['GET', 'HEAD', 'DELETE']);
 
@@ -94,26 +88,12 @@ function checkAddress(connection: MingdaoConnection, requestOptions: IHttpReques
 	secureBaseUrl(target.origin, 'URL', connection.allowInsecureHttp);
 }
 
-function isCredentialTest(method: string, body: IDataObject | undefined): boolean {
-	const ids = body?.corpUserIds;
-	return method === 'POST' && Array.isArray(ids) && ids.length === 1 && ids[0] === CREDENTIAL_TEST_USER_ID;
-}
-
 /**
  * Signs one request the way Mingdao documents it (the credential's `authenticate`). A new
  * timestamp and signature per call; the four values go into the JSON body of a POST and into the
- * query of a GET.
- *
- * The credential Test's request is first put to `checkCredential`: n8n judges a Test answer only
- * by rules of the form "this key equals this value", so no rule can say "fail unless code is 1",
- * nor show Mingdao's message. A refused check fails the Test here, with Mingdao's code and
- * message; a passed one lets the Test's own request go out as usual.
+ * query of a GET. It sends nothing itself (the credential Test is the Mingdao node's function).
  */
-export async function signRequest(
-	credentials: ICredentialDataDecryptedObject,
-	requestOptions: IHttpRequestOptions,
-	checkCredential?: CredentialCheck,
-): Promise<IHttpRequestOptions> {
+export async function signRequest(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 	const redactor = new Redactor();
 	let connection: MingdaoConnection;
 	try {
@@ -125,7 +105,6 @@ export async function signRequest(
 	}
 	const method = (requestOptions.method ?? 'GET').toUpperCase();
 	const body = QUERY_METHODS.has(method) ? undefined : bodyObject(requestOptions.body);
-	if (checkCredential && isCredentialTest(method, body?.object)) await checkCredential(connection, redactor);
 	const auth = mingdaoAuthParams(connection);
 	if (body) {
 		const merged: IDataObject = { ...body.object, ...auth };

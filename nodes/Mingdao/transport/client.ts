@@ -3,16 +3,16 @@ import type { IDataObject } from 'n8n-workflow';
 import { TransportError, VendorApiError } from '../../shared/errors';
 import { readRequestTuning } from '../../shared/descriptions/options';
 import { transportSettings } from '../../shared/execution/transport-settings';
-import type { Redactor } from '../../shared/redact';
+import { Redactor } from '../../shared/redact';
 import type { OperationRun } from '../../shared/execution/router';
 import { parseJsonBody } from '../../shared/http/body';
 import { sendWithRetry } from '../../shared/http/retry';
 import type { HttpRequestSpec, HttpResponse, TransportSettings, VendorProfile } from '../../shared/http/types';
-import { joinSentences } from '../../shared/text';
-import { MINGDAO_SUCCESS_CODE, SAAS_RELATIONS_HINT, mingdaoHint, refusesMingdaoRun } from '../helpers/codes';
-import { CREDENTIAL_TEST_USER_ID, mingdaoAuthParams } from './auth';
+import { MINGDAO_SUCCESS_CODE, mingdaoHint, refusesMingdaoRun } from '../helpers/codes';
+import { mingdaoAuthParams } from './auth';
 import { mingdaoApiBaseUrl } from './connection';
 import type { MingdaoConnection } from './connection';
+import type { DepartmentRelation, MingdaoUserWrite, UpsertAnswer, UserRelation, UsersPage } from './types';
 
 /**
  * Mingdao's enterprise-authorization people API over the shared transport. Every call is signed
@@ -27,20 +27,15 @@ export const MINGDAO_PATHS = {
 	getUserRelation: '/v2/user/getUserRelation',
 	getDepartmentRelations: '/v2/department/getDepartmentRelations',
 	getUsers: '/v2/user/getUsers',
+	upsertUsers: '/v2/user/upsertUsers',
+	removeUser: '/v2/user/removeUser',
 } as const;
 
-export interface UserRelation {
-	corpUserId: string;
-	accountId: string | null;
-	projectId: string | null;
-}
+/** The calls Mingdao documents as "not supported on the public cloud" (公有云版本不支持). */
+export const PRIVATE_ONLY_PATHS: ReadonlySet<string> = new Set([MINGDAO_PATHS.upsertUsers, MINGDAO_PATHS.removeUser]);
 
-export type DepartmentRelation = Record<string, unknown> & { corpDepartmentId: string };
-
-export interface UsersPage {
-	users: Array<Record<string, unknown>>;
-	total?: number;
-}
+/** Users one upsertUsers request may carry, as Mingdao documents it (一次最多可同步500个用户). */
+export const MINGDAO_UPSERT_MAX = 500;
 
 interface Envelope {
 	code?: unknown;
@@ -100,8 +95,10 @@ export class MingdaoClient {
 	}
 
 	private unwrap(response: HttpResponse, path: string): unknown {
-		const relations = path !== MINGDAO_PATHS.getUsers;
+		const relations = path !== MINGDAO_PATHS.getUsers && !PRIVATE_ONLY_PATHS.has(path);
 		const saas = this.connection.deployment === 'saas';
+		// Behind a custom base URL the node cannot tell SaaS from a private deployment.
+		const privateOnly = PRIVATE_ONLY_PATHS.has(path) && this.connection.deployment === 'custom';
 		const body = parseJsonBody(response, MINGDAO_PROFILE);
 		if (!isRecord(body)) {
 			throw new TransportError({
@@ -127,7 +124,7 @@ export class MingdaoClient {
 			code,
 			message,
 			httpStatus: response.status,
-			hint: mingdaoHint(response.status, code, { saas, relations }),
+			hint: mingdaoHint(response.status, code, { saas, relations, privateOnly }),
 			refusesRun: refusesMingdaoRun(response.status),
 		});
 	}
@@ -196,6 +193,30 @@ export class MingdaoClient {
 			total: totalKey ? (data[totalKey] as number) : undefined,
 		};
 	}
+
+	/**
+	 * Creates or updates a batch of users (at most 500). Mingdao clears every field a user entry
+	 * leaves out, so the callers send complete entries. The answer's `data` is not documented: a
+	 * list of entries with corpUserId (like the relation calls) is read per user, anything else
+	 * means only that the batch was accepted.
+	 */
+	async upsertUsers(users: MingdaoUserWrite[]): Promise<Map<string, UpsertAnswer>> {
+		const data = await this.call('POST', MINGDAO_PATHS.upsertUsers, { users });
+		const out = new Map<string, UpsertAnswer>();
+		if (!Array.isArray(data)) return out;
+		for (const entry of data) {
+			if (!isRecord(entry)) continue;
+			const corpUserId = scalarText(entry.corpUserId);
+			if (corpUserId !== null) out.set(corpUserId, { ...entry, corpUserId });
+		}
+		return out;
+	}
+
+	/** Removes (Mingdao: makes leave) one user; Mingdao's `data` says whether it was removed. */
+	async removeUser(corpUserId: string): Promise<boolean> {
+		const data = await this.call('POST', MINGDAO_PATHS.removeUser, { corpUserId });
+		return data === true || data === 'true';
+	}
 }
 
 /** Requests in flight at once unless the Concurrency option says otherwise. */
@@ -204,38 +225,17 @@ export const MINGDAO_DEFAULT_CONCURRENCY = 4;
 /** Relation ids per request unless the Batch Size option says otherwise (Mingdao publishes no maximum). */
 export const MINGDAO_DEFAULT_BATCH_SIZE = 100;
 
-/** The client of one execution, with the timeouts and retries of the given Options collection. */
-export function createClient(run: OperationRun<MingdaoConnection>, options: IDataObject): { client: MingdaoClient; concurrency: number } {
-	const tuning = readRequestTuning(options, { concurrency: MINGDAO_DEFAULT_CONCURRENCY });
-	// Every Mingdao call used here is a read: safe to repeat after any failure.
-	const settings = transportSettings(tuning, { signal: run.signal, idempotent: true, egress: run.egress });
-	return { client: new MingdaoClient(run.connection, settings, run.redactor), concurrency: tuning.concurrency };
-}
-
-/** The Test's verdict on a refused check: Mingdao's code and message, and what to look at. */
-function credentialTestMessage(error: unknown): string {
-	if (error instanceof VendorApiError) {
-		const { code, message, hint, httpStatus } = error.details;
-		const hints = hint?.includes(SAAS_RELATIONS_HINT) ? [hint] : [hint, SAAS_RELATIONS_HINT];
-		const answer = code === undefined ? `HTTP ${String(httpStatus)}` : `code ${code}`;
-		return joinSentences([`Mingdao refused the credential (${answer}): ${message}`, ...hints]);
-	}
-	if (error instanceof TransportError) return `Mingdao could not be asked: ${error.message}`;
-	return error instanceof Error ? error.message : String(error);
-}
-
 /**
- * The credential Test: one harmless signed read (getUserRelations of an id nobody has). Any
- * answer but code 1 fails, with Mingdao's code and message and never a secret.
+ * The client of one execution, with the timeouts and retries of the given Options collection.
+ * Reads and upserts (which send the complete user each time) are safe to repeat after any
+ * failure; `idempotent: false` (Remove) repeats only requests that cannot have reached Mingdao.
  */
-export async function checkCredential(connection: MingdaoConnection, redactor: Redactor): Promise<void> {
-	const tuning = readRequestTuning({}, { concurrency: MINGDAO_DEFAULT_CONCURRENCY });
-	// Runs inside the credential's `authenticate`, where n8n hands over no context and so no egress
-	// filter; the Test's own request, sent by n8n right after, is checked by n8n.
-	const client = new MingdaoClient(connection, transportSettings(tuning, { idempotent: true, egress: undefined }), redactor);
-	try {
-		await client.getUserRelations([CREDENTIAL_TEST_USER_ID]);
-	} catch (error) {
-		throw new Error(redactor.redact(credentialTestMessage(error)));
-	}
+export function createClient(
+	run: OperationRun<MingdaoConnection>,
+	options: IDataObject,
+	{ idempotent = true }: { idempotent?: boolean } = {},
+): { client: MingdaoClient; concurrency: number } {
+	const tuning = readRequestTuning(options, { concurrency: MINGDAO_DEFAULT_CONCURRENCY });
+	const settings = transportSettings(tuning, { signal: run.signal, idempotent, egress: run.egress });
+	return { client: new MingdaoClient(run.connection, settings, run.redactor), concurrency: tuning.concurrency };
 }

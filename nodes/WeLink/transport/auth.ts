@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
 import { VendorApiError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
@@ -6,6 +6,7 @@ import { vendorAppRateLimiter } from '../../shared/scale-out/shared-limiter';
 import type { RateMargins } from '../../shared/scale-out/shared-limiter';
 import { REFUSAL_MEMORY_MS, SharedTokenCache } from '../../shared/scale-out/token-cache';
 import type { FreshToken, TokenOwner } from '../../shared/scale-out/token-cache';
+import { viaHttpRequestHelper } from '../../shared/http/n8n-request';
 import { DEFAULT_TRANSPORT_SETTINGS, sendWithRetry } from '../../shared/http/retry';
 import { parseJsonObject } from '../../shared/http/body';
 import type { TransportSettings } from '../../shared/http/types';
@@ -146,31 +147,53 @@ function storedToken(credentials: ICredentialDataDecryptedObject): FreshToken | 
 /**
  * The credential's preAuthentication: n8n runs it when it has no token stored, when the
  * credential is tested, or after a request was refused with HTTP 401 (WeLink refuses tokens with
- * HTTP 200 and a code instead). It never drops the token held: the Test would otherwise delete the
- * token every worker shares through Redis and make each one fetch again. A fresh token held for
- * this credential was fetched with this very secret; the Test then checks it against the API.
- * The token's lifetime is returned with it, so n8n stores both.
+ * HTTP 200 and a code instead; `authenticateRequest` signals a token past its lifetime as a 401).
+ * It never drops the token held: the Test would otherwise delete the token every worker shares
+ * through Redis and make each one fetch again. A fresh token held for this credential was fetched
+ * with this very secret; the Test then checks it against the API. The token's lifetime is
+ * returned with it, so n8n stores both.
+ *
+ * A token it has to fetch goes through `httpRequest`, n8n's own request helper: n8n hands
+ * preAuthentication no egress filter, and the helper applies n8n's outbound network policy
+ * itself. Our retries, the token API's rate budget and the shared token cache still apply.
  */
-export async function preAuthenticate(credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
+export async function preAuthenticate(credentials: ICredentialDataDecryptedObject, httpRequest: HttpRequestHelper): Promise<IDataObject> {
 	const connection = credentialConnection(credentials);
-	const fresh = await getToken(connection);
+	const fresh = await getToken(connection, { ...DEFAULT_TRANSPORT_SETTINGS, idempotent: true, sender: viaHttpRequestHelper(httpRequest) });
 	return { accessToken: fresh.token, accessTokenRefreshAt: fresh.refreshAt };
+}
+
+type HttpRequestHelper = IHttpRequestHelper['helpers']['httpRequest'];
+
+/**
+ * What `authenticate` throws when it holds no token within its lifetime. It has no request helper
+ * (n8n passes it only the credential), so it never fetches one itself, which would bypass n8n's
+ * outbound network policy. The HTTP 401 is the sign n8n's authenticated-request helpers answer by
+ * running preAuthentication (credentials expired) and then authenticate again, once.
+ */
+export class WeLinkTokenExpiredError extends Error {
+	readonly response = { status: 401 };
+
+	readonly httpCode = '401';
+
+	constructor() {
+		super(
+			'The WeLink access token stored with this credential is past its lifetime; n8n fetches a new one through the credential and repeats the request. If this message stays, run the request again.',
+		);
+		this.name = 'WeLinkTokenExpiredError';
+	}
 }
 
 /**
  * The credential's authenticate: the token as WeLink wants it, the raw value in
  * `x-wlk-Authorization`. WeLink reports an expired token as HTTP 200 with code 47103, which n8n
  * does not recognise as a reason to refresh, so a token is used only within its lifetime: the
- * one this process holds (it may be newer), else the stored one, else a new one.
+ * one this process holds (it may be newer), else the stored one; else n8n is asked, through a
+ * 401, to run preAuthentication (see WeLinkTokenExpiredError).
  */
-export async function authenticateRequest(
-	credentials: ICredentialDataDecryptedObject,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
+export function authenticateRequest(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): IHttpRequestOptions {
 	const connection = credentialConnection(credentials);
-	const { token } = peekToken(connection) ?? storedToken(credentials) ?? (await getToken(connection));
-	return {
-		...requestOptions,
-		headers: { ...requestOptions.headers, [TOKEN_HEADER]: token },
-	};
+	const held = peekToken(connection) ?? storedToken(credentials);
+	if (!held) throw new WeLinkTokenExpiredError();
+	return { ...requestOptions, headers: { ...requestOptions.headers, [TOKEN_HEADER]: held.token } };
 }

@@ -63,9 +63,30 @@ function hasOneMainInput(ctx: IExecuteFunctions): boolean {
 
 /** A reader of a top-level node parameter for every item, as fast as its form allows. */
 export function itemParameterReader(ctx: IExecuteFunctions, name: string, fallback?: unknown): ItemParameterReader {
+	return readerOf(ctx, ctx.getNode().parameters[name], (itemIndex) =>
+		fallback === undefined ? ctx.getNodeParameter(name, itemIndex) : ctx.getNodeParameter(name, itemIndex, fallback),
+	);
+}
+
+/**
+ * A reader of a collection parameter (Additional Fields) for every item: each field it holds is
+ * read as `itemParameterReader` reads a parameter, so a plain `{{ $json.field }}` in a collection
+ * costs no expression evaluation either.
+ */
+export function collectionReader(ctx: IExecuteFunctions, name: string): (itemIndex: number) => IDataObject {
 	const raw = ctx.getNode().parameters[name];
-	const read = (itemIndex: number): unknown =>
-		fallback === undefined ? ctx.getNodeParameter(name, itemIndex) : ctx.getNodeParameter(name, itemIndex, fallback);
+	if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !holdsExpression(raw)) {
+		let constant: { value: IDataObject } | undefined;
+		return (itemIndex) => (constant ??= { value: ctx.getNodeParameter(name, itemIndex, {}) as IDataObject }).value;
+	}
+	const fields = Object.entries(raw).map(([key, value]): [string, ItemParameterReader] => [
+		key,
+		readerOf(ctx, value, (itemIndex) => ctx.getNodeParameter(`${name}.${key}`, itemIndex)),
+	]);
+	return (itemIndex) => Object.fromEntries(fields.map(([key, read]) => [key, read(itemIndex)])) as IDataObject;
+}
+
+function readerOf(ctx: IExecuteFunctions, raw: unknown, read: ItemParameterReader): ItemParameterReader {
 	if (!holdsExpression(raw)) {
 		// No expression: the same value for every item.
 		let constant: { value: unknown } | undefined;

@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders } from 'undici/types/header';
 
 import { TransportError } from '../errors';
 import { AbortedError } from './abort';
-import { egressRefusedError, hostOf } from './egress';
+import { egressRefusedError, hostOf, isEgressRefusal } from './egress';
 import { dispatcherFor } from './pool';
 import { COUNTED_AT_GRANT } from './rate-limiter';
 import type { RateSlot } from './rate-limiter';
@@ -73,6 +73,20 @@ export async function sendOnce(spec: HttpRequestSpec, settings: TransportSetting
 			slot?.release();
 			throw egressRefusedError(url, verdict.error);
 		}
+	}
+	if (settings.sender) {
+		let answer: HttpResponse;
+		try {
+			answer = await settings.sender(url, spec, settings);
+		} catch (error) {
+			// n8n's policy refuses before connecting: nothing left. Otherwise it may have.
+			if (isEgressRefusal(error)) slot?.release();
+			throw error;
+		} finally {
+			// The helper does not say when it writes: counted once it is done, never too early.
+			slot?.sent();
+		}
+		return refuseRedirect(answer, url, egress);
 	}
 	const pooled = dispatcherFor(settings.connectTimeoutMs, settings.allowInsecureTls ?? false, egress);
 	// Only a slot that counts from the send needs to hear of it.

@@ -69,7 +69,16 @@ export interface TransportSettings {
 	 * where n8n offers none (1.x), and then requests go out unchecked, as n8n's own do there.
 	 */
 	egress?: EgressFilter;
+	/**
+	 * Sends through n8n's own request helper instead of our pool. Where n8n hands code no egress
+	 * filter but a helper (a credential's preAuthentication, a credential test function), that
+	 * helper applies n8n's outbound policy itself (2.41), or sends as n8n always did (1.x).
+	 */
+	sender?: RequestSender;
 }
+
+/** One attempt sent some other way than our pool; answers of any status come back, never thrown. */
+export type RequestSender = (url: string, spec: HttpRequestSpec, settings: TransportSettings) => Promise<HttpResponse>;
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_RESPONSE_TIMEOUT_MS = 30_000;

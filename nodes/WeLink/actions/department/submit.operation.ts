@@ -6,6 +6,7 @@ import type { Answer, BatchOptions, Request } from '../../../shared/execution/ba
 import { ParameterError } from '../../../shared/errors';
 import { orderByParent } from '../../../shared/execution/hierarchy';
 import { failItem } from '../../../shared/execution/item-loop';
+import { collectionReader, itemParameterReader } from '../../../shared/execution/parameters';
 import { waitUntilFinal } from '../../../shared/execution/polling';
 import type { OperationRun } from '../../../shared/execution/router';
 import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
@@ -128,16 +129,18 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 	const infos = new Map<number, DepartmentInfo>();
 	const outcomes = new Map<number, DepartmentOutcome>();
 	const itemCount = this.getInputData().length;
+	// Plain `{{ $json.field }}` parameters are read from the item: an expression per item and field costs more than the requests.
+	const read = {
+		corpDeptCode: itemParameterReader(this, 'corpDeptCode'),
+		corpParentCode: itemParameterReader(this, 'corpParentCode'),
+		deptNameCn: itemParameterReader(this, 'deptNameCn'),
+		additionalFields: collectionReader(this, 'additionalFields'),
+	};
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 		try {
 			infos.set(
 				itemIndex,
-				departmentInfo(
-					this.getNodeParameter('corpDeptCode', itemIndex),
-					this.getNodeParameter('corpParentCode', itemIndex),
-					this.getNodeParameter('deptNameCn', itemIndex),
-					this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject,
-				),
+				departmentInfo(read.corpDeptCode(itemIndex), read.corpParentCode(itemIndex), read.deptNameCn(itemIndex), read.additionalFields(itemIndex)),
 			);
 		} catch (error) {
 			failItem(this, error, itemIndex, run.redactor);

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import type { Answer } from '../../../shared/execution/batching';
 import { lookUpAcrossItems } from '../../../shared/execution/lookup';
+import { collectionReader, itemParameterReader } from '../../../shared/execution/parameters';
 import type { OperationRun } from '../../../shared/execution/router';
 import { requiredString } from '../../../shared/validate';
 import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
@@ -121,16 +122,16 @@ export function personInfo(corpUserId: unknown, userNameCn: unknown, additional:
 export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const { client, concurrency } = createClient(run, options);
+	// Plain `{{ $json.field }}` parameters are read from the item: an expression per item and field costs more than the requests.
+	const read = {
+		corpUserId: itemParameterReader(this, 'corpUserId'),
+		userNameCn: itemParameterReader(this, 'userNameCn'),
+		additionalFields: collectionReader(this, 'additionalFields'),
+	};
 
 	// Each answer is itself an Answer: a refused person fails its item while its batch succeeded.
 	return await lookUpAcrossItems<PersonInfo, Answer<SubmitResult>>(this, run.redactor, {
-		read: (itemIndex) => [
-			personInfo(
-				this.getNodeParameter('corpUserId', itemIndex),
-				this.getNodeParameter('userNameCn', itemIndex),
-				this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject,
-			),
-		],
+		read: (itemIndex) => [personInfo(read.corpUserId(itemIndex), read.userNameCn(itemIndex), read.additionalFields(itemIndex))],
 		key: (_person, itemIndex) => String(itemIndex),
 		batchSize: PERSON_BATCH,
 		concurrency,
