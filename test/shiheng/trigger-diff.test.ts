@@ -219,6 +219,19 @@ describe('diffEmployees', () => {
 			const later = diffEmployees(wider.memory, [{ id: 1, status: 1, name: 'z', mobileNumber: 'm' }], options({ fields: ['mobileNumber', 'name'], compare: ['mobileNumber', 'name'], keepValues: true }));
 			expect(later.events.map((event) => event.changes)).toEqual([{ name: { current: 'z' } }]);
 		});
+
+		test('Remember Previous Values turned off: someone a listing missed keeps a fingerprint only, like everyone else', () => {
+			// Watching name, user ID and WeCom user ID, the fields are the same with the option on or off.
+			const fields = ['name', 'userId', 'weComUserId'];
+			const one = { id: 1, status: 1, name: 'a', userId: 'u' };
+			const two = { id: 2, status: 1, name: 'b', userId: 'v' };
+			const off = { fields, compare: fields, keepValues: false, confirmAbsence: 2 };
+			const missed = diffEmployees(base([one, two], fields, true), [two], options({ ...off, complete: false }));
+			expect(missed.memory.employees).toEqual(baseline([one, two], fields, false).employees);
+			// The option's promise: off, previous values are given for the status only.
+			const renamed = diffEmployees(missed.memory, [{ ...one, name: 'z' }, two], options(off));
+			expect(renamed.events.map((event) => event.changes)).toStrictEqual([{ name: { current: 'z' } }]);
+		});
 	});
 });
 

@@ -227,9 +227,12 @@ export function diffEmployees(
 	return { events, memory };
 }
 
-/** A remembered employee carried over under the current fields, keeping whatever can be kept. */
+/**
+ * A remembered employee carried over under the current fields and form, keeping whatever can be
+ * kept. Also when the fields are the same: with Remember Previous Values turned off, values are
+ * not kept for someone a listing missed either.
+ */
 function repack(packed: string, previous: EmployeeMemory, now: { fields: readonly string[]; keepValues: boolean }): string {
-	if (previous.fields.join('\u0000') === now.fields.join('\u0000')) return packed;
 	const before = unpack(packed, previous.fields);
 	const values = now.fields.map((field) => before.valueOf(field));
 	if (now.keepValues && values.every((value) => value.known)) {
