@@ -14,8 +14,8 @@ export default {
 	jest: {
 		configFile: 'jest.config.js',
 		// The trigger's tests, chosen here rather than found: related-test lookup pulls in every test
-		// that loads a Shiheng node. trigger-state-size.test.ts is left out: its 100,000-employee polls
-		// take minutes per mutant and assert sizes, not decisions.
+		// that loads a Shiheng node. trigger-state-size.test.ts is left out: its two 100,000-employee
+		// polls (10 s alone) would rerun for every mutant of the packing, and they assert sizes, not decisions.
 		enableFindRelatedTests: false,
 		config: {
 			testMatch: [

@@ -1,7 +1,8 @@
-// `npm run test:mutation -- stryker.full.config.mjs`: mutation testing of the code whose mistakes would fire a false event or
-// send a doomed request (the trigger's diff and state, the batch pipeline and the lookup). Kept out
-// of .ci/run: it reruns the related unit tests once per mutant (minutes). The score and the
-// surviving mutants that change nothing are stated in README.md (Testing).
+// `npm run test:mutation -- stryker.full.config.mjs`: mutation testing of the code whose mistakes
+// would fire a false event or send a doomed request (the trigger's diff and state, the batch
+// pipeline and the lookup), with every related test for each mutant: hours, so not in .ci/run and
+// its score not measured. The trigger's own run (stryker.config.mjs, `npm run test:mutation`) and
+// its score: README.md (Development).
 // Every mutant the trigger's property test covers reruns it: fewer random histories there.
 process.env.FC_RUNS ??= '8';
 

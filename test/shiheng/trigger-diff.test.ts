@@ -15,7 +15,7 @@ import {
 
 /**
  * The Shiheng Trigger's comparison and state rules on their own, without an emulator: fast enough
- * for mutation testing (test-output/stryker run with --mutate of these two files; see README Testing).
+ * for mutation testing (npm run test:mutation; see README, Development).
  */
 
 type Row = Record<string, unknown>;
