@@ -15,7 +15,7 @@ import {
 
 /**
  * The Shiheng Trigger's comparison and state rules on their own, without an emulator: fast enough
- * for mutation testing (test-output/stryker run with --mutate of these two files; see README Testing).
+ * for mutation testing (npm run test:mutation; see README, Development).
  */
 
 type Row = Record<string, unknown>;
@@ -168,7 +168,8 @@ describe('diffEmployees', () => {
 
 		test('confirmAbsence 1: Left at once with what is known; a status-5 one goes silently', () => {
 			const diff = diffEmployees(three(), [{ id: 2, status: 1, name: 'b' }], options());
-			expect(diff.events).toEqual([{ event: 'employeeLeft', reason: 'notListed', employee: { id: 1, status: 1 } }]);
+			// Strictly: a field only a fingerprint was kept of is not there at all (Simplify would output it, empty).
+			expect(diff.events).toStrictEqual([{ event: 'employeeLeft', reason: 'notListed', employee: { id: 1, status: 1 } }]);
 			expect(Object.keys(diff.memory.employees)).toEqual(['2']);
 			expect(diff.memory).not.toHaveProperty('absent');
 		});
@@ -219,6 +220,19 @@ describe('diffEmployees', () => {
 			const later = diffEmployees(wider.memory, [{ id: 1, status: 1, name: 'z', mobileNumber: 'm' }], options({ fields: ['mobileNumber', 'name'], compare: ['mobileNumber', 'name'], keepValues: true }));
 			expect(later.events.map((event) => event.changes)).toEqual([{ name: { current: 'z' } }]);
 		});
+
+		test('Remember Previous Values turned off: someone a listing missed keeps a fingerprint only, like everyone else', () => {
+			// Watching name, user ID and WeCom user ID, the fields are the same with the option on or off.
+			const fields = ['name', 'userId', 'weComUserId'];
+			const one = { id: 1, status: 1, name: 'a', userId: 'u' };
+			const two = { id: 2, status: 1, name: 'b', userId: 'v' };
+			const off = { fields, compare: fields, keepValues: false, confirmAbsence: 2 };
+			const missed = diffEmployees(base([one, two], fields, true), [two], options({ ...off, complete: false }));
+			expect(missed.memory.employees).toEqual(baseline([one, two], fields, false).employees);
+			// The option's promise: off, previous values are given for the status only.
+			const renamed = diffEmployees(missed.memory, [{ ...one, name: 'z' }, two], options(off));
+			expect(renamed.events.map((event) => event.changes)).toStrictEqual([{ name: { current: 'z' } }]);
+		});
 	});
 });
 
@@ -256,6 +270,7 @@ describe('state rules', () => {
 		[DEFAULT_MAX_LEAVERS, 10, 1, '5% of 10 known employees'],
 		['20', 5, 20, '20'],
 		['2.5%', 100, 3, '2.5% of 100 known employees'],
+		['2.25%', 400, 9, '2.25% of 400 known employees'],
 		[' 10 % ', 100, 10, '10% of 100 known employees'],
 		['0', 100, 0, '0'],
 		['7, 3, 9', 100, 3, '3'],
@@ -264,7 +279,7 @@ describe('state rules', () => {
 		expect(leaverLimit(setting, known)).toEqual({ limit, explained });
 	});
 
-	test.each([[''], [' , '], ['many'], ['-1'], ['5%%'], ['1.5'], ['%']])('leaverLimit(%p) names what is wrong', (setting) => {
+	test.each([[''], [' , '], ['many'], ['-1'], ['5%%'], ['1.5'], ['%'], ['-5%'], ['x5%']])('leaverLimit(%p) names what is wrong', (setting) => {
 		expect(() => leaverLimit(setting, 100)).toThrow(/Max Leavers per Poll/);
 	});
 

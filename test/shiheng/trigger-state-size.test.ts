@@ -4,7 +4,7 @@ import { shihengTrigger } from './fixtures';
 
 /**
  * What the Shiheng Trigger keeps in the workflow's static data for 100,000 employees (moved from
- * trigger.test.ts so mutation testing can leave out its minutes-long polls: stryker.config.mjs).
+ * trigger.test.ts so mutation testing can leave out its long polls: stryker.config.mjs).
  */
 
 describe('what the trigger remembers', () => {

@@ -61,8 +61,7 @@ function tag(value: unknown): string {
 
 function statusToken(status: unknown): string {
 	if (status === undefined || status === null) return '';
-	if (typeof status === 'number' && Number.isInteger(status) && status >= 0) return String(status);
-	// Anything else (the doc says integer) is kept as its JSON text, so it comes back as it was; an
+	// Its JSON text (for the integer the doc gives, its digits), so any status comes back as it was; an
 	// array's gets a leading space (JSON allows it), as a packed string starting with "[" is the values form.
 	const text = JSON.stringify(status);
 	return text.startsWith('[') ? ` ${text}` : text;
@@ -70,12 +69,11 @@ function statusToken(status: unknown): string {
 
 function statusFromToken(token: string): unknown {
 	if (token === '') return null;
-	if (/^\d+$/.test(token)) return Number(token);
 	return JSON.parse(token) as unknown;
 }
 
 function isLeft(status: unknown): boolean {
-	return (typeof status === 'number' || typeof status === 'string') && status !== '' && Number(status) === STATUS_LEFT;
+	return (typeof status === 'number' || typeof status === 'string') && Number(status) === STATUS_LEFT;
 }
 
 /** One employee as remembered. */
@@ -121,7 +119,7 @@ function unpack(packed: string, fields: readonly string[]): Remembered {
 /** The key an employee is remembered under; undefined for a row without a usable id (never an event). */
 export function idKey(row: Record<string, unknown>): string | undefined {
 	const id = row.id;
-	if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+	if (Number.isFinite(id)) return String(id);
 	if (typeof id === 'string' && id.trim() !== '') return id;
 	return undefined;
 }
@@ -227,9 +225,12 @@ export function diffEmployees(
 	return { events, memory };
 }
 
-/** A remembered employee carried over under the current fields, keeping whatever can be kept. */
+/**
+ * A remembered employee carried over under the current fields and form, keeping whatever can be
+ * kept. Also when the fields are the same: with Remember Previous Values turned off, values are
+ * not kept for someone a listing missed either.
+ */
 function repack(packed: string, previous: EmployeeMemory, now: { fields: readonly string[]; keepValues: boolean }): string {
-	if (previous.fields.join('\u0000') === now.fields.join('\u0000')) return packed;
 	const before = unpack(packed, previous.fields);
 	const values = now.fields.map((field) => before.valueOf(field));
 	if (now.keepValues && values.every((value) => value.known)) {
