@@ -13,6 +13,7 @@ export default {
 		config: {
 			testMatch: [
 				'<rootDir>/test/shared/pipeline.test.ts',
+				'<rootDir>/test/shared/pipeline-contract.test.ts',
 				'<rootDir>/test/shared/lookup.test.ts',
 				'<rootDir>/test/shared/paging-batching.test.ts',
 			],
