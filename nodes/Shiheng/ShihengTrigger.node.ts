@@ -1,4 +1,9 @@
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { toNodeError } from '../shared/errors';
@@ -14,7 +19,8 @@ export class ShihengTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts a workflow when WeCom employees join, change or leave, or customers are added, on the Shiheng (食亨) open platform',
+		description:
+			'Starts a workflow when WeCom employees join, change or leave, or customers are added, on the Shiheng (食亨) open platform',
 		defaults: { name: 'Shiheng Trigger' },
 		polling: true,
 		inputs: [],

@@ -10,7 +10,12 @@ import type { OperationRun } from '../../shared/execution/router';
 import { defaultTransientVerdict } from '../../shared/http/classify';
 import { jsonOf, parseJsonBody } from '../../shared/http/body';
 import { sendWithRetry } from '../../shared/http/retry';
-import type { HttpResponse, TransientVerdict, TransportSettings, VendorProfile } from '../../shared/http/types';
+import type {
+	HttpResponse,
+	TransientVerdict,
+	TransportSettings,
+	VendorProfile,
+} from '../../shared/http/types';
 import { joinSentences } from '../../shared/text';
 
 import { SUCCESS_CODE, THROTTLED, hintFor, refusesAliyunRun } from '../helpers/codes';
@@ -82,7 +87,9 @@ interface GatewayBody {
 /** The body as the gateway's JSON object, or undefined (parsed once per response by the transport). */
 function gatewayBody(response: HttpResponse): GatewayBody | undefined {
 	const parsed = jsonOf(response);
-	return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as GatewayBody) : undefined;
+	return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+		? (parsed as GatewayBody)
+		: undefined;
 }
 
 /**
@@ -93,7 +100,8 @@ function gatewayBody(response: HttpResponse): GatewayBody | undefined {
 export function aliyunTransientAnswer(response: HttpResponse): TransientVerdict | undefined {
 	if (response.status === 403) {
 		const message = response.headers['x-ca-error-message'] ?? gatewayBody(response)?.message ?? '';
-		if (THROTTLED.test(message)) return { reason: 'gateway throttling (HTTP 403)', reachedService: false };
+		if (THROTTLED.test(message))
+			return { reason: 'gateway throttling (HTTP 403)', reachedService: false };
 		return undefined;
 	}
 	if (response.status === 200) {
@@ -102,7 +110,8 @@ export function aliyunTransientAnswer(response: HttpResponse): TransientVerdict 
 		if (!body) return undefined;
 		const code = Number(body.code);
 		if (code === 429) return { reason: 'too many requests (code 429)', reachedService: true };
-		if (code === 20056) return { reason: 'backend invocation timeout (code 20056)', reachedService: true };
+		if (code === 20056)
+			return { reason: 'backend invocation timeout (code 20056)', reachedService: true };
 		return undefined;
 	}
 	return defaultTransientVerdict(response);
@@ -135,8 +144,18 @@ export class AliyunIotClient {
 	}
 
 	/** Calls one API and returns its `data`; throws VendorApiError / TransportError. */
-	async call(path: string, apiVer: string, params: Record<string, unknown>, options: CallOptions): Promise<unknown> {
-		const request: EnvelopeRequest = { apiVer, iotToken: options.iotToken, cloudToken: options.cloudToken, language: options.language };
+	async call(
+		path: string,
+		apiVer: string,
+		params: Record<string, unknown>,
+		options: CallOptions,
+	): Promise<unknown> {
+		const request: EnvelopeRequest = {
+			apiVer,
+			iotToken: options.iotToken,
+			cloudToken: options.cloudToken,
+			language: options.language,
+		};
 		this.redactor.add(options.iotToken).add(options.cloudToken);
 		const envelope = buildEnvelope(request, params);
 		const text = JSON.stringify(envelope);
@@ -165,8 +184,16 @@ export class AliyunIotClient {
 			return this.dataOf(response, envelope.id, unsure);
 		} catch (error) {
 			// A single-use call whose fate is unknown: say why it was not repeated and what to check.
-			if (unsure && error instanceof TransportError && error.details.mayHaveReachedServer && error.details.kind !== 'aborted') {
-				throw new TransportError({ ...error.details, message: joinSentences([error.details.message, unsure]) });
+			if (
+				unsure &&
+				error instanceof TransportError &&
+				error.details.mayHaveReachedServer &&
+				error.details.kind !== 'aborted'
+			) {
+				throw new TransportError({
+					...error.details,
+					message: joinSentences([error.details.message, unsure]),
+				});
 			}
 			throw error;
 		}
@@ -175,7 +202,10 @@ export class AliyunIotClient {
 	private dataOf(response: HttpResponse, envelopeId: string, unsure: string | undefined): unknown {
 		const requestId = response.headers['x-ca-request-id'] ?? envelopeId;
 		const gatewayMessage = response.headers['x-ca-error-message'];
-		if (gatewayMessage !== undefined || (response.status !== 200 && response.headers['x-ca-error-code'] !== undefined)) {
+		if (
+			gatewayMessage !== undefined ||
+			(response.status !== 200 && response.headers['x-ca-error-code'] !== undefined)
+		) {
 			const body = gatewayBody(response);
 			const message = gatewayMessage ?? body?.message ?? `HTTP ${response.status}`;
 			const code = response.headers['x-ca-error-code'] ?? String(response.status);
@@ -191,7 +221,10 @@ export class AliyunIotClient {
 			});
 		}
 		const parsed = parseJsonBody(response, ALIYUN_IOT_PROFILE);
-		const body = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as GatewayBody) : undefined;
+		const body =
+			parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+				? (parsed as GatewayBody)
+				: undefined;
 		if (!body || body.code === undefined) {
 			throw new VendorApiError({
 				vendor: VENDOR_NAME,
@@ -206,7 +239,8 @@ export class AliyunIotClient {
 		if (code !== String(SUCCESS_CODE)) {
 			const message = body.message ?? `code ${code}`;
 			let hint = hintFor(code, message, response.status);
-			if (unsure && (code === '20056' || code === '429')) hint = [hint, unsure].filter(Boolean).join(' ');
+			if (unsure && (code === '20056' || code === '429'))
+				hint = [hint, unsure].filter(Boolean).join(' ');
 			throw new VendorApiError({
 				vendor: VENDOR_NAME,
 				code,
@@ -223,9 +257,19 @@ export class AliyunIotClient {
 }
 
 /** The client for one item, tuned by that item's Options, and how many requests it may have in flight. */
-export function createClient(run: OperationRun<AliyunIotConnection>, options: IDataObject): { client: AliyunIotClient; concurrency: number } {
+export function createClient(
+	run: OperationRun<AliyunIotConnection>,
+	options: IDataObject,
+): { client: AliyunIotClient; concurrency: number } {
 	const tuning = readRequestTuning(options, { concurrency: DEFAULT_CONCURRENCY });
 	// Whether a call may be repeated is decided per call (CallOptions), not here.
-	const settings = transportSettings(tuning, { signal: run.signal, idempotent: false, egress: run.egress });
-	return { client: new AliyunIotClient(run.connection, run.redactor, settings), concurrency: tuning.concurrency };
+	const settings = transportSettings(tuning, {
+		signal: run.signal,
+		idempotent: false,
+		egress: run.egress,
+	});
+	return {
+		client: new AliyunIotClient(run.connection, run.redactor, settings),
+		concurrency: tuning.concurrency,
+	};
 }

@@ -7,12 +7,23 @@ import { Redactor } from '../../shared/redact';
 import type { OperationRun } from '../../shared/execution/router';
 import { parseJsonBody } from '../../shared/http/body';
 import { sendWithRetry } from '../../shared/http/retry';
-import type { HttpRequestSpec, HttpResponse, TransportSettings, VendorProfile } from '../../shared/http/types';
+import type {
+	HttpRequestSpec,
+	HttpResponse,
+	TransportSettings,
+	VendorProfile,
+} from '../../shared/http/types';
 import { MINGDAO_SUCCESS_CODE, mingdaoHint, refusesMingdaoRun } from '../helpers/codes';
 import { mingdaoAuthParams } from './auth';
 import { mingdaoApiBaseUrl } from './connection';
 import type { MingdaoConnection } from './connection';
-import type { DepartmentRelation, MingdaoUserWrite, UpsertAnswer, UserRelation, UsersPage } from './types';
+import type {
+	DepartmentRelation,
+	MingdaoUserWrite,
+	UpsertAnswer,
+	UserRelation,
+	UsersPage,
+} from './types';
 
 /**
  * Mingdao's enterprise-authorization people API over the shared transport. Every call is signed
@@ -32,7 +43,10 @@ export const MINGDAO_PATHS = {
 } as const;
 
 /** The calls Mingdao documents as "not supported on the public cloud" (公有云版本不支持). */
-export const PRIVATE_ONLY_PATHS: ReadonlySet<string> = new Set([MINGDAO_PATHS.upsertUsers, MINGDAO_PATHS.removeUser]);
+export const PRIVATE_ONLY_PATHS: ReadonlySet<string> = new Set([
+	MINGDAO_PATHS.upsertUsers,
+	MINGDAO_PATHS.removeUser,
+]);
 
 /** Users one upsertUsers request may carry, as Mingdao documents it (一次最多可同步500个用户). */
 export const MINGDAO_UPSERT_MAX = 500;
@@ -67,7 +81,11 @@ export class MingdaoClient {
 	}
 
 	/** Sends one signed call and returns `data` of a successful answer. */
-	async call(method: 'GET' | 'POST', path: string, params: Record<string, unknown>): Promise<unknown> {
+	async call(
+		method: 'GET' | 'POST',
+		path: string,
+		params: Record<string, unknown>,
+	): Promise<unknown> {
 		const url = `${this.baseUrl}${path}`;
 		const build = (): HttpRequestSpec => {
 			const auth = mingdaoAuthParams(this.connection);
@@ -75,7 +93,11 @@ export class MingdaoClient {
 			if (method === 'GET') {
 				const query: Record<string, string | number | boolean | undefined> = {};
 				for (const [key, value] of Object.entries(params)) {
-					if (value !== undefined) query[key] = typeof value === 'object' ? JSON.stringify(value) : (value as string | number | boolean);
+					if (value !== undefined)
+						query[key] =
+							typeof value === 'object'
+								? JSON.stringify(value)
+								: (value as string | number | boolean);
 				}
 				return { method, url, query: { ...query, ...auth } };
 			}
@@ -137,7 +159,8 @@ export class MingdaoClient {
 	async getUserRelations(corpUserIds: string[]): Promise<Map<string, UserRelation>> {
 		const data = await this.call('POST', MINGDAO_PATHS.getUserRelations, { corpUserIds });
 		const list = data === null || data === undefined ? [] : data;
-		if (!Array.isArray(list)) throw MingdaoClient.unexpected(MINGDAO_PATHS.getUserRelations, 'data that is not a list');
+		if (!Array.isArray(list))
+			throw MingdaoClient.unexpected(MINGDAO_PATHS.getUserRelations, 'data that is not a list');
 		const out = new Map<string, UserRelation>();
 		for (const entry of list) {
 			if (!isRecord(entry)) continue;
@@ -159,13 +182,27 @@ export class MingdaoClient {
 		if (!isRecord(entry)) return undefined;
 		const accountId = scalarText(entry.accountId);
 		if (accountId === null || accountId === '') return undefined;
-		return { corpUserId: scalarText(entry.corpUserId) ?? corpUserId, accountId, projectId: scalarText(entry.projectId) };
+		return {
+			corpUserId: scalarText(entry.corpUserId) ?? corpUserId,
+			accountId,
+			projectId: scalarText(entry.projectId),
+		};
 	}
 
-	async getDepartmentRelations(corpDepartmentIds: string[], isNumber: boolean): Promise<Map<string, DepartmentRelation>> {
-		const data = await this.call('POST', MINGDAO_PATHS.getDepartmentRelations, { corpDepartmentIds, isNumber });
+	async getDepartmentRelations(
+		corpDepartmentIds: string[],
+		isNumber: boolean,
+	): Promise<Map<string, DepartmentRelation>> {
+		const data = await this.call('POST', MINGDAO_PATHS.getDepartmentRelations, {
+			corpDepartmentIds,
+			isNumber,
+		});
 		const list = data === null || data === undefined ? [] : data;
-		if (!Array.isArray(list)) throw MingdaoClient.unexpected(MINGDAO_PATHS.getDepartmentRelations, 'data that is not a list');
+		if (!Array.isArray(list))
+			throw MingdaoClient.unexpected(
+				MINGDAO_PATHS.getDepartmentRelations,
+				'data that is not a list',
+			);
 		const out = new Map<string, DepartmentRelation>();
 		for (const entry of list) {
 			if (!isRecord(entry)) continue;
@@ -181,13 +218,26 @@ export class MingdaoClient {
 	 * both a bare list and an object holding the list (and a total) are understood.
 	 */
 	async getUsersPage(pageIndex: number, pageSize: number, userStatus?: number): Promise<UsersPage> {
-		const data = await this.call('GET', MINGDAO_PATHS.getUsers, { pageIndex, pageSize, userStatus });
+		const data = await this.call('GET', MINGDAO_PATHS.getUsers, {
+			pageIndex,
+			pageSize,
+			userStatus,
+		});
 		if (data === null || data === undefined) return { users: [] };
 		if (Array.isArray(data)) return { users: data.filter(isRecord) };
-		if (!isRecord(data)) throw MingdaoClient.unexpected(MINGDAO_PATHS.getUsers, 'data that is neither a list nor an object');
-		const listKey = ['users', 'list', 'rows', 'items', 'data'].find((key) => Array.isArray(data[key]));
-		if (!listKey) throw MingdaoClient.unexpected(MINGDAO_PATHS.getUsers, 'an object without a list of users');
-		const totalKey = ['total', 'allCount', 'count', 'totalCount'].find((key) => typeof data[key] === 'number');
+		if (!isRecord(data))
+			throw MingdaoClient.unexpected(
+				MINGDAO_PATHS.getUsers,
+				'data that is neither a list nor an object',
+			);
+		const listKey = ['users', 'list', 'rows', 'items', 'data'].find((key) =>
+			Array.isArray(data[key]),
+		);
+		if (!listKey)
+			throw MingdaoClient.unexpected(MINGDAO_PATHS.getUsers, 'an object without a list of users');
+		const totalKey = ['total', 'allCount', 'count', 'totalCount'].find(
+			(key) => typeof data[key] === 'number',
+		);
 		return {
 			users: (data[listKey] as unknown[]).filter(isRecord),
 			total: totalKey ? (data[totalKey] as number) : undefined,
@@ -236,6 +286,13 @@ export function createClient(
 	{ idempotent = true }: { idempotent?: boolean } = {},
 ): { client: MingdaoClient; concurrency: number } {
 	const tuning = readRequestTuning(options, { concurrency: MINGDAO_DEFAULT_CONCURRENCY });
-	const settings = transportSettings(tuning, { signal: run.signal, idempotent, egress: run.egress });
-	return { client: new MingdaoClient(run.connection, settings, run.redactor), concurrency: tuning.concurrency };
+	const settings = transportSettings(tuning, {
+		signal: run.signal,
+		idempotent,
+		egress: run.egress,
+	});
+	return {
+		client: new MingdaoClient(run.connection, settings, run.redactor),
+		concurrency: tuning.concurrency,
+	};
 }

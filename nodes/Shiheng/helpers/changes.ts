@@ -73,12 +73,19 @@ function statusFromToken(token: string): unknown {
 }
 
 function isLeft(status: unknown): boolean {
-	return (typeof status === 'number' || typeof status === 'string') && Number(status) === STATUS_LEFT;
+	return (
+		(typeof status === 'number' || typeof status === 'string') && Number(status) === STATUS_LEFT
+	);
 }
 
 /** One employee as remembered. */
-export function pack(row: Record<string, unknown>, fields: readonly string[], keepValues: boolean): string {
-	if (keepValues) return JSON.stringify([row.status ?? null, ...fields.map((field) => row[field] ?? null)]);
+export function pack(
+	row: Record<string, unknown>,
+	fields: readonly string[],
+	keepValues: boolean,
+): string {
+	if (keepValues)
+		return JSON.stringify([row.status ?? null, ...fields.map((field) => row[field] ?? null)]);
 	return statusToken(row.status) + fields.map((field) => tag(row[field])).join('');
 }
 
@@ -109,7 +116,8 @@ function unpack(packed: string, fields: readonly string[]): Remembered {
 		status,
 		tagOf: (field) => {
 			const index = fields.indexOf(field);
-			const found = index < 0 ? undefined : tags.slice(index * TAG_LENGTH, (index + 1) * TAG_LENGTH);
+			const found =
+				index < 0 ? undefined : tags.slice(index * TAG_LENGTH, (index + 1) * TAG_LENGTH);
 			return found === UNKNOWN_TAG ? undefined : found;
 		},
 		valueOf: () => ({ known: false }),
@@ -130,7 +138,11 @@ export function idFromKey(key: string): number | string {
 }
 
 /** Builds the memory of a listing without any event (the first activation's baseline). */
-export function baseline(rows: Array<Record<string, unknown>>, fields: readonly string[], keepValues: boolean): EmployeeMemory {
+export function baseline(
+	rows: Array<Record<string, unknown>>,
+	fields: readonly string[],
+	keepValues: boolean,
+): EmployeeMemory {
 	const employees: Record<string, string> = {};
 	for (const row of rows) {
 		const key = idKey(row);
@@ -175,30 +187,55 @@ export function diffEmployees(
 		const packed = Object.hasOwn(previous.employees, key) ? previous.employees[key] : undefined;
 		if (packed === undefined) {
 			// Someone first seen with status 5 joined and left unobserved: a Joined would open an account for a leaver.
-			if (!isLeft(row.status)) events.push({ event: 'employeeJoined', reason: 'new', employee: row });
+			if (!isLeft(row.status))
+				events.push({ event: 'employeeJoined', reason: 'new', employee: row });
 			continue;
 		}
 		const before = unpack(packed, previous.fields);
-		const statusChange: Record<string, FieldChange> = { status: { previous: before.status, current: row.status ?? null } };
+		const statusChange: Record<string, FieldChange> = {
+			status: { previous: before.status, current: row.status ?? null },
+		};
 		if (!isLeft(before.status) && isLeft(row.status)) {
-			events.push({ event: 'employeeLeft', reason: 'statusLeft', employee: row, changes: statusChange });
+			events.push({
+				event: 'employeeLeft',
+				reason: 'statusLeft',
+				employee: row,
+				changes: statusChange,
+			});
 			continue;
 		}
 		if (isLeft(before.status) && !isLeft(row.status)) {
-			events.push({ event: 'employeeJoined', reason: 'reactivated', employee: row, changes: statusChange });
+			events.push({
+				event: 'employeeJoined',
+				reason: 'reactivated',
+				employee: row,
+				changes: statusChange,
+			});
 			continue;
 		}
 		const changes: Record<string, FieldChange> = {};
-		if (now.watchStatus && statusToken(before.status) !== statusToken(row.status)) changes.status = statusChange.status;
+		if (now.watchStatus && statusToken(before.status) !== statusToken(row.status))
+			changes.status = statusChange.status;
 		for (const field of now.compare) {
 			const beforeTag = before.tagOf(field);
 			if (beforeTag === undefined || beforeTag === tag(row[field])) continue;
 			const kept = before.valueOf(field);
-			changes[field] = kept.known ? { previous: kept.value ?? null, current: row[field] ?? null } : { current: row[field] ?? null };
+			changes[field] = kept.known
+				? { previous: kept.value ?? null, current: row[field] ?? null }
+				: { current: row[field] ?? null };
 		}
 		if (Object.keys(changes).length > 0) {
-			const named = Object.fromEntries(Object.keys(changes).sort().map((field) => [field, changes[field]]));
-			events.push({ event: 'employeeChanged', reason: 'fieldsChanged', employee: row, changes: named });
+			const named = Object.fromEntries(
+				Object.keys(changes)
+					.sort()
+					.map((field) => [field, changes[field]]),
+			);
+			events.push({
+				event: 'employeeChanged',
+				reason: 'fieldsChanged',
+				employee: row,
+				changes: named,
+			});
 		}
 	}
 	for (const [key, packed] of Object.entries(previous.employees)) {
@@ -230,11 +267,18 @@ export function diffEmployees(
  * kept. Also when the fields are the same: with Remember Previous Values turned off, values are
  * not kept for someone a listing missed either.
  */
-function repack(packed: string, previous: EmployeeMemory, now: { fields: readonly string[]; keepValues: boolean }): string {
+function repack(
+	packed: string,
+	previous: EmployeeMemory,
+	now: { fields: readonly string[]; keepValues: boolean },
+): string {
 	const before = unpack(packed, previous.fields);
 	const values = now.fields.map((field) => before.valueOf(field));
 	if (now.keepValues && values.every((value) => value.known)) {
 		return JSON.stringify([before.status ?? null, ...values.map((value) => value.value ?? null)]);
 	}
-	return statusToken(before.status) + now.fields.map((field) => before.tagOf(field) ?? UNKNOWN_TAG).join('');
+	return (
+		statusToken(before.status) +
+		now.fields.map((field) => before.tagOf(field) ?? UNKNOWN_TAG).join('')
+	);
 }

@@ -15,7 +15,10 @@ export interface ShihengConnection extends SigningIdentity {
 }
 
 /** Reads and checks the credential; a bad value fails naming its field, before any request. */
-export function readConnection(credentials: ICredentialDataDecryptedObject, redactor: Redactor): ShihengConnection {
+export function readConnection(
+	credentials: ICredentialDataDecryptedObject,
+	redactor: Redactor,
+): ShihengConnection {
 	redactor.add(credentials.appSecret);
 	return {
 		baseUrl: secureBaseUrl(credentials.baseUrl, 'Base URL', credentials.allowInsecureHttp === true),

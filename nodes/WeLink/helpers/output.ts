@@ -5,7 +5,13 @@ import { VendorApiError } from '../../shared/errors';
 import { asText } from '../../shared/text';
 import { objectRows } from '../../shared/http/body';
 
-import { ACCEPTED_CODES, DEPARTMENT_CODES, REFUSED_CODES, SYNC_CODES, WELINK_VENDOR } from './codes';
+import {
+	ACCEPTED_CODES,
+	DEPARTMENT_CODES,
+	REFUSED_CODES,
+	SYNC_CODES,
+	WELINK_VENDOR,
+} from './codes';
 import type { DepartmentStateName, SyncStateName } from './codes';
 
 /** How WeLink's answers become output items. */
@@ -45,14 +51,21 @@ export function statusOf(entry: Record<string, unknown>): PersonStatus {
 		final: known?.final ?? false,
 		message,
 	};
-	if (known?.state === 'failed') status.reason = (known.reasonInMessage && message) || known.meaning;
+	if (known?.state === 'failed')
+		status.reason = (known.reasonInMessage && message) || known.meaning;
 	return status;
 }
 
 export const NOT_REPORTED_MESSAGE = 'WeLink did not report this person';
 
 export function unreportedStatus(): PersonStatus {
-	return { corpUserId: '', code: '', state: 'unknown', final: false, message: NOT_REPORTED_MESSAGE };
+	return {
+		corpUserId: '',
+		code: '',
+		state: 'unknown',
+		final: false,
+		message: NOT_REPORTED_MESSAGE,
+	};
 }
 
 /**
@@ -81,7 +94,9 @@ export function pairByField<V, A>(
 	const out = new Map<string, A>();
 	for (const request of batch) {
 		const wanted = idOf(request.value);
-		const found = entries.findIndex((entry, index) => !used.has(index) && text(entry[field]) === wanted);
+		const found = entries.findIndex(
+			(entry, index) => !used.has(index) && text(entry[field]) === wanted,
+		);
 		if (found >= 0) {
 			used.add(found);
 			out.set(request.key, convert(entries[found]));
@@ -104,10 +119,23 @@ export function submitResultOf(entry: Record<string, unknown>): Answer<SubmitRes
 	if (REFUSED_CODES[code]) {
 		return {
 			ok: false,
-			error: new VendorApiError({ vendor: WELINK_VENDOR, code, message: message || 'WeLink refused the person', hint: REFUSED_CODES[code] }),
+			error: new VendorApiError({
+				vendor: WELINK_VENDOR,
+				code,
+				message: message || 'WeLink refused the person',
+				hint: REFUSED_CODES[code],
+			}),
 		};
 	}
-	return { ok: true, value: { corpUserId: text(entry.corpUserId), accepted: ACCEPTED_CODES.has(code), code, message } };
+	return {
+		ok: true,
+		value: {
+			corpUserId: text(entry.corpUserId),
+			accepted: ACCEPTED_CODES.has(code),
+			code,
+			message,
+		},
+	};
 }
 
 /**
@@ -122,11 +150,24 @@ export function personWriteAnswers<V extends Record<string, string>>(
 		return new Map(
 			batch.map((request): [string, Answer<SubmitResult>] => [
 				request.key,
-				{ ok: true, value: { corpUserId: request.value.corpUserId, accepted: true, code: '0', message: answer.message } },
+				{
+					ok: true,
+					value: {
+						corpUserId: request.value.corpUserId,
+						accepted: true,
+						code: '0',
+						message: answer.message,
+					},
+				},
 			]),
 		);
 	}
-	return pairByCorpUserId(batch, objectRows(answer.data), (person) => person.corpUserId, submitResultOf);
+	return pairByCorpUserId(
+		batch,
+		objectRows(answer.data),
+		(person) => person.corpUserId,
+		submitResultOf,
+	);
 }
 
 export interface WeLinkIdResult extends IDataObject {
@@ -181,7 +222,13 @@ export function departmentStatusOf(entry: Record<string, unknown>): DepartmentSt
 export const DEPARTMENT_NOT_REPORTED_MESSAGE = 'WeLink did not report this department';
 
 export function unreportedDepartmentStatus(corpDeptCode: string): DepartmentStatus {
-	return { corpDeptCode, code: '', state: 'unknown', final: false, message: DEPARTMENT_NOT_REPORTED_MESSAGE };
+	return {
+		corpDeptCode,
+		code: '',
+		state: 'unknown',
+		final: false,
+		message: DEPARTMENT_NOT_REPORTED_MESSAGE,
+	};
 }
 
 export interface DepartmentSubmitResult extends IDataObject {
@@ -195,17 +242,29 @@ export interface DepartmentSubmitResult extends IDataObject {
  * A department's departments/bulk entry. The answer's per-department shape is not published; it
  * is read like users/bulk's (corpDeptCode, code, message): refusals of values fail the item.
  */
-export function departmentSubmitResultOf(entry: Record<string, unknown>): Answer<DepartmentSubmitResult> {
+export function departmentSubmitResultOf(
+	entry: Record<string, unknown>,
+): Answer<DepartmentSubmitResult> {
 	const code = text(entry.code);
 	const message = text(entry.message);
 	if (REFUSED_CODES[code]) {
 		return {
 			ok: false,
-			error: new VendorApiError({ vendor: WELINK_VENDOR, code, message: message || 'WeLink refused the department', hint: REFUSED_CODES[code] }),
+			error: new VendorApiError({
+				vendor: WELINK_VENDOR,
+				code,
+				message: message || 'WeLink refused the department',
+				hint: REFUSED_CODES[code],
+			}),
 		};
 	}
 	return {
 		ok: true,
-		value: { corpDeptCode: text(entry.corpDeptCode), accepted: ACCEPTED_CODES.has(code) || code === '47118' || code === '47119', code, message },
+		value: {
+			corpDeptCode: text(entry.corpDeptCode),
+			accepted: ACCEPTED_CODES.has(code) || code === '47118' || code === '47119',
+			code,
+			message,
+		},
 	};
 }

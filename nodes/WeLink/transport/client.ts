@@ -53,7 +53,6 @@ export interface RateSettings {
 	perMinute: number;
 }
 
-
 /**
  * Calls WeLink's contact APIs: a token from the shared cache on every attempt, the per-API rate
  * limit shared across the process, transient answers retried by the transport, and a token WeLink
@@ -94,7 +93,11 @@ export class WeLinkClient {
 
 	/** departments/status: the sync result of each department named by corpDeptCode. */
 	async queryDepartmentStatus(corpDeptCodes: string[]): Promise<WeLinkEnvelope> {
-		return await this.post(WELINK_PATHS.departmentStatus, { deptInfo: corpDeptCodes.map((corpDeptCode) => ({ corpDeptCode })) }, true);
+		return await this.post(
+			WELINK_PATHS.departmentStatus,
+			{ deptInfo: corpDeptCodes.map((corpDeptCode) => ({ corpDeptCode })) },
+			true,
+		);
 	}
 
 	/**
@@ -106,8 +109,16 @@ export class WeLinkClient {
 	}
 
 	/** user/users: one page of the persons of a department (pageNo from 1, pageSize ≤ 50). */
-	async departmentUsersPage(deptCode: string, pageNo: number, pageSize: number): Promise<WeLinkEnvelope> {
-		const query = new URLSearchParams({ deptCode, pageNo: String(pageNo), pageSize: String(pageSize) });
+	async departmentUsersPage(
+		deptCode: string,
+		pageNo: number,
+		pageSize: number,
+	): Promise<WeLinkEnvelope> {
+		const query = new URLSearchParams({
+			deptCode,
+			pageNo: String(pageNo),
+			pageSize: String(pageSize),
+		});
 		return await this.call('GET', WELINK_PATHS.departmentUsers, undefined, true, query.toString());
 	}
 
@@ -137,7 +148,13 @@ export class WeLinkClient {
 	}
 
 	/** Sends one call; a GET carries its parameters in `query` and no body. */
-	private async call(method: 'GET' | 'POST' | 'PUT', path: string, body: unknown, idempotent: boolean, query?: string): Promise<WeLinkEnvelope> {
+	private async call(
+		method: 'GET' | 'POST' | 'PUT',
+		path: string,
+		body: unknown,
+		idempotent: boolean,
+		query?: string,
+	): Promise<WeLinkEnvelope> {
 		// The budget is the WeLink app's: shared by every n8n worker when n8n runs scaled out.
 		const rateLimiter = vendorAppRateLimiter(
 			`welink|${this.connection.baseUrl}|${this.connection.clientId}|${path}`,
@@ -191,7 +208,11 @@ export class WeLinkClient {
 				throw new VendorApiError({
 					vendor: WELINK_VENDOR,
 					code: code || undefined,
-					message: message || (code ? 'WeLink refused the request' : `WeLink answered HTTP ${response.status} without a code`),
+					message:
+						message ||
+						(code
+							? 'WeLink refused the request'
+							: `WeLink answered HTTP ${response.status} without a code`),
 					httpStatus: response.status,
 					hint:
 						CODE_HINTS[code] ??
@@ -218,7 +239,10 @@ export function numberOption(options: IDataObject, name: string, fallback: numbe
  * The client of one run, tuned by the node's Options (read from the first item: requests of all
  * items are batched together), and how many batches may be in flight at once.
  */
-export function createClient(run: OperationRun<WeLinkConnection>, options: IDataObject): { client: WeLinkClient; concurrency: number } {
+export function createClient(
+	run: OperationRun<WeLinkConnection>,
+	options: IDataObject,
+): { client: WeLinkClient; concurrency: number } {
 	const tuning = readRequestTuning(options, { concurrency: 4 });
 	const client = new WeLinkClient(
 		run.connection,

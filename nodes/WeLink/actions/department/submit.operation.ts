@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { agentSafeWaitSeconds } from '../../../shared/execution/agent-tool';
 import { runBatched } from '../../../shared/execution/batching';
@@ -14,7 +19,12 @@ import { unreportedDepartmentStatus } from '../../helpers/output';
 import type { DepartmentStatus, DepartmentSubmitResult } from '../../helpers/output';
 import { DEPARTMENT_BATCH, createClient, numberOption } from '../../transport/client';
 import type { WeLinkConnection } from '../../transport/connection';
-import { departmentInfo, departmentSubmitOutput, departmentSubmitSender, unsentDepartment } from '../../helpers/departmentSubmit';
+import {
+	departmentInfo,
+	departmentSubmitOutput,
+	departmentSubmitSender,
+	unsentDepartment,
+} from '../../helpers/departmentSubmit';
 import type { DepartmentInfo, DepartmentOutcome } from '../../helpers/departmentSubmit';
 import { departmentStatusSender } from '../../helpers/statusSender';
 import { optionsCollection } from '../../../shared/descriptions/options';
@@ -31,7 +41,8 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		default: '',
 		placeholder: '={{ $json.corpDeptCode }}',
-		description: "The department's unique code in your own system (corpDeptCode); persons name it as their Department Code",
+		description:
+			"The department's unique code in your own system (corpDeptCode); persons name it as their Department Code",
 	},
 	{
 		displayName: 'Parent Department Code',
@@ -88,7 +99,8 @@ export const description: INodeProperties[] = [
 				name: 'orderNo',
 				type: 'string',
 				default: '',
-				description: 'Sent as orderNo, unchanged: the position of the department among its siblings',
+				description:
+					'Sent as orderNo, unchanged: the position of the department among its siblings',
 			},
 			{
 				displayName: 'Valid',
@@ -99,30 +111,41 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection({ show, tuning: WELINK_TUNING, own: [
-		...rateLimitOptions,
-		{
-			...pollingOptions[0],
-			description:
-				'With Wait for Parents: how long to keep polling departments that are still processing, for the whole run. Children of departments still not final then are skipped.',
-		},
-		{ ...pollingOptions[1], description: `With Wait for Parents: ${String(pollingOptions[1].description).toLowerCase()}` },
-		{
-			displayName: 'Wait for Parents',
-			name: 'waitForParents',
-			type: 'boolean',
-			default: true,
-			description:
-				'Whether to wait until the departments of one level are final at WeLink (departments/status) before their children are sent. WeLink syncs departments asynchronously, so a child sent earlier may fail because its parent is not there yet. Children of a parent that failed or was still processing at Max Wait are not sent (skipped, with the reason).',
-		},
-	] }),
+	optionsCollection({
+		show,
+		tuning: WELINK_TUNING,
+		own: [
+			...rateLimitOptions,
+			{
+				...pollingOptions[0],
+				description:
+					'With Wait for Parents: how long to keep polling departments that are still processing, for the whole run. Children of departments still not final then are skipped.',
+			},
+			{
+				...pollingOptions[1],
+				description: `With Wait for Parents: ${String(pollingOptions[1].description).toLowerCase()}`,
+			},
+			{
+				displayName: 'Wait for Parents',
+				name: 'waitForParents',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to wait until the departments of one level are final at WeLink (departments/status) before their children are sent. WeLink syncs departments asynchronously, so a child sent earlier may fail because its parent is not there yet. Children of a parent that failed or was still processing at Max Wait are not sent (skipped, with the reason).',
+			},
+		],
+	}),
 ];
 
-export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: OperationRun<WeLinkConnection>,
+): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const { client, concurrency } = createClient(run, options);
 	const waitForParents = options.waitForParents !== false;
-	const deadline = Date.now() + agentSafeWaitSeconds(this, numberOption(options, 'maxWaitSeconds', 300)) * 1000;
+	const deadline =
+		Date.now() + agentSafeWaitSeconds(this, numberOption(options, 'maxWaitSeconds', 300)) * 1000;
 	void client.warmUp().catch(() => undefined);
 
 	// A write: every item is read and the tree checked before anything is sent.
@@ -140,18 +163,35 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		try {
 			infos.set(
 				itemIndex,
-				departmentInfo(read.corpDeptCode(itemIndex), read.corpParentCode(itemIndex), read.deptNameCn(itemIndex), read.additionalFields(itemIndex)),
+				departmentInfo(
+					read.corpDeptCode(itemIndex),
+					read.corpParentCode(itemIndex),
+					read.deptNameCn(itemIndex),
+					read.additionalFields(itemIndex),
+				),
 			);
 		} catch (error) {
 			failItem(this, error, itemIndex, run.redactor);
 			outcomes.set(itemIndex, { kind: 'error', error });
 		}
 	}
-	const order = orderByParent([...infos].map(([itemIndex, info]) => ({ itemIndex, code: info.corpDeptCode, parentCode: info.corpParentCode })));
+	const order = orderByParent(
+		[...infos].map(([itemIndex, info]) => ({
+			itemIndex,
+			code: info.corpDeptCode,
+			parentCode: info.corpParentCode,
+		})),
+	);
 	for (const problem of order.problems) {
-		const error = new ParameterError('Parent Department Code', `${problem.message}. Nothing was sent.`);
+		const error = new ParameterError(
+			'Parent Department Code',
+			`${problem.message}. Nothing was sent.`,
+		);
 		failItem(this, error, problem.itemIndex, run.redactor);
-		outcomes.set(problem.itemIndex, { kind: 'error', error: new ParameterError('Parent Department Code', problem.message) });
+		outcomes.set(problem.itemIndex, {
+			kind: 'error',
+			error: new ParameterError('Parent Department Code', problem.message),
+		});
 	}
 
 	const parentCodes = new Set([...infos.values()].map((info) => info.corpParentCode));
@@ -180,7 +220,10 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 			const info = infos.get(itemIndex) as DepartmentInfo;
 			const why = unavailable.get(info.corpParentCode);
 			if (why !== undefined) {
-				outcomes.set(itemIndex, { kind: 'skipped', reason: `Not sent: its parent department "${info.corpParentCode}" ${why}` });
+				outcomes.set(itemIndex, {
+					kind: 'skipped',
+					reason: `Not sent: its parent department "${info.corpParentCode}" ${why}`,
+				});
 				unavailable.set(info.corpDeptCode, 'was not sent');
 			} else {
 				requests.push({ itemIndex, key: String(itemIndex), value: info });
@@ -193,8 +236,10 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 			outcomes.set(request.itemIndex, { kind: 'sent', answer });
 			const code = request.value.corpDeptCode;
 			if (!answer.ok || !answer.value.ok) unavailable.set(code, 'could not be submitted');
-			else if (!answer.value.value.accepted) unavailable.set(code, `was not accepted (${answer.value.value.code || 'no code'})`);
-			else if (parentCodes.has(code)) toWaitFor.push({ itemIndex: request.itemIndex, key: code, value: code });
+			else if (!answer.value.value.accepted)
+				unavailable.set(code, `was not accepted (${answer.value.value.code || 'no code'})`);
+			else if (parentCodes.has(code))
+				toWaitFor.push({ itemIndex: request.itemIndex, key: code, value: code });
 		});
 		if (!waitForParents || level === order.levels.length - 1 || toWaitFor.length === 0) continue;
 
@@ -209,8 +254,13 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 			const outcome = outcomes.get(request.itemIndex);
 			if (outcome?.kind === 'sent') outcome.status = status;
 			if (!status.ok) unavailable.set(request.value, 'has a status WeLink could not report');
-			else if (status.value.state === 'failed') unavailable.set(request.value, `failed at WeLink (${status.value.code}: ${status.value.reason ?? ''})`);
-			else if (status.value.state !== 'succeeded') unavailable.set(request.value, `was still ${status.value.state} when Max Wait passed`);
+			else if (status.value.state === 'failed')
+				unavailable.set(
+					request.value,
+					`failed at WeLink (${status.value.code}: ${status.value.reason ?? ''})`,
+				);
+			else if (status.value.state !== 'succeeded')
+				unavailable.set(request.value, `was still ${status.value.state} when Max Wait passed`);
 		});
 	}
 

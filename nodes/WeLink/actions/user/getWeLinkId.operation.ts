@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { lookUpAcrossItems } from '../../../shared/execution/lookup';
 import { itemParameterReader } from '../../../shared/execution/parameters';
@@ -22,7 +27,10 @@ export const description: INodeProperties[] = [
 	optionsCollection({ show, tuning: WELINK_TUNING, own: rateLimitOptions }),
 ];
 
-export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: OperationRun<WeLinkConnection>,
+): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const { client, concurrency } = createClient(run, options);
 
@@ -34,7 +42,8 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		batchSize: ACCOUNTS_BATCH,
 		concurrency,
 		signal: run.signal,
-		send: async (batch) => weLinkIdsOf((await client.lookUpAccounts(batch.map((request) => request.value))).data),
+		send: async (batch) =>
+			weLinkIdsOf((await client.lookUpAccounts(batch.map((request) => request.value))).data),
 		missing: (request) => ({ ok: true, value: weLinkIdNotFound(request.value) }),
 		toItems: (_itemIndex, _ids, [result]) => [{ ...result }],
 	});
