@@ -1,9 +1,6 @@
 import { DEPARTMENT_CODES } from '../../nodes/WeLink/helpers/codes';
-import {
-	DEPARTMENT_BATCH,
-	USERS_PAGE_MAX,
-	WELINK_PATHS,
-} from '../../nodes/WeLink/transport/client';
+import { WELINK_PATHS } from '../../nodes/WeLink/transport/client';
+import { DEPARTMENT_BATCH, USERS_PAGE_MAX } from '../../nodes/WeLink/transport/limits';
 import { runNode } from '../harness/run-workflow';
 
 import {

@@ -8,8 +8,9 @@ import { failItem } from '../../shared/execution/item-loop';
 import type { Redactor } from '../../shared/redact';
 import { requiredString } from '../../shared/validate';
 import type { WeLinkClient } from '../transport/client';
-import { DEPARTMENT_NOT_REPORTED_MESSAGE, departmentSubmitResultOf, pairByField } from './output';
-import type { DepartmentStatus, DepartmentSubmitResult } from './output';
+import { pairByField } from './output';
+import { DEPARTMENT_NOT_REPORTED_MESSAGE, departmentSubmitResultOf } from './departmentOutput';
+import type { DepartmentStatus, DepartmentSubmitResult } from './departmentOutput';
 
 /** The department fields departments/bulk takes, as WeLink spells them. */
 export type DepartmentInfo = Record<string, string>;

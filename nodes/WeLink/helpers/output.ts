@@ -5,14 +5,8 @@ import { VendorApiError } from '../../shared/errors';
 import { asText } from '../../shared/text';
 import { objectRows } from '../../shared/http/body';
 
-import {
-	ACCEPTED_CODES,
-	DEPARTMENT_CODES,
-	REFUSED_CODES,
-	SYNC_CODES,
-	WELINK_VENDOR,
-} from './codes';
-import type { DepartmentStateName, SyncStateName } from './codes';
+import { ACCEPTED_CODES, REFUSED_CODES, SYNC_CODES, WELINK_VENDOR } from './codes';
+import type { SyncStateName } from './codes';
 
 /** How WeLink's answers become output items. */
 
@@ -20,7 +14,7 @@ import type { DepartmentStateName, SyncStateName } from './codes';
  * A field of WeLink's answer as text without surrounding spaces: WeLink pads its messages with a
  * leading space (the seed's example answer), which is layout, not content.
  */
-function text(value: unknown): string {
+export function text(value: unknown): string {
 	return asText(value).trim();
 }
 
@@ -189,82 +183,4 @@ export function weLinkIdsOf(data: unknown): Map<string, WeLinkIdResult> {
 
 export function weLinkIdNotFound(corpUserId: string): WeLinkIdResult {
 	return { corpUserId, userId: null, found: false };
-}
-
-export interface DepartmentStatus extends IDataObject {
-	corpDeptCode: string;
-	code: string;
-	state: DepartmentStateName;
-	final: boolean;
-	message: string;
-	/** Only for `failed`: WeLink's message, or the code's meaning when WeLink gives none. */
-	reason?: string;
-	polls?: number;
-	timedOut?: boolean;
-}
-
-/** A department's departments/status entry (47119 succeeded, 47118 processing, 47114 failed). */
-export function departmentStatusOf(entry: Record<string, unknown>): DepartmentStatus {
-	const code = text(entry.code);
-	const message = text(entry.message);
-	const known = Object.hasOwn(DEPARTMENT_CODES, code) ? DEPARTMENT_CODES[code] : undefined;
-	const status: DepartmentStatus = {
-		corpDeptCode: text(entry.corpDeptCode),
-		code,
-		state: known?.state ?? 'unknown',
-		final: known?.final ?? false,
-		message,
-	};
-	if (known?.state === 'failed') status.reason = message || known.meaning;
-	return status;
-}
-
-export const DEPARTMENT_NOT_REPORTED_MESSAGE = 'WeLink did not report this department';
-
-export function unreportedDepartmentStatus(corpDeptCode: string): DepartmentStatus {
-	return {
-		corpDeptCode,
-		code: '',
-		state: 'unknown',
-		final: false,
-		message: DEPARTMENT_NOT_REPORTED_MESSAGE,
-	};
-}
-
-export interface DepartmentSubmitResult extends IDataObject {
-	corpDeptCode: string;
-	accepted: boolean;
-	code: string;
-	message: string;
-}
-
-/**
- * A department's departments/bulk entry. The answer's per-department shape is not published; it
- * is read like users/bulk's (corpDeptCode, code, message): refusals of values fail the item.
- */
-export function departmentSubmitResultOf(
-	entry: Record<string, unknown>,
-): Answer<DepartmentSubmitResult> {
-	const code = text(entry.code);
-	const message = text(entry.message);
-	if (REFUSED_CODES[code]) {
-		return {
-			ok: false,
-			error: new VendorApiError({
-				vendor: WELINK_VENDOR,
-				code,
-				message: message || 'WeLink refused the department',
-				hint: REFUSED_CODES[code],
-			}),
-		};
-	}
-	return {
-		ok: true,
-		value: {
-			corpDeptCode: text(entry.corpDeptCode),
-			accepted: ACCEPTED_CODES.has(code) || code === '47118' || code === '47119',
-			code,
-			message,
-		},
-	};
 }

@@ -3,8 +3,10 @@
 import type { UniqueRequest } from '../../shared/execution/batching';
 import { objectRows } from '../../shared/http/body';
 import type { WeLinkClient } from '../transport/client';
-import { departmentStatusOf, pairByCorpUserId, pairByField, statusOf } from './output';
-import type { DepartmentStatus, PolledStatus } from './output';
+import { pairByCorpUserId, pairByField, statusOf } from './output';
+import { departmentStatusOf } from './departmentOutput';
+import type { PolledStatus } from './output';
+import type { DepartmentStatus } from './departmentOutput';
 import type { PersonRef } from './personRef';
 
 /**
