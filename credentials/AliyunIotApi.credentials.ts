@@ -8,11 +8,8 @@ import type {
 
 import { credentialTestRules } from '../nodes/AliyunIot/helpers/codes';
 import { signN8nRequest } from '../nodes/AliyunIot/transport/auth';
-import {
-	ALIYUN_IOT_PATHS,
-	API_VERSIONS,
-	ENVELOPE_VERSION,
-} from '../nodes/AliyunIot/transport/client';
+import { ALIYUN_IOT_PATHS, API_VERSIONS } from '../nodes/AliyunIot/transport/client';
+import { ENVELOPE_VERSION } from '../nodes/AliyunIot/transport/envelope';
 import {
 	CHINA_HOST,
 	CUSTOM_HOST,
