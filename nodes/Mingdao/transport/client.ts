@@ -17,6 +17,15 @@ import { MINGDAO_SUCCESS_CODE, mingdaoHint, refusesMingdaoRun } from '../helpers
 import { mingdaoAuthParams } from './auth';
 import { mingdaoApiBaseUrl } from './connection';
 import type { MingdaoConnection } from './connection';
+import {
+	departmentRelationsOf,
+	isRecord,
+	scalarText,
+	upsertAnswersOf,
+	userRelationOf,
+	userRelationsOf,
+	usersPageOf,
+} from './answers';
 import type {
 	DepartmentRelation,
 	MingdaoUserWrite,
@@ -55,17 +64,6 @@ interface Envelope {
 	code?: unknown;
 	message?: unknown;
 	data?: unknown;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** A scalar field as text; null for anything else (Mingdao may send ids as numbers). */
-function scalarText(value: unknown): string | null {
-	if (typeof value === 'string') return value;
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	return null;
 }
 
 export class MingdaoClient {
@@ -151,42 +149,16 @@ export class MingdaoClient {
 		});
 	}
 
-	private static unexpected(path: string, what: string): VendorApiError {
-		return new VendorApiError({ vendor: 'Mingdao', message: `${path} answered with ${what}` });
-	}
-
 	/** Relations for a batch of third-party user ids; ids with no relation are absent from the map. */
 	async getUserRelations(corpUserIds: string[]): Promise<Map<string, UserRelation>> {
 		const data = await this.call('POST', MINGDAO_PATHS.getUserRelations, { corpUserIds });
-		const list = data === null || data === undefined ? [] : data;
-		if (!Array.isArray(list))
-			throw MingdaoClient.unexpected(MINGDAO_PATHS.getUserRelations, 'data that is not a list');
-		const out = new Map<string, UserRelation>();
-		for (const entry of list) {
-			if (!isRecord(entry)) continue;
-			const corpUserId = scalarText(entry.corpUserId);
-			if (corpUserId === null) continue;
-			out.set(corpUserId, {
-				corpUserId,
-				accountId: scalarText(entry.accountId),
-				projectId: scalarText(entry.projectId),
-			});
-		}
-		return out;
+		return userRelationsOf(data, MINGDAO_PATHS.getUserRelations);
 	}
 
 	/** The relation of one third-party user id, or undefined when it has none. */
 	async getUserRelation(corpUserId: string): Promise<UserRelation | undefined> {
 		const data = await this.call('GET', MINGDAO_PATHS.getUserRelation, { corpUserId });
-		const entry = Array.isArray(data) ? (data[0] as unknown) : data;
-		if (!isRecord(entry)) return undefined;
-		const accountId = scalarText(entry.accountId);
-		if (accountId === null || accountId === '') return undefined;
-		return {
-			corpUserId: scalarText(entry.corpUserId) ?? corpUserId,
-			accountId,
-			projectId: scalarText(entry.projectId),
-		};
+		return userRelationOf(data, corpUserId);
 	}
 
 	async getDepartmentRelations(
@@ -197,20 +169,7 @@ export class MingdaoClient {
 			corpDepartmentIds,
 			isNumber,
 		});
-		const list = data === null || data === undefined ? [] : data;
-		if (!Array.isArray(list))
-			throw MingdaoClient.unexpected(
-				MINGDAO_PATHS.getDepartmentRelations,
-				'data that is not a list',
-			);
-		const out = new Map<string, DepartmentRelation>();
-		for (const entry of list) {
-			if (!isRecord(entry)) continue;
-			const corpDepartmentId = scalarText(entry.corpDepartmentId);
-			if (corpDepartmentId === null) continue;
-			out.set(corpDepartmentId, { ...entry, corpDepartmentId });
-		}
-		return out;
+		return departmentRelationsOf(data, MINGDAO_PATHS.getDepartmentRelations);
 	}
 
 	/**
@@ -223,25 +182,7 @@ export class MingdaoClient {
 			pageSize,
 			userStatus,
 		});
-		if (data === null || data === undefined) return { users: [] };
-		if (Array.isArray(data)) return { users: data.filter(isRecord) };
-		if (!isRecord(data))
-			throw MingdaoClient.unexpected(
-				MINGDAO_PATHS.getUsers,
-				'data that is neither a list nor an object',
-			);
-		const listKey = ['users', 'list', 'rows', 'items', 'data'].find((key) =>
-			Array.isArray(data[key]),
-		);
-		if (!listKey)
-			throw MingdaoClient.unexpected(MINGDAO_PATHS.getUsers, 'an object without a list of users');
-		const totalKey = ['total', 'allCount', 'count', 'totalCount'].find(
-			(key) => typeof data[key] === 'number',
-		);
-		return {
-			users: (data[listKey] as unknown[]).filter(isRecord),
-			total: totalKey ? (data[totalKey] as number) : undefined,
-		};
+		return usersPageOf(data, MINGDAO_PATHS.getUsers);
 	}
 
 	/**
@@ -252,14 +193,7 @@ export class MingdaoClient {
 	 */
 	async upsertUsers(users: MingdaoUserWrite[]): Promise<Map<string, UpsertAnswer>> {
 		const data = await this.call('POST', MINGDAO_PATHS.upsertUsers, { users });
-		const out = new Map<string, UpsertAnswer>();
-		if (!Array.isArray(data)) return out;
-		for (const entry of data) {
-			if (!isRecord(entry)) continue;
-			const corpUserId = scalarText(entry.corpUserId);
-			if (corpUserId !== null) out.set(corpUserId, { ...entry, corpUserId });
-		}
-		return out;
+		return upsertAnswersOf(data);
 	}
 
 	/** Removes (Mingdao: makes leave) one user; Mingdao's `data` says whether it was removed. */
