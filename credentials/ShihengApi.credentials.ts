@@ -6,12 +6,12 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { signN8nRequest } from '../nodes/Shiheng/transport/auth';
 import {
 	CUSTOM_SIGN_PRESET,
 	DEFAULT_SIGN_PRESET,
 	SIGN_PRESETS,
-	signN8nRequest,
-} from '../nodes/Shiheng/transport/auth';
+} from '../nodes/Shiheng/transport/signScheme';
 import { DEFAULT_REQUEST_STYLE } from '../nodes/Shiheng/transport/requestStyle';
 
 const customOnly = { show: { signingScheme: [CUSTOM_SIGN_PRESET] } };

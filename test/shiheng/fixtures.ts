@@ -5,7 +5,7 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-import { SIGN_PRESETS } from '../../nodes/Shiheng/transport/auth';
+import { SIGN_PRESETS } from '../../nodes/Shiheng/transport/signScheme';
 import { PollingTrigger } from '../harness/run-poll';
 import { runNode } from '../harness/run-workflow';
 import { EMULATOR_REQUEST_STYLES, startShihengEmulator } from '../emulators/shiheng';

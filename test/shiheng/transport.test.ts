@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { SIGN_PRESETS } from '../../nodes/Shiheng/transport/auth';
-import type { SignScheme } from '../../nodes/Shiheng/transport/auth';
+import { SIGN_PRESETS } from '../../nodes/Shiheng/transport/signScheme';
+import type { SignScheme } from '../../nodes/Shiheng/transport/signScheme';
 import { EMULATOR_PRESETS, EMULATOR_REQUEST_STYLES } from '../emulators/shiheng';
 import type { ShihengEmulatorHandle } from '../emulators/shiheng';
 import {

@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import type { Redactor } from '../../shared/redact';
 import { requiredString, secureBaseUrl } from '../../shared/validate';
 import { requestStyleFromCredentials } from './requestStyle';
-import { schemeFromCredentials } from './auth';
+import { schemeFromCredentials } from './signScheme';
 import type { RequestStyle } from './requestStyle';
 import type { SigningIdentity } from './auth';
 
