@@ -1,11 +1,6 @@
-import {
-	baseline,
-	diffEmployees,
-	idFromKey,
-	idKey,
-	pack,
-} from '../../nodes/Shiheng/helpers/changes';
-import type { EmployeeMemory } from '../../nodes/Shiheng/helpers/changes';
+import { baseline, diffEmployees } from '../../nodes/Shiheng/helpers/changes';
+import { idFromKey, idKey, pack } from '../../nodes/Shiheng/helpers/employeeMemory';
+import type { EmployeeMemory } from '../../nodes/Shiheng/helpers/employeeMemory';
 import {
 	DEFAULT_MAX_LEAVERS,
 	STATE_VERSION,

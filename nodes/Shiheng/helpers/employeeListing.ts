@@ -5,8 +5,8 @@ import type { NodeExecutionHint } from 'n8n-workflow';
 import { PageCountMemory, readCountedListing } from '../../shared/execution/paging';
 import type { CountedListing } from '../../shared/execution/paging';
 import type { ShihengClient } from '../transport/client';
-import { idKey } from './changes';
-import type { EmployeeMemory } from './changes';
+import { idKey } from './employeeMemory';
+import type { EmployeeMemory } from './employeeMemory';
 
 export const EMPLOYEE_DEFAULT_CONCURRENCY = 5;
 export const EMPLOYEE_MAX_PAGE_SIZE = 50;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Cursor } from '../helpers/customerListing';
-import type { EmployeeMemory } from '../helpers/changes';
+import type { EmployeeMemory } from '../helpers/employeeMemory';
 
 /**
  * What the Shiheng Trigger keeps in the workflow's static data, and the rules that decide whether
