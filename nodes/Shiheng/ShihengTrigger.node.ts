@@ -9,7 +9,8 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { toNodeError } from '../shared/errors';
 import { Redactor } from '../shared/redact';
 import { properties } from './trigger/description';
-import { pollOnce, readSettings, sample } from './trigger/poll';
+import { pollOnce, sample } from './trigger/poll';
+import { readSettings } from './trigger/settings';
 
 export class ShihengTrigger implements INodeType {
 	description: INodeTypeDescription = {
