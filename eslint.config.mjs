@@ -11,10 +11,26 @@ import tseslint from 'typescript-eslint';
 const communityNodes = n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport;
 
 export default tseslint.config(
-	{ ignores: ['dist/**', 'build/**', 'node_modules/**', '.tools/**', '.tools-*/**', '.n8n-runtime*/**', 'coverage/**', 'test-output/**', 'bench/tmp/**'] },
+	{
+		ignores: [
+			'dist/**',
+			'build/**',
+			'node_modules/**',
+			'.tools/**',
+			'.tools-*/**',
+			'.n8n-runtime*/**',
+			'coverage/**',
+			'test-output/**',
+			'bench/tmp/**',
+		],
+	},
 	{
 		files: ['**/*.ts'],
-		extends: [js.configs.recommended, tseslint.configs.recommended, importX.configs['flat/recommended']],
+		extends: [
+			js.configs.recommended,
+			tseslint.configs.recommended,
+			importX.configs['flat/recommended'],
+		],
 		settings: { 'import-x/resolver-next': [createTypeScriptImportResolver()] },
 		rules: {
 			'prefer-spread': 'off', // as @n8n/node-cli: n8n's own code style uses apply freely

@@ -3,7 +3,10 @@ const { join } = require('node:path');
 
 // One folder for the suite-wide secret audit, inherited by every worker (see
 // test/harness/secret-audit.ts); scanned and removed by the global teardown.
-process.env.EMPLOYEE_SYNC_SECRET_AUDIT_DIR ??= join(tmpdir(), `employee-sync-secret-audit-${process.pid}`);
+process.env.EMPLOYEE_SYNC_SECRET_AUDIT_DIR ??= join(
+	tmpdir(),
+	`employee-sync-secret-audit-${process.pid}`,
+);
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -14,7 +14,12 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.test.ts'],
-	testPathIgnorePatterns: ['/node_modules/', ...(line === '1' ? LINE_TWO_ONLY.map((file) => `/test/e2e/${file.replace(/\./g, '\\.')}$`) : [])],
+	testPathIgnorePatterns: [
+		'/node_modules/',
+		...(line === '1'
+			? LINE_TWO_ONLY.map((file) => `/test/e2e/${file.replace(/\./g, '\\.')}$`)
+			: []),
+	],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
 	},

@@ -29,7 +29,11 @@ export default {
 		},
 	},
 	coverageAnalysis: 'perTest',
-	mutate: ['nodes/Shiheng/helpers/changes.ts', 'nodes/Shiheng/trigger/state.ts'],
+	mutate: [
+		'nodes/Shiheng/helpers/changes.ts',
+		'nodes/Shiheng/helpers/employeeMemory.ts',
+		'nodes/Shiheng/trigger/state.ts',
+	],
 	// The n8n installs (links in a helper's worktree) are not needed by the unit tests, and huge.
 	ignorePatterns: ['.n8n-runtime', '.n8n-runtime-1x', 'bench/out', 'bench/tmp'],
 	concurrency: 1,

@@ -80,14 +80,21 @@ export const HELP = `usage: npm run bench -- [options]
 
 function wholeNumber(flag: string, value: string | undefined, min: number): number {
 	const parsed = Number(value);
-	if (!Number.isInteger(parsed) || parsed < min) throw new UsageError(`${flag} needs a whole number >= ${min}, got ${String(value)}`);
+	if (!Number.isInteger(parsed) || parsed < min)
+		throw new UsageError(`${flag} needs a whole number >= ${min}, got ${String(value)}`);
 	return parsed;
 }
 
 function scenarioId(flag: string, value: string | undefined): ScenarioId {
-	if (value === TRIGGER_SCENARIO_ID) throw new UsageError(`${flag}: ${TRIGGER_SCENARIO_ID} runs in a running n8n, not in one \`n8n execute\` process: it cannot be profiled this way`);
+	if (value === TRIGGER_SCENARIO_ID)
+		throw new UsageError(
+			`${flag}: ${TRIGGER_SCENARIO_ID} runs in a running n8n, not in one \`n8n execute\` process: it cannot be profiled this way`,
+		);
 	const found = SCENARIO_IDS.find((id) => id === value);
-	if (!found) throw new UsageError(`${flag}: unknown scenario ${String(value)} (one of ${SCENARIO_IDS.join(', ')})`);
+	if (!found)
+		throw new UsageError(
+			`${flag}: unknown scenario ${String(value)} (one of ${SCENARIO_IDS.join(', ')})`,
+		);
 	return found;
 }
 
@@ -103,7 +110,8 @@ export function parseCli(argv: string[], root: string): Cli | undefined {
 	let tarball: string | undefined;
 	let window: ProfileWindow | undefined;
 	const setAction = (next: Action): void => {
-		if (action.kind !== 'measure') throw new UsageError(`--${action.kind} and --${next.kind} cannot be combined`);
+		if (action.kind !== 'measure')
+			throw new UsageError(`--${action.kind} and --${next.kind} cannot be combined`);
 		action = next;
 	};
 	for (let i = 0; i < argv.length; i++) {
@@ -117,7 +125,8 @@ export function parseCli(argv: string[], root: string): Cli | undefined {
 				break;
 			case '--package':
 				tarball = value();
-				if (!tarball || !existsSync(tarball)) throw new UsageError(`--package: no such file ${String(tarball)}`);
+				if (!tarball || !existsSync(tarball))
+					throw new UsageError(`--package: no such file ${String(tarball)}`);
 				break;
 			case '--lanes':
 				lanes = wholeNumber(flag, value(), 1);
@@ -139,7 +148,8 @@ export function parseCli(argv: string[], root: string): Cli | undefined {
 				break;
 			case '--persons':
 				config.persons = wholeNumber(flag, value(), 1);
-				if (config.persons > 9999) throw new UsageError('--persons: the WeLink emulator seeds at most 9,999 demo persons');
+				if (config.persons > 9999)
+					throw new UsageError('--persons: the WeLink emulator seeds at most 9,999 demo persons');
 				break;
 			case '--overhead-employees':
 				config.overheadEmployees = wholeNumber(flag, value(), 1);
@@ -153,7 +163,8 @@ export function parseCli(argv: string[], root: string): Cli | undefined {
 			case '--only': {
 				const wanted = (value() ?? '').split(',').filter(Boolean);
 				const unknown = wanted.filter((id) => !ALL_SCENARIO_IDS.some((known) => known === id));
-				if (unknown.length > 0 || wanted.length === 0) throw new UsageError(`--only: unknown scenario ${unknown.join(', ')}`);
+				if (unknown.length > 0 || wanted.length === 0)
+					throw new UsageError(`--only: unknown scenario ${unknown.join(', ')}`);
 				only = ALL_SCENARIO_IDS.filter((id) => wanted.includes(id));
 				break;
 			}
@@ -165,13 +176,15 @@ export function parseCli(argv: string[], root: string): Cli | undefined {
 				break;
 			case '--analyse': {
 				const file = value();
-				if (!file || !existsSync(file)) throw new UsageError(`--analyse: no such file ${String(file)}`);
+				if (!file || !existsSync(file))
+					throw new UsageError(`--analyse: no such file ${String(file)}`);
 				setAction({ kind: 'analyse', file });
 				break;
 			}
 			case '--window': {
 				const wanted = value();
-				if (wanted !== 'node' && wanted !== 'package' && wanted !== 'all') throw new UsageError(`--window: node, package or all, got ${String(wanted)}`);
+				if (wanted !== 'node' && wanted !== 'package' && wanted !== 'all')
+					throw new UsageError(`--window: node, package or all, got ${String(wanted)}`);
 				window = wanted;
 				break;
 			}

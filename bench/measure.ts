@@ -33,14 +33,20 @@ export interface MeasuredRun {
 }
 
 /** CPU time the process tree used between two moments, interpolated between samples. */
-export function cpuBetween(series: Array<{ at: number; cpuMs: number }>, from: number, to: number): number | null {
+export function cpuBetween(
+	series: Array<{ at: number; cpuMs: number }>,
+	from: number,
+	to: number,
+): number | null {
 	if (series.length < 2 || from < series[0].at || to > series[series.length - 1].at) return null;
 	const at = (time: number): number => {
 		let index = series.findIndex((sample) => sample.at >= time);
 		if (index <= 0) index = 1;
 		const a = series[index - 1];
 		const b = series[index];
-		return b.at === a.at ? b.cpuMs : a.cpuMs + ((b.cpuMs - a.cpuMs) * (time - a.at)) / (b.at - a.at);
+		return b.at === a.at
+			? b.cpuMs
+			: a.cpuMs + ((b.cpuMs - a.cpuMs) * (time - a.at)) / (b.at - a.at);
 	};
 	return at(to) - at(from);
 }
@@ -148,7 +154,12 @@ class TreeWatcher {
 export async function runMeasured(
 	command: string,
 	args: string[],
-	options: { env: NodeJS.ProcessEnv; stdoutFile: string; sampleEveryMs?: number; timeoutMs?: number },
+	options: {
+		env: NodeJS.ProcessEnv;
+		stdoutFile: string;
+		sampleEveryMs?: number;
+		timeoutMs?: number;
+	},
 ): Promise<MeasuredRun> {
 	const started = Date.now();
 	const out = openSync(options.stdoutFile, 'w');

@@ -69,7 +69,8 @@ export function ownGroup(frame: CallFrame): Group | undefined {
 	if (UNDICI_FILE.test(url)) return 'undici';
 	const inPackage = url.lastIndexOf(`/${PACKAGE}/`);
 	// Our package's own dependencies live under its node_modules: they are not our code.
-	if (inPackage >= 0 && !url.slice(inPackage + PACKAGE.length + 2).startsWith('node_modules/')) return 'package';
+	if (inPackage >= 0 && !url.slice(inPackage + PACKAGE.length + 2).startsWith('node_modules/'))
+		return 'package';
 	if (EXPRESSION_FILE.test(url)) return 'expression';
 	if (N8N_FILE.test(url)) return 'engine';
 	return undefined;
@@ -81,7 +82,9 @@ function isOurs(frame: CallFrame): boolean {
 
 /** Frames that only occur while n8n loads node packages at start-up (requiring files, building descriptions). */
 function isLoading(frame: CallFrame): boolean {
-	return frame.url.startsWith('node:internal/modules/') || frame.functionName === 'loadClassInIsolation';
+	return (
+		frame.url.startsWith('node:internal/modules/') || frame.functionName === 'loadClassInIsolation'
+	);
 }
 
 export interface FunctionTime {
@@ -129,7 +132,8 @@ function location(frame: CallFrame): string {
 export function analyseProfile(profile: CpuProfile, window: Window): ProfileSummary {
 	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 	const parent = new Map<number, number>();
-	for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+	for (const node of profile.nodes)
+		for (const child of node.children ?? []) parent.set(child, node.id);
 
 	const groupOf = new Map<number, Group>();
 	const resolveGroup = (id: number): Group => {
@@ -150,7 +154,8 @@ export function analyseProfile(profile: CpuProfile, window: Window): ProfileSumm
 			if (known !== undefined) return known;
 			const node = byId.get(id);
 			const parentId = parent.get(id);
-			const value = (node !== undefined && test(node.callFrame)) || (parentId !== undefined && has(parentId));
+			const value =
+				(node !== undefined && test(node.callFrame)) || (parentId !== undefined && has(parentId));
 			memo.set(id, value);
 			return value;
 		};
@@ -182,7 +187,8 @@ export function analyseProfile(profile: CpuProfile, window: Window): ProfileSumm
 		clock += profile.timeDeltas[i] ?? 0;
 		at.push(clock);
 	}
-	const duration = (i: number): number => Math.max(0, (i + 1 < count ? at[i + 1] : profile.endTime) - at[i]);
+	const duration = (i: number): number =>
+		Math.max(0, (i + 1 < count ? at[i + 1] : profile.endTime) - at[i]);
 
 	let first = 0;
 	let last = count - 1;
@@ -192,13 +198,16 @@ export function analyseProfile(profile: CpuProfile, window: Window): ProfileSumm
 		last = count - 1;
 		while (last >= 0 && at[last] > window.node.toUs) last--;
 		if (first < 0 || last < first) {
-			throw new Error(`the profile (${profile.startTime} to ${profile.endTime} us) holds no sample of the node's span (${window.node.fromUs} to ${window.node.toUs} us)`);
+			throw new Error(
+				`the profile (${profile.startTime} to ${profile.endTime} us) holds no sample of the node's span (${window.node.fromUs} to ${window.node.toUs} us)`,
+			);
 		}
 		description = `the measured node's run (${window.node.label})`;
 	} else if (window.kind === 'package') {
 		const ours = (id: number): boolean => runsOurs(id) && !loading(id);
 		first = profile.samples.findIndex(ours);
-		if (first < 0) throw new Error(`no sample runs ${PACKAGE} code: did the profiled run use our node?`);
+		if (first < 0)
+			throw new Error(`no sample runs ${PACKAGE} code: did the profiled run use our node?`);
 		while (last > first && !ours(profile.samples[last])) last--;
 		description = `from the first to the last sample running ${PACKAGE}`;
 	}
@@ -226,7 +235,8 @@ export function analyseProfile(profile: CpuProfile, window: Window): ProfileSumm
 		const entry = functionUs.get(key) ?? { name, location: where, group, selfMs: 0 };
 		entry.selfMs += us / 1000;
 		functionUs.set(key, entry);
-		if (group === 'expression') callerUs.set(ourCaller(id), (callerUs.get(ourCaller(id)) ?? 0) + us);
+		if (group === 'expression')
+			callerUs.set(ourCaller(id), (callerUs.get(ourCaller(id)) ?? 0) + us);
 	}
 	const busyUs = spanUs - idleUs;
 	return {
@@ -236,10 +246,17 @@ export function analyseProfile(profile: CpuProfile, window: Window): ProfileSumm
 		busyMs: busyUs / 1000,
 		groups: GROUP_ORDER.map((group) => {
 			const us = groupUs.get(group) ?? 0;
-			return { group, label: GROUP_LABELS[group], selfMs: us / 1000, share: busyUs > 0 ? us / busyUs : 0 };
+			return {
+				group,
+				label: GROUP_LABELS[group],
+				selfMs: us / 1000,
+				share: busyUs > 0 ? us / busyUs : 0,
+			};
 		}),
 		functions: [...functionUs.values()].sort((a, b) => b.selfMs - a.selfMs),
-		expressionCallers: [...callerUs.entries()].map(([caller, us]) => ({ caller, selfMs: us / 1000 })).sort((a, b) => b.selfMs - a.selfMs),
+		expressionCallers: [...callerUs.entries()]
+			.map(([caller, us]) => ({ caller, selfMs: us / 1000 }))
+			.sort((a, b) => b.selfMs - a.selfMs),
 	};
 }
 
@@ -254,10 +271,14 @@ function ms(value: number): string {
  */
 export function formatProfileSummary(summary: ProfileSummary, topPerGroup = 6): string {
 	const lines: string[] = [];
-	lines.push(`${summary.window}: ${summary.spanMs.toFixed(1)} ms (busy ${summary.busyMs.toFixed(1)} ms, idle ${summary.idleMs.toFixed(1)} ms)`);
+	lines.push(
+		`${summary.window}: ${summary.spanMs.toFixed(1)} ms (busy ${summary.busyMs.toFixed(1)} ms, idle ${summary.idleMs.toFixed(1)} ms)`,
+	);
 	lines.push('self time by group (share of the busy time):');
 	for (const group of summary.groups) {
-		lines.push(`  ${ms(group.selfMs)}  ${(group.share * 100).toFixed(1).padStart(5)} %  ${group.label}`);
+		lines.push(
+			`  ${ms(group.selfMs)}  ${(group.share * 100).toFixed(1).padStart(5)} %  ${group.label}`,
+		);
 	}
 	for (const group of summary.groups) {
 		const top = summary.functions.filter((f) => f.group === group.group).slice(0, topPerGroup);
@@ -266,15 +287,22 @@ export function formatProfileSummary(summary: ProfileSummary, topPerGroup = 6): 
 		for (const f of top) lines.push(`  ${ms(f.selfMs)}  ${f.name}  ${f.location}`);
 	}
 	if (summary.expressionCallers.length > 0) {
-		lines.push('expression evaluation by the function of our package that asked for it (nearest on the stack):');
-		for (const c of summary.expressionCallers.slice(0, topPerGroup)) lines.push(`  ${ms(c.selfMs)}  ${c.caller}`);
+		lines.push(
+			'expression evaluation by the function of our package that asked for it (nearest on the stack):',
+		);
+		for (const c of summary.expressionCallers.slice(0, topPerGroup))
+			lines.push(`  ${ms(c.selfMs)}  ${c.caller}`);
 	}
 	return lines.join('\n');
 }
 
 export function readProfile(file: string): CpuProfile {
 	const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<CpuProfile>;
-	if (!Array.isArray(parsed.nodes) || !Array.isArray(parsed.samples) || !Array.isArray(parsed.timeDeltas)) {
+	if (
+		!Array.isArray(parsed.nodes) ||
+		!Array.isArray(parsed.samples) ||
+		!Array.isArray(parsed.timeDeltas)
+	) {
 		throw new Error(`${file} is not a V8 CPU profile (nodes, samples, timeDeltas)`);
 	}
 	return parsed as CpuProfile;
@@ -293,8 +321,10 @@ export function chooseWindow(profileFile: string, wanted?: 'node' | 'package' | 
 	if (wanted === 'all') return { kind: 'all' };
 	if (wanted === 'package') return { kind: 'package' };
 	const saved = windowFile(profileFile);
-	if (existsSync(saved)) return { kind: 'node', node: JSON.parse(readFileSync(saved, 'utf8')) as NodeWindow };
-	if (wanted === 'node') throw new Error(`${saved} is missing: only profiles the benchmark wrote know the node's span`);
+	if (existsSync(saved))
+		return { kind: 'node', node: JSON.parse(readFileSync(saved, 'utf8')) as NodeWindow };
+	if (wanted === 'node')
+		throw new Error(`${saved} is missing: only profiles the benchmark wrote know the node's span`);
 	return { kind: 'package' };
 }
 

@@ -39,7 +39,10 @@ export interface BenchResults {
 
 function fmt(value: number | null | undefined, digits = 0): string {
 	if (value === null || value === undefined || !Number.isFinite(value)) return '-';
-	return value.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+	return value.toLocaleString('en', {
+		maximumFractionDigits: digits,
+		minimumFractionDigits: digits,
+	});
 }
 
 function pad(text: string, width: number, right = true): string {
@@ -52,7 +55,8 @@ function times(value: number | null | undefined): string {
 
 /** The trigger scenario's state and memory figures (bench/trigger.ts); nothing for the others. */
 function triggerNotes(d: Record<string, unknown>): string[] {
-	const num = (key: string): number | undefined => (typeof d[key] === 'number' ? d[key] : undefined);
+	const num = (key: string): number | undefined =>
+		typeof d[key] === 'number' ? d[key] : undefined;
 	if (num('state_bytes_ours') === undefined && num('state_bytes_peer') === undefined) return [];
 	return [
 		`state kept between polls: ours ${fmt(num('state_bytes_ours'))} bytes (${fmt(num('state_bytes_per_employee_ours'), 1)} per employee), ` +
@@ -65,12 +69,15 @@ function triggerNotes(d: Record<string, unknown>): string[] {
 function notesOf(s: ScenarioResult): string[] {
 	const d = s.details;
 	const notes: string[] = [];
-	const num = (key: string): number | undefined => (typeof d[key] === 'number' ? d[key] : undefined);
+	const num = (key: string): number | undefined =>
+		typeof d[key] === 'number' ? d[key] : undefined;
 	notes.push(...triggerNotes(d));
 	if (num('cpu_us_per_item_ours') !== undefined || num('cpu_us_per_item_peer') !== undefined) {
 		notes.push(
 			`CPU per item while the job ran: ours ${fmt(num('cpu_us_per_item_ours'), 1)} us, HTTP Request ${fmt(num('cpu_us_per_item_peer'), 1)} us` +
-				(num('cpu_us_per_item_peer_tuned') === undefined ? '' : `, tuned ${fmt(num('cpu_us_per_item_peer_tuned'), 1)} us`),
+				(num('cpu_us_per_item_peer_tuned') === undefined
+					? ''
+					: `, tuned ${fmt(num('cpu_us_per_item_peer_tuned'), 1)} us`),
 		);
 	}
 	if (num('achieved_rate_per_s_ours') !== undefined) {
@@ -83,10 +90,23 @@ function notesOf(s: ScenarioResult): string[] {
 			`requests in flight at once (at least): ours ${fmt(num('peak_in_flight_ours'))}, HTTP Request ${fmt(num('peak_in_flight_peer'))}, tuned ${fmt(num('peak_in_flight_peer_tuned'))}`,
 		);
 	}
-	for (const variant of (d.variants as Array<{ label: string; ms: number | null; requests: number | null; rate_limited: number | null }> | undefined) ?? []) {
-		notes.push(`${variant.label}: ${fmt(variant.ms)} ms, ${fmt(variant.requests)} requests${variant.rate_limited === null ? '' : `, ${fmt(variant.rate_limited)} x 48503`}`);
+	for (const variant of (d.variants as
+		| Array<{
+				label: string;
+				ms: number | null;
+				requests: number | null;
+				rate_limited: number | null;
+		  }>
+		| undefined) ?? []) {
+		notes.push(
+			`${variant.label}: ${fmt(variant.ms)} ms, ${fmt(variant.requests)} requests${variant.rate_limited === null ? '' : `, ${fmt(variant.rate_limited)} x 48503`}`,
+		);
 	}
-	for (const [side, label] of [['ours', 'ours'], ['peer', 'HTTP Request'], ['peer_tuned', 'tuned HTTP Request']] as const) {
+	for (const [side, label] of [
+		['ours', 'ours'],
+		['peer', 'HTTP Request'],
+		['peer_tuned', 'tuned HTTP Request'],
+	] as const) {
 		const problems = d[`problems_${side}`];
 		if (Array.isArray(problems) && problems.length > 0) {
 			const first: unknown = problems.find((p) => String(p).startsWith('error:')) ?? problems[0];
@@ -145,8 +165,10 @@ export function renderTable(results: BenchResults): string {
 
 /** The table of README.md and docs/benchmark.md, in markdown. */
 export function renderMarkdownTable(results: BenchResults): string {
-	const limited = (value: number | null | undefined): string => (value ? ` (${fmt(value)} × 48503)` : '');
-	const ms = (value: number | null | undefined): string => (typeof value === 'number' ? `${fmt(value)} ms` : '–');
+	const limited = (value: number | null | undefined): string =>
+		value ? ` (${fmt(value)} × 48503)` : '';
+	const ms = (value: number | null | undefined): string =>
+		typeof value === 'number' ? `${fmt(value)} ms` : '–';
 	const lines = [
 		'| scenario | ours | HTTP Request | tuned HTTP Request | ratio | ratio tuned | requests ours / HTTP / tuned | bound | ours / bound | peak RSS ours / HTTP / tuned |',
 		'|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -167,7 +189,11 @@ export function writeResults(file: string, results: BenchResults): void {
 }
 
 function escapeXml(text: string): string {
-	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+	return text
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;');
 }
 
 /**
@@ -188,17 +214,29 @@ export function renderChart(results: BenchResults): string {
 		const notes: string[] = [];
 		notes.push(...triggerNotes(d));
 		if (typeof d.cpu_us_per_item_ours === 'number') {
-			const tuned = typeof d.cpu_us_per_item_peer_tuned === 'number' ? `, tuned ${fmt(d.cpu_us_per_item_peer_tuned, 1)} us` : '';
+			const tuned =
+				typeof d.cpu_us_per_item_peer_tuned === 'number'
+					? `, tuned ${fmt(d.cpu_us_per_item_peer_tuned, 1)} us`
+					: '';
 			notes.push(
 				`CPU per employee while the job ran: ours ${fmt(d.cpu_us_per_item_ours, 1)} us, HTTP Request ${fmt(d.cpu_us_per_item_peer as number, 1)} us${tuned}`,
 			);
 		}
-		for (const variant of (d.variants as Array<{ label: string; ms: number | null; rate_limited: number | null }> | undefined) ?? []) {
-			notes.push(`${variant.label}: ${fmt(variant.ms)} ms${variant.rate_limited === null ? '' : `, ${fmt(variant.rate_limited)} x 48503`}`);
+		for (const variant of (d.variants as
+			Array<{ label: string; ms: number | null; rate_limited: number | null }> | undefined) ?? []) {
+			notes.push(
+				`${variant.label}: ${fmt(variant.ms)} ms${variant.rate_limited === null ? '' : `, ${fmt(variant.rate_limited)} x 48503`}`,
+			);
 		}
-		for (const [side, label] of [['ours', 'ours'], ['peer', 'HTTP Request'], ['peer_tuned', 'tuned HTTP Request']] as const) {
+		for (const [side, label] of [
+			['ours', 'ours'],
+			['peer', 'HTTP Request'],
+			['peer_tuned', 'tuned HTTP Request'],
+		] as const) {
 			const problems = d[`problems_${side}`];
-			const failure: unknown = Array.isArray(problems) ? problems.find((p) => String(p).startsWith('error:')) : undefined;
+			const failure: unknown = Array.isArray(problems)
+				? problems.find((p) => String(p).startsWith('error:'))
+				: undefined;
 			if (failure !== undefined) notes.push(`${label} failed: ${String(failure).slice(6, 96)}`);
 		}
 		return notes;
@@ -227,30 +265,52 @@ export function renderChart(results: BenchResults): string {
 	});
 	rows.forEach((s, index) => {
 		const y0 = top + index * rowHeight;
-		const values = [s.ours_ms, s.peer_ms, s.peer_tuned_ms, s.bound_ms].filter((v): v is number => typeof v === 'number' && v > 0);
+		const values = [s.ours_ms, s.peer_ms, s.peer_tuned_ms, s.bound_ms].filter(
+			(v): v is number => typeof v === 'number' && v > 0,
+		);
 		const max = Math.max(1, ...values);
-		parts.push(`<text x="16" y="${y0 + 14}" font-weight="bold" fill="#222">${escapeXml(s.id)}</text>`);
+		parts.push(
+			`<text x="16" y="${y0 + 14}" font-weight="bold" fill="#222">${escapeXml(s.id)}</text>`,
+		);
 		const side = [
 			s.ratio === null ? '' : `HTTP Request / ours = ${fmt(s.ratio, 1)}x`,
 			typeof s.ratio_tuned === 'number' ? `tuned / ours = ${fmt(s.ratio_tuned, 1)}x` : '',
 			`requests ${fmt(s.requests_ours)} / ${fmt(s.requests_peer)} / ${fmt(s.requests_peer_tuned)}`,
 			`peak RSS ${fmt(s.peak_rss_mb_ours)} / ${fmt(s.peak_rss_mb_peer)} / ${fmt(s.peak_rss_mb_peer_tuned)} MB`,
 		].filter(Boolean);
-		side.forEach((text, line) => parts.push(`<text x="16" y="${y0 + 30 + line * 16}" fill="#555">${escapeXml(text)}</text>`));
+		side.forEach((text, line) =>
+			parts.push(`<text x="16" y="${y0 + 30 + line * 16}" fill="#555">${escapeXml(text)}</text>`),
+		);
 		chartNotesOf(s).forEach((note, line) => {
-			parts.push(`<text x="${left}" y="${y0 + bars * (barHeight + 4) + 12 + line * 14}" fill="#666" font-size="11">${escapeXml(note)}</text>`);
+			parts.push(
+				`<text x="${left}" y="${y0 + bars * (barHeight + 4) + 12 + line * 14}" fill="#666" font-size="11">${escapeXml(note)}</text>`,
+			);
 		});
-		const limited = (value: number | null | undefined): string => (value ? `, ${fmt(value)} x 48503` : '');
+		const limited = (value: number | null | undefined): string =>
+			value ? `, ${fmt(value)} x 48503` : '';
 		const barsOf: Array<[number | null | undefined, string, string]> = [
 			[s.ours_ms, colors.ours, `${fmt(s.ours_ms)} ms`],
 			[s.peer_ms, colors.peer, `${fmt(s.peer_ms)} ms${limited(s.rate_limited_peer)}`],
-			[s.peer_tuned_ms, colors.tuned, s.peer_tuned_ms === undefined ? 'not measured in this run' : `${fmt(s.peer_tuned_ms)} ms${limited(s.rate_limited_peer_tuned)}`],
-			[s.bound_ms, colors.bound, s.bound_ms === null ? 'no bound (no latency)' : `${fmt(s.bound_ms)} ms`],
+			[
+				s.peer_tuned_ms,
+				colors.tuned,
+				s.peer_tuned_ms === undefined
+					? 'not measured in this run'
+					: `${fmt(s.peer_tuned_ms)} ms${limited(s.rate_limited_peer_tuned)}`,
+			],
+			[
+				s.bound_ms,
+				colors.bound,
+				s.bound_ms === null ? 'no bound (no latency)' : `${fmt(s.bound_ms)} ms`,
+			],
 		];
 		barsOf.forEach(([value, color, label], barIndex) => {
 			const y = y0 + barIndex * (barHeight + 4);
 			const w = value && value > 0 ? Math.max(2, Math.round((value / max) * barArea)) : 0;
-			if (w > 0) parts.push(`<rect x="${left}" y="${y}" width="${w}" height="${barHeight}" fill="${color}" rx="2"/>`);
+			if (w > 0)
+				parts.push(
+					`<rect x="${left}" y="${y}" width="${w}" height="${barHeight}" fill="${color}" rx="2"/>`,
+				);
 			parts.push(`<text x="${left + w + 6}" y="${y + 12}" fill="#333">${escapeXml(label)}</text>`);
 		});
 	});

@@ -17,7 +17,13 @@ import type { N8nSetup } from '../scripts/lib/n8n';
 import { ALL_SCENARIO_IDS, UsageError, parseCli, publishedDir } from './cli';
 import type { Cli } from './cli';
 import { cpuBetween, runMeasured } from './measure';
-import { analyseProfile, chooseWindow, formatProfileSummary, readProfile, saveNodeWindow } from './profile';
+import {
+	analyseProfile,
+	chooseWindow,
+	formatProfileSummary,
+	readProfile,
+	saveNodeWindow,
+} from './profile';
 import { renderMarkdownTable, renderTable, writeChart, writeResults } from './report';
 import type { BenchResults, ScenarioResult } from './report';
 import { SCENARIO_IDS, SIDES, baselineWorkflow, startScenario } from './scenarios';
@@ -56,7 +62,9 @@ function log(message: string): void {
 function ensureListed(userFolder: string): void {
 	const installed = join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE);
 	const manifestFile = join(installed, 'package.json');
-	const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { n8n?: { nodes?: string[]; credentials?: string[] } };
+	const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as {
+		n8n?: { nodes?: string[]; credentials?: string[] };
+	};
 	const block = manifest.n8n ?? {};
 	const find = (dir: string, suffix: string): string[] => {
 		const out: string[] = [];
@@ -81,12 +89,13 @@ function ensureListed(userFolder: string): void {
 		changed = true;
 	}
 	if (changed) {
-		log(`package.json lists no nodes/credentials yet: the installed copy lists ${block.nodes.length} nodes and ${block.credentials.length} credentials from dist/`);
+		log(
+			`package.json lists no nodes/credentials yet: the installed copy lists ${block.nodes.length} nodes and ${block.credentials.length} credentials from dist/`,
+		);
 		manifest.n8n = block;
 		writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
 	}
 }
-
 
 interface NodeRunData {
 	startTime?: number;
@@ -149,16 +158,34 @@ class Bench {
 		return this.runs.get(key) ?? [];
 	}
 
-	async run(key: string, side: RunSide, rep: number, workflow: BenchWorkflow, options: RunOptions = {}): Promise<MeasuredJob> {
+	async run(
+		key: string,
+		side: RunSide,
+		rep: number,
+		workflow: BenchWorkflow,
+		options: RunOptions = {},
+	): Promise<MeasuredJob> {
 		const { scenario } = options;
-		const stdoutFile = join(this.logDir, `${String(++this.counter).padStart(3, '0')}-${key}-${side.replace(':', '-')}.log`);
+		const stdoutFile = join(
+			this.logDir,
+			`${String(++this.counter).padStart(3, '0')}-${key}-${side.replace(':', '-')}.log`,
+		);
 		scenario?.prepareRun?.();
 		const before: Counters | undefined = scenario?.counters();
 		const firstRecord = scenario?.emulator.records.length ?? 0;
-		const args = [...(options.nodeArgs ?? []), n8nMainScript(this.root), 'execute', `--id=${workflow.json.id}`, '--rawOutput'];
+		const args = [
+			...(options.nodeArgs ?? []),
+			n8nMainScript(this.root),
+			'execute',
+			`--id=${workflow.json.id}`,
+			'--rawOutput',
+		];
 		const measured = await runMeasured(process.execPath, args, {
 			// `execute` prints the run data through n8n's logger at level info.
-			env: n8nEnv(this.setup, { N8N_LOG_LEVEL: 'info', N8N_RUNNERS_BROKER_PORT: String(options.brokerPort ?? this.setup.brokerPort) }),
+			env: n8nEnv(this.setup, {
+				N8N_LOG_LEVEL: 'info',
+				N8N_RUNNERS_BROKER_PORT: String(options.brokerPort ?? this.setup.brokerPort),
+			}),
 			stdoutFile,
 		});
 		const after: Counters | undefined = scenario?.counters();
@@ -175,7 +202,9 @@ class Bench {
 		}
 		if (!parsed) problems.push(`no run data printed; stderr: ${measured.stderrTail.slice(-600)}`);
 		const jobRuns = workflow.measured.map((name) => runData[name] ?? []);
-		const error = jobRuns.flat().find((run) => run.error)?.error?.message ?? parsed?.data?.resultData?.error?.message;
+		const error =
+			jobRuns.flat().find((run) => run.error)?.error?.message ??
+			parsed?.data?.resultData?.error?.message;
 		if (error) problems.push(`error: ${error}`);
 		workflow.measured.forEach((name, index) => {
 			if (parsed && jobRuns[index].length === 0) problems.push(`node "${name}" did not run`);
@@ -183,7 +212,12 @@ class Bench {
 		const output: JobOutput = {
 			items: (runData[MEASURED]?.[0]?.data?.main?.[0] ?? []).map((item) => item.json),
 			byNode: Object.fromEntries(
-				workflow.measured.map((name) => [name, (runData[name] ?? []).flatMap((run) => (run.data?.main?.[0] ?? []).map((item) => item.json))]),
+				workflow.measured.map((name) => [
+					name,
+					(runData[name] ?? []).flatMap((run) =>
+						(run.data?.main?.[0] ?? []).map((item) => item.json),
+					),
+				]),
 			),
 		};
 		const ran = jobRuns.every((runs) => runs.length > 0);
@@ -200,9 +234,16 @@ class Bench {
 		};
 		// The job runs from the first job node's start to the last one's end.
 		const firstStart = jobRuns[0]?.[0]?.startTime;
-		const ends = jobRuns.flat().map((run) => (typeof run.startTime === 'number' && typeof run.executionTime === 'number' ? run.startTime + run.executionTime : null));
+		const ends = jobRuns
+			.flat()
+			.map((run) =>
+				typeof run.startTime === 'number' && typeof run.executionTime === 'number'
+					? run.startTime + run.executionTime
+					: null,
+			);
 		const jobStart = ran && typeof firstStart === 'number' ? firstStart : null;
-		const jobEnd = ran && ends.every((end) => end !== null) ? Math.max(...(ends as number[])) : null;
+		const jobEnd =
+			ran && ends.every((end) => end !== null) ? Math.max(...(ends as number[])) : null;
 		const firstArrival = arrivals.length > 0 ? Math.min(...arrivals) : null;
 		const lastArrival = arrivals.length > 0 ? Math.max(...arrivals) : null;
 		const record: RunRecord = {
@@ -215,10 +256,15 @@ class Bench {
 			rateLimited: diff((c) => c.rateLimited),
 			peakRssMb: measured.peakRssMb,
 			cpuMs: measured.cpuMs,
-			nodeCpuMs: jobStart === null || jobEnd === null ? null : round(cpuBetween(measured.cpuSeries, jobStart, jobEnd)),
+			nodeCpuMs:
+				jobStart === null || jobEnd === null
+					? null
+					: round(cpuBetween(measured.cpuSeries, jobStart, jobEnd)),
 			processWallMs: measured.wallMs,
-			requestSpanMs: firstArrival === null || lastArrival === null ? null : lastArrival - firstArrival,
-			beforeFirstRequestMs: firstArrival === null || jobStart === null ? null : firstArrival - jobStart,
+			requestSpanMs:
+				firstArrival === null || lastArrival === null ? null : lastArrival - firstArrival,
+			beforeFirstRequestMs:
+				firstArrival === null || jobStart === null ? null : firstArrival - jobStart,
 			afterLastRequestMs: lastArrival === null || jobEnd === null ? null : jobEnd - lastArrival,
 			peakInFlight: peakWithin(arrivals, this.latencyMs),
 			items: itemCount,
@@ -249,7 +295,8 @@ function n8nVersion(root: string): string {
 }
 
 function readResults(file: string): BenchResults {
-	if (!existsSync(file)) throw new UsageError(`${file} does not exist: run \`npm run bench\` first`);
+	if (!existsSync(file))
+		throw new UsageError(`${file} does not exist: run \`npm run bench\` first`);
 	return JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
 }
 
@@ -262,20 +309,38 @@ function printTables(results: BenchResults): void {
 /** --publish: a full run's figures become the committed bench/results.json and bench/chart.svg. */
 function publish(cli: Cli, root: string): void {
 	const target = publishedDir(root);
-	if (resolve(cli.outDir) === resolve(target)) throw new UsageError('--publish copies from an output folder to bench/: give --out another folder');
+	if (resolve(cli.outDir) === resolve(target))
+		throw new UsageError(
+			'--publish copies from an output folder to bench/: give --out another folder',
+		);
 	const results = readResults(join(cli.outDir, 'results.json'));
 	if (results.environment.mode !== 'full') {
-		throw new UsageError(`${relative(root, join(cli.outDir, 'results.json'))} comes from a ${String(results.environment.mode)} run: only a full run is published`);
+		throw new UsageError(
+			`${relative(root, join(cli.outDir, 'results.json'))} comes from a ${String(results.environment.mode)} run: only a full run is published`,
+		);
 	}
 	writeResults(join(target, 'results.json'), results);
 	writeChart(join(target, 'chart.svg'), results);
 	printTables(results);
-	console.log(`\npublished ${relative(root, join(cli.outDir, 'results.json'))} (${results.generated_at}) to bench/results.json and bench/chart.svg`);
+	console.log(
+		`\npublished ${relative(root, join(cli.outDir, 'results.json'))} (${results.generated_at}) to bench/results.json and bench/chart.svg`,
+	);
 }
 
 /** A fresh n8n user folder with our package installed, the scenarios' emulators, credentials and workflows imported. */
-async function prepare(cli: Cli, root: string, ids: Scenario['id'][], sides: readonly SideName[], scenarios: Scenario[]) {
-	const workDir = join(root, 'bench', 'tmp', `run-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`);
+async function prepare(
+	cli: Cli,
+	root: string,
+	ids: Scenario['id'][],
+	sides: readonly SideName[],
+	scenarios: Scenario[],
+) {
+	const workDir = join(
+		root,
+		'bench',
+		'tmp',
+		`run-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`,
+	);
 	const logDir = join(workDir, 'logs');
 	mkdirSync(logDir, { recursive: true });
 	const setup: N8nSetup = {
@@ -297,20 +362,31 @@ async function prepare(cli: Cli, root: string, ids: Scenario['id'][], sides: rea
 		...(sides.length === SIDES.length ? (s.variants ?? []).map((v) => v.workflow) : []),
 	]);
 	for (const workflow of [baseline, ...all]) {
-		writeFileSync(join(workflowDir, `${workflow.json.id}.json`), JSON.stringify(workflow.json, null, 2));
+		writeFileSync(
+			join(workflowDir, `${workflow.json.id}.json`),
+			JSON.stringify(workflow.json, null, 2),
+		);
 	}
-	await importCredentials(setup, scenarios.flatMap((s) => s.credentials));
+	await importCredentials(
+		setup,
+		scenarios.flatMap((s) => s.credentials),
+	);
 	await importWorkflowDirectory(setup, workflowDir);
 	log(`imported ${all.length + 1} workflows; latency ${cli.config.latencyMs} ms`);
 	return { workDir, logDir, setup, baseline };
 }
 
 /** The scenarios' figures of an earlier run in the same folder, kept for the scenarios this run leaves out (--only). */
-function previousScenarios(file: string, results: Pick<BenchResults, 'environment'>): ScenarioResult[] {
+function previousScenarios(
+	file: string,
+	results: Pick<BenchResults, 'environment'>,
+): ScenarioResult[] {
 	if (!existsSync(file)) return [];
 	try {
 		const previous = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
-		const same = previous.environment.mode === results.environment.mode && previous.environment.latency_ms === results.environment.latency_ms;
+		const same =
+			previous.environment.mode === results.environment.mode &&
+			previous.environment.latency_ms === results.environment.latency_ms;
 		return same ? (previous.scenarios ?? []) : [];
 	} catch {
 		return [];
@@ -348,24 +424,36 @@ async function measure(cli: Cli, root: string): Promise<void> {
 			lanes.map(async (laneScenarios, lane) => {
 				const brokerPort = brokerPorts[lane];
 				for (let rep = 0; rep < config.reps; rep++) {
-					if (lane === 0 && cli.only.includes('overhead')) await bench.run('baseline', 'baseline', rep, baseline, { brokerPort });
+					if (lane === 0 && cli.only.includes('overhead'))
+						await bench.run('baseline', 'baseline', rep, baseline, { brokerPort });
 					for (const scenario of laneScenarios) {
 						// Rotate which side goes first, so drift on a shared machine favours no side.
 						const order = SIDES.map((_side, index) => SIDES[(index + rep) % SIDES.length]);
 						for (const side of order) {
-							await bench.run(scenario.id, side, rep, scenario.workflows[side], { scenario, checkAs: side, brokerPort });
+							await bench.run(scenario.id, side, rep, scenario.workflows[side], {
+								scenario,
+								checkAs: side,
+								brokerPort,
+							});
 						}
 						for (const variant of scenario.variants ?? []) {
-							await bench.run(scenario.id, `variant:${variant.key}`, rep, variant.workflow, { scenario, checkAs: variant.checkAs, brokerPort });
+							await bench.run(scenario.id, `variant:${variant.key}`, rep, variant.workflow, {
+								scenario,
+								checkAs: variant.checkAs,
+								brokerPort,
+							});
 						}
 					}
 				}
 			}),
 		);
 
-		const fresh = scenarios.map((scenario) => summarise(scenario, bench.records(scenario.id), bench.records('baseline'), config));
+		const fresh = scenarios.map((scenario) =>
+			summarise(scenario, bench.records(scenario.id), bench.records('baseline'), config),
+		);
 		// After the others: it runs its own n8n server on the same user folder.
-		if (cli.only.includes(TRIGGER_SCENARIO_ID)) fresh.push(await runTriggerScenario(setup, config, log));
+		if (cli.only.includes(TRIGGER_SCENARIO_ID))
+			fresh.push(await runTriggerScenario(setup, config, log));
 		const resultsFile = join(cli.outDir, 'results.json');
 		const environment: BenchResults['environment'] = {
 			n8n: n8nVersion(root),
@@ -384,25 +472,40 @@ async function measure(cli: Cli, root: string): Promise<void> {
 			load_avg_1min_end: round(loadavg()[0], 2) ?? 0,
 		};
 		// A partial run (--only) keeps the other scenarios' figures from the last run in the same folder.
-		const previous = cli.only.length < ALL_SCENARIO_IDS.length ? previousScenarios(resultsFile, { environment }) : [];
-		const merged = ALL_SCENARIO_IDS.map((id) => fresh.find((s) => s.id === id) ?? previous.find((s) => s.id === id)).filter(
-			(s): s is ScenarioResult => s !== undefined,
-		);
-		const results: BenchResults = { generated_at: new Date().toISOString(), environment, scenarios: merged };
+		const previous =
+			cli.only.length < ALL_SCENARIO_IDS.length
+				? previousScenarios(resultsFile, { environment })
+				: [];
+		const merged = ALL_SCENARIO_IDS.map(
+			(id) => fresh.find((s) => s.id === id) ?? previous.find((s) => s.id === id),
+		).filter((s): s is ScenarioResult => s !== undefined);
+		const results: BenchResults = {
+			generated_at: new Date().toISOString(),
+			environment,
+			scenarios: merged,
+		};
 		mkdirSync(cli.outDir, { recursive: true });
 		writeResults(resultsFile, results);
 		writeChart(join(cli.outDir, 'chart.svg'), results);
 		printTables(results);
 		if (!cli.smoke) {
 			for (const s of fresh) {
-				for (const t of (s.details.targets as Array<{ target: string; value: number | null; reached: boolean | null }>) ?? []) {
-					console.log(`${t.reached === null ? '?' : t.reached ? 'reached    ' : 'NOT reached'}  ${s.id}: ${t.target} (measured ${t.value ?? '-'})`);
+				for (const t of (s.details.targets as Array<{
+					target: string;
+					value: number | null;
+					reached: boolean | null;
+				}>) ?? []) {
+					console.log(
+						`${t.reached === null ? '?' : t.reached ? 'reached    ' : 'NOT reached'}  ${s.id}: ${t.target} (measured ${t.value ?? '-'})`,
+					);
 				}
 			}
 		}
 		console.log(
 			`wrote ${relative(root, resultsFile)} and ${relative(root, join(cli.outDir, 'chart.svg'))} in ${Math.round((Date.now() - started) / 1000)} s` +
-				(cli.smoke ? '' : '; `npm run bench:publish` makes them the committed bench/results.json and bench/chart.svg'),
+				(cli.smoke
+					? ''
+					: '; `npm run bench:publish` makes them the committed bench/results.json and bench/chart.svg'),
 		);
 	} finally {
 		await stopAll();
@@ -432,13 +535,25 @@ async function profile(cli: Cli, root: string, id: Scenario['id']): Promise<void
 		for (let attempt = 1; attempt <= 3; attempt++) {
 			const name = `${id}-ours-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
 			const file = join(profileDir, name);
-			const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}`, '--cpu-prof-interval=200'];
-			const job = await bench.run(id, 'ours', attempt - 1, scenario.workflows.ours, { scenario, checkAs: 'ours', nodeArgs });
+			const nodeArgs = [
+				'--cpu-prof',
+				`--cpu-prof-dir=${profileDir}`,
+				`--cpu-prof-name=${name}`,
+				'--cpu-prof-interval=200',
+			];
+			const job = await bench.run(id, 'ours', attempt - 1, scenario.workflows.ours, {
+				scenario,
+				checkAs: 'ours',
+				nodeArgs,
+			});
 			if (!existsSync(file)) {
-				log(`attempt ${attempt}: n8n wrote no profile (${job.record.warnings.join('; ') || job.record.problems.join('; ') || 'no reason printed'})`);
+				log(
+					`attempt ${attempt}: n8n wrote no profile (${job.record.warnings.join('; ') || job.record.problems.join('; ') || 'no reason printed'})`,
+				);
 				continue;
 			}
-			if (job.record.problems.length > 0) log(`the profiled run had problems: ${job.record.problems.join('; ')}`);
+			if (job.record.problems.length > 0)
+				log(`the profiled run had problems: ${job.record.problems.join('; ')}`);
 			if (job.jobStart !== null && job.jobEnd !== null) {
 				saveNodeWindow(file, {
 					fromUs: toMonotonicUs(job.jobStart),
@@ -446,8 +561,12 @@ async function profile(cli: Cli, root: string, id: Scenario['id']): Promise<void
 					label: `${id}, ours, ${job.record.nodeMs} ms, ${job.record.items ?? '-'} items`,
 				});
 			}
-			console.log(`profile: ${relative(root, file)} (${cli.smoke ? 'smoke' : 'full'} sizes, sampled every 200 us; the profiler slows n8n down)`);
-			console.log(formatProfileSummary(analyseProfile(readProfile(file), chooseWindow(file, cli.window))));
+			console.log(
+				`profile: ${relative(root, file)} (${cli.smoke ? 'smoke' : 'full'} sizes, sampled every 200 us; the profiler slows n8n down)`,
+			);
+			console.log(
+				formatProfileSummary(analyseProfile(readProfile(file), chooseWindow(file, cli.window))),
+			);
 			return;
 		}
 		throw new Error('n8n wrote no CPU profile in 3 attempts');
@@ -473,7 +592,11 @@ async function main(): Promise<void> {
 			publish(cli, root);
 			return;
 		case 'analyse':
-			console.log(formatProfileSummary(analyseProfile(readProfile(cli.action.file), chooseWindow(cli.action.file, cli.window))));
+			console.log(
+				formatProfileSummary(
+					analyseProfile(readProfile(cli.action.file), chooseWindow(cli.action.file, cli.window)),
+				),
+			);
 			return;
 		case 'profile':
 			await profile(cli, root, cli.action.scenario);
@@ -487,7 +610,9 @@ main().then(
 	() => process.exit(0),
 	(error: unknown) => {
 		const usage = error instanceof UsageError;
-		console.error(`bench failed: ${error instanceof Error ? (usage ? error.message : (error.stack ?? error.message)) : String(error)}`);
+		console.error(
+			`bench failed: ${error instanceof Error ? (usage ? error.message : (error.stack ?? error.message)) : String(error)}`,
+		);
 		process.exit(1);
 	},
 );

@@ -33,7 +33,13 @@ export type SideName = 'ours' | 'peer' | 'tuned';
 
 export const SIDES: readonly SideName[] = ['ours', 'peer', 'tuned'];
 
-export type ScenarioId = 'shiheng-list' | 'mingdao-relations' | 'mingdao-relations-field' | 'welink-status' | 'welink-departments' | 'overhead';
+export type ScenarioId =
+	| 'shiheng-list'
+	| 'mingdao-relations'
+	| 'mingdao-relations-field'
+	| 'welink-status'
+	| 'welink-departments'
+	| 'overhead';
 
 export interface BenchConfig {
 	latencyMs: number;
@@ -158,11 +164,17 @@ export interface Scenario {
 	stop(): Promise<void>;
 }
 
-function credentialImport(ref: CredentialRef, data: Record<string, string | number | boolean>): CredentialImport {
+function credentialImport(
+	ref: CredentialRef,
+	data: Record<string, string | number | boolean>,
+): CredentialImport {
 	return { id: ref.id, name: ref.name, type: ref.type, data };
 }
 
-function countRequests(emulator: Emulator, apiPath: string): Pick<Counters, 'requests' | 'apiRequests'> {
+function countRequests(
+	emulator: Emulator,
+	apiPath: string,
+): Pick<Counters, 'requests' | 'apiRequests'> {
 	return { requests: emulator.records.length, apiRequests: emulator.count(apiPath) };
 }
 
@@ -179,7 +191,12 @@ const FIRST_PAGE = 'First page';
 const PAGE_NUMBERS = 'Page numbers';
 
 /** Page answers of the Shiheng employee list: every employee exactly once. */
-function checkPageAnswers(problems: string[], answers: Json[], pages: number, employees: number): void {
+function checkPageAnswers(
+	problems: string[],
+	answers: Json[],
+	pages: number,
+	employees: number,
+): void {
 	expectCount(problems, 'pages output', answers.length, pages);
 	const ids = new Set<unknown>();
 	let listed = 0;
@@ -202,57 +219,80 @@ async function shihengListing(
 ): Promise<Scenario> {
 	const handle = await startShihengEmulator({ latencyMs, employees });
 	const suffix = id === 'overhead' ? 'Ovh' : 'Lst';
-	const credential: CredentialRef = { type: 'shihengApi', id: `benchShiheng${suffix}01`, name: `Bench Shiheng ${suffix}` };
+	const credential: CredentialRef = {
+		type: 'shihengApi',
+		id: `benchShiheng${suffix}01`,
+		name: `Bench Shiheng ${suffix}`,
+	};
 	const pages = Math.ceil(employees / config.pageSize);
 	const concurrency = config.shihengConcurrency;
 	const url = `${handle.baseUrl}${handle.employeePath}`;
-	const ours = benchWorkflow(`bench${suffix}Ours00001`, `bench ${id} ours`, [], [
-		ourNode(
-			MEASURED,
-			'shiheng',
-			{
-				resource: 'employee',
-				operation: 'getAll',
-				endpointPath: handle.employeePath,
-				returnAll: true,
-				pageSize: config.pageSize,
-				options: { concurrency },
-			},
-			credential,
-		),
-	]);
-	const peer = benchWorkflow(`bench${suffix}Peer00001`, `bench ${id} peer`, [], [
-		httpRequestNode(MEASURED, credential, {
-			method: 'POST',
-			url,
-			jsonBody: JSON.stringify({ paramContent: { pageNum: 1, pageSize: config.pageSize } }),
-			options: {
-				pagination: pagination(
-					{ type: 'body', name: 'paramContent', value: `={{ { "pageNum": $pageCount + 1, "pageSize": ${config.pageSize} } }}` },
-					// $pageCount is the number of pages received so far when this is evaluated.
-					'={{ $pageCount >= $response.body.result.pages }}',
-					pages + 5,
-				),
-			},
-		}),
-	]);
+	const ours = benchWorkflow(
+		`bench${suffix}Ours00001`,
+		`bench ${id} ours`,
+		[],
+		[
+			ourNode(
+				MEASURED,
+				'shiheng',
+				{
+					resource: 'employee',
+					operation: 'getAll',
+					endpointPath: handle.employeePath,
+					returnAll: true,
+					pageSize: config.pageSize,
+					options: { concurrency },
+				},
+				credential,
+			),
+		],
+	);
+	const peer = benchWorkflow(
+		`bench${suffix}Peer00001`,
+		`bench ${id} peer`,
+		[],
+		[
+			httpRequestNode(MEASURED, credential, {
+				method: 'POST',
+				url,
+				jsonBody: JSON.stringify({ paramContent: { pageNum: 1, pageSize: config.pageSize } }),
+				options: {
+					pagination: pagination(
+						{
+							type: 'body',
+							name: 'paramContent',
+							value: `={{ { "pageNum": $pageCount + 1, "pageSize": ${config.pageSize} } }}`,
+						},
+						// $pageCount is the number of pages received so far when this is evaluated.
+						'={{ $pageCount >= $response.body.result.pages }}',
+						pages + 5,
+					),
+				},
+			}),
+		],
+	);
 	// The skilled user: page 1 tells the page count, a Code node makes one item per remaining page,
 	// and one HTTP Request node fetches them all (it starts every item's request without waiting).
 	// The other scenarios' input Code node lets the task runner connect before the job; here a
 	// warm-up Code node does (not counted).
-	const tuned = benchWorkflow(`bench${suffix}Tuned0001`, `bench ${id} tuned`, [runnerWarmUpNode('Warm-up')], [
-		httpRequestNode(FIRST_PAGE, credential, {
-			method: 'POST',
-			url,
-			jsonBody: JSON.stringify({ paramContent: { pageNum: 1, pageSize: config.pageSize } }),
-		}),
-		remainingPagesNode(PAGE_NUMBERS, 'result.pages'),
-		httpRequestNode(MEASURED, credential, {
-			method: 'POST',
-			url,
-			jsonBody: `={{ JSON.stringify({ paramContent: { pageNum: $json.pageNum, pageSize: ${config.pageSize} } }) }}`,
-		}),
-	]);
+	const tuned = benchWorkflow(
+		`bench${suffix}Tuned0001`,
+		`bench ${id} tuned`,
+		[runnerWarmUpNode('Warm-up')],
+		[
+			httpRequestNode(FIRST_PAGE, credential, {
+				method: 'POST',
+				url,
+				jsonBody: JSON.stringify({ paramContent: { pageNum: 1, pageSize: config.pageSize } }),
+			}),
+			remainingPagesNode(PAGE_NUMBERS, 'result.pages'),
+			httpRequestNode(MEASURED, credential, {
+				method: 'POST',
+				url,
+				jsonBody: `={{ JSON.stringify({ paramContent: { pageNum: $json.pageNum, pageSize: ${config.pageSize} } }) }}`,
+			}),
+		],
+	);
 	const bound = latencyMs > 0 ? Math.ceil(pages / concurrency) * latencyMs : null;
 	return {
 		id,
@@ -269,7 +309,8 @@ async function shihengListing(
 		},
 		jobItems: employees,
 		boundMs: bound,
-		boundFormula: bound === null ? null : `ceil(${pages} pages / concurrency ${concurrency}) x ${latencyMs} ms`,
+		boundFormula:
+			bound === null ? null : `ceil(${pages} pages / concurrency ${concurrency}) x ${latencyMs} ms`,
 		settings: { pages, pageSize: config.pageSize, concurrency, latencyMs },
 		emulator: handle.emulator,
 		counters: () => ({ ...countRequests(handle.emulator, handle.employeePath), rateLimited: null }),
@@ -279,7 +320,8 @@ async function shihengListing(
 				expectCount(problems, 'employees output', output.items.length, employees);
 			} else {
 				// The HTTP Request node outputs one item per page answer; the tuned side got page 1 from its first node.
-				const answers = side === 'tuned' ? [...(output.byNode[FIRST_PAGE] ?? []), ...output.items] : output.items;
+				const answers =
+					side === 'tuned' ? [...(output.byNode[FIRST_PAGE] ?? []), ...output.items] : output.items;
 				checkPageAnswers(problems, answers, pages, employees);
 			}
 			return { items: output.items.length, problems };
@@ -293,28 +335,52 @@ async function shihengListing(
  * request per item (peer) or per batch of ids grouped by a Code node (tuned). `readIdsFrom`:
  * 'expression' gives our node the ids as a per-item expression, 'field' its Read IDs From Field option.
  */
-async function mingdaoRelations(config: BenchConfig, readIdsFrom: 'expression' | 'field'): Promise<Scenario> {
+async function mingdaoRelations(
+	config: BenchConfig,
+	readIdsFrom: 'expression' | 'field',
+): Promise<Scenario> {
 	const ids = config.relationIds;
 	const handle = await startMingdaoEmulator({ latencyMs: config.latencyMs, users: ids });
 	const key = readIdsFrom === 'field' ? 'Fld' : 'Exp';
 	const id: ScenarioId = readIdsFrom === 'field' ? 'mingdao-relations-field' : 'mingdao-relations';
-	const credential: CredentialRef = { type: 'mingdaoApi', id: `benchMingdao${key}001`, name: `Bench Mingdao ${key}` };
+	const credential: CredentialRef = {
+		type: 'mingdaoApi',
+		id: `benchMingdao${key}001`,
+		name: `Bench Mingdao ${key}`,
+	};
 	const apiPath = '/generalintegrateapi/v2/user/getUserRelations';
 	const url = `${handle.baseUrl}${apiPath}`;
 	const batch = config.mingdaoBatch;
 	// The same ids the emulator holds (wx-user-00001 …), made inside the workflow.
-	const input = generatorNode('Input', ids, `{ corpUserId: 'wx-user-' + String(i).padStart(5, '0') }`);
-	const ourOptions: Record<string, unknown> = { batchSize: batch, concurrency: config.mingdaoConcurrency };
+	const input = generatorNode(
+		'Input',
+		ids,
+		`{ corpUserId: 'wx-user-' + String(i).padStart(5, '0') }`,
+	);
+	const ourOptions: Record<string, unknown> = {
+		batchSize: batch,
+		concurrency: config.mingdaoConcurrency,
+	};
 	// The option the node's help suggests for thousands of items: read the field, no per-item expression.
 	if (readIdsFrom === 'field') ourOptions.idField = 'corpUserId';
-	const ours = benchWorkflow(`benchMd${key}Ours00001`, `bench ${id} ours`, [input], [
-		ourNode(
-			MEASURED,
-			'mingdao',
-			{ resource: 'user', operation: 'getRelations', corpUserIds: '={{ $json.corpUserId }}', options: ourOptions },
-			credential,
-		),
-	]);
+	const ours = benchWorkflow(
+		`benchMd${key}Ours00001`,
+		`bench ${id} ours`,
+		[input],
+		[
+			ourNode(
+				MEASURED,
+				'mingdao',
+				{
+					resource: 'user',
+					operation: 'getRelations',
+					corpUserIds: '={{ $json.corpUserId }}',
+					options: ourOptions,
+				},
+				credential,
+			),
+		],
+	);
 	const perItem = (options?: Record<string, unknown>) =>
 		httpRequestNode(MEASURED, credential, {
 			method: 'POST',
@@ -324,21 +390,31 @@ async function mingdaoRelations(config: BenchConfig, readIdsFrom: 'expression' |
 		});
 	const peer = benchWorkflow(`benchMd${key}Peer00001`, `bench ${id} peer`, [input], [perItem()]);
 	// The skilled user sees that corpUserIds is a list: a Code node groups the ids, one request per group.
-	const tuned = benchWorkflow(`benchMd${key}Tuned0001`, `bench ${id} tuned`, [input], [
-		groupingNode(`Groups of ${batch}`, batch, 'j.corpUserId', 'corpUserIds'),
-		httpRequestNode(MEASURED, credential, {
-			method: 'POST',
-			url,
-			jsonBody: '={{ JSON.stringify({ corpUserIds: $json.corpUserIds }) }}',
-		}),
-	]);
+	const tuned = benchWorkflow(
+		`benchMd${key}Tuned0001`,
+		`bench ${id} tuned`,
+		[input],
+		[
+			groupingNode(`Groups of ${batch}`, batch, 'j.corpUserId', 'corpUserIds'),
+			httpRequestNode(MEASURED, credential, {
+				method: 'POST',
+				url,
+				jsonBody: '={{ JSON.stringify({ corpUserIds: $json.corpUserIds }) }}',
+			}),
+		],
+	);
 	const variants: Variant[] =
 		readIdsFrom === 'expression'
 			? [
 					{
 						key: 'peer_batching',
 						label: 'HTTP Request node, one request per id, Batching option 50 items / 0 ms',
-						workflow: benchWorkflow(`benchMd${key}Batch0001`, `bench ${id} peer, batching option`, [input], [perItem(batching(50, 0))]),
+						workflow: benchWorkflow(
+							`benchMd${key}Batch0001`,
+							`bench ${id} peer, batching option`,
+							[input],
+							[perItem(batching(50, 0))],
+						),
 						checkAs: 'peer',
 					},
 				]
@@ -360,7 +436,12 @@ async function mingdaoRelations(config: BenchConfig, readIdsFrom: 'expression' |
 		jobItems: ids,
 		boundMs: bound,
 		boundFormula: `ceil(${requests} requests / concurrency ${config.mingdaoConcurrency}) x ${config.latencyMs} ms`,
-		settings: { batchSize: batch, concurrency: config.mingdaoConcurrency, latencyMs: config.latencyMs, readIdsFrom },
+		settings: {
+			batchSize: batch,
+			concurrency: config.mingdaoConcurrency,
+			latencyMs: config.latencyMs,
+			readIdsFrom,
+		},
 		emulator: handle.emulator,
 		counters: () => ({ ...countRequests(handle.emulator, apiPath), rateLimited: null }),
 		check: (side, output) => {
@@ -368,19 +449,34 @@ async function mingdaoRelations(config: BenchConfig, readIdsFrom: 'expression' |
 			const items = output.items;
 			if (side === 'ours') {
 				expectCount(problems, 'items output', items.length, ids);
-				expectCount(problems, 'ids with a relation', items.filter((item) => item.found === true).length, matchedIds.length);
+				expectCount(
+					problems,
+					'ids with a relation',
+					items.filter((item) => item.found === true).length,
+					matchedIds.length,
+				);
 			} else if (side === 'peer') {
 				expectCount(problems, 'items output', items.length, ids);
-				const found = items.filter((item) => Array.isArray(item.data) && item.data.length > 0).length;
+				const found = items.filter(
+					(item) => Array.isArray(item.data) && item.data.length > 0,
+				).length;
 				expectCount(problems, 'ids with a relation', found, matchedIds.length);
 			} else {
 				expectCount(problems, 'group answers output', items.length, requests);
 				// A refused call answers data: null.
 				const refused = items.filter((item) => !Array.isArray(item.data)).length;
-				if (refused > 0) problems.push(`${refused} group answers carry no data list (message: ${String(items.find((item) => !Array.isArray(item.data))?.message)})`);
-				const related = new Set(items.flatMap((item) => (Array.isArray(item.data) ? (item.data as Json[]) : []).map((row) => row.corpUserId)));
+				if (refused > 0)
+					problems.push(
+						`${refused} group answers carry no data list (message: ${String(items.find((item) => !Array.isArray(item.data))?.message)})`,
+					);
+				const related = new Set(
+					items.flatMap((item) =>
+						(Array.isArray(item.data) ? (item.data as Json[]) : []).map((row) => row.corpUserId),
+					),
+				);
 				expectCount(problems, 'ids with a relation', related.size, matchedIds.length);
-				if (matchedIds.some((userId) => !related.has(userId))) problems.push('some ids with a relation are missing from the answers');
+				if (matchedIds.some((userId) => !related.has(userId)))
+					problems.push('some ids with a relation are missing from the answers');
 			}
 			return { items: items.length, problems };
 		},
@@ -392,22 +488,50 @@ async function mingdaoRelations(config: BenchConfig, readIdsFrom: 'expression' |
 async function weLinkStatus(config: BenchConfig): Promise<Scenario> {
 	const persons = config.persons;
 	const rate = config.welinkRatePerSecond;
-	const handle = await startWeLinkEmulator({ latencyMs: config.latencyMs, demoPersons: persons, ratePerSecond: rate });
-	const credential: CredentialRef = { type: 'weLinkApi', id: 'benchWeLink0000001', name: 'Bench WeLink' };
+	const handle = await startWeLinkEmulator({
+		latencyMs: config.latencyMs,
+		demoPersons: persons,
+		ratePerSecond: rate,
+	});
+	const credential: CredentialRef = {
+		type: 'weLinkApi',
+		id: 'benchWeLink0000001',
+		name: 'Bench WeLink',
+	};
 	const apiPath = '/api/contact/v1/users/status';
 	const batch = 10;
 	// The demo persons the emulator seeds (demo0001 …), made inside the workflow.
-	const input = generatorNode('Input', persons, `{ corpUserId: 'demo' + String(i).padStart(4, '0') }`);
-	const ours = benchWorkflow('benchWlOurs0000001', 'bench welink-status ours', [input], [
-		ourNode(
-			MEASURED,
-			'weLink',
-			{ resource: 'userSync', operation: 'getStatus', identifierType: 'corpUserId', identifier: '={{ $json.corpUserId }}', options: {} },
-			credential,
-		),
-	]);
+	const input = generatorNode(
+		'Input',
+		persons,
+		`{ corpUserId: 'demo' + String(i).padStart(4, '0') }`,
+	);
+	const ours = benchWorkflow(
+		'benchWlOurs0000001',
+		'bench welink-status ours',
+		[input],
+		[
+			ourNode(
+				MEASURED,
+				'weLink',
+				{
+					resource: 'userSync',
+					operation: 'getStatus',
+					identifierType: 'corpUserId',
+					identifier: '={{ $json.corpUserId }}',
+					options: {},
+				},
+				credential,
+			),
+		],
+	);
 	// A user of the HTTP Request node groups the persons into WeLink's batches of 10 first.
-	const grouping = groupingNode('Batches of 10', batch, '({ corpUserId: j.corpUserId })', 'personInfo');
+	const grouping = groupingNode(
+		'Batches of 10',
+		batch,
+		'({ corpUserId: j.corpUserId })',
+		'personInfo',
+	);
 	const statusRequest = (options?: Record<string, unknown>) =>
 		httpRequestNode(MEASURED, credential, {
 			method: 'POST',
@@ -415,9 +539,19 @@ async function weLinkStatus(config: BenchConfig): Promise<Scenario> {
 			jsonBody: '={{ JSON.stringify({ personInfo: $json.personInfo }) }}',
 			options,
 		});
-	const peer = benchWorkflow('benchWlPeer0000001', 'bench welink-status peer', [input], [grouping, statusRequest()]);
+	const peer = benchWorkflow(
+		'benchWlPeer0000001',
+		'bench welink-status peer',
+		[input],
+		[grouping, statusRequest()],
+	);
 	// The skilled user also sets the node's Batching option to WeLink's published limit.
-	const tuned = benchWorkflow('benchWlTuned000001', 'bench welink-status tuned', [input], [grouping, statusRequest(batching(rate, 1000))]);
+	const tuned = benchWorkflow(
+		'benchWlTuned000001',
+		'bench welink-status tuned',
+		[input],
+		[grouping, statusRequest(batching(rate, 1000))],
+	);
 	const requests = Math.ceil(persons / batch);
 	const bound = Math.round((requests / rate) * 1000);
 	return {
@@ -435,7 +569,10 @@ async function weLinkStatus(config: BenchConfig): Promise<Scenario> {
 		boundFormula: `${requests} requests / ${rate} per s`,
 		settings: { batch, ratePerSecond: rate, latencyMs: config.latencyMs },
 		emulator: handle.emulator,
-		counters: () => ({ ...countRequests(handle.emulator, apiPath), rateLimited: handle.rateLimitedCount() }),
+		counters: () => ({
+			...countRequests(handle.emulator, apiPath),
+			rateLimited: handle.rateLimitedCount(),
+		}),
 		check: (side, output) => {
 			const problems: string[] = [];
 			const items = output.items;
@@ -445,7 +582,10 @@ async function weLinkStatus(config: BenchConfig): Promise<Scenario> {
 				if (refused > 0) problems.push(`${refused} persons answered 48503 (rate limited)`);
 			} else {
 				expectCount(problems, 'batch answers output', items.length, requests);
-				if (refused > 0) problems.push(`${refused} of ${items.length} answers were 48503 (rate limited), their persons have no status`);
+				if (refused > 0)
+					problems.push(
+						`${refused} of ${items.length} answers were 48503 (rate limited), their persons have no status`,
+					);
 			}
 			return { items: items.length, problems };
 		},
@@ -489,7 +629,11 @@ async function weLinkDepartments(config: BenchConfig): Promise<Scenario> {
 		departments: [],
 		departmentPolls: processingPolls,
 	});
-	const credential: CredentialRef = { type: 'weLinkApi', id: 'benchWeLinkDept001', name: 'Bench WeLink Departments' };
+	const credential: CredentialRef = {
+		type: 'weLinkApi',
+		id: 'benchWeLinkDept001',
+		name: 'Bench WeLink Departments',
+	};
 	const paths = {
 		submit: '/api/contact/v2/departments/bulk',
 		status: '/api/contact/v2/departments/status',
@@ -497,8 +641,13 @@ async function weLinkDepartments(config: BenchConfig): Promise<Scenario> {
 	};
 	const url = (path: string) => `${handle.baseUrl}${path}`;
 	const departmentCount = levels.reduce((sum, n) => sum + n, 0);
-	const codes = levels.flatMap((n, level) => Array.from({ length: n }, (_, index) => departmentCode(level + 1, index)));
-	const userIds = Array.from({ length: users }, (_, i) => `dept-user-${String(i + 1).padStart(5, '0')}`);
+	const codes = levels.flatMap((n, level) =>
+		Array.from({ length: n }, (_, index) => departmentCode(level + 1, index)),
+	);
+	const userIds = Array.from(
+		{ length: users },
+		(_, i) => `dept-user-${String(i + 1).padStart(5, '0')}`,
+	);
 
 	// The export: every department with its parent and level, in a fixed shuffled order (children before parents too).
 	const input = codeNode('Input', [
@@ -520,7 +669,11 @@ async function weLinkDepartments(config: BenchConfig): Promise<Scenario> {
 		'return out.map((json) => ({ json }));',
 	]);
 	// The persons, made after the departments on every side (counted, the same Code node everywhere).
-	const usersNode = generatorNode('Users', users, departmentUserExpression(levels[levels.length - 1], levels.length));
+	const usersNode = generatorNode(
+		'Users',
+		users,
+		departmentUserExpression(levels[levels.length - 1], levels.length),
+	);
 	const userGroups = groupingNode(
 		'Users by 10',
 		batch,
@@ -572,7 +725,12 @@ async function weLinkDepartments(config: BenchConfig): Promise<Scenario> {
 	const lastLevelStatus = ourNode(
 		'Wait for the last level',
 		'weLink',
-		{ resource: 'department', operation: 'getStatus', corpDeptCode: '={{ $json.corpDeptCode }}', options: { waitUntilFinal: true, pollIntervalMs: pollMs } },
+		{
+			resource: 'department',
+			operation: 'getStatus',
+			corpDeptCode: '={{ $json.corpDeptCode }}',
+			options: { waitUntilFinal: true, pollIntervalMs: pollMs },
+		},
 		credential,
 	);
 	const usersOurs = ourNode(
@@ -583,12 +741,20 @@ async function weLinkDepartments(config: BenchConfig): Promise<Scenario> {
 			operation: 'submit',
 			corpUserId: '={{ $json.corpUserId }}',
 			userNameCn: '={{ $json.userNameCn }}',
-			additionalFields: { corpDeptCode: '={{ $json.corpDeptCode }}', userEmail: '={{ $json.userEmail }}' },
+			additionalFields: {
+				corpDeptCode: '={{ $json.corpDeptCode }}',
+				userEmail: '={{ $json.userEmail }}',
+			},
 			options: {},
 		},
 		credential,
 	);
-	const ours = benchWorkflow('benchWlDeptOurs001', 'bench welink-departments ours', [input], [submitOurs, notFinal, lastLevelStatus, usersNode, usersOurs]);
+	const ours = benchWorkflow(
+		'benchWlDeptOurs001',
+		'bench welink-departments ours',
+		[input],
+		[submitOurs, notFinal, lastLevelStatus, usersNode, usersOurs],
+	);
 
 	// The first build: sort by level, groups of 10, one request per group at 40/s; nothing waits for WeLink's processing.
 	const sortAndGroup = codeNode('Sort and group by 10', [
@@ -603,7 +769,12 @@ async function weLinkDepartments(config: BenchConfig): Promise<Scenario> {
 		jsonBody: '={{ JSON.stringify({ deptInfo: $json.deptInfo }) }}',
 		options: batching(rate, 1000),
 	});
-	const peer = benchWorkflow('benchWlDeptPeer001', 'bench welink-departments peer', [input], [sortAndGroup, submitRequest, usersNode, userGroups, userRequest]);
+	const peer = benchWorkflow(
+		'benchWlDeptPeer001',
+		'bench welink-departments peer',
+		[input],
+		[sortAndGroup, submitRequest, usersNode, userGroups, userRequest],
+	);
 
 	// The skilled build: a loop over the levels; per level submit, then poll departments/status until none is processing.
 	const tunedNodes: NodeSpec[] = [
@@ -616,7 +787,12 @@ async function weLinkDepartments(config: BenchConfig): Promise<Scenario> {
 			'}',
 			'return [...byLevel.keys()].sort((a, b) => a - b).map((level) => ({ json: { level, departments: byLevel.get(level) } }));',
 		]),
-		{ name: 'Loop over levels', type: 'n8n-nodes-base.splitInBatches', typeVersion: 3, parameters: { batchSize: 1, options: {} } },
+		{
+			name: 'Loop over levels',
+			type: 'n8n-nodes-base.splitInBatches',
+			typeVersion: 3,
+			parameters: { batchSize: 1, options: {} },
+		},
 		codeNode('Level by 10', [
 			'const departments = $input.first().json.departments;',
 			'const out = [];',
@@ -669,7 +845,12 @@ async function weLinkDepartments(config: BenchConfig): Promise<Scenario> {
 				options: {},
 			},
 		},
-		{ name: 'Wait', type: 'n8n-nodes-base.wait', typeVersion: 1.1, parameters: { resume: 'timeInterval', amount: pollMs / 1000, unit: 'seconds' } },
+		{
+			name: 'Wait',
+			type: 'n8n-nodes-base.wait',
+			typeVersion: 1.1,
+			parameters: { resume: 'timeInterval', amount: pollMs / 1000, unit: 'seconds' },
+		},
 		usersNode,
 		userGroups,
 		userRequest,
@@ -693,7 +874,12 @@ async function weLinkDepartments(config: BenchConfig): Promise<Scenario> {
 		{ from: 'Users by 10', to: MEASURED },
 	];
 	const tuned: BenchWorkflow = {
-		json: graphWorkflow('benchWlDeptTuned01', 'bench welink-departments tuned', [input, ...tunedNodes], tunedEdges),
+		json: graphWorkflow(
+			'benchWlDeptTuned01',
+			'bench welink-departments tuned',
+			[input, ...tunedNodes],
+			tunedEdges,
+		),
 		measured: tunedNodes.map((node) => node.name),
 	};
 
@@ -707,7 +893,10 @@ async function weLinkDepartments(config: BenchConfig): Promise<Scenario> {
 	const bound = Math.round(rateMs + rounds * config.latencyMs);
 
 	let rateLimitedBefore = 0;
-	const apiCount = () => handle.emulator.count(paths.submit) + handle.emulator.count(paths.status) + handle.emulator.count(paths.users);
+	const apiCount = () =>
+		handle.emulator.count(paths.submit) +
+		handle.emulator.count(paths.status) +
+		handle.emulator.count(paths.users);
 	return {
 		id: 'welink-departments',
 		title: `WeLink: ${departmentCount.toLocaleString('en')} departments in ${levels.length} levels (${levels.join(' → ')}), then ${users.toLocaleString('en')} persons, at ${rate} requests/s`,
@@ -723,9 +912,22 @@ async function weLinkDepartments(config: BenchConfig): Promise<Scenario> {
 		boundFormula:
 			`(sum over levels of ceil(n / ${batch}) x (1 submission + ${pollsToFinal} status polls) + ceil(${users} / ${batch})) requests / ${rate} per s` +
 			` + ${rounds} rounds x ${config.latencyMs} ms = (${groupSum} x ${1 + pollsToFinal} + ${userRequests}) / ${rate} s + ${rounds} x ${config.latencyMs} ms`,
-		settings: { levels: levels.join(','), departments: departmentCount, users, batch, ratePerSecond: rate, pollIntervalMs: pollMs, pollsToFinal, latencyMs: config.latencyMs },
+		settings: {
+			levels: levels.join(','),
+			departments: departmentCount,
+			users,
+			batch,
+			ratePerSecond: rate,
+			pollIntervalMs: pollMs,
+			pollsToFinal,
+			latencyMs: config.latencyMs,
+		},
 		emulator: handle.emulator,
-		counters: () => ({ requests: handle.emulator.records.length, apiRequests: apiCount(), rateLimited: handle.rateLimitedCount() }),
+		counters: () => ({
+			requests: handle.emulator.records.length,
+			apiRequests: apiCount(),
+			rateLimited: handle.rateLimitedCount(),
+		}),
 		prepareRun: () => {
 			handle.departments.clear();
 			handle.persons.clear();
@@ -738,17 +940,30 @@ async function weLinkDepartments(config: BenchConfig): Promise<Scenario> {
 			const departments = codes.map((code) => handle.departments.get(code));
 			const missing = departments.filter((d) => d === undefined).length;
 			const failed = departments.filter((d) => d?.outcome === 'failed').length;
-			const unsettled = departments.filter((d) => d !== undefined && d.outcome === 'succeeded' && !d.exists).length;
-			if (missing > 0) problems.push(`${missing} of ${departmentCount} departments never reached WeLink`);
-			if (failed > 0) problems.push(`${failed} of ${departmentCount} departments failed 47114 (parent not there yet)`);
-			if (unsettled > 0) problems.push(`${unsettled} of ${departmentCount} departments not final at WeLink when the persons were sent or after`);
+			const unsettled = departments.filter(
+				(d) => d !== undefined && d.outcome === 'succeeded' && !d.exists,
+			).length;
+			if (missing > 0)
+				problems.push(`${missing} of ${departmentCount} departments never reached WeLink`);
+			if (failed > 0)
+				problems.push(
+					`${failed} of ${departmentCount} departments failed 47114 (parent not there yet)`,
+				);
+			if (unsettled > 0)
+				problems.push(
+					`${unsettled} of ${departmentCount} departments not final at WeLink when the persons were sent or after`,
+				);
 			const persons = userIds.map((id) => handle.persons.get(id));
 			const noPerson = persons.filter((p) => p === undefined).length;
 			const noDepartment = persons.filter((p) => p?.outcome === 'parentDepartmentMissing').length;
-			const otherwise = persons.filter((p) => p !== undefined && p.outcome !== 'opened' && p.outcome !== 'parentDepartmentMissing').length;
+			const otherwise = persons.filter(
+				(p) => p !== undefined && p.outcome !== 'opened' && p.outcome !== 'parentDepartmentMissing',
+			).length;
 			if (noPerson > 0) problems.push(`${noPerson} of ${users} persons never reached WeLink`);
-			if (noDepartment > 0) problems.push(`${noDepartment} of ${users} persons end 47106 (department not created)`);
-			if (otherwise > 0) problems.push(`${otherwise} of ${users} persons end neither opened nor 47106`);
+			if (noDepartment > 0)
+				problems.push(`${noDepartment} of ${users} persons end 47106 (department not created)`);
+			if (otherwise > 0)
+				problems.push(`${otherwise} of ${users} persons end neither opened nor 47106`);
 			const items = output.items;
 			if (side === 'ours') {
 				expectCount(problems, 'persons output', items.length, users);
@@ -757,7 +972,10 @@ async function weLinkDepartments(config: BenchConfig): Promise<Scenario> {
 			} else {
 				expectCount(problems, 'person batch answers output', items.length, userRequests);
 				const refused = items.filter((item) => String(item.code) === '48503').length;
-				if (refused > 0) problems.push(`${refused} of ${items.length} person batch answers were 48503, their persons were not submitted`);
+				if (refused > 0)
+					problems.push(
+						`${refused} of ${items.length} person batch answers were 48503, their persons were not submitted`,
+					);
 			}
 			return { items: items.length, problems };
 		},
@@ -765,7 +983,14 @@ async function weLinkDepartments(config: BenchConfig): Promise<Scenario> {
 	};
 }
 
-export const SCENARIO_IDS: ScenarioId[] = ['shiheng-list', 'mingdao-relations', 'mingdao-relations-field', 'welink-status', 'welink-departments', 'overhead'];
+export const SCENARIO_IDS: ScenarioId[] = [
+	'shiheng-list',
+	'mingdao-relations',
+	'mingdao-relations-field',
+	'welink-status',
+	'welink-departments',
+	'overhead',
+];
 
 export async function startScenario(id: ScenarioId, config: BenchConfig): Promise<Scenario> {
 	switch (id) {
@@ -786,7 +1011,10 @@ export async function startScenario(id: ScenarioId, config: BenchConfig): Promis
 
 /** A workflow with nothing but the trigger: its CPU time is n8n's own start-up and shutdown. */
 export function baselineWorkflow(): BenchWorkflow {
-	return benchWorkflow('benchBaseline00001', 'bench baseline', [], [
-		{ name: MEASURED, type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
-	]);
+	return benchWorkflow(
+		'benchBaseline00001',
+		'bench baseline',
+		[],
+		[{ name: MEASURED, type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} }],
+	);
 }

@@ -38,7 +38,11 @@ export interface RunRecord {
 }
 
 /** results.json names each side's fields with this suffix (requests_peer_tuned, …). */
-export const SIDE_SUFFIX: Record<SideName, string> = { ours: 'ours', peer: 'peer', tuned: 'peer_tuned' };
+export const SIDE_SUFFIX: Record<SideName, string> = {
+	ours: 'ours',
+	peer: 'peer',
+	tuned: 'peer_tuned',
+};
 
 export function median(values: number[]): number | null {
 	if (values.length === 0) return null;
@@ -72,38 +76,78 @@ interface Target {
 	reached: boolean | null;
 }
 
-function targetsOf(scenario: Scenario, result: Pick<ScenarioResult, 'ours_ms' | 'ratio'>, details: Record<string, unknown>, limitedOurs: number | null): Target[] {
+function targetsOf(
+	scenario: Scenario,
+	result: Pick<ScenarioResult, 'ours_ms' | 'ratio'>,
+	details: Record<string, unknown>,
+	limitedOurs: number | null,
+): Target[] {
 	const targets: Target[] = [];
 	const { ratio } = result;
 	if (scenario.id === 'shiheng-list') {
-		targets.push({ target: 'ours >= 8x faster than the HTTP Request node', value: ratio, reached: ratio === null ? null : ratio >= 8 });
-		const share = result.ours_ms && scenario.boundMs ? round(result.ours_ms / scenario.boundMs, 2) : null;
-		targets.push({ target: 'ours <= 1.2x the bound', value: share, reached: share === null ? null : share <= 1.2 });
+		targets.push({
+			target: 'ours >= 8x faster than the HTTP Request node',
+			value: ratio,
+			reached: ratio === null ? null : ratio >= 8,
+		});
+		const share =
+			result.ours_ms && scenario.boundMs ? round(result.ours_ms / scenario.boundMs, 2) : null;
+		targets.push({
+			target: 'ours <= 1.2x the bound',
+			value: share,
+			reached: share === null ? null : share <= 1.2,
+		});
 	}
 	if (scenario.id === 'mingdao-relations' || scenario.id === 'mingdao-relations-field') {
-		targets.push({ target: 'ours >= 50x faster than the HTTP Request node', value: ratio, reached: ratio === null ? null : ratio >= 50 });
+		targets.push({
+			target: 'ours >= 50x faster than the HTTP Request node',
+			value: ratio,
+			reached: ratio === null ? null : ratio >= 50,
+		});
 	}
 	if (scenario.id === 'welink-status') {
 		const share = (details.rate_share_ours_pct as number | undefined) ?? null;
-		targets.push({ target: 'ours >= 95% of the allowed rate (over the node time)', value: share, reached: share === null ? null : share >= 95 });
+		targets.push({
+			target: 'ours >= 95% of the allowed rate (over the node time)',
+			value: share,
+			reached: share === null ? null : share >= 95,
+		});
 		const sending = (details.sending_rate_share_ours_pct as number | undefined) ?? null;
 		targets.push({
 			target: 'ours >= 95% of the allowed rate (first to last request)',
 			value: sending,
 			reached: sending === null ? null : sending >= 95,
 		});
-		targets.push({ target: 'ours gets zero 48503 answers', value: limitedOurs, reached: limitedOurs === null ? null : limitedOurs === 0 });
+		targets.push({
+			target: 'ours gets zero 48503 answers',
+			value: limitedOurs,
+			reached: limitedOurs === null ? null : limitedOurs === 0,
+		});
 	}
 	if (scenario.id === 'welink-departments') {
-		const share = result.ours_ms && scenario.boundMs ? round(result.ours_ms / scenario.boundMs, 2) : null;
-		targets.push({ target: 'ours within 10% of the rate-limit bound (<= 1.1x)', value: share, reached: share === null ? null : share <= 1.1 });
-		targets.push({ target: 'ours gets zero 48503 answers', value: limitedOurs, reached: limitedOurs === null ? null : limitedOurs === 0 });
+		const share =
+			result.ours_ms && scenario.boundMs ? round(result.ours_ms / scenario.boundMs, 2) : null;
+		targets.push({
+			target: 'ours within 10% of the rate-limit bound (<= 1.1x)',
+			value: share,
+			reached: share === null ? null : share <= 1.1,
+		});
+		targets.push({
+			target: 'ours gets zero 48503 answers',
+			value: limitedOurs,
+			reached: limitedOurs === null ? null : limitedOurs === 0,
+		});
 	}
 	return targets;
 }
 
 /** The medians of a scenario's runs; `baseline` are the runs of the empty workflow (for the overhead's CPU figures). */
-export function summarise(scenario: Scenario, records: RunRecord[], baseline: RunRecord[], config: BenchConfig): ScenarioResult {
+export function summarise(
+	scenario: Scenario,
+	records: RunRecord[],
+	baseline: RunRecord[],
+	config: BenchConfig,
+): ScenarioResult {
 	const runsOf = (name: SideName) => records.filter((r) => r.side === name);
 	const med = (name: SideName, pick: (r: RunRecord) => number | null): number | null =>
 		median(
@@ -128,7 +172,9 @@ export function summarise(scenario: Scenario, records: RunRecord[], baseline: Ru
 	for (const side of SIDES) {
 		const suffix = SIDE_SUFFIX[side];
 		// The side is in the key already.
-		details[`runs_${suffix}`] = runsOf(side).map((run) => Object.fromEntries(Object.entries(run).filter(([key]) => key !== 'side')));
+		details[`runs_${suffix}`] = runsOf(side).map((run) =>
+			Object.fromEntries(Object.entries(run).filter(([key]) => key !== 'side')),
+		);
 		details[`problems_${suffix}`] = [...new Set(runsOf(side).flatMap((r) => r.problems))];
 	}
 	const perSide: Array<[string, (r: RunRecord) => number | null]> = [
@@ -152,12 +198,16 @@ export function summarise(scenario: Scenario, records: RunRecord[], baseline: Ru
 		for (const side of SIDES) {
 			const suffix = SIDE_SUFFIX[side];
 			const nodeCpu = med(side, (r) => r.nodeCpuMs);
-			details[`cpu_us_per_item_${suffix}`] = nodeCpu === null ? null : round((nodeCpu * 1000) / scenario.jobItems, 1);
+			details[`cpu_us_per_item_${suffix}`] =
+				nodeCpu === null ? null : round((nodeCpu * 1000) / scenario.jobItems, 1);
 			const cpu = med(side, (r) => r.cpuMs);
 			details[`process_cpu_us_per_item_${suffix}`] =
-				cpu === null || baselineCpu === null ? null : round(((cpu - baselineCpu) * 1000) / scenario.jobItems, 1);
+				cpu === null || baselineCpu === null
+					? null
+					: round(((cpu - baselineCpu) * 1000) / scenario.jobItems, 1);
 			const ms = time[side];
-			details[`node_us_per_item_${suffix}`] = ms === null ? null : round((ms * 1000) / scenario.jobItems, 1);
+			details[`node_us_per_item_${suffix}`] =
+				ms === null ? null : round((ms * 1000) / scenario.jobItems, 1);
 		}
 	}
 	if (scenario.id === 'welink-status') {
@@ -175,18 +225,24 @@ export function summarise(scenario: Scenario, records: RunRecord[], baseline: Ru
 			const span = med(side, (r) => r.requestSpanMs);
 			if (span && api > 1) {
 				details[`sending_rate_per_s_${suffix}`] = round(((api - 1) * 1000) / span, 1);
-				details[`sending_rate_share_${suffix}_pct`] = round((((api - 1) * 1000) / span / rate) * 100, 1);
+				details[`sending_rate_share_${suffix}_pct`] = round(
+					(((api - 1) * 1000) / span / rate) * 100,
+					1,
+				);
 			}
 		}
 	}
 	const ratio = time.ours && time.peer ? round(time.peer / time.ours, 2) : null;
 	const ratioTuned = time.ours && time.tuned ? round(time.tuned / time.ours, 2) : null;
-	const rateLimitedScenario = scenario.id === 'welink-status' || scenario.id === 'welink-departments';
-	const limited = (side: SideName) => (rateLimitedScenario ? round(med(side, (r) => r.rateLimited)) : null);
+	const rateLimitedScenario =
+		scenario.id === 'welink-status' || scenario.id === 'welink-departments';
+	const limited = (side: SideName) =>
+		rateLimitedScenario ? round(med(side, (r) => r.rateLimited)) : null;
 	details.targets = targetsOf(scenario, { ours_ms: time.ours, ratio }, details, limited('ours'));
 	details.variants = (scenario.variants ?? []).map((variant) => {
 		const runs = records.filter((r) => r.side === `variant:${variant.key}`);
-		const pick = (f: (r: RunRecord) => number | null) => round(median(runs.map(f).filter((v): v is number => v !== null)));
+		const pick = (f: (r: RunRecord) => number | null) =>
+			round(median(runs.map(f).filter((v): v is number => v !== null)));
 		return {
 			key: variant.key,
 			label: variant.label,

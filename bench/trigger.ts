@@ -49,8 +49,17 @@ export const TRIGGER_SCENARIO_ID = 'shiheng-trigger';
 
 type TriggerSide = 'ours' | 'peer';
 
-const OWNER: Owner = { email: 'bench@example.com', password: 'BenchTrigger2024', firstName: 'Bench', lastName: 'Runner' };
-const CREDENTIAL: CredentialRef = { type: 'shihengApi', id: 'benchShihengTrg01', name: 'Bench Shiheng Trigger' };
+const OWNER: Owner = {
+	email: 'bench@example.com',
+	password: 'BenchTrigger2024',
+	firstName: 'Bench',
+	lastName: 'Runner',
+};
+const CREDENTIAL: CredentialRef = {
+	type: 'shihengApi',
+	id: 'benchShihengTrg01',
+	name: 'Bench Shiheng Trigger',
+};
 /** What both sides compare: the trigger's default Changed Fields (the status among them). */
 const WATCHED = ['status', 'businessEmail', 'emailAddress', 'mobileNumber', 'name', 'userId'];
 const STATUS_LEFT = 5;
@@ -83,7 +92,10 @@ interface TriggerRun {
 interface WorkflowPayload {
 	name: string;
 	nodes: WorkflowNode[];
-	connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }>;
+	connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: 'main'; index: number }>> }
+	>;
 	settings: { executionOrder: 'v1' };
 }
 
@@ -99,16 +111,28 @@ interface Job {
 }
 
 /** How the changes split: a third join, a third leave (half removed from the list, half set to status 5), the rest change a watched field. */
-function planOf(changes: number): { joiners: number; removals: number; statusLefts: number; changers: number } {
+function planOf(changes: number): {
+	joiners: number;
+	removals: number;
+	statusLefts: number;
+	changers: number;
+} {
 	const joiners = Math.ceil(changes / 3);
 	const leavers = Math.floor(changes / 3);
 	const removals = Math.ceil(leavers / 2);
-	return { joiners, removals, statusLefts: leavers - removals, changers: changes - joiners - leavers };
+	return {
+		joiners,
+		removals,
+		statusLefts: leavers - removals,
+		changers: changes - joiners - leavers,
+	};
 }
 
 function jobOf(config: BenchConfig): Job {
 	const plan = planOf(config.triggerChanges);
-	const pages = Math.ceil((config.triggerEmployees + plan.joiners - plan.removals) / config.pageSize);
+	const pages = Math.ceil(
+		(config.triggerEmployees + plan.joiners - plan.removals) / config.pageSize,
+	);
 	return {
 		employees: config.triggerEmployees,
 		changes: config.triggerChanges,
@@ -121,12 +145,20 @@ function jobOf(config: BenchConfig): Job {
 
 /** A generous guess of one poll's duration, for timeouts and for where to put the first tick. */
 function pollGuessMs(job: Job, side: TriggerSide): number {
-	if (side === 'ours') return (Math.ceil(job.pages / job.concurrency) + 1) * (job.latencyMs + 10) + 3000;
+	if (side === 'ours')
+		return (Math.ceil(job.pages / job.concurrency) + 1) * (job.latencyMs + 10) + 3000;
 	// The HTTP Request node pages one after another.
 	return job.pages * (job.latencyMs + 40) + 5000;
 }
 
-function node(name: string, type: string, typeVersion: number, x: number, parameters: Record<string, unknown>, credential?: CredentialRef): WorkflowNode {
+function node(
+	name: string,
+	type: string,
+	typeVersion: number,
+	x: number,
+	parameters: Record<string, unknown>,
+	credential?: CredentialRef,
+): WorkflowNode {
 	return {
 		id: randomUUID(),
 		name,
@@ -134,7 +166,9 @@ function node(name: string, type: string, typeVersion: number, x: number, parame
 		typeVersion,
 		position: [x, 0],
 		parameters,
-		...(credential ? { credentials: { [credential.type]: { id: credential.id, name: credential.name } } } : {}),
+		...(credential
+			? { credentials: { [credential.type]: { id: credential.id, name: credential.name } } }
+			: {}),
 	};
 }
 
@@ -191,23 +225,36 @@ for (const [id, previous] of Object.entries(before)) {
 return events;`;
 
 function peerWorkflow(name: string, cron: string, job: Job, url: string): WorkflowPayload {
-	const schedule = node('Schedule', 'n8n-nodes-base.scheduleTrigger', 1.2, 0, { rule: { interval: [{ field: 'cronExpression', expression: cron }] } });
-	const pages = node('Employee Pages', HTTP_REQUEST, HTTP_REQUEST_VERSION, 240, {
-		method: 'POST',
-		url,
-		authentication: 'predefinedCredentialType',
-		nodeCredentialType: CREDENTIAL.type,
-		sendBody: true,
-		specifyBody: 'json',
-		jsonBody: JSON.stringify({ paramContent: { pageNum: 1, pageSize: job.pageSize } }),
-		options: {
-			pagination: pagination(
-				{ type: 'body', name: 'paramContent', value: `={{ { "pageNum": $pageCount + 1, "pageSize": ${job.pageSize} } }}` },
-				'={{ $pageCount >= $response.body.result.pages }}',
-				job.pages + 5,
-			),
+	const schedule = node('Schedule', 'n8n-nodes-base.scheduleTrigger', 1.2, 0, {
+		rule: { interval: [{ field: 'cronExpression', expression: cron }] },
+	});
+	const pages = node(
+		'Employee Pages',
+		HTTP_REQUEST,
+		HTTP_REQUEST_VERSION,
+		240,
+		{
+			method: 'POST',
+			url,
+			authentication: 'predefinedCredentialType',
+			nodeCredentialType: CREDENTIAL.type,
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: JSON.stringify({ paramContent: { pageNum: 1, pageSize: job.pageSize } }),
+			options: {
+				pagination: pagination(
+					{
+						type: 'body',
+						name: 'paramContent',
+						value: `={{ { "pageNum": $pageCount + 1, "pageSize": ${job.pageSize} } }}`,
+					},
+					'={{ $pageCount >= $response.body.result.pages }}',
+					job.pages + 5,
+				),
+			},
 		},
-	}, CREDENTIAL);
+		CREDENTIAL,
+	);
 	const diff = node(MEASURED, 'n8n-nodes-base.code', 2, 480, { jsCode: PEER_DIFF });
 	const link = (to: string) => ({ main: [[{ node: to, type: 'main' as const, index: 0 }]] });
 	return {
@@ -219,7 +266,10 @@ function peerWorkflow(name: string, cron: string, job: Job, url: string): Workfl
 }
 
 /** Makes the changes of the measured poll (planOf) on the emulator; returns each changed employee's expected event. */
-async function makeChanges(handle: ShihengEmulatorHandle, count: number): Promise<Map<string, string>> {
+async function makeChanges(
+	handle: ShihengEmulatorHandle,
+	count: number,
+): Promise<Map<string, string>> {
 	const { joiners, removals, statusLefts, changers } = planOf(count);
 	const leavers = removals + statusLefts;
 	const ids = handle.employeeIds();
@@ -231,7 +281,8 @@ async function makeChanges(handle: ShihengEmulatorHandle, count: number): Promis
 		while (index < ids.length && handle.employee(ids[index])?.status === STATUS_LEFT) index++;
 		if (index < ids.length) picked.push(ids[index++]);
 	}
-	if (picked.length < leavers + changers) throw new Error(`only ${picked.length} employees to change, ${leavers + changers} needed`);
+	if (picked.length < leavers + changers)
+		throw new Error(`only ${picked.length} employees to change, ${leavers + changers} needed`);
 	const leaving = picked.slice(0, leavers);
 	const removed = leaving.slice(0, removals);
 	const toStatusLeft = leaving.slice(removals);
@@ -273,7 +324,10 @@ class RssSampler {
 	private readonly timer: NodeJS.Timeout;
 
 	constructor(pid: number) {
-		this.timer = setInterval(() => this.samples.push({ at: Date.now(), kb: treeRssKb(pid) }), SAMPLE_EVERY_MS);
+		this.timer = setInterval(
+			() => this.samples.push({ at: Date.now(), kb: treeRssKb(pid) }),
+			SAMPLE_EVERY_MS,
+		);
 	}
 
 	stop(): void {
@@ -281,7 +335,11 @@ class RssSampler {
 	}
 
 	/** Median before `from` (over `idleMs`) and peak within [from, to], in MB. */
-	window(from: number, to: number, idleMs = 2000): { idleMb: number | null; peakMb: number | null } {
+	window(
+		from: number,
+		to: number,
+		idleMs = 2000,
+	): { idleMb: number | null; peakMb: number | null } {
 		const idle = this.samples.filter((s) => s.at >= from - idleMs && s.at < from).map((s) => s.kb);
 		const busy = this.samples.filter((s) => s.at >= from && s.at <= to).map((s) => s.kb);
 		const mb = (kb: number | null) => (kb === null ? null : round(kb / 1024, 1));
@@ -289,9 +347,15 @@ class RssSampler {
 	}
 }
 
-async function rest<T>(session: RestSession, method: string, path: string, body?: unknown): Promise<T> {
+async function rest<T>(
+	session: RestSession,
+	method: string,
+	path: string,
+	body?: unknown,
+): Promise<T> {
 	const answer = await session.request<T>(method, path, body);
-	if (answer.status !== 200) throw new Error(`${method} ${path} answered ${answer.status}: ${answer.text.slice(0, 600)}`);
+	if (answer.status !== 200)
+		throw new Error(`${method} ${path} answered ${answer.status}: ${answer.text.slice(0, 600)}`);
 	return answer.data;
 }
 
@@ -300,24 +364,37 @@ interface CreatedWorkflow {
 	versionId: string;
 }
 
-async function createWorkflow(session: RestSession, payload: WorkflowPayload): Promise<CreatedWorkflow> {
+async function createWorkflow(
+	session: RestSession,
+	payload: WorkflowPayload,
+): Promise<CreatedWorkflow> {
 	return await rest<CreatedWorkflow>(session, 'POST', '/rest/workflows', payload);
 }
 
 async function publish(session: RestSession, workflow: CreatedWorkflow): Promise<void> {
-	await rest(session, 'POST', `/rest/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
+	await rest(session, 'POST', `/rest/workflows/${workflow.id}/activate`, {
+		versionId: workflow.versionId,
+	});
 }
 
 async function unpublish(session: RestSession, id: string): Promise<void> {
 	await rest(session, 'POST', `/rest/workflows/${id}/deactivate`, {});
 }
 
-async function nthExecution(session: RestSession, workflowId: string, index: number, timeoutMs: number): Promise<ExecutionSummary> {
+async function nthExecution(
+	session: RestSession,
+	workflowId: string,
+	index: number,
+	timeoutMs: number,
+): Promise<ExecutionSummary> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const execution = (await listExecutions(session, workflowId))[index];
 		if (execution?.stoppedAt) return execution;
-		if (Date.now() > deadline) throw new Error(`no finished execution #${index + 1} of workflow ${workflowId} after ${Math.round(timeoutMs / 1000)} s`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`no finished execution #${index + 1} of workflow ${workflowId} after ${Math.round(timeoutMs / 1000)} s`,
+			);
 		// Seldom: every REST call costs the measured n8n some CPU.
 		await sleep(1000);
 	}
@@ -326,7 +403,8 @@ async function nthExecution(session: RestSession, workflowId: string, index: num
 async function waitUntil(what: string, timeoutMs: number, done: () => boolean): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!done()) {
-		if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}`);
 		await sleep(100);
 	}
 }
@@ -342,7 +420,14 @@ async function quietEmulator(handle: ShihengEmulatorHandle, quietMs = 500): Prom
 
 /** The peer's workflow with its Schedule Trigger's cron replaced (same node ids). */
 function withSchedule(payload: WorkflowPayload, cron: string): WorkflowNode[] {
-	return payload.nodes.map((n) => (n.type === 'n8n-nodes-base.scheduleTrigger' ? { ...n, parameters: { rule: { interval: [{ field: 'cronExpression', expression: cron }] } } } : n));
+	return payload.nodes.map((n) =>
+		n.type === 'n8n-nodes-base.scheduleTrigger'
+			? {
+					...n,
+					parameters: { rule: { interval: [{ field: 'cronExpression', expression: cron }] } },
+				}
+			: n,
+	);
 }
 
 /**
@@ -350,10 +435,17 @@ function withSchedule(payload: WorkflowPayload, cron: string): WorkflowNode[] {
  * once its run has sent a request. n8n 2.41 publishes through an outbox, so the schedule may be
  * registered only after its instant has passed (then nothing runs): it is moved and published again.
  */
-async function schedulePeerRun(session: RestSession, workflowId: string, payload: WorkflowPayload, requests: () => number): Promise<number> {
+async function schedulePeerRun(
+	session: RestSession,
+	workflowId: string,
+	payload: WorkflowPayload,
+	requests: () => number,
+): Promise<number> {
 	for (let margin = 3000; margin <= 24_000; margin *= 2) {
 		const at = ceilSecond(Date.now() + margin);
-		const moved = await rest<CreatedWorkflow>(session, 'PATCH', `/rest/workflows/${workflowId}`, { nodes: withSchedule(payload, dailyCron(at)) });
+		const moved = await rest<CreatedWorkflow>(session, 'PATCH', `/rest/workflows/${workflowId}`, {
+			nodes: withSchedule(payload, dailyCron(at)),
+		});
 		const seen = requests();
 		await publish(session, { id: workflowId, versionId: moved.versionId });
 		await sleep(Math.max(0, at + 3000 - Date.now()));
@@ -364,9 +456,15 @@ async function schedulePeerRun(session: RestSession, workflowId: string, payload
 }
 
 /** What one measured execution delivered: each employee id with its event. */
-async function deliveredEvents(session: RestSession, execution: ExecutionSummary, side: TriggerSide): Promise<Map<string, string>> {
+async function deliveredEvents(
+	session: RestSession,
+	execution: ExecutionSummary,
+	side: TriggerSide,
+): Promise<Map<string, string>> {
 	const stored = await readExecution(session, execution.id);
-	const items = (stored.data.resultData.runData[MEASURED] ?? []).flatMap((run) => run.data?.main?.[0] ?? []).map((item) => item.json);
+	const items = (stored.data.resultData.runData[MEASURED] ?? [])
+		.flatMap((run) => run.data?.main?.[0] ?? [])
+		.map((item) => item.json);
 	const delivered = new Map<string, string>();
 	for (const json of items) {
 		const id = side === 'ours' ? (json.employee as { id?: unknown } | undefined)?.id : json.id;
@@ -375,11 +473,21 @@ async function deliveredEvents(session: RestSession, execution: ExecutionSummary
 	return delivered;
 }
 
-function compareEvents(problems: string[], expected: Map<string, string>, delivered: Map<string, string>): void {
+function compareEvents(
+	problems: string[],
+	expected: Map<string, string>,
+	delivered: Map<string, string>,
+): void {
 	const missing = [...expected].filter(([id, event]) => delivered.get(id) !== event);
 	const extra = [...delivered].filter(([id]) => !expected.has(id));
-	if (missing.length > 0) problems.push(`${missing.length} of ${expected.size} changes not delivered as expected (first: ${missing[0].join(' ')})`);
-	if (extra.length > 0) problems.push(`${extra.length} events for employees that did not change (first: ${extra[0].join(' ')})`);
+	if (missing.length > 0)
+		problems.push(
+			`${missing.length} of ${expected.size} changes not delivered as expected (first: ${missing[0].join(' ')})`,
+		);
+	if (extra.length > 0)
+		problems.push(
+			`${extra.length} events for employees that did not change (first: ${extra[0].join(' ')})`,
+		);
 }
 
 function countEvents(delivered: Map<string, string>): Record<string, number> {
@@ -389,9 +497,16 @@ function countEvents(delivered: Map<string, string>): Record<string, number> {
 }
 
 async function staticDataBytes(session: RestSession, workflowId: string): Promise<number | null> {
-	const workflow = await rest<{ staticData?: unknown }>(session, 'GET', `/rest/workflows/${workflowId}`);
+	const workflow = await rest<{ staticData?: unknown }>(
+		session,
+		'GET',
+		`/rest/workflows/${workflowId}`,
+	);
 	if (workflow.staticData === undefined || workflow.staticData === null) return null;
-	const data = typeof workflow.staticData === 'string' ? workflow.staticData : JSON.stringify(workflow.staticData);
+	const data =
+		typeof workflow.staticData === 'string'
+			? workflow.staticData
+			: JSON.stringify(workflow.staticData);
 	return Buffer.byteLength(data, 'utf8');
 }
 
@@ -402,7 +517,11 @@ interface RunContext {
 	log: (message: string) => void;
 }
 
-async function measureSide(context: RunContext, side: TriggerSide, rep: number): Promise<TriggerRun> {
+async function measureSide(
+	context: RunContext,
+	side: TriggerSide,
+	rep: number,
+): Promise<TriggerRun> {
 	const { job, log } = context;
 	const run: TriggerRun = {
 		side,
@@ -421,7 +540,12 @@ async function measureSide(context: RunContext, side: TriggerSide, rep: number):
 		events: {},
 		problems: [],
 	};
-	const handle = await startShihengEmulator({ port: context.port, latencyMs: job.latencyMs, employees: job.employees, customers: 0 });
+	const handle = await startShihengEmulator({
+		port: context.port,
+		latencyMs: job.latencyMs,
+		employees: job.employees,
+		customers: 0,
+	});
 	let server: N8nServer | undefined;
 	let sampler: RssSampler | undefined;
 	let session: RestSession | undefined;
@@ -441,14 +565,23 @@ async function measureSide(context: RunContext, side: TriggerSide, rep: number):
 		let measuredIndex: number;
 		if (side === 'ours') {
 			// Its first tick comes after the baseline poll n8n runs while publishing.
-			const second = new Date(Date.now() + Math.min(55_000, Math.max(4000, 2 * guess))).getUTCSeconds();
-			const created = await createWorkflow(session, oursWorkflow(name, `${second} * * * * *`, job, handle.employeePath));
+			const second = new Date(
+				Date.now() + Math.min(55_000, Math.max(4000, 2 * guess)),
+			).getUTCSeconds();
+			const created = await createWorkflow(
+				session,
+				oursWorkflow(name, `${second} * * * * *`, job, handle.employeePath),
+			);
 			workflowId = created.id;
 			const published = Date.now();
 			// n8n 2.41 publishes through an outbox: the call returns before the trigger is activated
 			// and its first poll has read the list. Only then may the company change.
 			await publish(session, created);
-			await waitUntil('the baseline poll', 10 * guess + 60_000, () => polled() >= Math.ceil(job.employees / job.pageSize));
+			await waitUntil(
+				'the baseline poll',
+				10 * guess + 60_000,
+				() => polled() >= Math.ceil(job.employees / job.pageSize),
+			);
 			await quietEmulator(handle);
 			run.baselineMs = Date.now() - published;
 			let next = tickAtOrBefore(Date.now(), second) + 60_000;
@@ -470,21 +603,37 @@ async function measureSide(context: RunContext, side: TriggerSide, rep: number):
 			const created = await createWorkflow(session, payload);
 			workflowId = created.id;
 			const first = await schedulePeerRun(session, created.id, payload, () => polled());
-			const baseline = await nthExecution(session, created.id, 0, first - Date.now() + 10 * guess + 60_000);
+			const baseline = await nthExecution(
+				session,
+				created.id,
+				0,
+				first - Date.now() + 10 * guess + 60_000,
+			);
 			run.baselineMs = Date.parse(String(baseline.stoppedAt)) - first;
-			if (baseline.status !== 'success') run.problems.push(`the baseline run ended "${baseline.status}"`);
+			if (baseline.status !== 'success')
+				run.problems.push(`the baseline run ended "${baseline.status}"`);
 			await unpublish(session, created.id);
 			await quietEmulator(handle);
 			expected = await makeChanges(handle, job.changes);
 			tick = await schedulePeerRun(session, created.id, payload, () => polled());
 			measuredIndex = 1;
 		}
-		const execution = await nthExecution(session, workflowId, measuredIndex, tick - Date.now() + 10 * guess + 60_000);
+		const execution = await nthExecution(
+			session,
+			workflowId,
+			measuredIndex,
+			tick - Date.now() + 10 * guess + 60_000,
+		);
 		const end = Date.parse(String(execution.stoppedAt));
-		const arrivals = handle.emulator.records.filter((r) => r.path === handle.employeePath && r.at >= tick - 1000 && r.at <= end).map((r) => r.at);
-		if (execution.status !== 'success') run.problems.push(`the measured execution ended "${execution.status}"`);
-		if (arrivals.length === 0) run.problems.push('no request reached the emulator in the measured window');
-		else if (Math.min(...arrivals) < tick) run.problems.push('a request came before the scheduled instant');
+		const arrivals = handle.emulator.records
+			.filter((r) => r.path === handle.employeePath && r.at >= tick - 1000 && r.at <= end)
+			.map((r) => r.at);
+		if (execution.status !== 'success')
+			run.problems.push(`the measured execution ended "${execution.status}"`);
+		if (arrivals.length === 0)
+			run.problems.push('no request reached the emulator in the measured window');
+		else if (Math.min(...arrivals) < tick)
+			run.problems.push('a request came before the scheduled instant');
 		run.jobMs = end - tick;
 		run.executionMs = execution.startedAt ? end - Date.parse(execution.startedAt) : null;
 		run.requests = arrivals.length;
@@ -523,7 +672,11 @@ async function measureSide(context: RunContext, side: TriggerSide, rep: number):
 }
 
 /** Runs the scenario (both sides, `reps` times, alternating which goes first) and summarises it like the other scenarios. */
-export async function runTriggerScenario(setup: N8nSetup, config: BenchConfig, log: (message: string) => void): Promise<ScenarioResult> {
+export async function runTriggerScenario(
+	setup: N8nSetup,
+	config: BenchConfig,
+	log: (message: string) => void,
+): Promise<ScenarioResult> {
 	const job = jobOf(config);
 	const port = await freePort();
 	const probe = await startShihengEmulator({ port, employees: 1, customers: 0 });
@@ -539,7 +692,11 @@ export async function runTriggerScenario(setup: N8nSetup, config: BenchConfig, l
 }
 
 function summariseTrigger(runs: TriggerRun[], job: Job): ScenarioResult {
-	const pick = (side: TriggerSide, value: (run: TriggerRun) => number | null, digits = 0): number | null =>
+	const pick = (
+		side: TriggerSide,
+		value: (run: TriggerRun) => number | null,
+		digits = 0,
+	): number | null =>
 		round(
 			median(
 				runs
@@ -555,7 +712,13 @@ function summariseTrigger(runs: TriggerRun[], job: Job): ScenarioResult {
 	const details: Record<string, unknown> = {
 		title: `Shiheng Trigger: one poll of ${job.employees.toLocaleString('en')} employees with ${job.changes} changes`,
 		job_items: job.employees,
-		settings: { employees: job.employees, changes: job.changes, pageSize: job.pageSize, concurrency: job.concurrency, latencyMs: job.latencyMs },
+		settings: {
+			employees: job.employees,
+			changes: job.changes,
+			pageSize: job.pageSize,
+			concurrency: job.concurrency,
+			latencyMs: job.latencyMs,
+		},
 		builds: {
 			ours: `Shiheng Trigger published, Poll Times a cron; events Joined, Changed, Left; default Changed Fields; page size ${job.pageSize}, Concurrency ${job.concurrency}`,
 			peer: "Schedule Trigger (cron) → HTTP Request node, its pagination option (paramContent.pageNum per page, until result.pages) → Code node comparing with $getWorkflowStaticData('global')",
@@ -563,18 +726,28 @@ function summariseTrigger(runs: TriggerRun[], job: Job): ScenarioResult {
 		method:
 			'each side published in a running n8n start and polled by its scheduler; time = scheduled instant of the measured poll → stoppedAt of the execution it produced; ' +
 			'peak RSS = the n8n process tree (task runner included) sampled every 25 ms in that window; state = bytes of the workflow static data after the poll',
-		bound_formula: bound === null ? null : `ceil(${job.pages} pages / concurrency ${job.concurrency}) x ${job.latencyMs} ms`,
+		bound_formula:
+			bound === null
+				? null
+				: `ceil(${job.pages} pages / concurrency ${job.concurrency}) x ${job.latencyMs} ms`,
 		warnings: [],
 	};
 	for (const side of ['ours', 'peer'] as const) {
 		const own = runs.filter((run) => run.side === side);
-		details[`runs_${side}`] = own.map((run) => Object.fromEntries(Object.entries(run).filter(([key]) => key !== 'side')));
+		details[`runs_${side}`] = own.map((run) =>
+			Object.fromEntries(Object.entries(run).filter(([key]) => key !== 'side')),
+		);
 		details[`problems_${side}`] = [...new Set(own.flatMap((run) => run.problems))];
 		details[`state_bytes_${side}`] = pick(side, (r) => r.stateBytes);
 		const bytes = details[`state_bytes_${side}`] as number | null;
-		details[`state_bytes_per_employee_${side}`] = bytes === null ? null : round(bytes / job.employees, 1);
+		details[`state_bytes_per_employee_${side}`] =
+			bytes === null ? null : round(bytes / job.employees, 1);
 		details[`idle_rss_mb_${side}`] = pick(side, (r) => r.idleRssMb, 1);
-		details[`rss_growth_mb_${side}`] = pick(side, (r) => (r.peakRssMb === null || r.idleRssMb === null ? null : r.peakRssMb - r.idleRssMb), 1);
+		details[`rss_growth_mb_${side}`] = pick(
+			side,
+			(r) => (r.peakRssMb === null || r.idleRssMb === null ? null : r.peakRssMb - r.idleRssMb),
+			1,
+		);
 		details[`before_first_request_ms_${side}`] = pick(side, (r) => r.beforeFirstRequestMs);
 		details[`request_span_ms_${side}`] = pick(side, (r) => r.requestSpanMs);
 		details[`after_last_request_ms_${side}`] = pick(side, (r) => r.afterLastRequestMs);

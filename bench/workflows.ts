@@ -32,7 +32,10 @@ export interface WorkflowJson {
 	name: string;
 	active: false;
 	nodes: WorkflowNode[];
-	connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }>;
+	connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: 'main'; index: number }>> }
+	>;
 	settings: { executionOrder: 'v1' };
 	pinData: Record<string, never>;
 }
@@ -64,8 +67,16 @@ export interface Edge {
 }
 
 /** A workflow of `nodes` (after a Manual Trigger named Start) wired by `edges`. */
-export function graphWorkflow(id: string, name: string, nodes: NodeSpec[], edges: Edge[]): WorkflowJson {
-	const all: NodeSpec[] = [{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} }, ...nodes];
+export function graphWorkflow(
+	id: string,
+	name: string,
+	nodes: NodeSpec[],
+	edges: Edge[],
+): WorkflowJson {
+	const all: NodeSpec[] = [
+		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} },
+		...nodes,
+	];
 	const connections: WorkflowJson['connections'] = {};
 	for (const edge of edges) {
 		const outputs = (connections[edge.from] ??= { main: [] }).main;
@@ -85,7 +96,11 @@ export function graphWorkflow(id: string, name: string, nodes: NodeSpec[], edges
 			position: [index * 240, 0],
 			parameters: spec.parameters,
 			...(spec.credential
-				? { credentials: { [spec.credential.type]: { id: spec.credential.id, name: spec.credential.name } } }
+				? {
+						credentials: {
+							[spec.credential.type]: { id: spec.credential.id, name: spec.credential.name },
+						},
+					}
 				: {}),
 		})),
 		connections,
@@ -106,11 +121,19 @@ export function chainWorkflow(id: string, name: string, nodes: NodeSpec[]): Work
 }
 
 /** A chain of input nodes (not counted) followed by the nodes that do the job (counted); the last job node must be MEASURED. */
-export function benchWorkflow(id: string, name: string, input: NodeSpec[], job: NodeSpec[]): BenchWorkflow {
+export function benchWorkflow(
+	id: string,
+	name: string,
+	input: NodeSpec[],
+	job: NodeSpec[],
+): BenchWorkflow {
 	if (job.length === 0 || job[job.length - 1].name !== MEASURED) {
 		throw new Error(`workflow ${id}: the last node of the job must be named ${MEASURED}`);
 	}
-	return { json: chainWorkflow(id, name, [...input, ...job]), measured: job.map((node) => node.name) };
+	return {
+		json: chainWorkflow(id, name, [...input, ...job]),
+		measured: job.map((node) => node.name),
+	};
 }
 
 /** A Code node that outputs `count` items made by `itemExpression` (JavaScript over the index `i`, 1-based). */
@@ -126,7 +149,12 @@ export function generatorNode(name: string, count: number, itemExpression: strin
 }
 
 /** A Code node that groups the incoming items into items of `size` entries (JavaScript over `j`, an item's json) under `into`. */
-export function groupingNode(name: string, size: number, entryExpression: string, into: string): NodeSpec {
+export function groupingNode(
+	name: string,
+	size: number,
+	entryExpression: string,
+	into: string,
+): NodeSpec {
 	return {
 		name,
 		type: 'n8n-nodes-base.code',
@@ -146,7 +174,12 @@ export function groupingNode(name: string, size: number, entryExpression: string
 
 /** A Code node running `lines` of JavaScript once for all items. */
 export function codeNode(name: string, lines: string[]): NodeSpec {
-	return { name, type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: lines.join('\n') } };
+	return {
+		name,
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		parameters: { jsCode: lines.join('\n') },
+	};
 }
 
 /**
@@ -155,7 +188,12 @@ export function codeNode(name: string, lines: string[]): NodeSpec {
  * process, a running n8n server has it connected already.
  */
 export function runnerWarmUpNode(name: string): NodeSpec {
-	return { name, type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: 'return [{ json: {} }];' } };
+	return {
+		name,
+		type: 'n8n-nodes-base.code',
+		typeVersion: 2,
+		parameters: { jsCode: 'return [{ json: {} }];' },
+	};
 }
 
 /**
@@ -178,7 +216,12 @@ export function remainingPagesNode(name: string, pagesPath: string): NodeSpec {
 	};
 }
 
-export function ourNode(name: string, type: string, parameters: Record<string, unknown>, credential: CredentialRef): NodeSpec {
+export function ourNode(
+	name: string,
+	type: string,
+	parameters: Record<string, unknown>,
+	credential: CredentialRef,
+): NodeSpec {
 	return { name, type: `${PACKAGE}.${type}`, typeVersion: 1, parameters, credential };
 }
 
@@ -207,7 +250,11 @@ export function httpRequestNode(
 }
 
 /** `options.pagination` of the HTTP Request node: one parameter updated per page, until an expression is true. */
-export function pagination(parameter: { type: 'body' | 'qs'; name: string; value: string }, completeExpression: string, maxRequests: number) {
+export function pagination(
+	parameter: { type: 'body' | 'qs'; name: string; value: string },
+	completeExpression: string,
+	maxRequests: number,
+) {
 	return {
 		pagination: {
 			paginationMode: 'updateAParameterInEachRequest',

@@ -8,8 +8,13 @@ import type {
 
 import { credentialTestRules } from '../nodes/AliyunIot/helpers/codes';
 import { signN8nRequest } from '../nodes/AliyunIot/transport/auth';
-import { ALIYUN_IOT_PATHS, API_VERSIONS, ENVELOPE_VERSION } from '../nodes/AliyunIot/transport/client';
-import { CHINA_HOST, CUSTOM_HOST, INTERNATIONAL_HOST } from '../nodes/AliyunIot/transport/connection';
+import { ALIYUN_IOT_PATHS, API_VERSIONS } from '../nodes/AliyunIot/transport/client';
+import { ENVELOPE_VERSION } from '../nodes/AliyunIot/transport/envelope';
+import {
+	CHINA_HOST,
+	CUSTOM_HOST,
+	INTERNATIONAL_HOST,
+} from '../nodes/AliyunIot/transport/connection';
 
 export class AliyunIotApi implements ICredentialType {
 	name = 'aliyunIotApi';
@@ -18,7 +23,10 @@ export class AliyunIotApi implements ICredentialType {
 
 	documentationUrl = 'https://help.aliyun.com/document_detail/128741.html';
 
-	icon = { light: 'file:../nodes/AliyunIot/aliyunIot.svg', dark: 'file:../nodes/AliyunIot/aliyunIot.dark.svg' } as const;
+	icon = {
+		light: 'file:../nodes/AliyunIot/aliyunIot.svg',
+		dark: 'file:../nodes/AliyunIot/aliyunIot.dark.svg',
+	} as const;
 
 	properties: INodeProperties[] = [
 		{

@@ -13,7 +13,10 @@ export class MingdaoApi implements ICredentialType {
 	// A community package links to the vendor's page; the rule only fits n8n's own docs slugs.
 	documentationUrl = 'https://github.com/mingdaocom/enterprise_signature';
 
-	icon = { light: 'file:../nodes/Mingdao/mingdao.svg', dark: 'file:../nodes/Mingdao/mingdao.dark.svg' } as const;
+	icon = {
+		light: 'file:../nodes/Mingdao/mingdao.svg',
+		dark: 'file:../nodes/Mingdao/mingdao.dark.svg',
+	} as const;
 
 	properties: INodeProperties[] = [
 		{
@@ -32,7 +35,8 @@ export class MingdaoApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'SecretKey of the same key pair. It is only used to compute signatures and is never sent.',
+			description:
+				'SecretKey of the same key pair. It is only used to compute signatures and is never sent.',
 		},
 		{
 			displayName: 'Project ID',
@@ -60,7 +64,8 @@ export class MingdaoApi implements ICredentialType {
 				{
 					name: 'Custom API Base URL',
 					value: 'custom',
-					description: 'A gateway or proxy in front of Mingdao: give the full base URL of the people API',
+					description:
+						'A gateway or proxy in front of Mingdao: give the full base URL of the people API',
 				},
 			],
 			default: 'saas',
@@ -71,7 +76,8 @@ export class MingdaoApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://mingdao.example.com',
-			description: 'The address of your Mingdao server, as opened in a browser. "/generalintegrateapi" is added automatically.',
+			description:
+				'The address of your Mingdao server, as opened in a browser. "/generalintegrateapi" is added automatically.',
 			displayOptions: { show: { deployment: ['private'] } },
 		},
 		{
@@ -80,7 +86,8 @@ export class MingdaoApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'https://gateway.example.com/generalintegrate',
-			description: 'Full base URL; request paths such as /v2/user/getUserRelations are appended to it',
+			description:
+				'Full base URL; request paths such as /v2/user/getUserRelations are appended to it',
 			displayOptions: { show: { deployment: ['custom'] } },
 		},
 		{
@@ -88,7 +95,8 @@ export class MingdaoApi implements ICredentialType {
 			name: 'ignoreSslIssues',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to accept a certificate that cannot be verified, e.g. a private deployment with its own certificate authority',
+			description:
+				'Whether to accept a certificate that cannot be verified, e.g. a private deployment with its own certificate authority',
 			displayOptions: { show: { deployment: ['private', 'custom'] } },
 		},
 		{
@@ -96,13 +104,15 @@ export class MingdaoApi implements ICredentialType {
 			name: 'allowInsecureHttp',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to allow a plain http:// address. Signatures would travel unencrypted; only use this on a trusted network.',
+			description:
+				'Whether to allow a plain http:// address. Signatures would travel unencrypted; only use this on a trusted network.',
 			displayOptions: { show: { deployment: ['private', 'custom'] } },
 		},
 	];
 
 	// Only signs: n8n gives `authenticate` no request helper, so it sends nothing of its own.
-	authenticate: IAuthenticate = async (credentials, requestOptions) => await signRequest(credentials, requestOptions);
+	authenticate: IAuthenticate = async (credentials, requestOptions) =>
+		await signRequest(credentials, requestOptions);
 
 	// No `test` request here (n8n would prefer it): the Test button runs the Mingdao node's test
 	// function (`testMingdaoCredential`, nodes/Mingdao/transport/client.ts), which reads Mingdao's

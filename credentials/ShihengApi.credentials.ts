@@ -6,7 +6,12 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { CUSTOM_SIGN_PRESET, DEFAULT_SIGN_PRESET, SIGN_PRESETS, signN8nRequest } from '../nodes/Shiheng/transport/auth';
+import { signN8nRequest } from '../nodes/Shiheng/transport/auth';
+import {
+	CUSTOM_SIGN_PRESET,
+	DEFAULT_SIGN_PRESET,
+	SIGN_PRESETS,
+} from '../nodes/Shiheng/transport/signScheme';
 import { DEFAULT_REQUEST_STYLE } from '../nodes/Shiheng/transport/requestStyle';
 
 const customOnly = { show: { signingScheme: [CUSTOM_SIGN_PRESET] } };
@@ -22,7 +27,10 @@ export class ShihengApi implements ICredentialType {
 	// The camel-case rule is meant for n8n's own repository (a docs slug); a community package links to the vendor.
 	documentationUrl = 'https://sh-datacenter.apifox.cn/6364798m0';
 
-	icon = { light: 'file:../nodes/Shiheng/shiheng.svg', dark: 'file:../nodes/Shiheng/shiheng.dark.svg' } as const;
+	icon = {
+		light: 'file:../nodes/Shiheng/shiheng.svg',
+		dark: 'file:../nodes/Shiheng/shiheng.dark.svg',
+	} as const;
 
 	properties: INodeProperties[] = [
 		{
@@ -40,7 +48,8 @@ export class ShihengApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'The secret issued with the app. It only feeds the signature and is never sent itself.',
+			description:
+				'The secret issued with the app. It only feeds the signature and is never sent itself.',
 		},
 		{
 			displayName: 'Base URL',
@@ -50,7 +59,7 @@ export class ShihengApi implements ICredentialType {
 			default: '',
 			placeholder: 'e.g. https://gateway.example.com',
 			description:
-				"The gateway address Shiheng gave you with the app (Shiheng does not publish one). Endpoint paths are added to it, so leave off any trailing path that belongs to a single API.",
+				'The gateway address Shiheng gave you with the app (Shiheng does not publish one). Endpoint paths are added to it, so leave off any trailing path that belongs to a single API.',
 		},
 		{
 			displayName: 'Version',
@@ -73,7 +82,7 @@ export class ShihengApi implements ICredentialType {
 		},
 		{
 			displayName:
-				'Shiheng does not publish its HTTP method, parameter encoding or signature rule. The defaults below are common conventions of open platforms with this parameter set, not Shiheng\'s rule: check each against your app\'s onboarding documents.',
+				"Shiheng does not publish its HTTP method, parameter encoding or signature rule. The defaults below are common conventions of open platforms with this parameter set, not Shiheng's rule: check each against your app's onboarding documents.",
 			name: 'conventionNotice',
 			type: 'notice',
 			default: '',
@@ -97,13 +106,21 @@ export class ShihengApi implements ICredentialType {
 			displayOptions: { show: { requestMethod: ['POST'] } },
 			default: DEFAULT_REQUEST_STYLE.encoding,
 			options: [
-				{ name: 'JSON Body', value: 'json', description: 'The parameters as one JSON object, paramContent nested in it' },
+				{
+					name: 'JSON Body',
+					value: 'json',
+					description: 'The parameters as one JSON object, paramContent nested in it',
+				},
 				{
 					name: 'Form Body',
 					value: 'form',
 					description: 'application/x-www-form-urlencoded; paramContent as its JSON text',
 				},
-				{ name: 'Query String', value: 'query', description: 'In the URL; paramContent as its JSON text' },
+				{
+					name: 'Query String',
+					value: 'query',
+					description: 'In the URL; paramContent as its JSON text',
+				},
 			],
 			description:
 				"Where a POST carries appId, timestamp, version, sign and paramContent. A convention to check against your app's onboarding documents, not a published Shiheng rule; JSON Body is only our default.",
@@ -118,7 +135,7 @@ export class ShihengApi implements ICredentialType {
 				{ name: 'Custom Combination', value: CUSTOM_SIGN_PRESET },
 			],
 			description:
-				"How the sign parameter is computed. Shiheng does not publish this: it is in the onboarding documents Shiheng gives you with the app. Every preset sorts the parameters by name, skips sign and empty values and writes paramContent as compact JSON. The default (MD5 over sorted k=v&… with the secret appended, upper-case hex, millisecond timestamp) is only our starting point, chosen because it is a widespread convention among platforms using this parameter set; it is not a documented Shiheng rule: pick the preset, or build the custom combination, that your documents describe.",
+				'How the sign parameter is computed. Shiheng does not publish this: it is in the onboarding documents Shiheng gives you with the app. Every preset sorts the parameters by name, skips sign and empty values and writes paramContent as compact JSON. The default (MD5 over sorted k=v&… with the secret appended, upper-case hex, millisecond timestamp) is only our starting point, chosen because it is a widespread convention among platforms using this parameter set; it is not a documented Shiheng rule: pick the preset, or build the custom combination, that your documents describe.',
 		},
 		{
 			displayName: 'Parameter Join',
@@ -149,7 +166,9 @@ export class ShihengApi implements ICredentialType {
 			displayName: 'Secret Placement',
 			name: 'signSecretPlacement',
 			type: 'options',
-			displayOptions: { show: { signingScheme: [CUSTOM_SIGN_PRESET], signAlgorithm: ['md5', 'sha256'] } },
+			displayOptions: {
+				show: { signingScheme: [CUSTOM_SIGN_PRESET], signAlgorithm: ['md5', 'sha256'] },
+			},
 			default: 'append',
 			options: [
 				{ name: 'Appended', value: 'append' },
@@ -208,7 +227,10 @@ export class ShihengApi implements ICredentialType {
 			// Shiheng's error codes are not published, and the employee-list doc marks every field of a
 			// successful answer's `result` (pages, total, the rows) optional: so only a missing result
 			// object marks a refused call (failure answers carry none, or null).
-			{ type: 'responseSuccessBody', properties: { key: 'result', value: undefined, message: REFUSED } },
+			{
+				type: 'responseSuccessBody',
+				properties: { key: 'result', value: undefined, message: REFUSED },
+			},
 			{ type: 'responseSuccessBody', properties: { key: 'result', value: null, message: REFUSED } },
 		],
 	};

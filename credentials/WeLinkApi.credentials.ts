@@ -19,7 +19,10 @@ export class WeLinkApi implements ICredentialType {
 	// The camelCase rule is meant for n8n's own repository; a community credential links its docs.
 	documentationUrl = 'https://support.huaweicloud.com/devg-welink/start-09.html';
 
-	icon = { light: 'file:../nodes/WeLink/welink.svg', dark: 'file:../nodes/WeLink/welink.dark.svg' } as const;
+	icon = {
+		light: 'file:../nodes/WeLink/welink.svg',
+		dark: 'file:../nodes/WeLink/welink.dark.svg',
+	} as const;
 
 	properties: INodeProperties[] = [
 		{
@@ -44,7 +47,8 @@ export class WeLinkApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			default: DEFAULT_WELINK_BASE_URL,
-			description: 'WeLink open API host, without /api. Change it only for a private deployment or a proxy.',
+			description:
+				'WeLink open API host, without /api. Change it only for a private deployment or a proxy.',
 		},
 		{
 			displayName: 'Allow Insecure HTTP',
@@ -76,12 +80,21 @@ export class WeLinkApi implements ICredentialType {
 	 * Runs when n8n has no token stored, or after a request was refused with HTTP 401. The token
 	 * is fetched through n8n's own request helper, so n8n's outbound network policy applies.
 	 */
-	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<IDataObject> {
-		return await preAuthenticate(credentials, async (options) => await this.helpers.httpRequest(options));
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
+		return await preAuthenticate(
+			credentials,
+			async (options) => await this.helpers.httpRequest(options),
+		);
 	}
 
 	/** Puts the token where WeLink wants it (see transport/auth.ts for which token). */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		return await Promise.resolve(authenticateRequest(credentials, requestOptions));
 	}
 
@@ -99,12 +112,33 @@ export class WeLinkApi implements ICredentialType {
 			body: { personInfo: [{ corpUserId: 'n8n-credential-test' }] },
 		},
 		rules: [
-			{ type: 'responseSuccessBody', properties: { key: 'code', value: '1000', message: 'WeLink did not accept the access token' } },
-			{ type: 'responseSuccessBody', properties: { key: 'code', value: '47101', message: 'WeLink did not accept the access token' } },
-			{ type: 'responseSuccessBody', properties: { key: 'code', value: '47103', message: 'The access token has expired' } },
 			{
 				type: 'responseSuccessBody',
-				properties: { key: 'code', value: '47102', message: 'The app has no permission for the WeLink API users/status' },
+				properties: {
+					key: 'code',
+					value: '1000',
+					message: 'WeLink did not accept the access token',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: '47101',
+					message: 'WeLink did not accept the access token',
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: { key: 'code', value: '47103', message: 'The access token has expired' },
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'code',
+					value: '47102',
+					message: 'The app has no permission for the WeLink API users/status',
+				},
 			},
 		],
 	};

@@ -30,7 +30,11 @@ for (const file of [...n8n.nodes, ...n8n.credentials]) {
 	const instance = new Exported();
 	const icon = file.endsWith('.node.js') ? instance.description.icon : instance.icon;
 	for (const ref of iconFiles(icon)) {
-		if (typeof ref === 'string' && ref.startsWith('file:') && !existsSync(join(dirname(full), ref.slice(5)))) {
+		if (
+			typeof ref === 'string' &&
+			ref.startsWith('file:') &&
+			!existsSync(join(dirname(full), ref.slice(5)))
+		) {
 			problems.push(`${file}: icon ${ref} was not copied to dist`);
 		}
 	}
@@ -39,4 +43,6 @@ if (problems.length > 0) {
 	console.error(`dist check failed:\n  ${problems.join('\n  ')}`);
 	process.exit(1);
 }
-console.log(`dist check: ${n8n.nodes.length} nodes and ${n8n.credentials.length} credentials, all present with their icons`);
+console.log(
+	`dist check: ${n8n.nodes.length} nodes and ${n8n.credentials.length} credentials, all present with their icons`,
+);

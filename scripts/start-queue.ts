@@ -14,7 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startDemoEmulators, type DemoEmulators } from '../test/emulators/serve';
-import { DEMO_CREDENTIALS, DEMO_OWNER, EXAMPLE_WORKFLOWS, OA_LOGIN_WEBHOOK_PATH, demoCredentialImports } from './lib/demo';
+import {
+	DEMO_CREDENTIALS,
+	DEMO_OWNER,
+	EXAMPLE_WORKFLOWS,
+	OA_LOGIN_WEBHOOK_PATH,
+	demoCredentialImports,
+} from './lib/demo';
 import {
 	RestSession,
 	freePort,
@@ -39,7 +45,8 @@ function say(message: string): void {
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
 	const raw = process.env[name];
 	const value = raw === undefined || raw === '' ? fallback : Number(raw);
-	if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${raw}`);
+	if (!Number.isInteger(value) || value < min || value > max)
+		throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${raw}`);
 	return value;
 }
 
@@ -76,14 +83,21 @@ async function main(): Promise<void> {
 		['emulators', emulatorBase + 2],
 		['emulators', emulatorBase + 3],
 	] as const) {
-		if (await portInUse(p)) throw new Error(`port ${p} (${what}) on 127.0.0.1 is in use: stop what uses it or set N8N_PORT / EMULATOR_BASE_PORT`);
+		if (await portInUse(p))
+			throw new Error(
+				`port ${p} (${what}) on 127.0.0.1 is in use: stop what uses it or set N8N_PORT / EMULATOR_BASE_PORT`,
+			);
 	}
 	workDir = mkdtempSync(join(tmpdir(), 'employee-sync-queue-'));
 
 	say('starting Redis and PostgreSQL (Debian packages, in a temporary folder)…');
 	const redis = await startLocalRedis(workDir, await freePort(), randomBytes(12).toString('hex'));
 	services.push(redis);
-	const postgres = await startLocalPostgres(workDir, await freePort(), randomBytes(12).toString('hex'));
+	const postgres = await startLocalPostgres(
+		workDir,
+		await freePort(),
+		randomBytes(12).toString('hex'),
+	);
 	services.push(postgres);
 	joinQueueMode(queueModeEnv(redis, postgres));
 
@@ -93,11 +107,18 @@ async function main(): Promise<void> {
 		brokerPort: await freePort(),
 		encryptionKey: randomBytes(24).toString('hex'),
 	};
-	say('packing the package and installing it for n8n (main and workers load it from the same folder)…');
+	say(
+		'packing the package and installing it for n8n (main and workers load it from the same folder)…',
+	);
 	await installPackage(setup.userFolder, await packPackage(workDir, root));
 
 	emulators = await startDemoEmulators({
-		ports: { shiheng: emulatorBase, mingdao: emulatorBase + 1, weLink: emulatorBase + 2, aliyunIot: emulatorBase + 3 },
+		ports: {
+			shiheng: emulatorBase,
+			mingdao: emulatorBase + 1,
+			weLink: emulatorBase + 2,
+			aliyunIot: emulatorBase + 3,
+		},
 	});
 	say('importing the demo credentials and the example workflows into PostgreSQL…');
 	await importCredentials(setup, demoCredentialImports(emulators.handles));
@@ -111,7 +132,13 @@ async function main(): Promise<void> {
 	for (let index = 1; index <= workerCount; index++) {
 		say(`starting n8n worker ${index}…`);
 		workers.push(
-			await startWorker(setup, { index, brokerPort: await freePort(), healthPort: await freePort(), concurrency: 10, inheritOutput: true }),
+			await startWorker(setup, {
+				index,
+				brokerPort: await freePort(),
+				healthPort: await freePort(),
+				concurrency: 10,
+				inheritOutput: true,
+			}),
 		);
 	}
 	const session = new RestSession(server.baseUrl);
@@ -127,10 +154,15 @@ async function main(): Promise<void> {
 			`  workers:     ${workers.map((w) => `worker ${w.index} pid ${w.pid}`).join(', ')} — every execution runs on them`,
 			`  Redis:       127.0.0.1:${redis.port} (queue, and the nodes' shared rate limits and tokens)`,
 			`  PostgreSQL:  127.0.0.1:${postgres.port} database ${postgres.database}`,
-			`  credentials: ${Object.values(DEMO_CREDENTIALS).map((c) => c.name).join(', ')}`,
+			`  credentials: ${Object.values(DEMO_CREDENTIALS)
+				.map((c) => c.name)
+				.join(', ')}`,
 			'  examples:    Employee identity sync · WeLink provisioning · OA login → IoT employee',
 			`  webhook:     curl -s -X POST ${server.baseUrl}/webhook/${OA_LOGIN_WEBHOOK_PATH} -H 'content-type: application/json' -d '{"authCode":"DEMO-AUTH-0001"}'`,
-			'  emulators:   ' + Object.entries(emulators.handles).map(([v, h]) => `${v} ${h.baseUrl}`).join('  '),
+			'  emulators:   ' +
+				Object.entries(emulators.handles)
+					.map(([v, h]) => `${v} ${h.baseUrl}`)
+					.join('  '),
 			`  data:        ${workDir} (removed on exit)`,
 			'  Ctrl-C stops everything.',
 			line,

@@ -52,7 +52,8 @@ function say(message: string): void {
 function intFromEnv(name: string, fallback: number): number {
 	const raw = process.env[name];
 	const value = raw === undefined || raw === '' ? fallback : Number(raw);
-	if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`${name} must be a port number, got ${raw}`);
+	if (!Number.isInteger(value) || value < 1 || value > 65535)
+		throw new Error(`${name} must be a port number, got ${raw}`);
 	return value;
 }
 
@@ -94,31 +95,64 @@ async function main(): Promise<void> {
 		['chat-model emulator', emulatorBase + 4],
 	] as const) {
 		if (await portInUse(p)) {
-			throw new Error(`port ${p} (${what}) on 127.0.0.1 is in use: stop what uses it or set N8N_PORT / EMULATOR_BASE_PORT`);
+			throw new Error(
+				`port ${p} (${what}) on 127.0.0.1 is in use: stop what uses it or set N8N_PORT / EMULATOR_BASE_PORT`,
+			);
 		}
 	}
 
 	// A random key on first start, kept beside the user folder: n8n encrypts credentials with it.
 	const keyFile = join(runtime, 'encryption-key');
-	if (!existsSync(keyFile) || fresh) writeFileSync(keyFile, createHash('sha256').update(`${Date.now()}${Math.random()}`).digest('hex'));
-	const setup: N8nSetup = { userFolder, port, brokerPort, encryptionKey: readFileSync(keyFile, 'utf8').trim(), runtime: n8n };
+	if (!existsSync(keyFile) || fresh)
+		writeFileSync(
+			keyFile,
+			createHash('sha256').update(`${Date.now()}${Math.random()}`).digest('hex'),
+		);
+	const setup: N8nSetup = {
+		userFolder,
+		port,
+		brokerPort,
+		encryptionKey: readFileSync(keyFile, 'utf8').trim(),
+		runtime: n8n,
+	};
 
 	process.on('SIGINT', () => void shutdown(0));
 	process.on('SIGTERM', () => void shutdown(0));
 
 	say('packing the package and installing it into n8n (as Settings → Community Nodes would)…');
 	const tarball = await packPackage(runtime, root);
-	rmSync(join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-employee-sync'), { recursive: true, force: true });
+	rmSync(join(userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-employee-sync'), {
+		recursive: true,
+		force: true,
+	});
 	await installPackage(userFolder, tarball, n8n);
 
 	emulators = await startDemoEmulators({
-		ports: { shiheng: emulatorBase, mingdao: emulatorBase + 1, weLink: emulatorBase + 2, aliyunIot: emulatorBase + 3 },
+		ports: {
+			shiheng: emulatorBase,
+			mingdao: emulatorBase + 1,
+			weLink: emulatorBase + 2,
+			aliyunIot: emulatorBase + 3,
+		},
 	});
-	chatModel = await startOpenAiEmulator({ port: emulatorBase + 4, scripts: DEMO_CHAT_SCRIPTS, fallbackAnswer: DEMO_CHAT_FALLBACK });
-	say('emulators: ' + Object.entries(emulators.handles).map(([v, h]) => `${v} ${h.baseUrl}`).join(', ') + `, chat model ${chatModel.baseUrl}`);
+	chatModel = await startOpenAiEmulator({
+		port: emulatorBase + 4,
+		scripts: DEMO_CHAT_SCRIPTS,
+		fallbackAnswer: DEMO_CHAT_FALLBACK,
+	});
+	say(
+		'emulators: ' +
+			Object.entries(emulators.handles)
+				.map(([v, h]) => `${v} ${h.baseUrl}`)
+				.join(', ') +
+			`, chat model ${chatModel.baseUrl}`,
+	);
 
 	say('importing the demo credentials…');
-	await importCredentials(setup, [...demoCredentialImports(emulators.handles), openAiCredentialImport(chatModel)]);
+	await importCredentials(setup, [
+		...demoCredentialImports(emulators.handles),
+		openAiCredentialImport(chatModel),
+	]);
 
 	// The examples are imported on first start and whenever examples/ changes, so edits made in the
 	// editor survive a restart otherwise.
@@ -148,13 +182,17 @@ async function main(): Promise<void> {
 		try {
 			await session.login(DEMO_OWNER.email, DEMO_OWNER.password);
 		} catch {
-			loginNote = ' (an owner already existed and this password did not work: use yours, or EMPLOYEE_SYNC_RESET=1 npm start)';
+			loginNote =
+				' (an owner already existed and this password did not work: use yours, or EMPLOYEE_SYNC_RESET=1 npm start)';
 		}
 	}
 	let ours: string[] = [];
 	if (!loginNote) {
 		const types = await session.request<Array<{ name: string }>>('GET', '/types/nodes.json');
-		if (Array.isArray(types.data)) ours = types.data.filter((t) => t.name.startsWith('n8n-nodes-employee-sync.')).map((t) => t.name);
+		if (Array.isArray(types.data))
+			ours = types.data
+				.filter((t) => t.name.startsWith('n8n-nodes-employee-sync.'))
+				.map((t) => t.name);
 	}
 
 	const line = '─'.repeat(72);
@@ -169,7 +207,11 @@ async function main(): Promise<void> {
 			'  examples:    Employee identity sync · WeLink provisioning · OA login → IoT employee · Ask about an employee (AI Agent) · Reconcile WeCom and WeLink',
 			`  agent chat:  open "Ask about an employee", then Open chat: "Which Mingdao account has corpUserId wx-emp-1?"`,
 			`  webhook:     curl -s -X POST ${server.baseUrl}/webhook/${OA_LOGIN_WEBHOOK_PATH} -H 'content-type: application/json' -d '{"authCode":"DEMO-AUTH-0001"}'`,
-			'  emulators:   ' + Object.entries(emulators.handles).map(([v, h]) => `${v} ${h.baseUrl}`).join('  ') + `  chat model ${chatModel.baseUrl}`,
+			'  emulators:   ' +
+				Object.entries(emulators.handles)
+					.map(([v, h]) => `${v} ${h.baseUrl}`)
+					.join('  ') +
+				`  chat model ${chatModel.baseUrl}`,
 			'  Ctrl-C stops n8n and the emulators.',
 			line,
 			'',

@@ -7,7 +7,8 @@ const { basename, join } = require('node:path');
 
 const root = join(__dirname, '..');
 const { main, n8n } = require(join(root, 'package.json'));
-if (main !== 'dist/index.js') throw new Error(`package.json "main" is ${main}, expected dist/index.js`);
+if (main !== 'dist/index.js')
+	throw new Error(`package.json "main" is ${main}, expected dist/index.js`);
 
 const lines = [...n8n.nodes, ...n8n.credentials].map((file) => {
 	const className = basename(file).replace(/\.(node|credentials)\.js$/, '');

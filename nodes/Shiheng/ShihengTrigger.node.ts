@@ -1,10 +1,16 @@
-import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { toNodeError } from '../shared/errors';
 import { Redactor } from '../shared/redact';
 import { properties } from './trigger/description';
-import { pollOnce, readSettings, sample } from './trigger/poll';
+import { pollOnce, sample } from './trigger/poll';
+import { readSettings } from './trigger/settings';
 
 export class ShihengTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -14,7 +20,8 @@ export class ShihengTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{$parameter["events"].join(", ")}}',
-		description: 'Starts a workflow when WeCom employees join, change or leave, or customers are added, on the Shiheng (食亨) open platform',
+		description:
+			'Starts a workflow when WeCom employees join, change or leave, or customers are added, on the Shiheng (食亨) open platform',
 		defaults: { name: 'Shiheng Trigger' },
 		polling: true,
 		inputs: [],

@@ -43,7 +43,8 @@ export class VendorApiError extends Error {
 			...details,
 			message,
 			code: details.code === undefined || details.code === null ? undefined : asText(details.code),
-			localizedMessage: details.localizedMessage === undefined ? undefined : asText(details.localizedMessage),
+			localizedMessage:
+				details.localizedMessage === undefined ? undefined : asText(details.localizedMessage),
 			requestId: details.requestId === undefined ? undefined : asText(details.requestId),
 		};
 	}
@@ -160,7 +161,8 @@ export function toNodeError(
 	}
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.message = redactor.redact(error.message);
-		if (typeof error.description === 'string') error.description = redactor.redact(error.description);
+		if (typeof error.description === 'string')
+			error.description = redactor.redact(error.description);
 		return error;
 	}
 	const itemLabel = `item ${itemIndex}`;

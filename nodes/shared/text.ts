@@ -21,5 +21,9 @@ const SENTENCE_END = /[.!?。！？]$/;
  */
 export function joinSentences(parts: ReadonlyArray<string | undefined>): string {
 	const present = parts.map((part) => part?.trim() ?? '').filter((part) => part !== '');
-	return present.map((part, index) => (index < present.length - 1 && !SENTENCE_END.test(part) ? `${part}.` : part)).join(' ');
+	return present
+		.map((part, index) =>
+			index < present.length - 1 && !SENTENCE_END.test(part) ? `${part}.` : part,
+		)
+		.join(' ');
 }

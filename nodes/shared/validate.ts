@@ -34,7 +34,10 @@ export function stringList(value: unknown, field: string): string[] {
 		if (typeof entry === 'number' && Number.isFinite(entry)) return String(entry);
 		if (typeof entry !== 'string' || entry.trim() === '') {
 			const where = Array.isArray(value) ? ` (entry ${position})` : '';
-			throw new ParameterError(field, `${field} is empty or not text${where}, got ${describe(entry)}`);
+			throw new ParameterError(
+				field,
+				`${field} is empty or not text${where}, got ${describe(entry)}`,
+			);
 		}
 		return entry.trim();
 	});
@@ -91,7 +94,8 @@ export function secureBaseUrl(value: unknown, field: string, allowInsecureHttp: 
 function describe(value: unknown): string {
 	if (value === undefined) return 'nothing';
 	if (value === null) return 'null';
-	if (typeof value === 'string') return value.length > 40 ? `"${value.slice(0, 40)}…"` : `"${value}"`;
+	if (typeof value === 'string')
+		return value.length > 40 ? `"${value.slice(0, 40)}…"` : `"${value}"`;
 	if (typeof value === 'object') return Array.isArray(value) ? 'a list' : 'an object';
 	return String(value);
 }

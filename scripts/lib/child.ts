@@ -28,7 +28,10 @@ export interface WatchedChild {
 	stop(): Promise<void>;
 }
 
-export function watchChild(child: ChildProcess, stopSignal: NodeJS.Signals = 'SIGTERM'): WatchedChild {
+export function watchChild(
+	child: ChildProcess,
+	stopSignal: NodeJS.Signals = 'SIGTERM',
+): WatchedChild {
 	let exited = false;
 	const done = new Promise<void>((resolveExit) =>
 		child.on('exit', () => {

@@ -32,10 +32,19 @@ export const EXAMPLE_WORKFLOWS = {
 } as const;
 
 /** The OpenAI credential of examples/ask-about-an-employee.json: under `npm start`, the chat-model emulator. */
-export const DEMO_OPENAI_CREDENTIAL = { id: 'openAiDemoCred01', name: 'OpenAI (chat-model emulator)' };
+export const DEMO_OPENAI_CREDENTIAL = {
+	id: 'openAiDemoCred01',
+	name: 'OpenAI (chat-model emulator)',
+};
 
-export function openAiCredentialImport(emulator: Pick<OpenAiEmulator, 'apiKey' | 'baseUrl'>): CredentialImport {
-	return { ...DEMO_OPENAI_CREDENTIAL, type: 'openAiApi', data: { apiKey: emulator.apiKey, url: emulator.baseUrl } };
+export function openAiCredentialImport(
+	emulator: Pick<OpenAiEmulator, 'apiKey' | 'baseUrl'>,
+): CredentialImport {
+	return {
+		...DEMO_OPENAI_CREDENTIAL,
+		type: 'openAiApi',
+		data: { apiKey: emulator.apiKey, url: emulator.baseUrl },
+	};
 }
 
 /** The output items a tool returned, from the tool message n8n's agent sends the model (a JSON array). */
@@ -43,7 +52,9 @@ export function toolItems(toolResult: string): Array<Record<string, unknown>> {
 	try {
 		const parsed = JSON.parse(toolResult) as unknown;
 		const list = Array.isArray(parsed) ? parsed : [parsed];
-		return list.filter((item): item is Record<string, unknown> => typeof item === 'object' && item !== null);
+		return list.filter(
+			(item): item is Record<string, unknown> => typeof item === 'object' && item !== null,
+		);
 	} catch {
 		return [];
 	}
@@ -97,7 +108,9 @@ export const DEMO_CHAT_FALLBACK =
 /** Path of the OA-login example's webhook (production URL: /webhook/<path>). */
 export const OA_LOGIN_WEBHOOK_PATH = 'oa-login';
 
-export function demoCredentialImports(handles: Record<VendorKey, VendorEmulatorHandle>): CredentialImport[] {
+export function demoCredentialImports(
+	handles: Record<VendorKey, VendorEmulatorHandle>,
+): CredentialImport[] {
 	return (Object.keys(DEMO_CREDENTIALS) as VendorKey[]).map((vendor) => ({
 		...DEMO_CREDENTIALS[vendor],
 		type: handles[vendor].credentialType,
@@ -110,7 +123,12 @@ export function demoSecrets(handles: Record<VendorKey, VendorEmulatorHandle>): s
 	const secrets: string[] = [];
 	for (const handle of Object.values(handles)) {
 		for (const [key, value] of Object.entries(handle.credentials)) {
-			if (typeof value === 'string' && value.length >= 6 && /secret|token|password|signature/i.test(key)) secrets.push(value);
+			if (
+				typeof value === 'string' &&
+				value.length >= 6 &&
+				/secret|token|password|signature/i.test(key)
+			)
+				secrets.push(value);
 		}
 	}
 	return secrets;

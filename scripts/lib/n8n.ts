@@ -61,10 +61,13 @@ export function parseN8nLine(value: string | undefined): N8nLine {
  */
 export function currentRuntime(root = repoRoot()): N8nRuntime {
 	const line = parseN8nLine(process.env.N8N_LINE);
-	const appDir = process.env.N8N_APP_DIR ?? (line === 2 ? join(root, '.n8n-runtime', 'app') : undefined);
+	const appDir =
+		process.env.N8N_APP_DIR ?? (line === 2 ? join(root, '.n8n-runtime', 'app') : undefined);
 	const nodeBinary = process.env.N8N_NODE_BIN ?? (line === 2 ? process.execPath : undefined);
 	if (!appDir || !nodeBinary) {
-		throw new Error('n8n line 1 needs N8N_APP_DIR and N8N_NODE_BIN: run through `npm run test:e2e -- --n8n=1` or `npm start -- --n8n=1`');
+		throw new Error(
+			'n8n line 1 needs N8N_APP_DIR and N8N_NODE_BIN: run through `npm run test:e2e -- --n8n=1` or `npm start -- --n8n=1`',
+		);
 	}
 	return { line, appDir, nodeBinary };
 }
@@ -78,7 +81,9 @@ export function n8nVersion(runtime: N8nRuntime): string {
 export function n8nMainScript(root = repoRoot(), runtime = currentRuntime(root)): string {
 	const main = join(runtime.appDir, 'node_modules', 'n8n', 'bin', 'n8n');
 	if (!existsSync(main)) {
-		throw new Error(`n8n is not installed in ${main}: run through scripts/run.sh after scripts/n8n-runtime.sh`);
+		throw new Error(
+			`n8n is not installed in ${main}: run through scripts/run.sh after scripts/n8n-runtime.sh`,
+		);
 	}
 	return main;
 }
@@ -158,9 +163,15 @@ export interface CliResult {
 }
 
 /** Runs `n8n <args>` with the instance's environment. */
-export function runN8nCli(setup: N8nSetup, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function runN8nCli(
+	setup: N8nSetup,
+	args: string[],
+	extraEnv: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
 	const runtime = runtimeOf(setup);
-	return runProcess(runtime.nodeBinary, [n8nMainScript(undefined, runtime), ...args], { env: n8nEnv(setup, extraEnv) });
+	return runProcess(runtime.nodeBinary, [n8nMainScript(undefined, runtime), ...args], {
+		env: n8nEnv(setup, extraEnv),
+	});
 }
 
 export function runProcess(
@@ -169,7 +180,11 @@ export function runProcess(
 	options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
 ): Promise<CliResult> {
 	return new Promise((resolvePromise, reject) => {
-		const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(command, args, {
+			env: options.env ?? process.env,
+			cwd: options.cwd,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -182,7 +197,9 @@ export function runProcess(
 async function mustSucceed(what: string, result: Promise<CliResult>): Promise<CliResult> {
 	const done = await result;
 	if (done.code !== 0) {
-		throw new Error(`${what} failed (exit ${done.code}):\n${done.stdout.slice(-4000)}\n${done.stderr.slice(-4000)}`);
+		throw new Error(
+			`${what} failed (exit ${done.code}):\n${done.stdout.slice(-4000)}\n${done.stderr.slice(-4000)}`,
+		);
 	}
 	return done;
 }
@@ -192,7 +209,9 @@ export async function packPackage(destination: string, root = repoRoot()): Promi
 	mkdirSync(destination, { recursive: true });
 	const done = await mustSucceed(
 		'npm pack',
-		runProcess('npm', ['pack', '--pack-destination', destination, '--loglevel=error', '--json'], { cwd: root }),
+		runProcess('npm', ['pack', '--pack-destination', destination, '--loglevel=error', '--json'], {
+			cwd: root,
+		}),
 	);
 	const [info] = JSON.parse(done.stdout) as Array<{ filename: string }>;
 	return join(destination, info.filename);
@@ -203,20 +222,44 @@ export async function packPackage(destination: string, root = repoRoot()): Promi
  * types become `n8n-nodes-employee-sync.<name>`). Peer dependencies are left out: n8n supplies its
  * own n8n-workflow, and a second copy would break `instanceof` checks in n8n.
  */
-export async function installPackage(userFolder: string, tarball: string, runtime?: N8nRuntime): Promise<void> {
+export async function installPackage(
+	userFolder: string,
+	tarball: string,
+	runtime?: N8nRuntime,
+): Promise<void> {
 	const nodesDir = join(userFolder, '.n8n', 'nodes');
 	mkdirSync(nodesDir, { recursive: true });
 	const manifest = join(nodesDir, 'package.json');
 	if (!existsSync(manifest)) {
-		writeFileSync(manifest, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2));
+		writeFileSync(
+			manifest,
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
+		);
 	}
 	await mustSucceed(
 		'npm install of the package tarball',
 		runProcess(
 			'npm',
-			['install', tarball, '--omit=peer', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+			[
+				'install',
+				tarball,
+				'--omit=peer',
+				'--omit=dev',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--loglevel=error',
+			],
 			// npm runs on the line's Node, as it does inside that n8n.
-			{ cwd: nodesDir, env: runtime ? { ...process.env, PATH: `${dirname(runtime.nodeBinary)}${delimiter}${process.env.PATH ?? ''}` } : undefined },
+			{
+				cwd: nodesDir,
+				env: runtime
+					? {
+							...process.env,
+							PATH: `${dirname(runtime.nodeBinary)}${delimiter}${process.env.PATH ?? ''}`,
+						}
+					: undefined,
+			},
 		),
 	);
 }
@@ -228,11 +271,17 @@ export interface CredentialImport {
 	data: Record<string, string | number | boolean>;
 }
 
-export async function importCredentials(setup: N8nSetup, credentials: CredentialImport[]): Promise<void> {
+export async function importCredentials(
+	setup: N8nSetup,
+	credentials: CredentialImport[],
+): Promise<void> {
 	const file = join(setup.userFolder, 'import-credentials.json');
 	writeFileSync(file, JSON.stringify(credentials, null, 2));
 	try {
-		await mustSucceed('n8n import:credentials', runN8nCli(setup, ['import:credentials', `--input=${file}`]));
+		await mustSucceed(
+			'n8n import:credentials',
+			runN8nCli(setup, ['import:credentials', `--input=${file}`]),
+		);
 	} finally {
 		// The file holds the demo secrets in clear text; n8n keeps them encrypted.
 		rmSync(file, { force: true });
@@ -241,13 +290,19 @@ export async function importCredentials(setup: N8nSetup, credentials: Credential
 
 /** Imports every `*.json` workflow in `directory` with one n8n process. */
 export async function importWorkflowDirectory(setup: N8nSetup, directory: string): Promise<void> {
-	await mustSucceed('n8n import:workflow', runN8nCli(setup, ['import:workflow', '--separate', `--input=${directory}`]));
+	await mustSucceed(
+		'n8n import:workflow',
+		runN8nCli(setup, ['import:workflow', '--separate', `--input=${directory}`]),
+	);
 }
 
 /** Makes a workflow's triggers (webhooks) live when the server next starts. */
 export async function publishWorkflow(setup: N8nSetup, id: string): Promise<void> {
 	// n8n 2.x publishes a version of a workflow; 1.x has no versions and only flags the workflow active.
-	const args = runtimeOf(setup).line === 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
+	const args =
+		runtimeOf(setup).line === 2
+			? ['publish:workflow', `--id=${id}`]
+			: ['update:workflow', `--id=${id}`, '--active=true'];
 	await mustSucceed(`n8n ${args.join(' ')}`, runN8nCli(setup, args));
 }
 
@@ -259,7 +314,13 @@ export interface NodeRun {
 
 export interface ExecutionResult {
 	status?: string;
-	data: { resultData: { runData: Record<string, NodeRun[]>; error?: { message?: string }; lastNodeExecuted?: string } };
+	data: {
+		resultData: {
+			runData: Record<string, NodeRun[]>;
+			error?: { message?: string };
+			lastNodeExecuted?: string;
+		};
+	};
 }
 
 /**
@@ -272,19 +333,28 @@ export async function executeWorkflow(
 	extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<{ result: ExecutionResult; stdout: string; stderr: string; code: number }> {
 	// The run JSON is printed through n8n's logger at level info.
-	const done = await runN8nCli(setup, ['execute', `--id=${id}`, '--rawOutput'], { ...extraEnv, N8N_LOG_LEVEL: 'info' });
+	const done = await runN8nCli(setup, ['execute', `--id=${id}`, '--rawOutput'], {
+		...extraEnv,
+		N8N_LOG_LEVEL: 'info',
+	});
 	const lines = done.stdout.split('\n');
 	const start = lines.indexOf('{');
 	const end = lines.lastIndexOf('}');
 	if (start < 0 || end < start) {
-		throw new Error(`n8n execute --id=${id} printed no run data (exit ${done.code}):\n${done.stdout.slice(-3000)}\n${done.stderr.slice(-3000)}`);
+		throw new Error(
+			`n8n execute --id=${id} printed no run data (exit ${done.code}):\n${done.stdout.slice(-3000)}\n${done.stderr.slice(-3000)}`,
+		);
 	}
 	const result = JSON.parse(lines.slice(start, end + 1).join('\n')) as ExecutionResult;
 	return { result, stdout: done.stdout, stderr: done.stderr, code: done.code };
 }
 
 /** Output items (json) of a node's first run, first output. */
-export function nodeItems(result: ExecutionResult, node: string, output = 0): Array<Record<string, unknown>> {
+export function nodeItems(
+	result: ExecutionResult,
+	node: string,
+	output = 0,
+): Array<Record<string, unknown>> {
 	const runs = result.data.resultData.runData[node];
 	if (!runs || runs.length === 0) throw new Error(`node "${node}" did not run`);
 	return (runs[0].data?.main?.[output] ?? []).map((item) => item.json);
@@ -333,7 +403,8 @@ export async function startN8nServer(
 	};
 	// n8n 1.x reports ready a few seconds before it mounts its REST API (until then /rest answers
 	// 404), so for it the public settings endpoint must answer too.
-	const probes = runtime.line === 2 ? ['/healthz/readiness'] : ['/healthz/readiness', '/rest/settings'];
+	const probes =
+		runtime.line === 2 ? ['/healthz/readiness'] : ['/healthz/readiness', '/rest/settings'];
 	const deadline = Date.now() + (options.timeoutMs ?? 120_000);
 	while (Date.now() < deadline && probes.length > 0) {
 		if (watched.exited()) throw new Error(`n8n start exited early:\n${output.slice(-5000)}`);
@@ -400,14 +471,25 @@ export class RestSession {
 			headers: { 'content-type': 'application/json', 'browser-id': BROWSER_ID },
 			body: JSON.stringify({ emailOrLdapLoginId: email, password }),
 		});
-		if (!response.ok) throw new Error(`login answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
+		if (!response.ok)
+			throw new Error(
+				`login answered ${response.status}: ${(await response.text()).slice(0, 500)}`,
+			);
 		this.keepCookie(response);
 	}
 
-	async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T; text: string }> {
+	async request<T>(
+		method: string,
+		path: string,
+		body?: unknown,
+	): Promise<{ status: number; data: T; text: string }> {
 		const response = await fetch(`${this.baseUrl}${path}`, {
 			method,
-			headers: { 'content-type': 'application/json', cookie: this.cookie, 'browser-id': BROWSER_ID },
+			headers: {
+				'content-type': 'application/json',
+				cookie: this.cookie,
+				'browser-id': BROWSER_ID,
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const text = await response.text();
@@ -417,7 +499,11 @@ export class RestSession {
 		} catch {
 			parsed = undefined;
 		}
-		const data = (parsed && typeof parsed === 'object' && 'data' in parsed ? (parsed as { data: T }).data : parsed) as T;
+		const data = (
+			parsed && typeof parsed === 'object' && 'data' in parsed
+				? (parsed as { data: T }).data
+				: parsed
+		) as T;
 		return { status: response.status, data, text };
 	}
 
@@ -447,26 +533,49 @@ export interface StoredExecution extends ExecutionSummary {
 }
 
 /** The executions of one workflow (`GET /rest/executions`), oldest first. */
-export async function listExecutions(session: RestSession, workflowId: string): Promise<ExecutionSummary[]> {
+export async function listExecutions(
+	session: RestSession,
+	workflowId: string,
+): Promise<ExecutionSummary[]> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const listed = await session.request<{ results: ExecutionSummary[] }>('GET', `/rest/executions?filter=${filter}&limit=100`);
+	const listed = await session.request<{ results: ExecutionSummary[] }>(
+		'GET',
+		`/rest/executions?filter=${filter}&limit=100`,
+	);
 	if (listed.status !== 200 || !Array.isArray(listed.data?.results)) {
 		throw new Error(`GET /rest/executions answered ${listed.status}: ${listed.text.slice(0, 500)}`);
 	}
-	return listed.data.results.map((execution) => ({ ...execution, id: String(execution.id) })).sort((a, b) => Number(a.id) - Number(b.id));
+	return listed.data.results
+		.map((execution) => ({ ...execution, id: String(execution.id) }))
+		.sort((a, b) => Number(a.id) - Number(b.id));
 }
 
 /**
  * One execution with its run data (`GET /rest/executions/:id`). n8n sends the run data in the
  * `flatted` encoding (it can hold cycles); it is decoded with the flatted of the n8n that wrote it.
  */
-export async function readExecution(session: RestSession, id: string, runtime: N8nRuntime = currentRuntime()): Promise<StoredExecution> {
-	const read = await session.request<ExecutionSummary & { data: string }>('GET', `/rest/executions/${id}`);
+export async function readExecution(
+	session: RestSession,
+	id: string,
+	runtime: N8nRuntime = currentRuntime(),
+): Promise<StoredExecution> {
+	const read = await session.request<ExecutionSummary & { data: string }>(
+		'GET',
+		`/rest/executions/${id}`,
+	);
 	if (read.status !== 200 || typeof read.data?.data !== 'string') {
-		throw new Error(`GET /rest/executions/${id} answered ${read.status}: ${read.text.slice(0, 500)}`);
+		throw new Error(
+			`GET /rest/executions/${id} answered ${read.status}: ${read.text.slice(0, 500)}`,
+		);
 	}
-	const flatted = createRequire(join(runtime.appDir, 'node_modules', 'n8n', 'package.json'))('flatted') as { parse(text: string): unknown };
-	return { ...read.data, id: String(read.data.id), data: flatted.parse(read.data.data) as ExecutionResult['data'] };
+	const flatted = createRequire(join(runtime.appDir, 'node_modules', 'n8n', 'package.json'))(
+		'flatted',
+	) as { parse(text: string): unknown };
+	return {
+		...read.data,
+		id: String(read.data.id),
+		data: flatted.parse(read.data.data) as ExecutionResult['data'],
+	};
 }
 
 export function listJsonFiles(directory: string): string[] {

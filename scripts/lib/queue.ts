@@ -73,15 +73,20 @@ export async function startWorker(
 			...options.env,
 		},
 	);
-	const child = spawn(process.execPath, [n8nMainScript(), 'worker', `--concurrency=${options.concurrency}`], {
-		env,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		detached: true,
-	});
+	const child = spawn(
+		process.execPath,
+		[n8nMainScript(), 'worker', `--concurrency=${options.concurrency}`],
+		{
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		},
+	);
 	let output = '';
 	const keep = (chunk: Buffer): void => {
 		output = (output + chunk.toString('utf8')).slice(-200_000);
-		if (options.inheritOutput) process.stdout.write(`[worker ${options.index}] ${chunk.toString('utf8')}`);
+		if (options.inheritOutput)
+			process.stdout.write(`[worker ${options.index}] ${chunk.toString('utf8')}`);
 	};
 	child.stdout?.on('data', keep);
 	child.stderr?.on('data', keep);
@@ -101,7 +106,8 @@ export async function startWorker(
 	};
 	const deadline = Date.now() + (options.timeoutMs ?? 120_000);
 	while (Date.now() < deadline) {
-		if (watched.exited()) throw new Error(`n8n worker ${options.index} exited early:\n${output.slice(-5000)}`);
+		if (watched.exited())
+			throw new Error(`n8n worker ${options.index} exited early:\n${output.slice(-5000)}`);
 		try {
 			const response = await fetch(`http://127.0.0.1:${options.healthPort}/healthz/readiness`);
 			if (response.ok) return worker;
@@ -111,5 +117,7 @@ export async function startWorker(
 		await new Promise((r) => setTimeout(r, 500));
 	}
 	await worker.stop();
-	throw new Error(`n8n worker ${options.index} did not become ready in time:\n${output.slice(-5000)}`);
+	throw new Error(
+		`n8n worker ${options.index} did not become ready in time:\n${output.slice(-5000)}`,
+	);
 }

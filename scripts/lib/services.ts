@@ -5,7 +5,15 @@
  * Used by `npm run start:queue` and the queue-mode end-to-end test.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+	chmodSync,
+	chownSync,
+	existsSync,
+	mkdirSync,
+	readdirSync,
+	readFileSync,
+	writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
@@ -40,7 +48,10 @@ function serviceAccount(user: string): Account | undefined {
 	const line = readFileSync('/etc/passwd', 'utf8')
 		.split('\n')
 		.find((entry) => entry.startsWith(`${user}:`));
-	if (!line) throw new Error(`user ${user} not found: is the Debian package installed (apt-get install -y redis-server postgresql)?`);
+	if (!line)
+		throw new Error(
+			`user ${user} not found: is the Debian package installed (apt-get install -y redis-server postgresql)?`,
+		);
 	const [, , uid, gid] = line.split(':');
 	return { uid: Number(uid), gid: Number(gid) };
 }
@@ -56,22 +67,50 @@ function serviceDir(parent: string, name: string, account: Account | undefined):
 }
 
 /** Runs `command` as the account (setpriv execs it: the pid we get is the service's own). */
-function asAccount(account: Account | undefined, command: string, args: string[]): [string, string[]] {
+function asAccount(
+	account: Account | undefined,
+	command: string,
+	args: string[],
+): [string, string[]] {
 	if (!account) return [command, args];
-	return ['setpriv', [`--reuid=${account.uid}`, `--regid=${account.gid}`, '--init-groups', '--reset-env', '--', command, ...args]];
+	return [
+		'setpriv',
+		[
+			`--reuid=${account.uid}`,
+			`--regid=${account.gid}`,
+			'--init-groups',
+			'--reset-env',
+			'--',
+			command,
+			...args,
+		],
+	];
 }
 
 function runAs(account: Account | undefined, command: string, args: string[]): void {
 	const [cmd, cmdArgs] = asAccount(account, command, args);
-	const done = spawnSync(cmd, cmdArgs, { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C.UTF-8' } });
-	if (done.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${done.status}):\n${done.stdout}\n${done.stderr}`);
+	const done = spawnSync(cmd, cmdArgs, {
+		encoding: 'utf8',
+		env: { ...process.env, LC_ALL: 'C.UTF-8' },
+	});
+	if (done.status !== 0)
+		throw new Error(
+			`${command} ${args.join(' ')} failed (exit ${done.status}):\n${done.stdout}\n${done.stderr}`,
+		);
 }
 
 function findBinary(candidates: string[], what: string): string {
 	for (const candidate of candidates) {
-		if (candidate.includes('/') ? existsSync(candidate) : spawnSync('sh', ['-c', `command -v ${candidate}`]).status === 0) return candidate;
+		if (
+			candidate.includes('/')
+				? existsSync(candidate)
+				: spawnSync('sh', ['-c', `command -v ${candidate}`]).status === 0
+		)
+			return candidate;
 	}
-	throw new Error(`${what} is not installed: apt-get install -y redis-server postgresql (scripts/queue-packages.sh does it)`);
+	throw new Error(
+		`${what} is not installed: apt-get install -y redis-server postgresql (scripts/queue-packages.sh does it)`,
+	);
 }
 
 /** The newest PostgreSQL server binaries Debian's postgresql package installed. */
@@ -102,7 +141,12 @@ function tcpAnswers(port: number): Promise<boolean> {
 }
 
 /** Starts a foreground service as our child in its own process group, and a stop() for it. */
-function supervise(name: string, child: ChildProcess, stopSignal: NodeJS.Signals, log: () => string) {
+function supervise(
+	name: string,
+	child: ChildProcess,
+	stopSignal: NodeJS.Signals,
+	log: () => string,
+) {
 	const { exited, stop } = watchChild(child, stopSignal);
 	const waitUntil = async (ready: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
 		const deadline = Date.now() + timeoutMs;
@@ -126,17 +170,27 @@ function keepOutput(child: ChildProcess): () => string {
 }
 
 /** redis-server on 127.0.0.1:port with a password, no persistence, in `dir`. */
-export async function startLocalRedis(dir: string, port: number, password: string): Promise<LocalRedis> {
+export async function startLocalRedis(
+	dir: string,
+	port: number,
+	password: string,
+): Promise<LocalRedis> {
 	const binary = findBinary(['redis-server', '/usr/bin/redis-server'], 'redis-server');
 	const account = serviceAccount('redis');
 	const workDir = serviceDir(dir, 'redis', account);
 	const [command, args] = asAccount(account, binary, [
-		'--port', String(port),
-		'--bind', '127.0.0.1',
-		'--dir', workDir,
-		'--save', '',
-		'--appendonly', 'no',
-		'--requirepass', password,
+		'--port',
+		String(port),
+		'--bind',
+		'127.0.0.1',
+		'--dir',
+		workDir,
+		'--save',
+		'',
+		'--appendonly',
+		'no',
+		'--requirepass',
+		password,
 	]);
 	const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 	const service = supervise('redis-server', child, 'SIGTERM', keepOutput(child));
@@ -148,7 +202,11 @@ export async function startLocalRedis(dir: string, port: number, password: strin
  * A fresh PostgreSQL cluster in `dir` (initdb), served on 127.0.0.1:port with its socket in the
  * same folder, and a database and password-protected role for n8n.
  */
-export async function startLocalPostgres(dir: string, port: number, password: string): Promise<LocalPostgres> {
+export async function startLocalPostgres(
+	dir: string,
+	port: number,
+	password: string,
+): Promise<LocalPostgres> {
 	const bin = postgresBin();
 	const account = serviceAccount('postgres');
 	const workDir = serviceDir(dir, 'postgres', account);
@@ -157,33 +215,54 @@ export async function startLocalPostgres(dir: string, port: number, password: st
 	writeFileSync(pwFile, `${password}\n`, { mode: 0o600 });
 	if (account) chownSync(pwFile, account.uid, account.gid);
 	runAs(account, join(bin, 'initdb'), [
-		'-D', data,
-		'-U', 'postgres',
+		'-D',
+		data,
+		'-U',
+		'postgres',
 		'--auth-local=trust',
 		'--auth-host=scram-sha-256',
 		`--pwfile=${pwFile}`,
-		'-E', 'UTF8',
+		'-E',
+		'UTF8',
 		'--no-instructions',
 	]);
 	const [command, args] = asAccount(account, join(bin, 'postgres'), [
-		'-D', data,
-		'-p', String(port),
-		'-k', workDir,
-		'-c', 'listen_addresses=127.0.0.1',
-		'-c', 'fsync=off',
+		'-D',
+		data,
+		'-p',
+		String(port),
+		'-k',
+		workDir,
+		'-c',
+		'listen_addresses=127.0.0.1',
+		'-c',
+		'fsync=off',
 	]);
 	const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
 	// SIGINT is PostgreSQL's "fast shutdown": sessions end, then it stops.
 	const service = supervise('postgres', child, 'SIGINT', keepOutput(child));
-	const isReady = async () => spawnSync(join(bin, 'pg_isready'), ['-h', workDir, '-p', String(port), '-q']).status === 0;
+	const isReady = async () =>
+		spawnSync(join(bin, 'pg_isready'), ['-h', workDir, '-p', String(port), '-q']).status === 0;
 	await service.waitUntil(isReady, 30_000);
 	const psql = (sql: string) => {
-		const done = spawnSync(join(bin, 'psql'), ['-h', workDir, '-p', String(port), '-U', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc', sql], { encoding: 'utf8' });
+		const done = spawnSync(
+			join(bin, 'psql'),
+			['-h', workDir, '-p', String(port), '-U', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc', sql],
+			{ encoding: 'utf8' },
+		);
 		if (done.status !== 0) throw new Error(`psql failed: ${done.stderr}`);
 	};
 	psql(`CREATE ROLE n8n LOGIN PASSWORD '${password.replace(/'/g, "''")}'`);
 	psql('CREATE DATABASE n8n OWNER n8n');
-	return { name: 'postgres', port, pid: child.pid ?? 0, database: 'n8n', user: 'n8n', password, stop: service.stop };
+	return {
+		name: 'postgres',
+		port,
+		pid: child.pid ?? 0,
+		database: 'n8n',
+		user: 'n8n',
+		password,
+		stop: service.stop,
+	};
 }
 
 /**
@@ -193,7 +272,12 @@ export async function startLocalPostgres(dir: string, port: number, password: st
  */
 export async function treeRssMb(roots: number[]): Promise<Map<number, number>> {
 	const listing = await new Promise<string>((resolveList, reject) =>
-		execFile('ps', ['-e', '-o', 'pid=,ppid=,rss='], { maxBuffer: 8 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolveList(stdout))),
+		execFile(
+			'ps',
+			['-e', '-o', 'pid=,ppid=,rss='],
+			{ maxBuffer: 8 * 1024 * 1024 },
+			(error, stdout) => (error ? reject(error) : resolveList(stdout)),
+		),
 	);
 	const parents = new Map<number, number>();
 	const rss = new Map<number, number>();
@@ -207,7 +291,8 @@ export async function treeRssMb(roots: number[]): Promise<Map<number, number>> {
 	for (const [pid, kb] of rss) {
 		let cursor: number | undefined = pid;
 		while (cursor !== undefined && cursor > 1 && !totals.has(cursor)) cursor = parents.get(cursor);
-		if (cursor !== undefined && totals.has(cursor)) totals.set(cursor, (totals.get(cursor) ?? 0) + kb);
+		if (cursor !== undefined && totals.has(cursor))
+			totals.set(cursor, (totals.get(cursor) ?? 0) + kb);
 	}
 	return new Map([...totals].map(([root, kb]) => [root, Math.round(kb / 1024)]));
 }

@@ -38,7 +38,8 @@ function operationsOf(name: string, nodeType: INodeType): ToolOperation[] {
 }
 
 const toolNodes = [...nodeTypesByName()].filter(
-	([name, nodeType]) => name.startsWith(`${PACKAGE_PREFIX}.`) && nodeType.description.usableAsTool !== undefined,
+	([name, nodeType]) =>
+		name.startsWith(`${PACKAGE_PREFIX}.`) && nodeType.description.usableAsTool !== undefined,
 );
 const operations = toolNodes.flatMap(([name, nodeType]) => operationsOf(name, nodeType));
 const label = (op: ToolOperation) => `${op.node} ${op.resource} → ${String(op.option.value)}`;
@@ -53,7 +54,11 @@ function toolDescription(op: ToolOperation): string {
 		type: `${op.node}Tool`,
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: { resource: op.resource, operation: String(op.option.value), descriptionType: 'auto' },
+		parameters: {
+			resource: op.resource,
+			operation: String(op.option.value),
+			descriptionType: 'auto',
+		},
 	} as INode;
 	return NodeHelpers.getToolDescriptionForNode(node, op.nodeType);
 }

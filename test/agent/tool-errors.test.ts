@@ -22,12 +22,20 @@ async function lookUp(type: string, corpUserId: string, creds = mingdaoCredentia
 		type,
 		items: [{ corpUserId, toolCallId: 'call_1' }],
 		credentials: creds,
-		parameters: { resource: 'user', operation: 'getRelation', corpUserId: '={{ $json.corpUserId }}' },
+		parameters: {
+			resource: 'user',
+			operation: 'getRelation',
+			corpUserId: '={{ $json.corpUserId }}',
+		},
 	});
 }
 
 test('as an agent tool, a vendor refusal is an error item the model can read, not a failed run', async () => {
-	const result = await lookUp(TOOL_TYPE, emulator.md.userIds[0], mingdaoCredentials(emulator.md, { secretKey: WRONG_SECRET }));
+	const result = await lookUp(
+		TOOL_TYPE,
+		emulator.md.userIds[0],
+		mingdaoCredentials(emulator.md, { secretKey: WRONG_SECRET }),
+	);
 	expect(result.error).toBeUndefined();
 	expect(result.items).toHaveLength(1);
 	const { json, pairedItem } = result.items[0];
@@ -46,7 +54,11 @@ test('as an agent tool, a bad value from the model is an error item naming the f
 });
 
 test('as a plain node, the same refusal still stops the run (Continue On Fail is off)', async () => {
-	const result = await lookUp(MINGDAO_TYPE, emulator.md.userIds[0], mingdaoCredentials(emulator.md, { secretKey: WRONG_SECRET }));
+	const result = await lookUp(
+		MINGDAO_TYPE,
+		emulator.md.userIds[0],
+		mingdaoCredentials(emulator.md, { secretKey: WRONG_SECRET }),
+	);
 	expect(result.error).toBeDefined();
 	expect(result.error!.message).not.toContain(WRONG_SECRET);
 });

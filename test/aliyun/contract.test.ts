@@ -20,7 +20,11 @@ import { createParams, runAliyun, visibleText } from './fixtures';
 function shape(value: unknown): unknown {
 	if (Array.isArray(value)) return value.map(shape);
 	if (value !== null && typeof value === 'object') {
-		return Object.fromEntries(Object.keys(value).sort().map((key) => [key, shape((value as Record<string, unknown>)[key])]));
+		return Object.fromEntries(
+			Object.keys(value)
+				.sort()
+				.map((key) => [key, shape((value as Record<string, unknown>)[key])]),
+		);
 	}
 	return value === null ? 'null' : typeof value;
 }
@@ -37,7 +41,11 @@ const requestExample = JSON.parse(page.examples.request) as {
 const successText = page.examples.success;
 const errorText = page.examples.failure;
 const successExample = JSON.parse(successText) as { data: IDataObject };
-const errorExample = JSON.parse(errorText) as { code: number; message: string; localizedMsg: string };
+const errorExample = JSON.parse(errorText) as {
+	code: number;
+	message: string;
+	localizedMsg: string;
+};
 
 let handle: AliyunIotEmulatorHandle;
 
@@ -51,7 +59,9 @@ beforeEach(() => handle.emulator.resetCounters());
 async function createAnswered(answer: string | object, continueOnFail = false) {
 	handle.addAuthCode(requestExample.params.authCode);
 	handle.answerNextWith(ALIYUN_IOT_PATHS.createByAuthCode, answer);
-	return await runAliyun(handle, createParams(requestExample.params.authCode, CODE_TYPES[0]), { continueOnFail });
+	return await runAliyun(handle, createParams(requestExample.params.authCode, CODE_TYPES[0]), {
+		continueOnFail,
+	});
 }
 
 test('the page is the one the node calls: same path, same version, same code types', () => {
@@ -70,7 +80,10 @@ test('the client sends the envelope of the request example: field names, nesting
 	expect(shape(sent)).toEqual(shape(requestExample));
 	expect(sent.version).toBe(requestExample.version);
 	expect(sent.request?.apiVer).toBe(requestExample.request.apiVer);
-	expect(sent.params).toEqual({ authCode: requestExample.params.authCode, codeType: CODE_TYPES[0] });
+	expect(sent.params).toEqual({
+		authCode: requestExample.params.authCode,
+		codeType: CODE_TYPES[0],
+	});
 	expect(typeof sent.id).toBe('string');
 });
 
@@ -89,7 +102,8 @@ test('the success example, served byte for byte, becomes one output item holding
 
 test('the error example, served byte for byte, is the documented error on its item, and the create is not sent again', async () => {
 	const stopped = await createAnswered(errorText);
-	const error = stopped.error as (Error & { errorResponse?: IDataObject; context?: IDataObject }) | undefined;
+	const error = stopped.error as
+		(Error & { errorResponse?: IDataObject; context?: IDataObject }) | undefined;
 	expect(error?.message).toContain(`[${errorExample.code}]`);
 	expect(error?.message).toContain(errorExample.message);
 	expect(error?.message).toContain(errorExample.localizedMsg);
@@ -107,7 +121,9 @@ test('the error example, served byte for byte, is the documented error on its it
 	const continued = await createAnswered(errorText, true);
 	expect(continued.items).toHaveLength(1);
 	expect(continued.items[0].pairedItem).toEqual({ item: 0 });
-	expect(String(continued.items[0].json.error)).toContain(`[${errorExample.code}]: ${errorExample.message} (${errorExample.localizedMsg}) (item 0)`);
+	expect(String(continued.items[0].json.error)).toContain(
+		`[${errorExample.code}]: ${errorExample.message} (${errorExample.localizedMsg}) (item 0)`,
+	);
 	expect(handle.emulator.count(ALIYUN_IOT_PATHS.createByAuthCode)).toBe(1);
 	expect(visibleText(continued)).not.toContain(handle.appSecret);
 });
@@ -121,35 +137,56 @@ test('the page lists error codes in HTTP 200 bodies and HTTP refusals', () => {
 });
 
 describe('every error code of the page fails the credential Test with its message', () => {
-	test.each(bodyRows.map((row) => [row.code, row.text] as const))('HTTP 200, code %s: %s', async (code, text) => {
-		handle.answerNextWith(ALIYUN_IOT_PATHS.ping, { id: 'contract', code, message: text, localizedMsg: null, data: null });
-		const result = await testCredential('aliyunIotApi', handle.credentials);
-		expect(result.ok).toBe(false);
-		expect(result.message).toContain(`code ${code}`);
-		// The row's message and its Chinese description are what the Test shows.
-		const words = text.split(' ');
-		const english = words.filter((word) => !/[\u4e00-\u9fff]/.test(word));
-		expect(result.message.toLowerCase()).toContain(english.slice(0, 2).join(' ').toLowerCase());
-		for (const chinese of words.filter((word) => /[\u4e00-\u9fff]/.test(word))) expect(result.message).toContain(chinese);
-	});
+	test.each(bodyRows.map((row) => [row.code, row.text] as const))(
+		'HTTP 200, code %s: %s',
+		async (code, text) => {
+			handle.answerNextWith(ALIYUN_IOT_PATHS.ping, {
+				id: 'contract',
+				code,
+				message: text,
+				localizedMsg: null,
+				data: null,
+			});
+			const result = await testCredential('aliyunIotApi', handle.credentials);
+			expect(result.ok).toBe(false);
+			expect(result.message).toContain(`code ${code}`);
+			// The row's message and its Chinese description are what the Test shows.
+			const words = text.split(' ');
+			const english = words.filter((word) => !/[\u4e00-\u9fff]/.test(word));
+			expect(result.message.toLowerCase()).toContain(english.slice(0, 2).join(' ').toLowerCase());
+			for (const chinese of words.filter((word) => /[\u4e00-\u9fff]/.test(word)))
+				expect(result.message).toContain(chinese);
+		},
+	);
 
-	test.each(httpRows.map((row) => [row.httpCode, row.text] as const))('HTTP %s: %s', async (status, text) => {
-		// For as long as it lasts: n8n itself sends a request again once after an HTTP 401.
-		handle.emulator.injectFault({
-			path: ALIYUN_IOT_PATHS.ping,
-			times: 3,
-			fault: { kind: 'status', status, headers: { 'X-Ca-Error-Message': text }, json: { code: status, message: text, localizedMsg: null, data: null } },
-		});
-		const result = await testCredential('aliyunIotApi', handle.credentials);
-		expect(result.ok).toBe(false);
-		handle.emulator.clearFaults();
-	});
+	test.each(httpRows.map((row) => [row.httpCode, row.text] as const))(
+		'HTTP %s: %s',
+		async (status, text) => {
+			// For as long as it lasts: n8n itself sends a request again once after an HTTP 401.
+			handle.emulator.injectFault({
+				path: ALIYUN_IOT_PATHS.ping,
+				times: 3,
+				fault: {
+					kind: 'status',
+					status,
+					headers: { 'X-Ca-Error-Message': text },
+					json: { code: status, message: text, localizedMsg: null, data: null },
+				},
+			});
+			const result = await testCredential('aliyunIotApi', handle.credentials);
+			expect(result.ok).toBe(false);
+			handle.emulator.clearFaults();
+		},
+	);
 });
 
 test.each(bodyRows.map((row) => [row.code, row.text] as const))(
 	'Create by Auth Code reports code %s (%s) on its item and sends the code once',
 	async (code, text) => {
-		const result = await createAnswered({ id: 'contract', code, message: text, localizedMsg: null, data: null }, true);
+		const result = await createAnswered(
+			{ id: 'contract', code, message: text, localizedMsg: null, data: null },
+			true,
+		);
 		expect(String(result.items[0].json.error)).toContain(`[${code}]: ${text} (item 0)`);
 		expect(handle.emulator.count(ALIYUN_IOT_PATHS.createByAuthCode)).toBe(1);
 	},

@@ -44,20 +44,35 @@ test.each([
 	[20056, 'Hsf Invoke Timeout', null],
 	[401, 'Request Authorized Error', null],
 	[2402, 'iotToken not exist', null],
-])('every error code in an HTTP 200 body fails the credential test with the platform message: %s', async (code, message, localizedMsg) => {
-	handle.answerNextWith(ALIYUN_PATHS.ping, { id: 'answer-1', code, message, localizedMsg, data: null });
-	const result = await testCredential('aliyunIotApi', handle.credentials);
-	expect(result.ok).toBe(false);
-	expect(result.message).toContain(`code ${code}`);
-	expect(result.message).toContain(message);
-	if (localizedMsg) expect(result.message).toContain(localizedMsg);
-	expect(handle.emulator.records.map((record) => record.status)).toEqual([200]);
-});
+])(
+	'every error code in an HTTP 200 body fails the credential test with the platform message: %s',
+	async (code, message, localizedMsg) => {
+		handle.answerNextWith(ALIYUN_PATHS.ping, {
+			id: 'answer-1',
+			code,
+			message,
+			localizedMsg,
+			data: null,
+		});
+		const result = await testCredential('aliyunIotApi', handle.credentials);
+		expect(result.ok).toBe(false);
+		expect(result.message).toContain(`code ${code}`);
+		expect(result.message).toContain(message);
+		if (localizedMsg) expect(result.message).toContain(localizedMsg);
+		expect(handle.emulator.records.map((record) => record.status)).toEqual([200]);
+	},
+);
 
 test.each([
-	['an undocumented code with data null', { code: 4711, message: 'something new', localizedMsg: null, data: null }],
+	[
+		'an undocumented code with data null',
+		{ code: 4711, message: 'something new', localizedMsg: null, data: null },
+	],
 	['an undocumented code without data', { code: 4712, message: 'something else' }],
-	['an answer without the envelope (the ping page\'s own error example shape)', { error_response: { code: 50, msg: 'Remote service error' } }],
+	[
+		"an answer without the envelope (the ping page's own error example shape)",
+		{ error_response: { code: 50, msg: 'Remote service error' } },
+	],
 ])('any other failure fails the credential test too: %s', async (_label, body) => {
 	handle.answerNextWith(ALIYUN_PATHS.ping, body);
 	const result = await testCredential('aliyunIotApi', handle.credentials);
@@ -66,14 +81,23 @@ test.each([
 });
 
 test('the credential test fails on a wrong AppSecret or AppKey, without showing the secret', async () => {
-	const wrongSecret = await testCredential('aliyunIotApi', { ...handle.credentials, appSecret: 'not-the-secret-42' });
+	const wrongSecret = await testCredential('aliyunIotApi', {
+		...handle.credentials,
+		appSecret: 'not-the-secret-42',
+	});
 	expect(wrongSecret.ok).toBe(false);
 	expect(wrongSecret.message).not.toContain('not-the-secret-42');
-	const wrongKey = await testCredential('aliyunIotApi', { ...handle.credentials, appKey: '31415926' });
+	const wrongKey = await testCredential('aliyunIotApi', {
+		...handle.credentials,
+		appKey: '31415926',
+	});
 	expect(wrongKey.ok).toBe(false);
 });
 
-function authenticatedRequest(parameters: Record<string, string>, credentials = handle.credentials) {
+function authenticatedRequest(
+	parameters: Record<string, string>,
+	credentials = handle.credentials,
+) {
 	return runNode({
 		type: 'test.authenticatedRequest',
 		parameters: { credentialType: 'aliyunIotApi', method: 'POST', ...parameters },
@@ -113,14 +137,20 @@ test('a relative URL goes to the credential host', async () => {
 	});
 	expect(result.error).toBeUndefined();
 	expect(result.items[0].json.id).toBe('fixed-id-1');
-	expect((result.items[0].json.data as { employeeList: unknown[] }).employeeList.length).toBeGreaterThanOrEqual(12);
+	expect(
+		(result.items[0].json.data as { employeeList: unknown[] }).employeeList.length,
+	).toBeGreaterThanOrEqual(12);
 });
 
 test('the HTTP Request node path is refused with a wrong secret', async () => {
 	const result = await authenticatedRequest(
 		{
 			url: ALIYUN_PATHS.queryByCompanyId,
-			body: JSON.stringify({ version: '1.0', request: { apiVer: '1.0.0' }, params: { companyId: handle.companyId } }),
+			body: JSON.stringify({
+				version: '1.0',
+				request: { apiVer: '1.0.0' },
+				params: { companyId: handle.companyId },
+			}),
 		},
 		{ ...handle.credentials, appSecret: 'another-wrong-secret' },
 	);
@@ -142,15 +172,30 @@ async function signAndSendUri(uri: string) {
 	const request = {
 		uri,
 		method: 'POST',
-		body: { version: '1.0', request: { apiVer: '1.0.0' }, params: { companyId: handle.companyId, pageNo: 1, pageSize: 3 } },
+		body: {
+			version: '1.0',
+			request: { apiVer: '1.0.0' },
+			params: { companyId: handle.companyId, pageNo: 1, pageSize: 3 },
+		},
 	};
-	const signed = (await authenticate({ ...handle.credentials }, request as unknown as IHttpRequestOptions)) as unknown as {
+	const signed = (await authenticate(
+		{ ...handle.credentials },
+		request as unknown as IHttpRequestOptions,
+	)) as unknown as {
 		uri: string;
 		headers: Record<string, string>;
 		body: Buffer;
 	};
-	const response = await fetch(signed.uri, { method: 'POST', headers: signed.headers, body: signed.body });
-	return { uri: signed.uri, status: response.status, body: (await response.json()) as { code: number; data: { employeeList: unknown[] } } };
+	const response = await fetch(signed.uri, {
+		method: 'POST',
+		headers: signed.headers,
+		body: signed.body,
+	});
+	return {
+		uri: signed.uri,
+		status: response.status,
+		body: (await response.json()) as { code: number; data: { employeeList: unknown[] } },
+	};
 }
 
 test('the HTTP Request node form with the address in `uri` is signed: relative goes to the credential host, absolute stays', async () => {

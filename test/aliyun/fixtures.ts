@@ -1,4 +1,9 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeParameters } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	INodeParameters,
+} from 'n8n-workflow';
 
 import { runNode } from '../harness/run-workflow';
 import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
@@ -7,7 +12,10 @@ import type { AliyunIotEmulatorHandle } from '../emulators/aliyun';
 
 export const NODE_TYPE = 'n8n-nodes-employee-sync.aliyunIot';
 
-export function credentialsOf(handle: AliyunIotEmulatorHandle, over: IDataObject = {}): Record<string, ICredentialDataDecryptedObject> {
+export function credentialsOf(
+	handle: AliyunIotEmulatorHandle,
+	over: IDataObject = {},
+): Record<string, ICredentialDataDecryptedObject> {
 	return { aliyunIotApi: { ...handle.credentials, ...over } as ICredentialDataDecryptedObject };
 }
 
@@ -26,7 +34,11 @@ export async function runAliyun(
 }
 
 /** Everything a user could see from a run: output items, the error and its description. */
-export function visibleText(result: { items: unknown; error: Error | undefined; run: unknown }): string {
+export function visibleText(result: {
+	items: unknown;
+	error: Error | undefined;
+	run: unknown;
+}): string {
 	const error = result.error as (Error & { description?: string }) | undefined;
 	return JSON.stringify([result.items, error?.message, error?.description, result.run]);
 }
@@ -37,7 +49,10 @@ export function expectNoSecrets(handle: AliyunIotEmulatorHandle, text: string): 
 	for (const signature of handle.receivedSignatures()) expect(text).not.toContain(signature);
 }
 
-export const createParams = (code = '={{ $json.code }}', codeType = 'AUTH_CODE'): INodeParameters => ({
+export const createParams = (
+	code = '={{ $json.code }}',
+	codeType = 'AUTH_CODE',
+): INodeParameters => ({
 	resource: 'employee',
 	operation: 'createByAuthCode',
 	authCode: code,
@@ -45,7 +60,10 @@ export const createParams = (code = '={{ $json.code }}', codeType = 'AUTH_CODE')
 	options: {},
 });
 
-export const listParams = (extra: INodeParameters = {}, options: INodeParameters = {}): INodeParameters => ({
+export const listParams = (
+	extra: INodeParameters = {},
+	options: INodeParameters = {},
+): INodeParameters => ({
 	resource: 'employee',
 	operation: 'getManyByCompany',
 	companyId: '={{ $json.companyId }}',

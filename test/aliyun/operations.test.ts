@@ -29,9 +29,14 @@ beforeEach(() => {
 
 describe('Employee → Create by Auth Code', () => {
 	test('creates one employee per item, paired with its item, each code sent once', async () => {
-		const codes = handle.unusedAuthCodes().filter((code) => /^DEMO-AUTH-\d+$/.test(code)).slice(0, 3);
+		const codes = handle
+			.unusedAuthCodes()
+			.filter((code) => /^DEMO-AUTH-\d+$/.test(code))
+			.slice(0, 3);
 		const before = handle.createByAuthCodeCount();
-		const result = await runAliyun(handle, createParams(), { items: codes.map((code) => ({ code })) });
+		const result = await runAliyun(handle, createParams(), {
+			items: codes.map((code) => ({ code })),
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(3);
 		result.items.forEach((item, index) => {
@@ -48,7 +53,10 @@ describe('Employee → Create by Auth Code', () => {
 
 	test('a code used twice gives the vendor error with its localized message on that item', async () => {
 		const [code] = handle.unusedAuthCodes().filter((c) => /^DEMO-AUTH-\d+$/.test(c));
-		const result = await runAliyun(handle, createParams(), { items: [{ code }, { code }], continueOnFail: true });
+		const result = await runAliyun(handle, createParams(), {
+			items: [{ code }, { code }],
+			continueOnFail: true,
+		});
 		expect(result.items).toHaveLength(2);
 		expect(result.items[0].json.employeeId).toBeDefined();
 		const failed = result.items[1];
@@ -68,7 +76,9 @@ describe('Employee → Create by Auth Code', () => {
 			items: [{ code: DUPLICATE_PHONE_CODE }, { code: BAD_PHONE_CODE }],
 			continueOnFail: true,
 		});
-		expect(String(result.items[0].json.error)).toMatch(/\[2441\].*employee is already existed.*该手机号对应的员工已经存在.*item 0/);
+		expect(String(result.items[0].json.error)).toMatch(
+			/\[2441\].*employee is already existed.*该手机号对应的员工已经存在.*item 0/,
+		);
 		expect(String(result.items[1].json.error)).toMatch(/\[2404\].*手机号格式不正确.*item 1/);
 	});
 
@@ -88,18 +98,30 @@ describe('Employee → Create by Auth Code', () => {
 describe('Employee → Get Many by Company', () => {
 	test('Return All pages concurrently and returns every employee once, in order', async () => {
 		const expected = handle.companyEmployees().map((e) => e.employeeId);
-		const result = await runAliyun(handle, listParams({}, { pageSize: 40 }), { items: [{ companyId: handle.companyId }] });
+		const result = await runAliyun(handle, listParams({}, { pageSize: 40 }), {
+			items: [{ companyId: handle.companyId }],
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => item.json.employeeId)).toEqual(expected);
-		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
-		expect(handle.emulator.count(ALIYUN_PATHS.queryByCompanyId)).toBe(Math.ceil(expected.length / 40));
-		expect(result.items.some((item) => /[\u4e00-\u9fff]/.test(String(item.json.nickName)))).toBe(true);
+		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(
+			true,
+		);
+		expect(handle.emulator.count(ALIYUN_PATHS.queryByCompanyId)).toBe(
+			Math.ceil(expected.length / 40),
+		);
+		expect(result.items.some((item) => /[\u4e00-\u9fff]/.test(String(item.json.nickName)))).toBe(
+			true,
+		);
 	});
 
 	test('Limit fetches only the pages it needs', async () => {
-		const result = await runAliyun(handle, listParams({ returnAll: false, limit: 120 }, { pageSize: 50 }), {
-			items: [{ companyId: handle.companyId }],
-		});
+		const result = await runAliyun(
+			handle,
+			listParams({ returnAll: false, limit: 120 }, { pageSize: 50 }),
+			{
+				items: [{ companyId: handle.companyId }],
+			},
+		);
 		expect(result.items).toHaveLength(120);
 		expect(handle.emulator.count(ALIYUN_PATHS.queryByCompanyId)).toBe(3);
 	});
@@ -111,7 +133,9 @@ describe('Employee → Get Many by Company', () => {
 		});
 		expect(result.items).toHaveLength(6);
 		expect(String(result.items[0].json.error)).toMatch(/\[2405\].*公司未初始化.*item 0/);
-		expect(result.items.slice(1).every((item) => (item.pairedItem as { item: number }).item === 1)).toBe(true);
+		expect(
+			result.items.slice(1).every((item) => (item.pairedItem as { item: number }).item === 1),
+		).toBe(true);
 	});
 });
 
@@ -122,7 +146,11 @@ describe('Custom API Call', () => {
 			operation: 'call',
 			path: ALIYUN_PATHS.create,
 			apiVer: '1.0.4',
-			params: JSON.stringify({ phone: '13912345678', nickName: '欧阳娜娜·测试', email: 'oy@example.com' }),
+			params: JSON.stringify({
+				phone: '13912345678',
+				nickName: '欧阳娜娜·测试',
+				email: 'oy@example.com',
+			}),
 			options: { iotToken: 'iot-token-value-123456' },
 		});
 		expect(result.error).toBeUndefined();
@@ -144,8 +172,14 @@ describe('Custom API Call', () => {
 			},
 			{
 				items: [
-					{ path: ALIYUN_PATHS.queryByCompanyId, params: { companyId: handle.companyId, pageNo: 2, pageSize: 10 } },
-					{ path: ALIYUN_PATHS.queryByCompanyId, params: { companyId: handle.companyId, pageNo: 1, pageSize: 500 } },
+					{
+						path: ALIYUN_PATHS.queryByCompanyId,
+						params: { companyId: handle.companyId, pageNo: 2, pageSize: 10 },
+					},
+					{
+						path: ALIYUN_PATHS.queryByCompanyId,
+						params: { companyId: handle.companyId, pageNo: 1, pageSize: 500 },
+					},
 					{ path: 'no-slash', params: {} },
 				],
 				continueOnFail: true,
@@ -160,13 +194,16 @@ describe('Custom API Call', () => {
 	});
 
 	test('IoT Token and Cloud Token are password fields that say where the tokens come from', () => {
-		const options = new AliyunIot().description.properties.find((property) => property.name === 'options')?.options as INodeProperties[];
+		const options = new AliyunIot().description.properties.find(
+			(property) => property.name === 'options',
+		)?.options as INodeProperties[];
 		const field = (name: string) => options.find((option) => option.name === name);
 		expect(field('iotToken')?.typeOptions?.password).toBe(true);
 		expect(field('cloudToken')?.typeOptions?.password).toBe(true);
 		expect(field('iotToken')?.description).toContain('/account/createSessionByAuthCode');
 		expect(field('cloudToken')?.description).toContain('/cloud/token');
-		for (const name of ['iotToken', 'cloudToken']) expect(field(name)?.description).toMatch(/saved in the workflow.*expression/);
+		for (const name of ['iotToken', 'cloudToken'])
+			expect(field(name)?.description).toMatch(/saved in the workflow.*expression/);
 	});
 
 	test('a given IoT Token or Cloud Token never appears in an output item or an error, even when the platform echoes it', async () => {
@@ -175,13 +212,35 @@ describe('Custom API Call', () => {
 		const received: Array<Record<string, unknown>> = [];
 		// An API of this test's own that echoes what it received, in its data or in its error message.
 		handle.emulator.route('POST', ECHO_PATH, (request) => {
-			const envelope = JSON.parse(request.text) as { id: string; request: Record<string, unknown>; params: { fail?: boolean } };
+			const envelope = JSON.parse(request.text) as {
+				id: string;
+				request: Record<string, unknown>;
+				params: { fail?: boolean };
+			};
 			received.push(envelope.request);
 			const said = `${String(envelope.request.iotToken)} ${String(envelope.request.cloudToken)}`;
 			if (envelope.params.fail) {
-				return { status: 200, json: { id: envelope.id, code: 2402, message: `iotToken not exist: ${said}`, localizedMsg: said, data: null } };
+				return {
+					status: 200,
+					json: {
+						id: envelope.id,
+						code: 2402,
+						message: `iotToken not exist: ${said}`,
+						localizedMsg: said,
+						data: null,
+					},
+				};
 			}
-			return { status: 200, json: { id: envelope.id, code: 200, message: null, localizedMsg: null, data: { echo: envelope, said, list: [said] } } };
+			return {
+				status: 200,
+				json: {
+					id: envelope.id,
+					code: 200,
+					message: null,
+					localizedMsg: null,
+					data: { echo: envelope, said, list: [said] },
+				},
+			};
 		});
 		const result = await runAliyun(
 			handle,
@@ -196,7 +255,10 @@ describe('Custom API Call', () => {
 			{ items: [{ fail: false }, { fail: true }], continueOnFail: true },
 		);
 		// Both were sent as the envelope's request.iotToken / request.cloudToken.
-		expect(received).toEqual([expect.objectContaining({ iotToken, cloudToken }), expect.objectContaining({ iotToken, cloudToken })]);
+		expect(received).toEqual([
+			expect.objectContaining({ iotToken, cloudToken }),
+			expect.objectContaining({ iotToken, cloudToken }),
+		]);
 		expect(result.items).toHaveLength(2);
 		expect(result.items[0].json.said).toBe(`${REDACTION_MASK} ${REDACTION_MASK}`);
 		expect(String(result.items[1].json.error)).toMatch(/\[2402\].*iotToken not exist.*item 1/);

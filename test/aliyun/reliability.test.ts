@@ -44,7 +44,11 @@ describe('Create by Auth Code is never sent twice once it may have reached the s
 		const code = freshCode();
 		const before = handle.createByAuthCodeCount();
 		handle.emulator.injectFault({ path: CREATE, fault });
-		const result = await runAliyun(handle, { ...createParams(code), options: FAST_TIMEOUT }, { continueOnFail: true });
+		const result = await runAliyun(
+			handle,
+			{ ...createParams(code), options: FAST_TIMEOUT },
+			{ continueOnFail: true },
+		);
 		expect(result.items).toHaveLength(1);
 		expect(result.items[0].json.error).toBeDefined();
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
@@ -65,7 +69,17 @@ describe('Create by Auth Code is never sent twice once it may have reached the s
 
 		handle.emulator.injectFault({
 			path: CREATE,
-			fault: { kind: 'status', status: 200, json: { id: 'x', code: 20056, message: 'Hsf Invoke Timeout', localizedMsg: null, data: null } },
+			fault: {
+				kind: 'status',
+				status: 200,
+				json: {
+					id: 'x',
+					code: 20056,
+					message: 'Hsf Invoke Timeout',
+					localizedMsg: null,
+					data: null,
+				},
+			},
 		});
 		const second = await runAliyun(handle, createParams(code), { continueOnFail: true });
 		expect(String(second.items[0].json.error)).toMatch(/\[20056\].*Hsf Invoke Timeout/);
@@ -87,7 +101,12 @@ describe('Create by Auth Code is never sent twice once it may have reached the s
 		const code = freshCode();
 		handle.emulator.injectFault({
 			path: CREATE,
-			fault: { kind: 'status', status: 403, headers: { 'X-Ca-Error-Message': 'Request Limited' }, json: { code: 403, message: 'Request Limited' } },
+			fault: {
+				kind: 'status',
+				status: 403,
+				headers: { 'X-Ca-Error-Message': 'Request Limited' },
+				json: { code: 403, message: 'Request Limited' },
+			},
 		});
 		const result = await runAliyun(handle, createParams(code));
 		expect(result.error).toBeUndefined();
@@ -99,7 +118,12 @@ describe('Create by Auth Code is never sent twice once it may have reached the s
 		const code = freshCode();
 		handle.emulator.injectFault({
 			path: CREATE,
-			fault: { kind: 'status', status: 403, headers: { 'X-Ca-Error-Message': 'Unauthorized' }, text: '' },
+			fault: {
+				kind: 'status',
+				status: 403,
+				headers: { 'X-Ca-Error-Message': 'Unauthorized' },
+				text: '',
+			},
 		});
 		const result = await runAliyun(handle, createParams(code), { continueOnFail: true });
 		expect(String(result.items[0].json.error)).toMatch(/gateway error \[403\]: Unauthorized/);

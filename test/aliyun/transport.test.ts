@@ -43,7 +43,9 @@ describe('gateway refusals reach the user with the gateway message', () => {
 
 	test('a stale timestamp is refused and the user is told to check the clock', async () => {
 		handle.setClockOffset(16 * 60_000);
-		const result = await runAliyun(handle, listParams(), { items: [{ companyId: handle.companyId }] });
+		const result = await runAliyun(handle, listParams(), {
+			items: [{ companyId: handle.companyId }],
+		});
 		expect(result.error?.message).toMatch(/Timestamp Expired/);
 		expect((result.error as Error & { description?: string }).description).toMatch(/clock/);
 		expect(handle.emulator.count()).toBe(1);
@@ -56,7 +58,9 @@ describe('gateway refusals reach the user with the gateway message', () => {
 		expect(first.error).toBeUndefined();
 		const used = handle.acceptedNonces().at(-1)!;
 		// Make the signer draw the nonce it already used, as a replaying proxy would resend it.
-		const spy = jest.spyOn(nodeCrypto, 'randomUUID').mockReturnValue(used as `${string}-${string}-${string}-${string}-${string}`);
+		const spy = jest
+			.spyOn(nodeCrypto, 'randomUUID')
+			.mockReturnValue(used as `${string}-${string}-${string}-${string}-${string}`);
 		let result;
 		try {
 			result = await runAliyun(handle, listParams({ returnAll: false, limit: 1 }), {
@@ -80,10 +84,16 @@ describe('reads are retried and complete', () => {
 			{ kind: 'html', status: 502 },
 			{ kind: 'truncated' },
 		];
-		faults.forEach((fault, index) => handle.emulator.injectFault({ path: LIST, fault, skip: index === 0 ? 1 : 0 }));
-		const result = await runAliyun(handle, listParams({}, { pageSize: 20, maxRetries: 8, ...FAST_TIMEOUT }), {
-			items: [{ companyId: handle.companyId }],
-		});
+		faults.forEach((fault, index) =>
+			handle.emulator.injectFault({ path: LIST, fault, skip: index === 0 ? 1 : 0 }),
+		);
+		const result = await runAliyun(
+			handle,
+			listParams({}, { pageSize: 20, maxRetries: 8, ...FAST_TIMEOUT }),
+			{
+				items: [{ companyId: handle.companyId }],
+			},
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => item.json.employeeId)).toEqual(expected);
 		const pages = Math.ceil(expected.length / 20);
@@ -95,7 +105,9 @@ describe('reads are retried and complete', () => {
 		const expected = handle.companyEmployees().map((e) => e.employeeId);
 		handle.throttleNext(2, 'gateway-403');
 		handle.throttleNext(1, 'body-429');
-		const result = await runAliyun(handle, listParams({}, { pageSize: 50 }), { items: [{ companyId: handle.companyId }] });
+		const result = await runAliyun(handle, listParams({}, { pageSize: 50 }), {
+			items: [{ companyId: handle.companyId }],
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => item.json.employeeId)).toEqual(expected);
 		expect(handle.emulator.count(LIST)).toBe(Math.ceil(expected.length / 50) + 3);
@@ -107,7 +119,9 @@ describe('reads are retried and complete', () => {
 			items: [{ companyId: handle.companyId }],
 		});
 		expect(result.error).toBeUndefined();
-		expect(new Set(result.items.map((item) => item.json.employeeId)).size).toBe(handle.companyEmployees().length);
+		expect(new Set(result.items.map((item) => item.json.employeeId)).size).toBe(
+			handle.companyEmployees().length,
+		);
 		expect(handle.emulator.records.some((record) => record.status === 403)).toBe(true);
 	});
 });

@@ -55,7 +55,13 @@ export interface CompatReport {
 		usableAsTool: boolean;
 	}>;
 	/** `test`: the credential's own test request, a test function a loaded node names for it (`testedBy`), or none. */
-	credentials: Array<{ name: string; displayName: string; properties: number; test: 'request' | 'node function' | 'none'; authenticate: string }>;
+	credentials: Array<{
+		name: string;
+		displayName: string;
+		properties: number;
+		test: 'request' | 'node function' | 'none';
+		authenticate: string;
+	}>;
 	runs: Array<{
 		name: string;
 		status: string;
@@ -95,7 +101,11 @@ async function main(): Promise<void> {
 			return [];
 		}
 
-		async authenticate(_credentials: unknown, _type: string, requestOptions: N8nWorkflow.IHttpRequestOptions): Promise<N8nWorkflow.IHttpRequestOptions> {
+		async authenticate(
+			_credentials: unknown,
+			_type: string,
+			requestOptions: N8nWorkflow.IHttpRequestOptions,
+		): Promise<N8nWorkflow.IHttpRequestOptions> {
 			return requestOptions;
 		}
 
@@ -113,16 +123,25 @@ async function main(): Promise<void> {
 			return undefined;
 		}
 
-		async getCredentials(details: N8nWorkflow.INodeCredentialsDetails, type: string): Promise<N8nCore.Credentials> {
+		async getCredentials(
+			details: N8nWorkflow.INodeCredentialsDetails,
+			type: string,
+		): Promise<N8nCore.Credentials> {
 			return new core.Credentials({ id: details.id, name: details.name }, type, '');
 		}
 
-		async getDecrypted(_additionalData: unknown, details: N8nWorkflow.INodeCredentialsDetails, type: string): Promise<N8nWorkflow.ICredentialDataDecryptedObject> {
+		async getDecrypted(
+			_additionalData: unknown,
+			details: N8nWorkflow.INodeCredentialsDetails,
+			type: string,
+		): Promise<N8nWorkflow.ICredentialDataDecryptedObject> {
 			const data = details.id ? this.byId.get(details.id) : undefined;
 			if (!data) throw new Error(`no credential ${details.id ?? ''} of type ${type}`);
 			const defaults: N8nWorkflow.ICredentialDataDecryptedObject = {};
 			for (const property of credentialTypes.get(type)?.properties ?? []) {
-				if (property.default !== undefined) defaults[property.name] = property.default as N8nWorkflow.ICredentialDataDecryptedObject[string];
+				if (property.default !== undefined)
+					defaults[property.name] =
+						property.default as N8nWorkflow.ICredentialDataDecryptedObject[string];
 			}
 			return { ...defaults, ...data };
 		}
@@ -138,7 +157,11 @@ async function main(): Promise<void> {
 
 	const nodeTypes: N8nWorkflow.INodeTypes = {
 		getByName: (type) => loader.getNode(type.replace(`${PACKAGE_NAME}.`, '')).type,
-		getByNameAndVersion: (type, version) => workflowLib.NodeHelpers.getVersionedNodeType(loader.getNode(type.replace(`${PACKAGE_NAME}.`, '')).type, version),
+		getByNameAndVersion: (type, version) =>
+			workflowLib.NodeHelpers.getVersionedNodeType(
+				loader.getNode(type.replace(`${PACKAGE_NAME}.`, '')).type,
+				version,
+			),
 		getKnownTypes: () => ({}),
 	};
 
@@ -146,10 +169,13 @@ async function main(): Promise<void> {
 	// and that name among the node's `methods.credentialTest`.
 	const nodeTestFunction = (credentialName: string): boolean =>
 		loader.types.nodes.some((description) => {
-			const testedBy = (description.credentials ?? []).find((credential) => credential.name === credentialName)?.testedBy;
+			const testedBy = (description.credentials ?? []).find(
+				(credential) => credential.name === credentialName,
+			)?.testedBy;
 			if (typeof testedBy !== 'string') return false;
 			try {
-				const type = loader.getNode(description.name.replace(`${PACKAGE_NAME}.`, '')).type as N8nWorkflow.INodeType;
+				const type = loader.getNode(description.name.replace(`${PACKAGE_NAME}.`, ''))
+					.type as N8nWorkflow.INodeType;
 				return typeof type.methods?.credentialTest?.[testedBy] === 'function';
 			} catch {
 				// A type the loader only describes (an agent tool's variant), as n8n's tester skips it.
@@ -158,7 +184,11 @@ async function main(): Promise<void> {
 		});
 
 	const report: CompatReport = {
-		versions: { node: process.version, n8nCore: versionOf(lineRequire, 'n8n-core'), n8nWorkflow: versionOf(lineRequire, 'n8n-workflow') },
+		versions: {
+			node: process.version,
+			n8nCore: versionOf(lineRequire, 'n8n-core'),
+			n8nWorkflow: versionOf(lineRequire, 'n8n-workflow'),
+		},
 		packageResolvesN8nWorkflowTo: packageRequire.resolve('n8n-workflow'),
 		packageName: loader.packageName,
 		nodes: loader.types.nodes.map((description) => ({
@@ -176,8 +206,16 @@ async function main(): Promise<void> {
 				name: description.name,
 				displayName: description.displayName,
 				properties: description.properties.length,
-				test: type?.test !== undefined ? 'request' : nodeTestFunction(description.name) ? 'node function' : 'none',
-				authenticate: typeof type?.authenticate === 'function' ? 'function' : (type?.authenticate?.type ?? 'none'),
+				test:
+					type?.test !== undefined
+						? 'request'
+						: nodeTestFunction(description.name)
+							? 'node function'
+							: 'none',
+				authenticate:
+					typeof type?.authenticate === 'function'
+						? 'function'
+						: (type?.authenticate?.type ?? 'none'),
 			};
 		}),
 		runs: [],
@@ -212,19 +250,31 @@ async function main(): Promise<void> {
 			settings: { executionOrder: 'v1' },
 		});
 		const hooks = new core.ExecutionLifecycleHooks('manual', `compat-exec-${index}`, workflowData);
-		const additionalData = stubAdditionalData(hooks, new InMemoryCredentialsHelper(new Map([[credentialId, run.credentials]])));
+		const additionalData = stubAdditionalData(
+			hooks,
+			new InMemoryCredentialsHelper(new Map([[credentialId, run.credentials]])),
+		);
 		const runExecutionData = workflowLib.createRunExecutionData({
 			executionData: {
-				nodeExecutionStack: [{ node, data: { main: [run.items.map((json) => ({ json }))] }, source: null }],
+				nodeExecutionStack: [
+					{ node, data: { main: [run.items.map((json) => ({ json }))] }, source: null },
+				],
 			},
 		});
-		const result = await new core.WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+		const result = await new core.WorkflowExecute(
+			additionalData,
+			'manual',
+			runExecutionData,
+		).processRunExecutionData(workflow);
 		const task = result.data.resultData.runData[run.name]?.[0];
 		report.runs.push({
 			name: run.name,
 			status: result.status,
 			error: task?.error?.message ?? result.data.resultData.error?.message,
-			items: (task?.data?.main?.[0] ?? []).map((item) => ({ json: item.json, pairedItem: item.pairedItem })),
+			items: (task?.data?.main?.[0] ?? []).map((item) => ({
+				json: item.json,
+				pairedItem: item.pairedItem,
+			})),
 		});
 	}
 	process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -234,7 +284,9 @@ main().then(
 	// n8n-core keeps handles open (its expression isolate, timers): the report is complete here.
 	() => process.exit(0),
 	(error: unknown) => {
-		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.stderr.write(
+			`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
 		process.exit(1);
 	},
 );

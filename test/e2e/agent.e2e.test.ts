@@ -11,8 +11,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { DEMO_CHAT_SCRIPTS, DEMO_OPENAI_CREDENTIAL, EXAMPLE_WORKFLOWS, toolItems } from '../../scripts/lib/demo';
-import { executeWorkflow, importCredentials, importWorkflowDirectory, repoRoot, type ExecutionResult } from '../../scripts/lib/n8n';
+import {
+	DEMO_CHAT_SCRIPTS,
+	DEMO_OPENAI_CREDENTIAL,
+	EXAMPLE_WORKFLOWS,
+	toolItems,
+} from '../../scripts/lib/demo';
+import {
+	executeWorkflow,
+	importCredentials,
+	importWorkflowDirectory,
+	repoRoot,
+	type ExecutionResult,
+} from '../../scripts/lib/n8n';
 import type { OpenAiEmulator, RecordedChatRequest } from '../emulators/openai';
 import { weComUserId } from '../emulators/serve';
 import { expectNoSecrets, prepareInstance, type E2eInstance } from './instance';
@@ -27,7 +38,9 @@ interface WorkflowNode {
 	credentials?: Record<string, { id: string; name: string }>;
 }
 
-const example = JSON.parse(readFileSync(join(repoRoot(), 'examples', 'ask-about-an-employee.json'), 'utf8')) as {
+const example = JSON.parse(
+	readFileSync(join(repoRoot(), 'examples', 'ask-about-an-employee.json'), 'utf8'),
+) as {
 	id: string;
 	nodes: WorkflowNode[];
 };
@@ -47,33 +60,63 @@ function agentWorkflow(id: string, prompt: string, ...tools: WorkflowNode[]) {
 		name: `Agent test ${id}`,
 		active: false,
 		nodes: [
-			{ id: `${id}-trigger`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ ...exampleNode('AI Agent'), id: `${id}-agent`, parameters: { ...exampleNode('AI Agent').parameters, promptType: 'define', text: prompt } },
+			{
+				id: `${id}-trigger`,
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				...exampleNode('AI Agent'),
+				id: `${id}-agent`,
+				parameters: { ...exampleNode('AI Agent').parameters, promptType: 'define', text: prompt },
+			},
 			{ ...exampleNode('OpenAI Chat Model'), id: `${id}-model` },
 			...tools.map((tool, index) => ({ ...tool, id: `${id}-tool-${index}` })),
 		],
 		connections: {
 			Start: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
-			'OpenAI Chat Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
-			...Object.fromEntries(tools.map((tool) => [tool.name, { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] }])),
+			'OpenAI Chat Model': {
+				ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]],
+			},
+			...Object.fromEntries(
+				tools.map((tool) => [
+					tool.name,
+					{ ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+				]),
+			),
 		},
 		settings: { executionOrder: 'v1' },
 	};
 }
 
 const WORKFLOWS = {
-	mingdao: agentWorkflow('agentMingdao01', `Which Mingdao account has corpUserId ${weComUserId(1)}?`, exampleNode('Mingdao Account')),
-	weLink: agentWorkflow('agentWeLink01', `Has ${weComUserId(1)}'s WeLink account been opened?`, exampleNode('WeLink Sync Status')),
+	mingdao: agentWorkflow(
+		'agentMingdao01',
+		`Which Mingdao account has corpUserId ${weComUserId(1)}?`,
+		exampleNode('Mingdao Account'),
+	),
+	weLink: agentWorkflow(
+		'agentWeLink01',
+		`Has ${weComUserId(1)}'s WeLink account been opened?`,
+		exampleNode('WeLink Sync Status'),
+	),
 	shiheng: agentWorkflow('agentShiheng01', 'List 3 employees.', exampleNode('Shiheng Employees')),
 	demo: agentWorkflow(
 		'agentDemo01',
 		`Has ${weComUserId(7)}'s WeLink account been opened?`,
 		...['Mingdao Account', 'WeLink Sync Status', 'Shiheng Employees'].map(exampleNode),
 	),
-	refused: agentWorkflow('agentRefused01', `Which Mingdao account has corpUserId ${weComUserId(1)}?`, {
-		...exampleNode('Mingdao Account'),
-		credentials: { mingdaoApi: REFUSED_CREDENTIAL },
-	}),
+	refused: agentWorkflow(
+		'agentRefused01',
+		`Which Mingdao account has corpUserId ${weComUserId(1)}?`,
+		{
+			...exampleNode('Mingdao Account'),
+			credentials: { mingdaoApi: REFUSED_CREDENTIAL },
+		},
+	),
 };
 
 let instance: E2eInstance;
@@ -84,11 +127,16 @@ beforeAll(async () => {
 	model = instance.chatModel;
 	const mingdao = instance.demo.handles.mingdao;
 	await importCredentials(instance.setup, [
-		{ ...REFUSED_CREDENTIAL, type: mingdao.credentialType, data: { ...mingdao.credentials, secretKey: WRONG_SECRET } },
+		{
+			...REFUSED_CREDENTIAL,
+			type: mingdao.credentialType,
+			data: { ...mingdao.credentials, secretKey: WRONG_SECRET },
+		},
 	]);
 	const dir = mkdtempSync(join(tmpdir(), 'employee-sync-agent-workflows-'));
 	try {
-		for (const workflow of Object.values(WORKFLOWS)) writeFileSync(join(dir, `${workflow.id}.json`), JSON.stringify(workflow));
+		for (const workflow of Object.values(WORKFLOWS))
+			writeFileSync(join(dir, `${workflow.id}.json`), JSON.stringify(workflow));
 		await importWorkflowDirectory(instance.setup, dir);
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
@@ -107,14 +155,18 @@ beforeEach(() => {
 /** The tool's result as the agent sent it back to the model (the `tool` message of the second call). */
 function toolMessage(requests: RecordedChatRequest[]): string {
 	const message = requests[1]?.body?.messages?.find((m) => m.role === 'tool');
-	if (!message || typeof message.content !== 'string') throw new Error('the second model call carried no tool result');
+	if (!message || typeof message.content !== 'string')
+		throw new Error('the second model call carried no tool result');
 	return message.content;
 }
 
 function finalAnswer(result: ExecutionResult): string {
 	const runs = result.data.resultData.runData['AI Agent'];
 	const output = runs?.[runs.length - 1]?.data?.main?.[0]?.[0]?.json.output;
-	if (typeof output !== 'string') throw new Error(`the agent gave no answer: ${JSON.stringify(result.data.resultData.error ?? runs)}`);
+	if (typeof output !== 'string')
+		throw new Error(
+			`the agent gave no answer: ${JSON.stringify(result.data.resultData.error ?? runs)}`,
+		);
 	return output;
 }
 
@@ -124,10 +176,16 @@ async function ask(workflow: { id: string }) {
 	return run;
 }
 
-test('n8n offers the example\'s three tools under their node names, described by our operations', () => {
+test("n8n offers the example's three tools under their node names, described by our operations", () => {
 	// Read from the workflow itself: the agent's tool names are the node names with `_` for spaces.
-	const tools = ['Mingdao Account', 'WeLink Sync Status', 'Shiheng Employees'].map((name) => exampleNode(name).type);
-	expect(tools).toEqual(['n8n-nodes-employee-sync.mingdaoTool', 'n8n-nodes-employee-sync.weLinkTool', 'n8n-nodes-employee-sync.shihengTool']);
+	const tools = ['Mingdao Account', 'WeLink Sync Status', 'Shiheng Employees'].map(
+		(name) => exampleNode(name).type,
+	);
+	expect(tools).toEqual([
+		'n8n-nodes-employee-sync.mingdaoTool',
+		'n8n-nodes-employee-sync.weLinkTool',
+		'n8n-nodes-employee-sync.shihengTool',
+	]);
 	expect(example.id).toBe(EXAMPLE_WORKFLOWS.askEmployee);
 	expect(exampleNode('OpenAI Chat Model').credentials?.openAiApi).toEqual(DEMO_OPENAI_CREDENTIAL);
 });
@@ -137,7 +195,11 @@ test('1 · Mingdao: "which Mingdao account has corpUserId X" takes one signed re
 	const accountId = instance.demo.mingdao.accountOf(person);
 	expect(accountId).toBeTruthy();
 	model.setScripts([
-		{ tool: 'Mingdao_Account', arguments: { corpUserId: person }, answer: (result) => `Found: ${JSON.stringify(toolItems(result)[0] ?? null)}` },
+		{
+			tool: 'Mingdao_Account',
+			arguments: { corpUserId: person },
+			answer: (result) => `Found: ${JSON.stringify(toolItems(result)[0] ?? null)}`,
+		},
 	]);
 	const signaturesBefore = instance.demo.mingdao.acceptedSignatures.length;
 
@@ -151,20 +213,26 @@ test('1 · Mingdao: "which Mingdao account has corpUserId X" takes one signed re
 	expect(calls[0].headers.authorization).toBe(`Bearer ${model.apiKey}`);
 	const offered = calls[0].body?.tools?.map((tool) => tool.function) ?? [];
 	expect(offered.map((tool) => tool.name)).toEqual(['Mingdao_Account']);
-	expect(offered[0].description).toBe('Find the user with a corp user ID - returns found and the account ID in Mingdao');
+	expect(offered[0].description).toBe(
+		'Find the user with a corp user ID - returns found and the account ID in Mingdao',
+	);
 	expect(JSON.stringify(offered[0].parameters)).toContain('corpUserId');
 
 	// One signed request reached Mingdao, for the person the model named.
-	const lookups = instance.demo.mingdao.emulator.records.filter((record) => record.path.endsWith('/v2/user/getUserRelation'));
+	const lookups = instance.demo.mingdao.emulator.records.filter((record) =>
+		record.path.endsWith('/v2/user/getUserRelation'),
+	);
 	expect(lookups).toHaveLength(1);
 	expect(lookups[0].status).toBe(200);
 	expect(instance.demo.mingdao.acceptedSignatures.length - signaturesBefore).toBe(1);
 
-	expect(toolItems(toolMessage(calls))).toEqual([expect.objectContaining({ corpUserId: person, found: true, accountId })]);
+	expect(toolItems(toolMessage(calls))).toEqual([
+		expect.objectContaining({ corpUserId: person, found: true, accountId }),
+	]);
 	expect(finalAnswer(result)).toContain(accountId!);
 });
 
-test('2 · WeLink: the tool gets a person\'s sync status', async () => {
+test("2 · WeLink: the tool gets a person's sync status", async () => {
 	const person = weComUserId(1);
 	model.setScripts([
 		{
@@ -179,27 +247,47 @@ test('2 · WeLink: the tool gets a person\'s sync status', async () => {
 	expect(calls).toHaveLength(2);
 	const statuses = toolItems(toolMessage(calls));
 	expect(statuses).toEqual([
-		expect.objectContaining({ identifierType: 'corpUserId', identifier: person, state: 'opened', final: true, timedOut: false }),
+		expect.objectContaining({
+			identifierType: 'corpUserId',
+			identifier: person,
+			state: 'opened',
+			final: true,
+			timedOut: false,
+		}),
 	]);
 	// Wait Until Final is on in the example: the demo person passes the pending stages, one poll each.
-	expect(instance.demo.weLink.emulator.count('/api/contact/v1/users/status')).toBe(statuses[0].polls);
+	expect(instance.demo.weLink.emulator.count('/api/contact/v1/users/status')).toBe(
+		statuses[0].polls,
+	);
 	expect(finalAnswer(result)).toBe('State: opened');
 });
 
 test('3 · Shiheng: the tool lists employees with the Limit the model chose', async () => {
 	model.setScripts([
-		{ tool: 'Shiheng_Employees', arguments: { limit: 3 }, answer: (result) => `Listed ${toolItems(result).length}` },
+		{
+			tool: 'Shiheng_Employees',
+			arguments: { limit: 3 },
+			answer: (result) => `Listed ${toolItems(result).length}`,
+		},
 	]);
 	const { result } = await ask(WORKFLOWS.shiheng);
 	expect(result.status).toBe('success');
 	const employees = toolItems(toolMessage(model.completions()));
-	expect(employees.map((employee) => employee.weComUserId)).toEqual([weComUserId(1), weComUserId(2), weComUserId(3)]);
+	expect(employees.map((employee) => employee.weComUserId)).toEqual([
+		weComUserId(1),
+		weComUserId(2),
+		weComUserId(3),
+	]);
 	expect(finalAnswer(result)).toBe('Listed 3');
 });
 
 test('4 · a vendor refusal reaches the model as an error it can read: no stack trace, no secret, and the run completes', async () => {
 	model.setScripts([
-		{ tool: 'Mingdao_Account', arguments: { corpUserId: weComUserId(1) }, answer: (result) => `The tool said: ${result}` },
+		{
+			tool: 'Mingdao_Account',
+			arguments: { corpUserId: weComUserId(1) },
+			answer: (result) => `The tool said: ${result}`,
+		},
 	]);
 	const { result, stdout, stderr } = await ask(WORKFLOWS.refused);
 	expect(result.status).toBe('success');
@@ -220,13 +308,17 @@ test('4 · a vendor refusal reaches the model as an error it can read: no stack 
 	expect(finalAnswer(result)).toContain('The tool said:');
 });
 
-test('the demo conversation of `npm start`: the example\'s agent with all three tools picks WeLink for a WeLink question', async () => {
+test("the demo conversation of `npm start`: the example's agent with all three tools picks WeLink for a WeLink question", async () => {
 	model.setScripts(DEMO_CHAT_SCRIPTS);
 	const { result } = await ask(WORKFLOWS.demo);
 	expect(result.status).toBe('success');
 	const calls = model.completions();
 	expect(calls).toHaveLength(2);
-	expect(calls[0].body?.tools?.map((tool) => tool.function.name).sort()).toEqual(['Mingdao_Account', 'Shiheng_Employees', 'WeLink_Sync_Status']);
+	expect(calls[0].body?.tools?.map((tool) => tool.function.name).sort()).toEqual([
+		'Mingdao_Account',
+		'Shiheng_Employees',
+		'WeLink_Sync_Status',
+	]);
 	expect(instance.demo.expectedOutcome(7)).toBe('failed');
 	expect(finalAnswer(result)).toBe(`WeLink reports ${weComUserId(7)} as failed.`);
 });

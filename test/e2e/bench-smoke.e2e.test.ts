@@ -12,7 +12,15 @@ import { SMOKE_CONFIG } from '../../bench/scenarios';
  */
 
 const ROOT = resolve(__dirname, '..', '..');
-const IDS = ['shiheng-list', 'mingdao-relations', 'mingdao-relations-field', 'welink-status', 'welink-departments', 'overhead', 'shiheng-trigger'];
+const IDS = [
+	'shiheng-list',
+	'mingdao-relations',
+	'mingdao-relations-field',
+	'welink-status',
+	'welink-departments',
+	'overhead',
+	'shiheng-trigger',
+];
 const FIELDS = [
 	'id',
 	'ours_ms',
@@ -49,9 +57,13 @@ describe('npm run bench -- --smoke', () => {
 		});
 		stdout = run.stdout;
 		if (run.status !== 0) {
-			throw new Error(`bench exited with ${run.status}:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-5000)}`);
+			throw new Error(
+				`bench exited with ${run.status}:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-5000)}`,
+			);
 		}
-		results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { scenarios: ScenarioResult[] };
+		results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+			scenarios: ScenarioResult[];
+		};
 		chart = readFileSync(join(out, 'chart.svg'), 'utf8');
 	}, 300_000);
 
@@ -70,7 +82,10 @@ describe('npm run bench -- --smoke', () => {
 
 	it('measured both sides of every scenario, with the output each job asks for', () => {
 		for (const scenario of results.scenarios) {
-			expect({ id: scenario.id, problems: scenario.details.problems_ours }).toEqual({ id: scenario.id, problems: [] });
+			expect({ id: scenario.id, problems: scenario.details.problems_ours }).toEqual({
+				id: scenario.id,
+				problems: [],
+			});
 			expect(scenario.ours_ms).toEqual(expect.any(Number));
 			expect(scenario.peer_ms).toEqual(expect.any(Number));
 			expect(scenario.requests_ours).toBeGreaterThan(0);
@@ -80,7 +95,9 @@ describe('npm run bench -- --smoke', () => {
 		}
 		// The HTTP Request side must work too (each credential signs its requests), or the comparison means nothing.
 		for (const scenario of results.scenarios) {
-			const failures = scenario.details.problems_peer.filter((problem) => problem.startsWith('error:'));
+			const failures = scenario.details.problems_peer.filter((problem) =>
+				problem.startsWith('error:'),
+			);
 			expect({ id: scenario.id, failures }).toEqual({ id: scenario.id, failures: [] });
 		}
 		const mingdao = results.scenarios.find((s) => s.id === 'mingdao-relations');
@@ -100,11 +117,17 @@ describe('npm run bench -- --smoke', () => {
 	});
 
 	it('welink-departments: the level-by-level HTTP Request build gets every department and person through, the one that does not wait does not', () => {
-		const departments = results.scenarios.find((s) => s.id === 'welink-departments') as ScenarioResult;
+		const departments = results.scenarios.find(
+			(s) => s.id === 'welink-departments',
+		) as ScenarioResult;
 		// problems_* list departments that failed 47114 or are not final, and persons ending 47106.
 		expect(departments.details.problems_peer_tuned).toEqual([]);
-		expect(departments.details.problems_peer.some((problem) => problem.includes('47114'))).toBe(true);
-		expect(departments.details.problems_peer.some((problem) => problem.includes('47106'))).toBe(true);
+		expect(departments.details.problems_peer.some((problem) => problem.includes('47114'))).toBe(
+			true,
+		);
+		expect(departments.details.problems_peer.some((problem) => problem.includes('47106'))).toBe(
+			true,
+		);
 	});
 
 	it('measures one poll of the Shiheng Trigger against Schedule Trigger + HTTP Request + Code, each delivering every change', () => {
@@ -115,8 +138,14 @@ describe('npm run bench -- --smoke', () => {
 		for (const side of ['ours', 'peer']) {
 			expect(details[`state_bytes_${side}`]).toBeGreaterThan(0);
 			const events = details[`events_${side}`] as Record<string, number>;
-			expect(Object.keys(events).sort()).toEqual(['employeeChanged', 'employeeJoined', 'employeeLeft']);
-			expect(Object.values(events).reduce((sum, n) => sum + n, 0)).toBe(SMOKE_CONFIG.triggerChanges);
+			expect(Object.keys(events).sort()).toEqual([
+				'employeeChanged',
+				'employeeJoined',
+				'employeeLeft',
+			]);
+			expect(Object.values(events).reduce((sum, n) => sum + n, 0)).toBe(
+				SMOKE_CONFIG.triggerChanges,
+			);
 		}
 		// Both sides read every page of the list once in the measured poll.
 		expect(trigger?.requests_ours).toBe(trigger?.requests_peer);

@@ -24,13 +24,23 @@ import {
 	type N8nSetup,
 } from '../../scripts/lib/n8n';
 import type { CompatReport, CompatRequest, CompatRun } from '../compat/run-in-n8n';
-import { demoOutcome, startDemoEmulators, weComUserId, type DemoEmulators } from '../emulators/serve';
+import {
+	demoOutcome,
+	startDemoEmulators,
+	weComUserId,
+	type DemoEmulators,
+} from '../emulators/serve';
 
 const root = repoRoot();
 const runtime = currentRuntime(root);
-const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { n8n: { nodes: string[]; credentials: string[] } };
+const packageJson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+	n8n: { nodes: string[]; credentials: string[] };
+};
 
-const nodeBinaries = [runtime.nodeBinary, ...(process.env.N8N_EXTRA_NODE_BINS ?? '').split(delimiter).filter(Boolean)];
+const nodeBinaries = [
+	runtime.nodeBinary,
+	...(process.env.N8N_EXTRA_NODE_BINS ?? '').split(delimiter).filter(Boolean),
+];
 
 let workDir: string;
 let packageDir: string;
@@ -44,28 +54,52 @@ function runsFor(emulators: DemoEmulators): CompatRun[] {
 		{
 			name: 'List WeCom Employees',
 			type: 'shiheng',
-			parameters: { resource: 'employee', operation: 'getAll', endpointPath: '/open/api/wecom/employee/list', returnAll: true, pageSize: 50, simplify: true, options: {} },
+			parameters: {
+				resource: 'employee',
+				operation: 'getAll',
+				endpointPath: '/open/api/wecom/employee/list',
+				returnAll: true,
+				pageSize: 50,
+				simplify: true,
+				options: {},
+			},
 			items: [{}],
 			...credentialsOf('shiheng'),
 		},
 		{
 			name: 'Get Mingdao Relations',
 			type: 'mingdao',
-			parameters: { resource: 'user', operation: 'getRelations', corpUserIds: '={{ $json.weComUserId }}', options: {} },
+			parameters: {
+				resource: 'user',
+				operation: 'getRelations',
+				corpUserIds: '={{ $json.weComUserId }}',
+				options: {},
+			},
 			items: [1, 2, 5].map((n) => ({ weComUserId: weComUserId(n) })),
 			...credentialsOf('mingdao'),
 		},
 		{
 			name: 'Get WeLink Status',
 			type: 'weLink',
-			parameters: { resource: 'userSync', operation: 'getStatus', identifierType: 'corpUserId', identifier: '={{ $json.corpUserId }}', options: {} },
+			parameters: {
+				resource: 'userSync',
+				operation: 'getStatus',
+				identifierType: 'corpUserId',
+				identifier: '={{ $json.corpUserId }}',
+				options: {},
+			},
 			items: [1, 11].map((n) => ({ corpUserId: weComUserId(n) })),
 			...credentialsOf('weLink'),
 		},
 		{
 			name: 'List IoT Employees',
 			type: 'aliyunIot',
-			parameters: { resource: 'employee', operation: 'getManyByCompany', companyId: emulators.aliyunIot.companyId, returnAll: true },
+			parameters: {
+				resource: 'employee',
+				operation: 'getManyByCompany',
+				companyId: emulators.aliyunIot.companyId,
+				returnAll: true,
+			},
 			items: [{}],
 			...credentialsOf('aliyunIot'),
 		},
@@ -84,34 +118,66 @@ afterAll(() => {
 });
 
 /** Runs test/compat/run-in-n8n.ts on `nodeBinary` against this line's n8n and returns its report. */
-async function loadAndRun(nodeBinary: string, label: string, demo: DemoEmulators): Promise<CompatReport> {
+async function loadAndRun(
+	nodeBinary: string,
+	label: string,
+	demo: DemoEmulators,
+): Promise<CompatReport> {
 	const request: CompatRequest = { appDir: runtime.appDir, packageDir, runs: runsFor(demo) };
 	const requestFile = join(workDir, `request-${label}.json`);
 	writeFileSync(requestFile, JSON.stringify(request));
 	const coreFolder = join(workDir, `n8n-core-${label}`);
 	mkdirSync(coreFolder);
-	const setup: N8nSetup = { userFolder: coreFolder, port: 0, brokerPort: 0, encryptionKey: 'compat-test-key', runtime };
+	const setup: N8nSetup = {
+		userFolder: coreFolder,
+		port: 0,
+		brokerPort: 0,
+		encryptionKey: 'compat-test-key',
+		runtime,
+	};
 	// n8n puts its own module paths on NODE_PATH so community packages find its n8n-workflow.
-	const nodePath = [join(runtime.appDir, 'node_modules', 'n8n', 'node_modules'), join(runtime.appDir, 'node_modules')].join(delimiter);
-	const done = await runProcess(nodeBinary, [join(root, 'build', 'test', 'compat', 'run-in-n8n.js'), requestFile], {
-		env: n8nEnv(setup, { NODE_PATH: nodePath }),
-	});
-	if (done.code !== 0) throw new Error(`run-in-n8n on ${nodeBinary} exited ${done.code}:\n${done.stderr.slice(-4000)}`);
+	const nodePath = [
+		join(runtime.appDir, 'node_modules', 'n8n', 'node_modules'),
+		join(runtime.appDir, 'node_modules'),
+	].join(delimiter);
+	const done = await runProcess(
+		nodeBinary,
+		[join(root, 'build', 'test', 'compat', 'run-in-n8n.js'), requestFile],
+		{
+			env: n8nEnv(setup, { NODE_PATH: nodePath }),
+		},
+	);
+	if (done.code !== 0)
+		throw new Error(
+			`run-in-n8n on ${nodeBinary} exited ${done.code}:\n${done.stderr.slice(-4000)}`,
+		);
 	return JSON.parse(done.stdout.trim().split('\n').pop() ?? '') as CompatReport;
 }
 
 function run(report: CompatReport, name: string): CompatReport['runs'][number] {
 	const found = report.runs.find((r) => r.name === name);
 	if (!found) throw new Error(`no run ${name}`);
-	expect({ name, status: found.status, error: found.error }).toEqual({ name, status: 'success', error: undefined });
+	expect({ name, status: found.status, error: found.error }).toEqual({
+		name,
+		status: 'success',
+		error: undefined,
+	});
 	return found;
 }
 
 function pairedIndexes(items: CompatReport['runs'][number]['items']): number[] {
-	return items.map(({ pairedItem }) => (Array.isArray(pairedItem) ? (pairedItem[0] as { item: number }) : (pairedItem as { item: number })).item);
+	return items.map(
+		({ pairedItem }) =>
+			(Array.isArray(pairedItem)
+				? (pairedItem[0] as { item: number })
+				: (pairedItem as { item: number })
+			).item,
+	);
 }
 
-const nodeVersions = nodeBinaries.map((binary) => spawnSync(binary, ['-v'], { encoding: 'utf8' }).stdout.trim());
+const nodeVersions = nodeBinaries.map((binary) =>
+	spawnSync(binary, ['-v'], { encoding: 'utf8' }).stdout.trim(),
+);
 
 describe.each(nodeBinaries.map((binary, i) => ({ binary, version: nodeVersions[i] })))(
 	`the package in n8n ${runtime.line}.x's n8n-core and n8n-workflow on Node $version`,
@@ -131,11 +197,20 @@ describe.each(nodeBinaries.map((binary, i) => ({ binary, version: nodeVersions[i
 
 		test('runs on that Node with that line’s n8n-core and n8n-workflow, and the package resolves that n8n-workflow', () => {
 			expect(report.versions.node).toBe(version);
-			const installed = (name: string) => (JSON.parse(readFileSync(join(runtime.appDir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+			const installed = (name: string) =>
+				(
+					JSON.parse(
+						readFileSync(join(runtime.appDir, 'node_modules', name, 'package.json'), 'utf8'),
+					) as { version: string }
+				).version;
 			expect(report.versions.n8nCore).toBe(installed('n8n-core'));
 			expect(report.versions.n8nWorkflow).toBe(installed('n8n-workflow'));
 			expect(report.versions.n8nWorkflow.split('.')[0]).toBe(String(runtime.line));
-			expect(realpathSync(report.packageResolvesN8nWorkflowTo).startsWith(realpathSync(join(runtime.appDir, 'node_modules')))).toBe(true);
+			expect(
+				realpathSync(report.packageResolvesN8nWorkflowTo).startsWith(
+					realpathSync(join(runtime.appDir, 'node_modules')),
+				),
+			).toBe(true);
 		});
 
 		test('n8n’s loader imports every node and credential the package declares and builds their descriptions', () => {
@@ -146,7 +221,10 @@ describe.each(nodeBinaries.map((binary, i) => ({ binary, version: nodeVersions[i
 			for (const node of report.nodes) {
 				expect(node.properties).toBeGreaterThan(2);
 				// Action nodes are offered to AI agents as tools; a trigger (n8n names them …Trigger) starts a workflow instead.
-				expect({ node: node.name, usableAsTool: node.usableAsTool }).toEqual({ node: node.name, usableAsTool: !node.name.endsWith('Trigger') });
+				expect({ node: node.name, usableAsTool: node.usableAsTool }).toEqual({
+					node: node.name,
+					usableAsTool: !node.name.endsWith('Trigger'),
+				});
 				expect(node.credentials.length).toBeGreaterThan(0);
 				for (const credential of node.credentials) expect(credentialNames).toContain(credential);
 				const icon = node.iconUrl as { light?: string; dark?: string };
@@ -156,16 +234,23 @@ describe.each(nodeBinaries.map((binary, i) => ({ binary, version: nodeVersions[i
 			for (const credential of report.credentials) {
 				expect(credential.properties).toBeGreaterThan(1);
 				// A Test button: Mingdao's is its node's test function, the others are requests with rules.
-				expect([credential.name, credential.test]).toEqual([credential.name, credential.name === 'mingdaoApi' ? 'node function' : 'request']);
+				expect([credential.name, credential.test]).toEqual([
+					credential.name,
+					credential.name === 'mingdaoApi' ? 'node function' : 'request',
+				]);
 				expect(credential.authenticate).not.toBe('none');
 			}
 			// Every credential is used by some node.
-			expect([...new Set(report.nodes.flatMap((n) => n.credentials))].sort()).toEqual(credentialNames);
+			expect([...new Set(report.nodes.flatMap((n) => n.credentials))].sort()).toEqual(
+				credentialNames,
+			);
 		});
 
 		test('Shiheng lists every WeCom employee in order through WorkflowExecute', () => {
 			const { items } = run(report, 'List WeCom Employees');
-			expect(items.map((i) => i.json.weComUserId)).toEqual(Array.from({ length: demo.employeeCount }, (_, i) => weComUserId(i + 1)));
+			expect(items.map((i) => i.json.weComUserId)).toEqual(
+				Array.from({ length: demo.employeeCount }, (_, i) => weComUserId(i + 1)),
+			);
 			expect(new Set(pairedIndexes(items))).toEqual(new Set([0]));
 		});
 
@@ -189,7 +274,9 @@ describe.each(nodeBinaries.map((binary, i) => ({ binary, version: nodeVersions[i
 
 		test('Aliyun IoT lists the company’s employees through the signed gateway', () => {
 			const { items } = run(report, 'List IoT Employees');
-			expect(items.map((i) => i.json.employeeId)).toEqual(demo.aliyunIot.companyEmployees().map((e) => e.employeeId));
+			expect(items.map((i) => i.json.employeeId)).toEqual(
+				demo.aliyunIot.companyEmployees().map((e) => e.employeeId),
+			);
 			expect(new Set(pairedIndexes(items))).toEqual(new Set([0]));
 		});
 	},
@@ -210,7 +297,11 @@ test(`nodes/ and credentials/ type-check against n8n ${runtime.line}.x's n8n-wor
 			include: [join(root, 'nodes', '**', '*.ts'), join(root, 'credentials', '**', '*.ts')],
 		}),
 	);
-	const tsc = await runProcess(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', config, '--listFiles'], { cwd: root });
+	const tsc = await runProcess(
+		process.execPath,
+		[require.resolve('typescript/bin/tsc'), '-p', config, '--listFiles'],
+		{ cwd: root },
+	);
 	expect(tsc.stdout.split('\n').filter((line) => /error TS\d+/.test(line))).toEqual([]);
 	expect(tsc.code).toBe(0);
 	// The check really read that line's typings, not the repository's.

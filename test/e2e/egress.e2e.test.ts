@@ -30,22 +30,47 @@ const TRIGGER_WORKFLOW = 'e2eEgressTrigger1';
 const HTTP_WORKFLOW = 'e2eEgressHttpReq01';
 
 /** The node name → its type, parameters and credential. */
-const NODES: Record<string, { type: string; parameters: Record<string, unknown>; credential: keyof typeof DEMO_CREDENTIALS; credentialType: string }> = {
+const NODES: Record<
+	string,
+	{
+		type: string;
+		parameters: Record<string, unknown>;
+		credential: keyof typeof DEMO_CREDENTIALS;
+		credentialType: string;
+	}
+> = {
 	Shiheng: {
 		type: 'shiheng',
-		parameters: { resource: 'employee', operation: 'getAll', endpointPath: '/open/api/wecom/employee/list', returnAll: false, limit: 5 },
+		parameters: {
+			resource: 'employee',
+			operation: 'getAll',
+			endpointPath: '/open/api/wecom/employee/list',
+			returnAll: false,
+			limit: 5,
+		},
 		credential: 'shiheng',
 		credentialType: 'shihengApi',
 	},
 	Mingdao: {
 		type: 'mingdao',
-		parameters: { resource: 'user', operation: 'getRelations', corpUserIds: 'e2e-nobody', options: {} },
+		parameters: {
+			resource: 'user',
+			operation: 'getRelations',
+			corpUserIds: 'e2e-nobody',
+			options: {},
+		},
 		credential: 'mingdao',
 		credentialType: 'mingdaoApi',
 	},
 	WeLink: {
 		type: 'weLink',
-		parameters: { resource: 'userSync', operation: 'getStatus', identifierType: 'corpUserId', identifier: 'e2e-nobody', options: {} },
+		parameters: {
+			resource: 'userSync',
+			operation: 'getStatus',
+			identifierType: 'corpUserId',
+			identifier: 'e2e-nobody',
+			options: {},
+		},
 		credential: 'weLink',
 		credentialType: 'weLinkApi',
 	},
@@ -64,7 +89,14 @@ function nodesWorkflow(): Record<string, unknown> {
 		name: 'E2E: every node under the outbound network policy',
 		active: false,
 		nodes: [
-			{ id: 'e2e0egrs-0000-4000-8000-000000000000', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'e2e0egrs-0000-4000-8000-000000000000',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			...names.map((name, index) => ({
 				id: `e2e0egrs-0000-4000-8000-00000000000${index + 1}`,
 				name,
@@ -87,7 +119,15 @@ function nodesWorkflow(): Record<string, unknown> {
  * fetches its token (preAuthentication), Mingdao signs. Each node asks its emulator for one thing.
  */
 function httpRequestWorkflow(): Record<string, unknown> {
-	const calls: Record<string, { credentialType: string; credential: keyof typeof DEMO_CREDENTIALS; url: string; body: unknown }> = {
+	const calls: Record<
+		string,
+		{
+			credentialType: string;
+			credential: keyof typeof DEMO_CREDENTIALS;
+			url: string;
+			body: unknown;
+		}
+	> = {
 		'HTTP Request (WeLink)': {
 			credentialType: 'weLinkApi',
 			credential: 'weLink',
@@ -104,10 +144,17 @@ function httpRequestWorkflow(): Record<string, unknown> {
 	const names = Object.keys(calls);
 	return {
 		id: HTTP_WORKFLOW,
-		name: "E2E: the HTTP Request node with our credentials under the outbound network policy",
+		name: 'E2E: the HTTP Request node with our credentials under the outbound network policy',
 		active: false,
 		nodes: [
-			{ id: 'e2e0egrs-0000-4000-8000-000000000020', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: 'e2e0egrs-0000-4000-8000-000000000020',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			...names.map((name, index) => ({
 				id: `e2e0egrs-0000-4000-8000-00000000002${index + 1}`,
 				name,
@@ -147,7 +194,12 @@ function triggerWorkflow(): Record<string, unknown> {
 				position: [0, 0],
 				parameters: {
 					// n8n polls at most once a minute per entry: twelve entries give a poll every 5 s.
-					pollTimes: { item: Array.from({ length: 12 }, (_, i) => ({ mode: 'custom', cronExpression: `${i * 5} * * * * *` })) },
+					pollTimes: {
+						item: Array.from({ length: 12 }, (_, i) => ({
+							mode: 'custom',
+							cronExpression: `${i * 5} * * * * *`,
+						})),
+					},
 					events: ['employeeJoined'],
 					employeeListPath: '/open/api/wecom/employee/list',
 					options: {},
@@ -160,9 +212,16 @@ function triggerWorkflow(): Record<string, unknown> {
 	};
 }
 
-const PROTECTED_NOTHING_ALLOWED = { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_IP_RANGES: '' };
-const PROTECTED_LOOPBACK_ALLOWED = { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.0/8' };
-const REFUSAL = /n8n's outbound network policy refused 127\.0\.0\.1:\d+: its address is in a blocked range \(N8N_SSRF_BLOCKED_IP_RANGES/;
+const PROTECTED_NOTHING_ALLOWED = {
+	N8N_SSRF_PROTECTION_ENABLED: 'true',
+	N8N_SSRF_ALLOWED_IP_RANGES: '',
+};
+const PROTECTED_LOOPBACK_ALLOWED = {
+	N8N_SSRF_PROTECTION_ENABLED: 'true',
+	N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.0/8',
+};
+const REFUSAL =
+	/n8n's outbound network policy refused 127\.0\.0\.1:\d+: its address is in a blocked range \(N8N_SSRF_BLOCKED_IP_RANGES/;
 
 let instance: E2eInstance;
 
@@ -182,7 +241,10 @@ beforeAll(async () => {
 afterAll(async () => await instance?.dispose());
 
 /** The first item of a node's output, or the node's own error. */
-function outcome(result: ExecutionResult, node: string): { json?: Record<string, unknown>; error?: string } {
+function outcome(
+	result: ExecutionResult,
+	node: string,
+): { json?: Record<string, unknown>; error?: string } {
 	const run = result.data.resultData.runData[node]?.[0];
 	if (!run) throw new Error(`node "${node}" did not run`);
 	return { json: run.data?.main?.[0]?.[0]?.json, error: run.error?.message };
@@ -193,17 +255,26 @@ function refusedLine(): boolean {
 }
 
 test('with protection on and nothing allowed, every node refuses its credential at 127.0.0.1 (n8n 2.41); n8n 1.123 runs them as before', async () => {
-	const { result, stdout, stderr } = await executeWorkflow(instance.setup, NODES_WORKFLOW, PROTECTED_NOTHING_ALLOWED);
+	const { result, stdout, stderr } = await executeWorkflow(
+		instance.setup,
+		NODES_WORKFLOW,
+		PROTECTED_NOTHING_ALLOWED,
+	);
 	for (const node of Object.keys(NODES)) {
 		const { json } = outcome(result, node);
-		if (refusedLine()) expect([node, String(json?.error)]).toEqual([node, expect.stringMatching(REFUSAL)]);
+		if (refusedLine())
+			expect([node, String(json?.error)]).toEqual([node, expect.stringMatching(REFUSAL)]);
 		else expect([node, json?.error]).toEqual([node, undefined]);
 	}
 	expectNoSecrets(instance, stdout + stderr);
 }, 300_000);
 
 test('with N8N_SSRF_ALLOWED_IP_RANGES=127.0.0.0/8 every node runs', async () => {
-	const { result } = await executeWorkflow(instance.setup, NODES_WORKFLOW, PROTECTED_LOOPBACK_ALLOWED);
+	const { result } = await executeWorkflow(
+		instance.setup,
+		NODES_WORKFLOW,
+		PROTECTED_LOOPBACK_ALLOWED,
+	);
 	for (const node of Object.keys(NODES)) {
 		const { json, error } = outcome(result, node);
 		expect([node, error, json?.error]).toEqual([node, undefined, undefined]);
@@ -214,14 +285,23 @@ test('with N8N_SSRF_ALLOWED_IP_RANGES=127.0.0.0/8 every node runs', async () => 
 
 /** Requests each demo emulator has received so far, by vendor. */
 function received(): Record<string, number> {
-	return Object.fromEntries(Object.entries(instance.demo.handles).map(([vendor, handle]) => [vendor, handle.emulator.count()]));
+	return Object.fromEntries(
+		Object.entries(instance.demo.handles).map(([vendor, handle]) => [
+			vendor,
+			handle.emulator.count(),
+		]),
+	);
 }
 
 // Runs before the loopback-allowed run below stores a WeLink token with the credential: the first
 // WeLink request has to fetch one (n8n's preAuthentication), and that fetch must be refused too.
 test("with protection on and nothing allowed, n8n's HTTP Request node with the WeLink or Mingdao credential sends nothing, the WeLink token request included (n8n 2.41)", async () => {
 	const before = received();
-	const { result, stdout, stderr } = await executeWorkflow(instance.setup, HTTP_WORKFLOW, PROTECTED_NOTHING_ALLOWED);
+	const { result, stdout, stderr } = await executeWorkflow(
+		instance.setup,
+		HTTP_WORKFLOW,
+		PROTECTED_NOTHING_ALLOWED,
+	);
 	for (const node of ['HTTP Request (WeLink)', 'HTTP Request (Mingdao)']) {
 		const { json, error } = outcome(result, node);
 		const shown = JSON.stringify({ json, error });
@@ -232,9 +312,13 @@ test("with protection on and nothing allowed, n8n's HTTP Request node with the W
 	expectNoSecrets(instance, stdout + stderr + JSON.stringify(result));
 }, 300_000);
 
-test("with N8N_SSRF_ALLOWED_IP_RANGES=127.0.0.0/8 the HTTP Request node with the WeLink and Mingdao credentials runs", async () => {
+test('with N8N_SSRF_ALLOWED_IP_RANGES=127.0.0.0/8 the HTTP Request node with the WeLink and Mingdao credentials runs', async () => {
 	const before = received();
-	const { result } = await executeWorkflow(instance.setup, HTTP_WORKFLOW, PROTECTED_LOOPBACK_ALLOWED);
+	const { result } = await executeWorkflow(
+		instance.setup,
+		HTTP_WORKFLOW,
+		PROTECTED_LOOPBACK_ALLOWED,
+	);
 	for (const node of ['HTTP Request (WeLink)', 'HTTP Request (Mingdao)']) {
 		const { json, error } = outcome(result, node);
 		expect([node, error, json?.error]).toEqual([node, undefined, undefined]);
@@ -249,18 +333,35 @@ test('the credential Test button in a running n8n with protection on: every cred
 	const strict = await startN8nServer(instance.setup, { env: PROTECTED_NOTHING_ALLOWED });
 	try {
 		const session = new RestSession(strict.baseUrl);
-		if (!(await session.setupOwner(DEMO_OWNER))) await session.login(DEMO_OWNER.email, DEMO_OWNER.password);
+		if (!(await session.setupOwner(DEMO_OWNER)))
+			await session.login(DEMO_OWNER.email, DEMO_OWNER.password);
 		for (const vendor of Object.keys(DEMO_CREDENTIALS) as Array<keyof typeof DEMO_CREDENTIALS>) {
 			const { id } = DEMO_CREDENTIALS[vendor];
-			const stored = await session.request<{ name: string; type: string; data: Record<string, unknown> }>('GET', `/rest/credentials/${id}?includeData=true`);
+			const stored = await session.request<{
+				name: string;
+				type: string;
+				data: Record<string, unknown>;
+			}>('GET', `/rest/credentials/${id}?includeData=true`);
 			expect([vendor, stored.status]).toEqual([vendor, 200]);
 			const before = received();
 			// What the editor sends when the button is pressed: the stored data, secrets still redacted.
-			const tested = await session.request<{ status: string; message: string }>('POST', '/rest/credentials/test', {
-				credentials: { id, name: stored.data.name, type: stored.data.type, data: stored.data.data },
-			});
+			const tested = await session.request<{ status: string; message: string }>(
+				'POST',
+				'/rest/credentials/test',
+				{
+					credentials: {
+						id,
+						name: stored.data.name,
+						type: stored.data.type,
+						data: stored.data.data,
+					},
+				},
+			);
 			if (refusedLine()) {
-				expect([vendor, tested.data]).toEqual([vendor, { status: 'Error', message: expect.stringMatching(/blocked/) }]);
+				expect([vendor, tested.data]).toEqual([
+					vendor,
+					{ status: 'Error', message: expect.stringMatching(/blocked/) },
+				]);
 				expect([vendor, received()]).toEqual([vendor, before]);
 			} else {
 				expect([vendor, tested.data]).toEqual([vendor, expect.objectContaining({ status: 'OK' })]);
@@ -279,19 +380,25 @@ function listRequests(): number {
 	return shiheng.received.filter((request) => request.path === shiheng.employeePath).length;
 }
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined, log: () => string): Promise<T> {
+async function waitFor<T>(
+	what: string,
+	timeoutMs: number,
+	probe: () => Promise<T | undefined> | T | undefined,
+	log: () => string,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();
 		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${log().slice(-3000)}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${log().slice(-3000)}`);
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}
 }
 
 // With 127.0.0.0/8 allowed the trigger polls as before: trigger.e2e.test.ts runs under exactly
 // that setting (every instance of scripts/lib/n8n.ts does).
-test("the Shiheng Trigger published in a running n8n: its activation poll is refused with protection on (n8n 2.41)", async () => {
+test('the Shiheng Trigger published in a running n8n: its activation poll is refused with protection on (n8n 2.41)', async () => {
 	// `n8n execute` cannot start a workflow at a polling trigger: n8n's own scheduler polls it.
 	await publishWorkflow(instance.setup, TRIGGER_WORKFLOW);
 	const before = listRequests();
@@ -300,12 +407,22 @@ test("the Shiheng Trigger published in a running n8n: its activation poll is ref
 		if (refusedLine()) {
 			// n8n polls the trigger when it activates the workflow at start-up; that poll is refused
 			// and n8n logs it as the activation's error (and retries the activation later).
-			await waitFor('the refused poll in n8n\'s log', 90_000, () => (REFUSAL.test(strict.log()) ? true : undefined), strict.log);
+			await waitFor(
+				"the refused poll in n8n's log",
+				90_000,
+				() => (REFUSAL.test(strict.log()) ? true : undefined),
+				strict.log,
+			);
 			expectNoSecrets(instance, strict.log());
 			expect(listRequests()).toBe(before);
 		} else {
 			// n8n 1.123: no policy, the first poll reads the list as before.
-			await waitFor('a poll reaching the emulator', 60_000, () => (listRequests() > before ? true : undefined), strict.log);
+			await waitFor(
+				'a poll reaching the emulator',
+				60_000,
+				() => (listRequests() > before ? true : undefined),
+				strict.log,
+			);
 		}
 	} finally {
 		await strict.stop();

@@ -47,7 +47,10 @@ export async function prepareInstance(): Promise<E2eInstance> {
 	const root = repoRoot();
 	const workDir = mkdtempSync(join(tmpdir(), 'employee-sync-e2e-'));
 	const demo = await startDemoEmulators({ latencyMs: 5 });
-	const chatModel = await startOpenAiEmulator({ scripts: DEMO_CHAT_SCRIPTS, fallbackAnswer: DEMO_CHAT_FALLBACK });
+	const chatModel = await startOpenAiEmulator({
+		scripts: DEMO_CHAT_SCRIPTS,
+		fallbackAnswer: DEMO_CHAT_FALLBACK,
+	});
 	const runtime = currentRuntime(root);
 	const setup: N8nSetup = {
 		userFolder: join(workDir, 'user'),
@@ -64,7 +67,10 @@ export async function prepareInstance(): Promise<E2eInstance> {
 	try {
 		const tarball = await packPackage(workDir, root);
 		await installPackage(setup.userFolder, tarball, runtime);
-		await importCredentials(setup, [...demoCredentialImports(demo.handles), openAiCredentialImport(chatModel)]);
+		await importCredentials(setup, [
+			...demoCredentialImports(demo.handles),
+			openAiCredentialImport(chatModel),
+		]);
 		const examples = join(workDir, 'examples');
 		cpSync(join(root, 'examples'), examples, { recursive: true });
 		await importWorkflowDirectory(setup, examples);
@@ -73,7 +79,14 @@ export async function prepareInstance(): Promise<E2eInstance> {
 		await dispose();
 		throw error;
 	}
-	return { demo, chatModel, setup, runtime, secrets: [...demoSecrets(demo.handles), chatModel.apiKey], dispose };
+	return {
+		demo,
+		chatModel,
+		setup,
+		runtime,
+		secrets: [...demoSecrets(demo.handles), chatModel.apiKey],
+		dispose,
+	};
 }
 
 export function expectNoSecrets(instance: E2eInstance, text: string): void {

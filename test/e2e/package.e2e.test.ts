@@ -42,7 +42,9 @@ beforeAll(async () => {
 	const untar = await runProcess('tar', ['-xzf', tarball, '-C', workDir]);
 	if (untar.code !== 0) throw new Error(`tar failed: ${untar.stderr}`);
 	unpacked = join(workDir, 'package');
-	files = walk(unpacked).map((file) => relative(unpacked, file)).sort();
+	files = walk(unpacked)
+		.map((file) => relative(unpacked, file))
+		.sort();
 }, 120_000);
 
 afterAll(() => {
@@ -51,10 +53,18 @@ afterAll(() => {
 
 test('the tarball holds exactly dist/, examples/, README, LICENSE, CHANGELOG and package.json', () => {
 	const topLevel = [...new Set(files.map((file) => file.split('/')[0]))].sort();
-	expect(topLevel).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'examples', 'package.json']);
+	expect(topLevel).toEqual([
+		'CHANGELOG.md',
+		'LICENSE',
+		'README.md',
+		'dist',
+		'examples',
+		'package.json',
+	]);
 	const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8')) as Manifest;
 	// Everything n8n loads, and the main entry, are inside.
-	for (const file of [manifest.main, ...manifest.n8n.nodes, ...manifest.n8n.credentials]) expect(files).toContain(file);
+	for (const file of [manifest.main, ...manifest.n8n.nodes, ...manifest.n8n.credentials])
+		expect(files).toContain(file);
 	expect(manifest.main.startsWith('dist/')).toBe(true);
 });
 
@@ -67,12 +77,15 @@ test('no sources, tests, source maps or secret-bearing files', () => {
 	const unexpected = files.filter((file) => {
 		// A node's codex (<Node>.node.json) is read by n8n's loader next to the node's .js.
 		if (/^dist\/nodes\/[^/]+\/[^/]+\.node\.json$/.test(file)) return false;
-		if (file.startsWith('dist/')) return !/\.(js|d\.ts|svg)$/.test(file) || /(^|\/)(test|tests|emulators|harness)\//.test(file);
+		if (file.startsWith('dist/'))
+			return !/\.(js|d\.ts|svg)$/.test(file) || /(^|\/)(test|tests|emulators|harness)\//.test(file);
 		if (file.startsWith('examples/')) return !file.endsWith('.json');
 		return false;
 	});
 	expect(unexpected).toEqual([]);
-	const secretFiles = files.filter((file) => /(^|\/)(\.env[^/]*|\.npmrc|id_rsa[^/]*|[^/]+\.(pem|key|p12|pfx))$/.test(file));
+	const secretFiles = files.filter((file) =>
+		/(^|\/)(\.env[^/]*|\.npmrc|id_rsa[^/]*|[^/]+\.(pem|key|p12|pfx))$/.test(file),
+	);
 	expect(secretFiles).toEqual([]);
 });
 
@@ -104,11 +117,23 @@ test('LICENSE matches the license field; repository, homepage and bugs point at 
 test('engines.node is the oldest Node every runtime dependency accepts', () => {
 	const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
 	const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
-		packages: Record<string, { version?: string; dev?: boolean; devOptional?: boolean; peer?: boolean; engines?: { node?: string } }>;
+		packages: Record<
+			string,
+			{
+				version?: string;
+				dev?: boolean;
+				devOptional?: boolean;
+				peer?: boolean;
+				engines?: { node?: string };
+			}
+		>;
 	};
-	const runtimeEntries = Object.entries(lock.packages).filter(([path, entry]) => path !== '' && !entry.dev && !entry.devOptional && !entry.peer);
+	const runtimeEntries = Object.entries(lock.packages).filter(
+		([path, entry]) => path !== '' && !entry.dev && !entry.devOptional && !entry.peer,
+	);
 	// The runtime dependencies are the ones package.json names, plus what they pull in.
-	for (const name of Object.keys(manifest.dependencies)) expect(runtimeEntries.map(([path]) => path)).toContain(`node_modules/${name}`);
+	for (const name of Object.keys(manifest.dependencies))
+		expect(runtimeEntries.map(([path]) => path)).toContain(`node_modules/${name}`);
 	const floors = runtimeEntries
 		.map(([path, entry]) => ({ path, range: entry.engines?.node }))
 		.filter((entry): entry is { path: string; range: string } => entry.range !== undefined);
@@ -118,6 +143,18 @@ test('engines.node is the oldest Node every runtime dependency accepts', () => {
 		expect({ path, range, plain: match !== null }).toEqual({ path, range, plain: true });
 		return [Number(match?.[1]), Number(match?.[2] ?? 0), Number(match?.[3] ?? 0)];
 	});
-	const highest = parsed.reduce((a, b) => (a[0] !== b[0] ? (a[0] > b[0] ? a : b) : a[1] !== b[1] ? (a[1] > b[1] ? a : b) : a[2] >= b[2] ? a : b));
+	const highest = parsed.reduce((a, b) =>
+		a[0] !== b[0]
+			? a[0] > b[0]
+				? a
+				: b
+			: a[1] !== b[1]
+				? a[1] > b[1]
+					? a
+					: b
+				: a[2] >= b[2]
+					? a
+					: b,
+	);
 	expect(manifest.engines.node).toBe(`>=${highest.join('.')}`);
 });

@@ -25,7 +25,9 @@ afterAll(async () => {
 
 /** Who WeLink lists in the example's department (what the workflow will compare with). */
 function listedInDepartment(): string[] {
-	return [...instance.demo.weLink.persons.values()].filter((p) => p.corpDeptCode === DEPARTMENT && p.outcome !== 'removed').map((p) => p.corpUserId);
+	return [...instance.demo.weLink.persons.values()]
+		.filter((p) => p.corpDeptCode === DEPARTMENT && p.outcome !== 'removed')
+		.map((p) => p.corpUserId);
 }
 
 /** WeCom user ids of the employees Shiheng lists who have not left (status 5). */
@@ -55,8 +57,10 @@ function placeInWeLink(ids: string[], department: string): void {
 	}
 }
 
-const ran = (result: ExecutionResult, node: string): boolean => (result.data.resultData.runData[node]?.length ?? 0) > 0;
-const ids = (items: Array<Record<string, unknown>>): string[] => items.map((item) => String(item.corpUserId)).sort();
+const ran = (result: ExecutionResult, node: string): boolean =>
+	(result.data.resultData.runData[node]?.length ?? 0) > 0;
+const ids = (items: Array<Record<string, unknown>>): string[] =>
+	items.map((item) => String(item.corpUserId)).sort();
 
 describe('the "Reconcile WeCom and WeLink" example run by `n8n execute --id`', () => {
 	test('on the demo company (an empty department): submits only the employees WeLink does not know at all, and deactivates nobody', async () => {
@@ -67,14 +71,21 @@ describe('the "Reconcile WeCom and WeLink" example run by `n8n execute --id`', (
 		expect(expected.length).toBeGreaterThan(0);
 		expect(weComNotLeft().length).toBeGreaterThan(expected.length);
 
-		const { result, stdout, stderr } = await executeWorkflow(instance.setup, EXAMPLE_WORKFLOWS.reconcile);
+		const { result, stdout, stderr } = await executeWorkflow(
+			instance.setup,
+			EXAMPLE_WORKFLOWS.reconcile,
+		);
 		expect(result.data.resultData.error).toBeUndefined();
 		expect(result.status).toBe('success');
 		// Everyone WeCom has is "in A only"; those known elsewhere in WeLink are not submitted (a submit would move them).
-		expect(ids(nodeItems(result, 'Compare WeCom and WeLink', 0))).toEqual([...weComNotLeft()].sort());
+		expect(ids(nodeItems(result, 'Compare WeCom and WeLink', 0))).toEqual(
+			[...weComNotLeft()].sort(),
+		);
 		expect(ids(nodeItems(result, 'Submit Missing to WeLink'))).toEqual([...expected].sort());
 		const statuses = nodeItems(result, 'Missing Account Status');
-		expect(statuses.map((s) => [s.corpUserId, s.state, s.final])).toEqual(expected.map((id) => [id, 'opened', true]));
+		expect(statuses.map((s) => [s.corpUserId, s.state, s.final])).toEqual(
+			expected.map((id) => [id, 'opened', true]),
+		);
 		for (const id of expected) expect(weLink.persons.get(id)?.corpDeptCode).toBe(DEPARTMENT);
 		expect(ran(result, 'Count Deactivations')).toBe(false);
 		expect(ran(result, 'Deactivate in WeLink')).toBe(false);
@@ -85,7 +96,9 @@ describe('the "Reconcile WeCom and WeLink" example run by `n8n execute --id`', (
 		const { weLink, shiheng } = instance.demo;
 		// WeLink's persons without a department are placed in it, plus two extras: a contractor
 		// provisioned by hand and an employee who left WeCom (status 5) but kept the WeLink account.
-		const unplaced = [...weLink.persons.values()].filter((p) => p.corpDeptCode === undefined).map((p) => p.corpUserId);
+		const unplaced = [...weLink.persons.values()]
+			.filter((p) => p.corpDeptCode === undefined)
+			.map((p) => p.corpUserId);
 		const leaver = shiheng
 			.employeeIds()
 			.map((id) => shiheng.employee(id))
@@ -94,26 +107,50 @@ describe('the "Reconcile WeCom and WeLink" example run by `n8n execute --id`', (
 		placeInWeLink([...unplaced, ...extras], DEPARTMENT);
 		// Two new hires in WeCom: one WeLink lacks, one already in another WeLink department.
 		shiheng.addEmployees([
-			{ weComUserId: 'wx-e2e-new-1', name: '新同事一', status: 1, mobileNumber: '13900000001', emailAddress: 'new1@example.com' },
-			{ weComUserId: 'wx-e2e-elsewhere', name: '别处同事', status: 1, mobileNumber: null, emailAddress: null },
+			{
+				weComUserId: 'wx-e2e-new-1',
+				name: '新同事一',
+				status: 1,
+				mobileNumber: '13900000001',
+				emailAddress: 'new1@example.com',
+			},
+			{
+				weComUserId: 'wx-e2e-elsewhere',
+				name: '别处同事',
+				status: 1,
+				mobileNumber: null,
+				emailAddress: null,
+			},
 		]);
 		placeInWeLink(['wx-e2e-elsewhere'], 'D002');
 		const listed = listedInDepartment().length;
 		// Precondition of this case: the extras fit the default limit.
 		expect(extras.length).toBeLessThanOrEqual(defaultLimit(listed));
 
-		const { result, stdout, stderr } = await executeWorkflow(instance.setup, EXAMPLE_WORKFLOWS.reconcile);
+		const { result, stdout, stderr } = await executeWorkflow(
+			instance.setup,
+			EXAMPLE_WORKFLOWS.reconcile,
+		);
 		expect(result.data.resultData.error).toBeUndefined();
 		expect(result.status).toBe('success');
 		const [guarded] = nodeItems(result, 'Count Deactivations');
-		expect(guarded.guard).toMatchObject({ deactivations: extras.length, limit: defaultLimit(listed) });
+		expect(guarded.guard).toMatchObject({
+			deactivations: extras.length,
+			limit: defaultLimit(listed),
+		});
 		expect(ids(nodeItems(result, 'Deactivate in WeLink'))).toEqual([...extras].sort());
 		for (const id of extras) expect(weLink.persons.get(id)?.outcome).toBe('removed');
 		for (const id of extras) expect(listedInDepartment()).not.toContain(id);
 
 		expect(ids(nodeItems(result, 'Submit Missing to WeLink'))).toEqual(['wx-e2e-new-1']);
-		expect(nodeItems(result, 'Missing Account Status').map((s) => [s.corpUserId, s.state])).toEqual([['wx-e2e-new-1', 'opened']]);
-		expect(weLink.persons.get('wx-e2e-new-1')).toMatchObject({ corpDeptCode: DEPARTMENT, userEmail: 'new1@example.com', outcome: 'opened' });
+		expect(nodeItems(result, 'Missing Account Status').map((s) => [s.corpUserId, s.state])).toEqual(
+			[['wx-e2e-new-1', 'opened']],
+		);
+		expect(weLink.persons.get('wx-e2e-new-1')).toMatchObject({
+			corpDeptCode: DEPARTMENT,
+			userEmail: 'new1@example.com',
+			outcome: 'opened',
+		});
 		// Known in another department: left where it is.
 		expect(weLink.persons.get('wx-e2e-elsewhere')?.corpDeptCode).toBe('D002');
 		expectNoSecrets(instance, stdout + stderr);
@@ -130,12 +167,17 @@ describe('the "Reconcile WeCom and WeLink" example run by `n8n execute --id`', (
 		expect(extras.length).toBeGreaterThan(limit);
 		const personsBefore = weLink.persons.size;
 
-		const { result, stdout, stderr, code } = await executeWorkflow(instance.setup, EXAMPLE_WORKFLOWS.reconcile);
+		const { result, stdout, stderr, code } = await executeWorkflow(
+			instance.setup,
+			EXAMPLE_WORKFLOWS.reconcile,
+		);
 		expect(code).not.toBe(0);
 		expect(result.status).toBe('error');
 		expect(result.data.resultData.lastNodeExecuted).toBe('Stop: Too Many Deactivations');
 		const message = String(result.data.resultData.error?.message);
-		expect(message).toContain(`would deactivate ${extras.length} WeLink accounts, more than the limit of ${limit}`);
+		expect(message).toContain(
+			`would deactivate ${extras.length} WeLink accounts, more than the limit of ${limit}`,
+		);
 		expect(message).toContain(`5% of the ${listed} WeLink users listed`);
 		expect(message).toMatch(/Nobody was deactivated.*raise maxDeactivations in Settings/s);
 

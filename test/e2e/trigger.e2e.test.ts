@@ -26,7 +26,11 @@ import {
 	type ExecutionSummary,
 	type N8nServer,
 } from '../../scripts/lib/n8n';
-import { ADMIN_PATHS, startShihengEmulator, type ShihengEmulatorHandle } from '../emulators/shiheng';
+import {
+	ADMIN_PATHS,
+	startShihengEmulator,
+	type ShihengEmulatorHandle,
+} from '../emulators/shiheng';
 import { prepareInstance, type E2eInstance } from './instance';
 
 const WORKFLOW_ID = 'e2eShihengTrigger1';
@@ -56,7 +60,14 @@ function triggerWorkflow(employeeListPath: string): Record<string, unknown> {
 				typeVersion: 1,
 				position: [0, 0],
 				parameters: {
-					pollTimes: { item: seconds.flatMap((second) => [0, OVERLAP_AFTER_S].map((after) => ({ mode: 'custom', cronExpression: `${second + after} * * * * *` }))) },
+					pollTimes: {
+						item: seconds.flatMap((second) =>
+							[0, OVERLAP_AFTER_S].map((after) => ({
+								mode: 'custom',
+								cronExpression: `${second + after} * * * * *`,
+							})),
+						),
+					},
 					events: ['employeeJoined', 'employeeChanged', 'employeeLeft'],
 					employeeListPath,
 					watchedFields: ['mobileNumber', 'name', 'status'],
@@ -77,24 +88,34 @@ function pollsStarted(): number {
 	return shiheng.received.filter((request) => {
 		if (request.path !== shiheng.employeePath) return false;
 		const content = request.params.paramContent;
-		const parsed = (typeof content === 'string' ? JSON.parse(content) : content) as { pageNum?: unknown } | undefined;
+		const parsed = (typeof content === 'string' ? JSON.parse(content) : content) as
+			{ pageNum?: unknown } | undefined;
 		return Number(parsed?.pageNum) === 1;
 	}).length;
 }
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+async function waitFor<T>(
+	what: string,
+	timeoutMs: number,
+	probe: () => Promise<T | undefined> | T | undefined,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();
 		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${server.log().slice(-3000)}`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`timed out after ${timeoutMs} ms waiting for ${what}\n${server.log().slice(-3000)}`,
+			);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}
 }
 
 /** Waits until `count` more polls have started and the last of them has read every page. */
 async function polls(count: number, since = pollsStarted()): Promise<void> {
-	await waitFor(`${count} poll(s)`, count * NEXT_POLL_MS, () => (pollsStarted() >= since + count ? true : undefined));
+	await waitFor(`${count} poll(s)`, count * NEXT_POLL_MS, () =>
+		pollsStarted() >= since + count ? true : undefined,
+	);
 	// Pages 2.. follow page 1 at once (concurrently): settled when no request arrived for a while.
 	await waitFor('the poll to read its pages', 10_000, () => {
 		const last = shiheng.emulator.records[shiheng.emulator.records.length - 1];
@@ -126,18 +147,25 @@ interface EventJson {
 async function eventsOf(execution: ExecutionSummary): Promise<EventJson[]> {
 	const stored = await readExecution(session, execution.id, instance.runtime);
 	const runs = stored.data.resultData.runData[TRIGGER] ?? [];
-	return runs.flatMap((run) => (run.data?.main?.[0] ?? []).map((item) => item.json as unknown as EventJson));
+	return runs.flatMap((run) =>
+		(run.data?.main?.[0] ?? []).map((item) => item.json as unknown as EventJson),
+	);
 }
 
 const summary = (events: EventJson[]) =>
-	events.map((e) => [e.event, e.employee.id, e.changedFields ?? []]).sort((a, b) => Number(a[1]) - Number(b[1]));
+	events
+		.map((e) => [e.event, e.employee.id, e.changedFields ?? []])
+		.sort((a, b) => Number(a[1]) - Number(b[1]));
 
 beforeAll(async () => {
 	instance = await prepareInstance();
 	shiheng = instance.demo.shiheng;
 	const dir = join(instance.setup.userFolder, 'trigger-workflow');
 	mkdirSync(dir, { recursive: true });
-	writeFileSync(join(dir, `${WORKFLOW_ID}.json`), JSON.stringify(triggerWorkflow(shiheng.employeePath)));
+	writeFileSync(
+		join(dir, `${WORKFLOW_ID}.json`),
+		JSON.stringify(triggerWorkflow(shiheng.employeePath)),
+	);
 	await importWorkflowDirectory(instance.setup, dir);
 	await publishWorkflow(instance.setup, WORKFLOW_ID);
 	server = await startN8nServer(instance.setup);
@@ -160,7 +188,10 @@ describe('the Shiheng Trigger published in a running n8n', () => {
 		const before = shiheng.employee(changedId)!;
 		const removed = shiheng.employee(removedId)!;
 		const { added } = (await shiheng.admin(ADMIN_PATHS.employees, {
-			add: [{ name: '新员工 甲', status: 1 }, { name: '新员工 乙', status: 4, position: 0 }],
+			add: [
+				{ name: '新员工 甲', status: 1 },
+				{ name: '新员工 乙', status: 4, position: 0 },
+			],
 			change: [{ id: changedId, mobileNumber: '13900000001', name: '改名 丙' }],
 			remove: [removedId],
 		})) as { added: number[] };
@@ -176,7 +207,12 @@ describe('the Shiheng Trigger published in a running n8n', () => {
 			summary([
 				{ event: 'employeeJoined', reason: 'new', employee: { id: added[0] } },
 				{ event: 'employeeJoined', reason: 'new', employee: { id: added[1] } },
-				{ event: 'employeeChanged', reason: 'fieldsChanged', employee: { id: changedId }, changedFields: ['mobileNumber', 'name'] },
+				{
+					event: 'employeeChanged',
+					reason: 'fieldsChanged',
+					employee: { id: changedId },
+					changedFields: ['mobileNumber', 'name'],
+				},
 				{ event: 'employeeLeft', reason: 'notListed', employee: { id: removedId } },
 			]),
 		);
@@ -187,7 +223,10 @@ describe('the Shiheng Trigger published in a running n8n', () => {
 			name: { previous: before.name, current: '改名 丙' },
 		});
 		// Remember Previous Values: the leaver, no longer listed, still has a name and WeCom user ID.
-		expect(byId(removedId)).toMatchObject({ reason: 'notListed', employee: { name: removed.name, weComUserId: removed.weComUserId } });
+		expect(byId(removedId)).toMatchObject({
+			reason: 'notListed',
+			employee: { name: removed.name, weComUserId: removed.weComUserId },
+		});
 
 		// Nothing changed since: the next poll fires nothing.
 		await polls(1);
@@ -200,7 +239,9 @@ describe('the Shiheng Trigger published in a running n8n', () => {
 		expect(pages).toBeGreaterThan(3);
 		// Page 3 fails from the next poll on (until cleared); someone joins meanwhile.
 		await shiheng.admin(ADMIN_PATHS.failPage, { pageNum: 3 });
-		const { added } = (await shiheng.admin(ADMIN_PATHS.employees, { add: [{ name: 'Joined While Failing', status: 1 }] })) as { added: number[] };
+		const { added } = (await shiheng.admin(ADMIN_PATHS.employees, {
+			add: [{ name: 'Joined While Failing', status: 1 }],
+		})) as { added: number[] };
 		try {
 			// The failed poll becomes a failed execution in n8n, with nothing fired.
 			const failed = await nextExecution(known);
@@ -219,18 +260,26 @@ describe('the Shiheng Trigger published in a running n8n', () => {
 		expect(await executions()).toHaveLength(known + 2);
 	});
 
-	test("a poll slower than the gap to the next poll time overlaps it: the later poll skips itself, and the joiner comes once", async () => {
+	test('a poll slower than the gap to the next poll time overlaps it: the later poll skips itself, and the joiner comes once', async () => {
 		const known = (await executions()).length;
 		const latency = shiheng.emulator.latencyMs;
 		// Every answer 3 s late: a poll (all pages at once when their count is known) takes at least
 		// 3 s, more than OVERLAP_AFTER_S and less than POLL_EVERY_S.
 		shiheng.emulator.latencyMs = 3_000;
 		try {
-			const { added } = (await shiheng.admin(ADMIN_PATHS.employees, { add: [{ name: 'Joined During Overlap', status: 1 }] })) as { added: number[] };
+			const { added } = (await shiheng.admin(ADMIN_PATHS.employees, {
+				add: [{ name: 'Joined During Overlap', status: 1 }],
+			})) as { added: number[] };
 			const next = await nextExecution(known);
 			expect(next.status).toBe('success');
 			expect(summary(await eventsOf(next))).toEqual([['employeeJoined', added[0], []]]);
-			await waitFor('a poll that skipped itself', NEXT_POLL_MS, () => (/skipped a poll, because the previous poll of this trigger is still running/.test(server.log()) ? true : undefined));
+			await waitFor('a poll that skipped itself', NEXT_POLL_MS, () =>
+				/skipped a poll, because the previous poll of this trigger is still running/.test(
+					server.log(),
+				)
+					? true
+					: undefined,
+			);
 		} finally {
 			shiheng.emulator.latencyMs = latency;
 		}
@@ -242,17 +291,28 @@ describe('the Shiheng Trigger published in a running n8n', () => {
 	test('across every poll of the run, no event ever came twice', async () => {
 		const all: string[] = [];
 		for (const execution of await executions()) {
-			for (const event of await eventsOf(execution)) all.push(`${event.event} ${event.reason} ${String(event.employee.id)}`);
+			for (const event of await eventsOf(execution))
+				all.push(`${event.event} ${event.reason} ${String(event.employee.id)}`);
 		}
 		expect(all.length).toBeGreaterThan(4);
 		expect(new Set(all).size).toBe(all.length);
 	});
 
 	test("switching the trigger's credential to another company fires nothing; that company's own changes are reported from then on", async () => {
-		const other = await startShihengEmulator({ employees: 25, customers: 0, appId: 'sh-other-company', appSecret: 'sh-other-secret-51c2', latencyMs: 5 });
+		const other = await startShihengEmulator({
+			employees: 25,
+			customers: 0,
+			appId: 'sh-other-company',
+			appSecret: 'sh-other-secret-51c2',
+			latencyMs: 5,
+		});
 		try {
 			const { id } = DEMO_CREDENTIALS.shiheng;
-			const stored = await session.request<{ name: string; type: string; data: Record<string, unknown> }>('GET', `/rest/credentials/${id}?includeData=true`);
+			const stored = await session.request<{
+				name: string;
+				type: string;
+				data: Record<string, unknown>;
+			}>('GET', `/rest/credentials/${id}?includeData=true`);
 			expect(stored.status).toBe(200);
 			const switched = await session.request('PATCH', `/rest/credentials/${id}`, {
 				name: stored.data.name,
@@ -263,13 +323,17 @@ describe('the Shiheng Trigger published in a running n8n', () => {
 			const known = (await executions()).length;
 			const otherPolls = () => other.served.filter((entry) => entry.pageNum === 1).length;
 			// Two polls of the other company (the first records its baseline): no execution, no Left for the first company's people.
-			await waitFor('two polls of the other company', 3 * NEXT_POLL_MS, () => (otherPolls() >= 2 ? true : undefined));
+			await waitFor('two polls of the other company', 3 * NEXT_POLL_MS, () =>
+				otherPolls() >= 2 ? true : undefined,
+			);
 			await waitFor('the polls to settle', 10_000, () => {
 				const last = other.emulator.records[other.emulator.records.length - 1];
 				return last && Date.now() - last.at > 500 ? true : undefined;
 			});
 			expect(await executions()).toHaveLength(known);
-			expect(server.log()).toMatch(/records a new employee baseline and fires no employee event.*credential \(Base URL or App ID\) or the list path/);
+			expect(server.log()).toMatch(
+				/records a new employee baseline and fires no employee event.*credential \(Base URL or App ID\) or the list path/,
+			);
 
 			const [joiner] = other.addEmployees([{ name: 'Other Company Joiner', status: 1 }]);
 			const next = await nextExecution(known);
@@ -277,8 +341,16 @@ describe('the Shiheng Trigger published in a running n8n', () => {
 			expect(summary(await eventsOf(next))).toEqual([['employeeJoined', joiner, []]]);
 		} finally {
 			const { id } = DEMO_CREDENTIALS.shiheng;
-			const stored = await session.request<{ name: string; type: string; data: Record<string, unknown> }>('GET', `/rest/credentials/${id}?includeData=true`);
-			await session.request('PATCH', `/rest/credentials/${id}`, { name: stored.data.name, type: stored.data.type, data: { ...stored.data.data, ...shiheng.credentials } });
+			const stored = await session.request<{
+				name: string;
+				type: string;
+				data: Record<string, unknown>;
+			}>('GET', `/rest/credentials/${id}?includeData=true`);
+			await session.request('PATCH', `/rest/credentials/${id}`, {
+				name: stored.data.name,
+				type: stored.data.type,
+				data: { ...stored.data.data, ...shiheng.credentials },
+			});
 			await other.stop();
 		}
 	});

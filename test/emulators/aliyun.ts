@@ -129,7 +129,12 @@ function hex(seed: string, length: number): string {
 	return createHash('sha1').update(seed).digest('hex').slice(0, length).toUpperCase();
 }
 
-function makeEmployee(index: number, companyId: string, companyName: string, over: Partial<EmulatedEmployee> = {}): EmulatedEmployee {
+function makeEmployee(
+	index: number,
+	companyId: string,
+	companyName: string,
+	over: Partial<EmulatedEmployee> = {},
+): EmulatedEmployee {
 	const n = String(index).padStart(6, '0');
 	return {
 		accountId: `acc${hex(`acc${index}${companyId}`, 30).toLowerCase()}`,
@@ -157,17 +162,27 @@ function serverStringToSign(request: EmulatorRequest, signedNames: string[]): st
 		const value = request.headers[name];
 		return Array.isArray(value) ? value.join(',') : (value ?? '');
 	};
-	const lines = [request.method.toUpperCase(), h('accept'), h('content-md5'), h('content-type'), h('date')];
+	const lines = [
+		request.method.toUpperCase(),
+		h('accept'),
+		h('content-md5'),
+		h('content-type'),
+		h('date'),
+	];
 	for (const name of [...signedNames].sort()) lines.push(`${name}:${h(name)}`);
 	const keys = [...new Set([...request.query.keys()])].sort();
 	const query = keys
-		.flatMap((key) => request.query.getAll(key).map((value) => (value === '' ? key : `${key}=${value}`)))
+		.flatMap((key) =>
+			request.query.getAll(key).map((value) => (value === '' ? key : `${key}=${value}`)),
+		)
 		.join('&');
 	lines.push(query ? `${request.path}?${query}` : request.path);
 	return lines.join('\n');
 }
 
-export async function startAliyunIotEmulator(options: AliyunIotEmulatorOptions = {}): Promise<AliyunIotEmulatorHandle> {
+export async function startAliyunIotEmulator(
+	options: AliyunIotEmulatorOptions = {},
+): Promise<AliyunIotEmulatorHandle> {
 	const appKey = options.appKey ?? DEMO_APP_KEY;
 	const appSecret = options.appSecret ?? DEMO_APP_SECRET;
 	const companyId = options.companyId ?? DEMO_COMPANY_ID;
@@ -215,7 +230,13 @@ export async function startAliyunIotEmulator(options: AliyunIotEmulatorOptions =
 		return {
 			status: refusal.status,
 			headers,
-			json: { id: randomUUID(), code: refusal.status, message: short, localizedMsg: null, data: null },
+			json: {
+				id: randomUUID(),
+				code: refusal.status,
+				message: short,
+				localizedMsg: null,
+				data: null,
+			},
 		};
 	};
 
@@ -250,12 +271,20 @@ export async function startAliyunIotEmulator(options: AliyunIotEmulatorOptions =
 			.map((name) => name.trim().toLowerCase())
 			.filter((name) => name !== '');
 		if (!signedNames.includes('x-ca-timestamp') || !signedNames.includes('x-ca-nonce')) {
-			return { status: 400, message: 'Invalid Signature Headers, X-Ca-Timestamp and X-Ca-Nonce must be signed' };
+			return {
+				status: 400,
+				message: 'Invalid Signature Headers, X-Ca-Timestamp and X-Ca-Nonce must be signed',
+			};
 		}
 		const stringToSign = serverStringToSign(request, signedNames);
-		const expected = createHmac(method === 'HmacSHA1' ? 'sha1' : 'sha256', appSecret).update(stringToSign, 'utf8').digest('base64');
+		const expected = createHmac(method === 'HmacSHA1' ? 'sha1' : 'sha256', appSecret)
+			.update(stringToSign, 'utf8')
+			.digest('base64');
 		if (expected !== signature) {
-			return { status: 400, message: `Invalid Signature, Server StringToSign:\`${stringToSign.replace(/\n/g, '#')}\`` };
+			return {
+				status: 400,
+				message: `Invalid Signature, Server StringToSign:\`${stringToSign.replace(/\n/g, '#')}\``,
+			};
 		}
 		// Only signed nonces are remembered, for as long as their timestamp could be accepted.
 		for (const [seen, at] of nonces) if (now - at > 2 * windowMs) nonces.delete(seen);
@@ -280,7 +309,12 @@ export async function startAliyunIotEmulator(options: AliyunIotEmulatorOptions =
 		headers: { 'X-Ca-Request-Id': randomUUID() },
 		json: { id, code: 200, message: null, localizedMsg: null, data },
 	});
-	const fail = (id: string, code: number, message: string, localizedMsg: string): EmulatorReply => ({
+	const fail = (
+		id: string,
+		code: number,
+		message: string,
+		localizedMsg: string,
+	): EmulatorReply => ({
 		status: 200,
 		headers: { 'X-Ca-Request-Id': randomUUID() },
 		json: { id, code, message, localizedMsg, data: null },
@@ -294,7 +328,8 @@ export async function startAliyunIotEmulator(options: AliyunIotEmulatorOptions =
 			const refusal = checkGateway(request, now);
 			if (refusal) return gatewayReply(refusal);
 			const limited = throttled(now);
-			if (limited === 'gateway-403') return gatewayReply({ status: 403, message: 'Request Limited' });
+			if (limited === 'gateway-403')
+				return gatewayReply({ status: 403, message: 'Request Limited' });
 			let envelope: ReceivedEnvelope;
 			try {
 				envelope = JSON.parse(request.text) as ReceivedEnvelope;
@@ -309,11 +344,27 @@ export async function startAliyunIotEmulator(options: AliyunIotEmulatorOptions =
 			const script = scripted.get(path)?.shift();
 			if (script !== undefined) {
 				const text = typeof script === 'string' ? script : JSON.stringify(script);
-				return { status: 200, headers: { 'X-Ca-Request-Id': randomUUID(), 'content-type': 'application/json; charset=UTF-8' }, text };
+				return {
+					status: 200,
+					headers: {
+						'X-Ca-Request-Id': randomUUID(),
+						'content-type': 'application/json; charset=UTF-8',
+					},
+					text,
+				};
 			}
 			const version = envelope.request?.apiVer;
-			if (version !== apiVer) return fail(id, 460, `request parameter error. apiVer ${String(version)} is not supported`, '入参不正确');
-			const params = envelope.params && typeof envelope.params === 'object' ? (envelope.params as Record<string, unknown>) : {};
+			if (version !== apiVer)
+				return fail(
+					id,
+					460,
+					`request parameter error. apiVer ${String(version)} is not supported`,
+					'入参不正确',
+				);
+			const params =
+				envelope.params && typeof envelope.params === 'object'
+					? (envelope.params as Record<string, unknown>)
+					: {};
 			return service(id, params, apiVer);
 		});
 	};
@@ -323,7 +374,11 @@ export async function startAliyunIotEmulator(options: AliyunIotEmulatorOptions =
 	route(ALIYUN_PATHS.createByAuthCode, '1.0.0', (id, params) => {
 		const code = params.authCode;
 		const codeType = params.codeType;
-		if (typeof code !== 'string' || code === '' || (codeType !== 'AUTH_CODE' && codeType !== 'SESSION_ID')) {
+		if (
+			typeof code !== 'string' ||
+			code === '' ||
+			(codeType !== 'AUTH_CODE' && codeType !== 'SESSION_ID')
+		) {
 			return fail(id, 460, 'request parameter error.', '入参不正确');
 		}
 		const profile = codes.get(code);
@@ -337,7 +392,8 @@ export async function startAliyunIotEmulator(options: AliyunIotEmulatorOptions =
 			...(profile.email !== undefined ? { email: profile.email } : {}),
 		});
 		if (!validPhone(employee.phone)) return fail(id, 2404, 'oa error message', '手机号格式不正确');
-		if (employees.some((e) => e.phone === employee.phone)) return fail(id, 2441, 'employee is already existed', '该手机号对应的员工已经存在');
+		if (employees.some((e) => e.phone === employee.phone))
+			return fail(id, 2441, 'employee is already existed', '该手机号对应的员工已经存在');
 		employees.push(employee);
 		return ok(id, employee);
 	});
@@ -348,10 +404,17 @@ export async function startAliyunIotEmulator(options: AliyunIotEmulatorOptions =
 		if (typeof params.companyId !== 'string' || params.companyId === '') {
 			return fail(id, 460, 'request parameter error.', '入参不正确');
 		}
-		if (!Number.isInteger(pageNo) || pageNo < 1 || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+		if (
+			!Number.isInteger(pageNo) ||
+			pageNo < 1 ||
+			!Number.isInteger(pageSize) ||
+			pageSize < 1 ||
+			pageSize > 100
+		) {
 			return fail(id, 460, 'request parameter error.', '入参不正确');
 		}
-		if (params.companyId !== companyId) return fail(id, 2405, 'identity is not existed', '公司未初始化');
+		if (params.companyId !== companyId)
+			return fail(id, 2405, 'identity is not existed', '公司未初始化');
 		const start = (pageNo - 1) * pageSize;
 		return ok(id, {
 			total: employees.length,
@@ -366,7 +429,8 @@ export async function startAliyunIotEmulator(options: AliyunIotEmulatorOptions =
 	route(ALIYUN_PATHS.create, '1.0.4', (id, params) => {
 		const phone = typeof params.phone === 'string' ? params.phone : '';
 		if (!validPhone(phone)) return fail(id, 2404, 'oa error message', '手机号格式不正确');
-		if (employees.some((e) => e.phone === phone)) return fail(id, 2441, 'employee is already existed', '该手机号对应的员工已经存在');
+		if (employees.some((e) => e.phone === phone))
+			return fail(id, 2441, 'employee is already existed', '该手机号对应的员工已经存在');
 		const employee = makeEmployee(nextIndex++, companyId, companyName, {
 			phone,
 			...(typeof params.nickName === 'string' ? { nickName: params.nickName } : {}),
@@ -378,7 +442,8 @@ export async function startAliyunIotEmulator(options: AliyunIotEmulatorOptions =
 
 	// The connectivity test: data is the input, unchanged.
 	route(ALIYUN_PATHS.ping, '1.0.0', (id, params) => {
-		if (typeof params.input !== 'string' || params.input === '') return fail(id, 460, 'request parameter error.', '入参不正确');
+		if (typeof params.input !== 'string' || params.input === '')
+			return fail(id, 460, 'request parameter error.', '入参不正确');
 		return ok(id, params.input);
 	});
 
@@ -387,13 +452,21 @@ export async function startAliyunIotEmulator(options: AliyunIotEmulatorOptions =
 		emulator,
 		baseUrl,
 		credentialType: 'aliyunIotApi',
-		credentials: { appKey, appSecret, host: 'custom', customHost: baseUrl, allowInsecureHttp: false },
+		credentials: {
+			appKey,
+			appSecret,
+			host: 'custom',
+			customHost: baseUrl,
+			allowInsecureHttp: false,
+		},
 		appKey,
 		appSecret,
 		companyId,
 		stop: async () => await emulator.stop(),
 		serviceCount: (path?: string) =>
-			path === undefined ? [...serviceCounts.values()].reduce((a, b) => a + b, 0) : (serviceCounts.get(path) ?? 0),
+			path === undefined
+				? [...serviceCounts.values()].reduce((a, b) => a + b, 0)
+				: (serviceCounts.get(path) ?? 0),
 		createByAuthCodeCount: () => serviceCounts.get(ALIYUN_PATHS.createByAuthCode) ?? 0,
 		unusedAuthCodes: () => [...codes.keys()],
 		addAuthCode,

@@ -32,7 +32,13 @@ export type Handler = (request: EmulatorRequest) => EmulatorReply | Promise<Emul
 
 export type Fault =
 	/** Answer with this status/body instead of running the handler. */
-	| { kind: 'status'; status: number; json?: unknown; text?: string; headers?: Record<string, string> }
+	| {
+			kind: 'status';
+			status: number;
+			json?: unknown;
+			text?: string;
+			headers?: Record<string, string>;
+	  }
 	/** Close the connection as soon as the request arrives, before the handler runs. */
 	| { kind: 'reset-before-read' }
 	/** Run the handler (its effects happen), then close the connection without answering. */
@@ -115,7 +121,9 @@ export class Emulator {
 
 	/** Requests received on a path (or all), including those a fault answered. */
 	count(path?: string, onlyHandled = false): number {
-		return this.records.filter((r) => (path === undefined || r.path === path) && (!onlyHandled || r.handled)).length;
+		return this.records.filter(
+			(r) => (path === undefined || r.path === path) && (!onlyHandled || r.handled),
+		).length;
 	}
 
 	/** Distinct client connections seen: tells whether keep-alive pools are reused. */
@@ -211,7 +219,10 @@ export class Emulator {
 		const handler = this.routes.get(`${record.method} ${url.pathname}`);
 		let reply: EmulatorReply;
 		if (!handler) {
-			reply = { status: 404, json: { message: `${this.name} emulator has no route ${record.method} ${url.pathname}` } };
+			reply = {
+				status: 404,
+				json: { message: `${this.name} emulator has no route ${record.method} ${url.pathname}` },
+			};
 		} else {
 			record.handled = true;
 			try {
@@ -226,7 +237,10 @@ export class Emulator {
 					receivedAt: record.at,
 				});
 			} catch (error) {
-				reply = { status: 500, json: { message: `emulator handler failed: ${(error as Error).message}` } };
+				reply = {
+					status: 500,
+					json: { message: `emulator handler failed: ${(error as Error).message}` },
+				};
 			}
 		}
 
@@ -250,7 +264,8 @@ export class Emulator {
 		record.status = reply.status ?? 200;
 		const body = reply.text ?? (reply.json === undefined ? '' : JSON.stringify(reply.json));
 		res.writeHead(record.status, {
-			'content-type': reply.text !== undefined ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+			'content-type':
+				reply.text !== undefined ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
 			...reply.headers,
 		});
 		res.end(body);

@@ -152,7 +152,9 @@ function text(value: unknown): string | undefined {
 	return undefined;
 }
 
-export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {}): Promise<MingdaoEmulatorHandle> {
+export async function startMingdaoEmulator(
+	options: MingdaoEmulatorOptions = {},
+): Promise<MingdaoEmulatorHandle> {
 	const appKey = options.appKey ?? 'emulator-app-key';
 	const secretKey = options.secretKey ?? 'emulator-secret-key-0123456789';
 	const projectId = options.projectId ?? 'b1c2d3e4-0000-4000-8000-00000000mdao';
@@ -166,11 +168,14 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 	const users = new Map<string, UserRecord>();
 	const userIds: string[] = [];
 	for (let i = 1; i <= userCount; i++) {
-		const corpUserId = options.corpUserId ? options.corpUserId(i) : `wx-user-${String(i).padStart(5, '0')}`;
+		const corpUserId = options.corpUserId
+			? options.corpUserId(i)
+			: `wx-user-${String(i).padStart(5, '0')}`;
 		userIds.push(corpUserId);
 		users.set(corpUserId, {
 			corpUserId,
-			accountId: unmatchedEvery > 0 && i % unmatchedEvery === 0 ? undefined : stableUuid(corpUserId),
+			accountId:
+				unmatchedEvery > 0 && i % unmatchedEvery === 0 ? undefined : stableUuid(corpUserId),
 			fullname: `User ${i}`,
 			email: `user${i}@example.com`,
 			status: i % 7 === 0 ? 4 : 1,
@@ -184,7 +189,8 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 		departments.set(id, i % 4 === 0 ? undefined : stableUuid(`department-${id}`));
 	}
 	/** Users with an account, in creation order (upserts append; removals drop out). */
-	const accounts = (): UserRecord[] => [...users.values()].filter((user) => user.accountId !== undefined && user.removed !== true);
+	const accounts = (): UserRecord[] =>
+		[...users.values()].filter((user) => user.accountId !== undefined && user.removed !== true);
 	const writeCalls: WriteCall[] = [];
 
 	const relationCalls: RelationCall[] = [];
@@ -197,7 +203,9 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 	};
 
 	function notIntegrated(): EmulatorReply | undefined {
-		return integrated ? undefined : fail(200, MINGDAO_CODES.notIntegrated, '公有云版本仅限基于企业微信、钉钉等集成场景');
+		return integrated
+			? undefined
+			: fail(200, MINGDAO_CODES.notIntegrated, '公有云版本仅限基于企业微信、钉钉等集成场景');
 	}
 	const emulator = new Emulator('Mingdao', { latencyMs: options.latencyMs });
 
@@ -209,7 +217,8 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 			}
 		}
 		const timestamp = text(params.timestamp) as string;
-		if (!/^\d+$/.test(timestamp)) return fail(400, MINGDAO_CODES.badParameter, 'timestamp 格式错误');
+		if (!/^\d+$/.test(timestamp))
+			return fail(400, MINGDAO_CODES.badParameter, 'timestamp 格式错误');
 		if (Math.abs(Date.now() - Number(timestamp)) > windowMs) {
 			return fail(403, MINGDAO_CODES.expiredTimestamp, '时间戳已过期');
 		}
@@ -217,7 +226,8 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 		if (params.sign !== expectedSignature(appKey, secretKey, timestamp)) {
 			return fail(403, MINGDAO_CODES.badSignature, '签名验证失败');
 		}
-		if (params.projectId !== projectId) return fail(403, MINGDAO_CODES.wrongProject, '组织编号与密钥不匹配');
+		if (params.projectId !== projectId)
+			return fail(403, MINGDAO_CODES.wrongProject, '组织编号与密钥不匹配');
 		acceptedSignatures.push(String(params.sign));
 		return undefined;
 	}
@@ -225,7 +235,8 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 	function jsonBody(request: EmulatorRequest): Params | EmulatorReply {
 		try {
 			const parsed = JSON.parse(request.text) as unknown;
-			if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Params;
+			if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+				return parsed as Params;
 		} catch {
 			// Falls through to the refusal below.
 		}
@@ -302,7 +313,11 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 			for (const id of new Set(ids)) {
 				const departmentId = departments.get(id);
 				if (departmentId) {
-					data.push({ corpDepartmentId: body.isNumber === true ? Number(id) : id, departmentId, projectId });
+					data.push({
+						corpDepartmentId: body.isNumber === true ? Number(id) : id,
+						departmentId,
+						projectId,
+					});
 				}
 			}
 			return ok(data);
@@ -322,7 +337,8 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 			}
 			const status = params.userStatus === undefined ? undefined : Number(params.userStatus);
 			const listed = accounts();
-			const matching = status === undefined ? listed : listed.filter((user) => user.status === status);
+			const matching =
+				status === undefined ? listed : listed.filter((user) => user.status === status);
 			const page = matching.slice((pageIndex - 1) * pageSize, pageIndex * pageSize).map((user) => ({
 				accountId: user.accountId,
 				fullname: user.fullname,
@@ -338,18 +354,23 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 			if (isReply(body)) return body;
 			const refused = authenticate(body);
 			if (refused) return refused;
-			if (publicCloud.has(prefix)) return fail(200, MINGDAO_CODES.notOnPublicCloud, '公有云版本不支持');
+			if (publicCloud.has(prefix))
+				return fail(200, MINGDAO_CODES.notOnPublicCloud, '公有云版本不支持');
 			const list = body.users;
-			if (!Array.isArray(list) || list.length === 0) return fail(200, MINGDAO_CODES.badParameter, 'users 不能为空');
-			if (list.length > MINGDAO_UPSERT_MAX) return fail(200, MINGDAO_CODES.badParameter, `users 最多 ${MINGDAO_UPSERT_MAX} 个`);
+			if (!Array.isArray(list) || list.length === 0)
+				return fail(200, MINGDAO_CODES.badParameter, 'users 不能为空');
+			if (list.length > MINGDAO_UPSERT_MAX)
+				return fail(200, MINGDAO_CODES.badParameter, `users 最多 ${MINGDAO_UPSERT_MAX} 个`);
 			const entries: Array<Record<string, unknown>> = [];
 			for (const entry of list as unknown[]) {
 				if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
 					return fail(200, MINGDAO_CODES.badParameter, 'users 含有无效的值');
 				}
 				const user = entry as Record<string, unknown>;
-				if (text(user.corpUserId) === undefined) return fail(200, MINGDAO_CODES.badParameter, 'corpUserId 不能为空');
-				if (text(user.name) === undefined) return fail(200, MINGDAO_CODES.badParameter, 'name 不能为空');
+				if (text(user.corpUserId) === undefined)
+					return fail(200, MINGDAO_CODES.badParameter, 'corpUserId 不能为空');
+				if (text(user.name) === undefined)
+					return fail(200, MINGDAO_CODES.badParameter, 'name 不能为空');
 				if (text(user.email) === undefined && text(user.mobilePhone) === undefined) {
 					return fail(200, MINGDAO_CODES.badParameter, 'email 与 mobilePhone 不能同时为空');
 				}
@@ -361,7 +382,9 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 				const corpUserId = text(user.corpUserId) as string;
 				const existing = users.get(corpUserId);
 				// The documented rule: a field the call leaves out is cleared, so the profile is replaced.
-				const profile = Object.fromEntries(Object.entries(user).filter(([key]) => key !== 'corpUserId'));
+				const profile = Object.fromEntries(
+					Object.entries(user).filter(([key]) => key !== 'corpUserId'),
+				);
 				const accountId = existing?.accountId ?? stableUuid(`account-${corpUserId}`);
 				const record: UserRecord = {
 					corpUserId,
@@ -384,9 +407,11 @@ export async function startMingdaoEmulator(options: MingdaoEmulatorOptions = {})
 			if (isReply(body)) return body;
 			const refused = authenticate(body);
 			if (refused) return refused;
-			if (publicCloud.has(prefix)) return fail(200, MINGDAO_CODES.notOnPublicCloud, '公有云版本不支持');
+			if (publicCloud.has(prefix))
+				return fail(200, MINGDAO_CODES.notOnPublicCloud, '公有云版本不支持');
 			const corpUserId = text(body.corpUserId);
-			if (corpUserId === undefined) return fail(200, MINGDAO_CODES.badParameter, 'corpUserId 不能为空');
+			if (corpUserId === undefined)
+				return fail(200, MINGDAO_CODES.badParameter, 'corpUserId 不能为空');
 			writeCalls.push({ path: request.path, corpUserId, params: body });
 			const user = users.get(corpUserId);
 			// Documented: data says whether the user was removed. For an unknown or already removed

@@ -39,7 +39,10 @@ export interface ChatRequestBody {
 	model?: string;
 	stream?: boolean;
 	messages?: ChatMessage[];
-	tools?: Array<{ type: string; function: { name: string; description?: string; parameters?: unknown } }>;
+	tools?: Array<{
+		type: string;
+		function: { name: string; description?: string; parameters?: unknown };
+	}>;
 }
 
 export interface RecordedChatRequest {
@@ -76,7 +79,9 @@ export const EMULATED_MODEL = 'gpt-4o-mini';
 function textOf(content: unknown): string {
 	if (typeof content === 'string') return content;
 	if (Array.isArray(content)) {
-		return content.map((part: { text?: unknown }) => (typeof part?.text === 'string' ? part.text : '')).join('');
+		return content
+			.map((part: { text?: unknown }) => (typeof part?.text === 'string' ? part.text : ''))
+			.join('');
 	}
 	return '';
 }
@@ -96,10 +101,21 @@ export function nextTurn(
 	if (last?.role === 'tool') return { content: script.answer(textOf(last.content)) };
 	const offered = (body.tools ?? []).map((tool) => tool.function.name);
 	if (!offered.includes(script.tool)) {
-		return { content: `The tool "${script.tool}" is not among the tools offered (${offered.join(', ') || 'none'}).` };
+		return {
+			content: `The tool "${script.tool}" is not among the tools offered (${offered.join(', ') || 'none'}).`,
+		};
 	}
 	const callNumber = messages.filter((message) => message.role === 'assistant').length + 1;
-	return { content: null, toolCall: { id: `call_${callNumber}`, name: script.tool, arguments: JSON.stringify(typeof script.arguments === 'function' ? script.arguments(question) : script.arguments) } };
+	return {
+		content: null,
+		toolCall: {
+			id: `call_${callNumber}`,
+			name: script.tool,
+			arguments: JSON.stringify(
+				typeof script.arguments === 'function' ? script.arguments(question) : script.arguments,
+			),
+		},
+	};
 }
 
 function completion(turn: ReturnType<typeof nextTurn>, model: string, created: number) {
@@ -115,7 +131,15 @@ function completion(turn: ReturnType<typeof nextTurn>, model: string, created: n
 					role: 'assistant',
 					content: turn.content,
 					...(turn.toolCall
-						? { tool_calls: [{ id: turn.toolCall.id, type: 'function', function: { name: turn.toolCall.name, arguments: turn.toolCall.arguments } }] }
+						? {
+								tool_calls: [
+									{
+										id: turn.toolCall.id,
+										type: 'function',
+										function: { name: turn.toolCall.name, arguments: turn.toolCall.arguments },
+									},
+								],
+							}
 						: {}),
 				},
 				finish_reason: turn.toolCall ? 'tool_calls' : 'stop',
@@ -126,19 +150,44 @@ function completion(turn: ReturnType<typeof nextTurn>, model: string, created: n
 }
 
 /** The same turn as OpenAI streams it: role, then content or the tool call, then the finish reason. */
-function streamChunks(turn: ReturnType<typeof nextTurn>, model: string, created: number): unknown[] {
-	const base = { id: `chatcmpl-emulated-${created}`, object: 'chat.completion.chunk', created, model };
-	const delta = (d: Record<string, unknown>, finish: string | null = null) => ({ ...base, choices: [{ index: 0, delta: d, finish_reason: finish }] });
+function streamChunks(
+	turn: ReturnType<typeof nextTurn>,
+	model: string,
+	created: number,
+): unknown[] {
+	const base = {
+		id: `chatcmpl-emulated-${created}`,
+		object: 'chat.completion.chunk',
+		created,
+		model,
+	};
+	const delta = (d: Record<string, unknown>, finish: string | null = null) => ({
+		...base,
+		choices: [{ index: 0, delta: d, finish_reason: finish }],
+	});
 	const chunks: unknown[] = [delta({ role: 'assistant', content: turn.toolCall ? null : '' })];
 	if (turn.toolCall) {
 		chunks.push(
-			delta({ tool_calls: [{ index: 0, id: turn.toolCall.id, type: 'function', function: { name: turn.toolCall.name, arguments: turn.toolCall.arguments } }] }),
+			delta({
+				tool_calls: [
+					{
+						index: 0,
+						id: turn.toolCall.id,
+						type: 'function',
+						function: { name: turn.toolCall.name, arguments: turn.toolCall.arguments },
+					},
+				],
+			}),
 		);
 	} else {
 		chunks.push(delta({ content: turn.content ?? '' }));
 	}
 	chunks.push(delta({}, turn.toolCall ? 'tool_calls' : 'stop'));
-	chunks.push({ ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
+	chunks.push({
+		...base,
+		choices: [],
+		usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+	});
 	return chunks;
 }
 
@@ -153,13 +202,19 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 function sendJson(response: ServerResponse, status: number, json: unknown): void {
 	const body = JSON.stringify(json);
-	response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+	response.writeHead(status, {
+		'content-type': 'application/json',
+		'content-length': Buffer.byteLength(body),
+	});
 	response.end(body);
 }
 
-export async function startOpenAiEmulator(options: OpenAiEmulatorOptions = {}): Promise<OpenAiEmulator> {
+export async function startOpenAiEmulator(
+	options: OpenAiEmulatorOptions = {},
+): Promise<OpenAiEmulator> {
 	const apiKey = options.apiKey ?? 'sk-emulator-0123456789';
-	const fallbackAnswer = options.fallbackAnswer ?? 'I can only answer the questions this emulator was scripted for.';
+	const fallbackAnswer =
+		options.fallbackAnswer ?? 'I can only answer the questions this emulator was scripted for.';
 	let scripts = options.scripts ?? [];
 	const requests: RecordedChatRequest[] = [];
 	const sockets = new Set<Socket>();
@@ -175,27 +230,50 @@ export async function startOpenAiEmulator(options: OpenAiEmulatorOptions = {}): 
 		}
 		requests.push({ method: request.method ?? 'GET', path, headers: request.headers, body });
 		if (request.headers.authorization !== `Bearer ${apiKey}`) {
-			sendJson(response, 401, { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } });
+			sendJson(response, 401, {
+				error: {
+					message: 'Incorrect API key provided.',
+					type: 'invalid_request_error',
+					code: 'invalid_api_key',
+				},
+			});
 			return;
 		}
 		if (request.method === 'GET' && path === '/v1/models') {
-			sendJson(response, 200, { object: 'list', data: [{ id: EMULATED_MODEL, object: 'model', created: 1_700_000_000, owned_by: 'emulator' }] });
+			sendJson(response, 200, {
+				object: 'list',
+				data: [
+					{ id: EMULATED_MODEL, object: 'model', created: 1_700_000_000, owned_by: 'emulator' },
+				],
+			});
 			return;
 		}
 		if (request.method !== 'POST' || path !== '/v1/chat/completions') {
-			sendJson(response, 404, { error: { message: `Unknown request ${request.method} ${path}`, type: 'invalid_request_error' } });
+			sendJson(response, 404, {
+				error: {
+					message: `Unknown request ${request.method} ${path}`,
+					type: 'invalid_request_error',
+				},
+			});
 			return;
 		}
 		if (!body || !Array.isArray(body.messages)) {
-			sendJson(response, 400, { error: { message: 'messages is required', type: 'invalid_request_error' } });
+			sendJson(response, 400, {
+				error: { message: 'messages is required', type: 'invalid_request_error' },
+			});
 			return;
 		}
 		const turn = nextTurn(body, scripts, fallbackAnswer);
 		const model = body.model ?? EMULATED_MODEL;
 		const created = Math.floor(Date.now() / 1000);
 		if (body.stream === true) {
-			response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-			for (const chunk of streamChunks(turn, model, created)) response.write(`data: ${JSON.stringify(chunk)}\n\n`);
+			response.writeHead(200, {
+				'content-type': 'text/event-stream',
+				'cache-control': 'no-cache',
+				connection: 'keep-alive',
+			});
+			for (const chunk of streamChunks(turn, model, created))
+				response.write(`data: ${JSON.stringify(chunk)}\n\n`);
 			response.end('data: [DONE]\n\n');
 			return;
 		}
@@ -203,7 +281,9 @@ export async function startOpenAiEmulator(options: OpenAiEmulatorOptions = {}): 
 	};
 
 	const server: Server = createServer((request, response) => {
-		handle(request, response).catch((error: unknown) => sendJson(response, 500, { error: { message: String(error) } }));
+		handle(request, response).catch((error: unknown) =>
+			sendJson(response, 500, { error: { message: String(error) } }),
+		);
 	});
 	server.on('connection', (socket) => {
 		sockets.add(socket);

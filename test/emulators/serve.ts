@@ -40,7 +40,8 @@ export interface DemoEmulators {
 	stop(): Promise<void>;
 }
 
-export type DemoOutcome = 'missing-in-mingdao' | 'provisioned' | 'failed' | 'saved' | 'missing-in-welink';
+export type DemoOutcome =
+	'missing-in-mingdao' | 'provisioned' | 'failed' | 'saved' | 'missing-in-welink';
 
 export function demoOutcome(n: number): DemoOutcome {
 	if (n % 5 === 0) return 'missing-in-mingdao';
@@ -55,7 +56,9 @@ export function weComUserId(n: number): string {
 	return `wx-emp-${n}`;
 }
 
-export async function startDemoEmulators(options: DemoEmulatorOptions = {}): Promise<DemoEmulators> {
+export async function startDemoEmulators(
+	options: DemoEmulatorOptions = {},
+): Promise<DemoEmulators> {
 	const latencyMs = options.latencyMs ?? 20;
 	const employeeCount = options.employees ?? 40;
 	const ports = options.ports ?? {};
@@ -64,7 +67,12 @@ export async function startDemoEmulators(options: DemoEmulatorOptions = {}): Pro
 		await Promise.allSettled(started.map((handle) => handle.stop()));
 	};
 	try {
-		const shiheng = await startShihengEmulator({ port: ports.shiheng ?? 0, latencyMs, employees: employeeCount, customers: 60 });
+		const shiheng = await startShihengEmulator({
+			port: ports.shiheng ?? 0,
+			latencyMs,
+			employees: employeeCount,
+			customers: 60,
+		});
 		started.push(shiheng);
 		const mingdao = await startMingdaoEmulator({
 			port: ports.mingdao ?? 0,
@@ -75,13 +83,26 @@ export async function startDemoEmulators(options: DemoEmulatorOptions = {}): Pro
 			corpUserId: weComUserId,
 		});
 		started.push(mingdao);
-		const weLink = await startWeLinkEmulator({ port: ports.weLink ?? 0, latencyMs, demoPersons: 0, pollsPerStage: 1 });
+		const weLink = await startWeLinkEmulator({
+			port: ports.weLink ?? 0,
+			latencyMs,
+			demoPersons: 0,
+			pollsPerStage: 1,
+		});
 		started.push(weLink);
 		const byOutcome = new Map<'opened' | 'failed' | 'saved', string[]>();
 		for (let n = 1; n <= employeeCount; n++) {
 			const outcome = demoOutcome(n);
-			const welinkOutcome = outcome === 'failed' ? 'failed' : outcome === 'saved' ? 'saved' : outcome === 'provisioned' ? 'opened' : undefined;
-			if (welinkOutcome) byOutcome.set(welinkOutcome, [...(byOutcome.get(welinkOutcome) ?? []), weComUserId(n)]);
+			const welinkOutcome =
+				outcome === 'failed'
+					? 'failed'
+					: outcome === 'saved'
+						? 'saved'
+						: outcome === 'provisioned'
+							? 'opened'
+							: undefined;
+			if (welinkOutcome)
+				byOutcome.set(welinkOutcome, [...(byOutcome.get(welinkOutcome) ?? []), weComUserId(n)]);
 		}
 		for (const [outcome, ids] of byOutcome) weLink.addPendingPersons(ids, outcome);
 		const aliyunIot = await startAliyunIotEmulator({ port: ports.aliyunIot ?? 0, latencyMs });
@@ -101,7 +122,6 @@ export async function startDemoEmulators(options: DemoEmulatorOptions = {}): Pro
 		throw error;
 	}
 }
-
 
 async function main(): Promise<void> {
 	const demo = await startDemoEmulators({});

@@ -36,17 +36,53 @@ export interface EmulatorSignScheme {
  */
 const PRESETS: Record<string, EmulatorSignScheme> = {
 	// "MD5 of Sorted k=v&… + Secret, Upper-Case Hex, Timestamp in Ms (Default)"
-	md5QueryAppendUpperMs: { join: 'query', algorithm: 'md5', secretPlacement: 'append', hexCase: 'upper', timestampUnit: 'ms' },
+	md5QueryAppendUpperMs: {
+		join: 'query',
+		algorithm: 'md5',
+		secretPlacement: 'append',
+		hexCase: 'upper',
+		timestampUnit: 'ms',
+	},
 	// "MD5 of Sorted k=v&… + Secret, Lower-Case Hex, Timestamp in Ms"
-	md5QueryAppendLowerMs: { join: 'query', algorithm: 'md5', secretPlacement: 'append', hexCase: 'lower', timestampUnit: 'ms' },
+	md5QueryAppendLowerMs: {
+		join: 'query',
+		algorithm: 'md5',
+		secretPlacement: 'append',
+		hexCase: 'lower',
+		timestampUnit: 'ms',
+	},
 	// "MD5 of Sorted k=v&… + Secret, Lower-Case Hex, Timestamp in Seconds"
-	md5QueryAppendLowerS: { join: 'query', algorithm: 'md5', secretPlacement: 'append', hexCase: 'lower', timestampUnit: 's' },
+	md5QueryAppendLowerS: {
+		join: 'query',
+		algorithm: 'md5',
+		secretPlacement: 'append',
+		hexCase: 'lower',
+		timestampUnit: 's',
+	},
 	// "MD5 of Secret + Sorted Keys and Values Concatenated + Secret, Upper-Case Hex, Timestamp in Ms"
-	md5ConcatWrapUpperMs: { join: 'concat', algorithm: 'md5', secretPlacement: 'wrap', hexCase: 'upper', timestampUnit: 'ms' },
+	md5ConcatWrapUpperMs: {
+		join: 'concat',
+		algorithm: 'md5',
+		secretPlacement: 'wrap',
+		hexCase: 'upper',
+		timestampUnit: 'ms',
+	},
 	// "SHA-256 of Sorted k=v&… + Secret, Lower-Case Hex, Timestamp in Ms"
-	sha256QueryAppendLowerMs: { join: 'query', algorithm: 'sha256', secretPlacement: 'append', hexCase: 'lower', timestampUnit: 'ms' },
+	sha256QueryAppendLowerMs: {
+		join: 'query',
+		algorithm: 'sha256',
+		secretPlacement: 'append',
+		hexCase: 'lower',
+		timestampUnit: 'ms',
+	},
 	// "HMAC-SHA256 (Key = Secret) of Sorted k=v&…, Lower-Case Hex, Timestamp in Ms"
-	hmacSha256QueryLowerMs: { join: 'query', algorithm: 'hmac-sha256', secretPlacement: 'append', hexCase: 'lower', timestampUnit: 'ms' },
+	hmacSha256QueryLowerMs: {
+		join: 'query',
+		algorithm: 'hmac-sha256',
+		secretPlacement: 'append',
+		hexCase: 'lower',
+		timestampUnit: 'ms',
+	},
 };
 
 /**
@@ -161,7 +197,10 @@ export interface ShihengEmulatorHandle extends VendorEmulatorHandle {
 	 * hook may change the list: the next page sees it). With `statedTotal: 'after'` the answer
 	 * states the total after the hook's change, else the total the page was cut from. Undefined stops it.
 	 */
-	afterEmployeePage(hook: ((pageNum: number) => void) | undefined, statedTotal?: 'before' | 'after'): void;
+	afterEmployeePage(
+		hook: ((pageNum: number) => void) | undefined,
+		statedTotal?: 'before' | 'after',
+	): void;
 	/** Moves an employee to a position of the list (0-based); one removed earlier is listed again, under the same id. */
 	moveEmployee(id: number, position: number): void;
 	customerId(index: number): number;
@@ -231,7 +270,11 @@ function schemeOf(value: string | EmulatorSignScheme): EmulatorSignScheme {
 }
 
 /** The string to sign and the signature, computed the emulator's own way. */
-function expectedSign(params: Record<string, unknown>, secret: string, scheme: EmulatorSignScheme): string {
+function expectedSign(
+	params: Record<string, unknown>,
+	secret: string,
+	scheme: EmulatorSignScheme,
+): string {
 	const parts: string[] = [];
 	for (const key of Object.keys(params).sort()) {
 		const value = params[key];
@@ -253,7 +296,9 @@ function isWholeNumber(value: unknown): value is number {
 	return typeof value === 'number' && Number.isInteger(value);
 }
 
-export async function startShihengEmulator(options: ShihengEmulatorOptions = {}): Promise<ShihengEmulatorHandle> {
+export async function startShihengEmulator(
+	options: ShihengEmulatorOptions = {},
+): Promise<ShihengEmulatorHandle> {
 	const emulator = new Emulator('Shiheng', { latencyMs: options.latencyMs });
 	const appId = options.appId ?? 'sh-demo-app';
 	const appSecret = options.appSecret ?? 'sh-demo-secret-7f3a9c';
@@ -262,11 +307,18 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 	const customerPath = options.customerPath ?? DEFAULT_CUSTOMER_PATH;
 	const windowMs = options.timestampWindowMs ?? 5 * 60_000;
 	// The list as ids in API order; rows are generated on demand unless added or changed.
-	const order: number[] = Array.from({ length: options.employees ?? 10_000 }, (_, index) => EMPLOYEE_ID_BASE + index);
+	const order: number[] = Array.from(
+		{ length: options.employees ?? 10_000 },
+		(_, index) => EMPLOYEE_ID_BASE + index,
+	);
 	const changed = new Map<number, Record<string, unknown>>();
 	let nextEmployeeId = EMPLOYEE_ID_BASE + order.length;
-	const employeeRow = (id: number): Record<string, unknown> => changed.get(id) ?? generatedEmployee(id);
-	const addEmployees = (rows: Array<Record<string, unknown>>, position = order.length): number[] => {
+	const employeeRow = (id: number): Record<string, unknown> =>
+		changed.get(id) ?? generatedEmployee(id);
+	const addEmployees = (
+		rows: Array<Record<string, unknown>>,
+		position = order.length,
+	): number[] => {
 		const ids = rows.map((row) => {
 			const id = nextEmployeeId++;
 			changed.set(id, { ...generatedEmployee(id), ...row, id });
@@ -277,17 +329,25 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 	};
 	const removeEmployees = (ids: number[]): void => {
 		const gone = new Set(ids);
-		for (let index = order.length - 1; index >= 0; index--) if (gone.has(order[index])) order.splice(index, 1);
+		for (let index = order.length - 1; index >= 0; index--)
+			if (gone.has(order[index])) order.splice(index, 1);
 		for (const id of gone) changed.delete(id);
 	};
 	let churn: (ChurnRule & { pagesServed: number; applied: number }) | undefined;
 	const churnAfterPage = (): void => {
 		if (!churn) return;
 		churn.pagesServed++;
-		if (churn.pagesServed % churn.every !== 0 || (churn.times !== undefined && churn.applied >= churn.times)) return;
+		if (
+			churn.pagesServed % churn.every !== 0 ||
+			(churn.times !== undefined && churn.applied >= churn.times)
+		)
+			return;
 		churn.applied++;
 		removeEmployees(order.slice(0, churn.remove ?? 0));
-		addEmployees(Array.from({ length: churn.insert ?? 0 }, () => ({})), 0);
+		addEmployees(
+			Array.from({ length: churn.insert ?? 0 }, () => ({})),
+			0,
+		);
 	};
 	let customers = options.customers ?? 2_000;
 	let schemeSetting: string | EmulatorSignScheme = options.signingScheme ?? EMULATOR_PRESETS[0];
@@ -309,20 +369,36 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 	/** The parameters as the style in force carries them; text styles give every value as text. */
 	const decode = (request: EmulatorRequest): Decoded | EmulatorReply => {
 		if (request.method !== style.method) {
-			return { status: 405, json: { code: EMULATOR_CODES.badMethod, msg: `this API takes ${style.method}`, traceId: null, result: null } };
+			return {
+				status: 405,
+				json: {
+					code: EMULATOR_CODES.badMethod,
+					msg: `this API takes ${style.method}`,
+					traceId: null,
+					result: null,
+				},
+			};
 		}
 		const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
 		if (style.method === 'GET' || style.encoding === 'query') {
-			if (request.rawBody.length > 0) return answer(EMULATOR_CODES.badBody, 'parameters belong in the query string; the body must be empty');
+			if (request.rawBody.length > 0)
+				return answer(
+					EMULATOR_CODES.badBody,
+					'parameters belong in the query string; the body must be empty',
+				);
 			return { params: Object.fromEntries(request.query), text: true };
 		}
 		if (style.encoding === 'form') {
 			if (!contentType.startsWith('application/x-www-form-urlencoded')) {
-				return answer(EMULATOR_CODES.badBody, 'request body must be a form (application/x-www-form-urlencoded)');
+				return answer(
+					EMULATOR_CODES.badBody,
+					'request body must be a form (application/x-www-form-urlencoded)',
+				);
 			}
 			return { params: Object.fromEntries(new URLSearchParams(request.text)), text: true };
 		}
-		if (!contentType.startsWith('application/json')) return answer(EMULATOR_CODES.badBody, 'request body must be JSON');
+		if (!contentType.startsWith('application/json'))
+			return answer(EMULATOR_CODES.badBody, 'request body must be JSON');
 		let body: unknown;
 		try {
 			body = JSON.parse(request.text);
@@ -341,18 +417,28 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		if (!('params' in decoded)) return decoded;
 		received.push({ method: request.method, path: request.path, params: decoded.params });
 		const { params, text } = decoded;
-		if (params.appId !== appId) return answer(EMULATOR_CODES.badAppId, 'appId is missing or unknown');
+		if (params.appId !== appId)
+			return answer(EMULATOR_CODES.badAppId, 'appId is missing or unknown');
 		if (params.version === undefined || String(params.version) !== version) {
 			return answer(EMULATOR_CODES.badVersion, 'version is missing or not supported');
 		}
-		const timestamp = text && typeof params.timestamp === 'string' && /^\d+$/.test(params.timestamp) ? Number(params.timestamp) : params.timestamp;
+		const timestamp =
+			text && typeof params.timestamp === 'string' && /^\d+$/.test(params.timestamp)
+				? Number(params.timestamp)
+				: params.timestamp;
 		const nowInUnit = scheme.timestampUnit === 's' ? Date.now() / 1000 : Date.now();
 		const windowInUnit = scheme.timestampUnit === 's' ? windowMs / 1000 : windowMs;
 		if (!isWholeNumber(timestamp) || Math.abs(nowInUnit - timestamp) > windowInUnit) {
-			return answer(EMULATOR_CODES.badTimestamp, 'timestamp is missing or outside the allowed window');
+			return answer(
+				EMULATOR_CODES.badTimestamp,
+				'timestamp is missing or outside the allowed window',
+			);
 		}
 		// The signature covers the values as they arrived (paramContent's JSON text in text styles).
-		if (typeof params.sign !== 'string' || params.sign !== expectedSign(params, appSecret, scheme)) {
+		if (
+			typeof params.sign !== 'string' ||
+			params.sign !== expectedSign(params, appSecret, scheme)
+		) {
 			return answer(EMULATOR_CODES.badSign, 'sign verification failed');
 		}
 		let content = params.paramContent;
@@ -377,7 +463,8 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		const content = authenticate(request);
 		if (isReply(content)) return content;
 		const { pageNum, pageSize } = content;
-		if (!isWholeNumber(pageNum) || pageNum < 1) return answer(EMULATOR_CODES.badPageNum, 'pageNum must be an integer >= 1');
+		if (!isWholeNumber(pageNum) || pageNum < 1)
+			return answer(EMULATOR_CODES.badPageNum, 'pageNum must be an integer >= 1');
 		if (!isWholeNumber(pageSize) || pageSize < 1 || pageSize > 50) {
 			return answer(EMULATOR_CODES.badPageSize, 'pageSize must be an integer from 1 to 50');
 		}
@@ -388,11 +475,15 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		}
 		served.push({ path: employeePath, pageNum, pageSize });
 		if (employeeAnswerText !== undefined) {
-			return { headers: { 'content-type': 'application/json; charset=utf-8' }, text: employeeAnswerText };
+			return {
+				headers: { 'content-type': 'application/json; charset=utf-8' },
+				text: employeeAnswerText,
+			};
 		}
 		const result: Array<Record<string, unknown>> = [];
 		const totalBefore = order.length;
-		for (const id of order.slice((pageNum - 1) * pageSize, pageNum * pageSize)) result.push(employeeRow(id));
+		for (const id of order.slice((pageNum - 1) * pageSize, pageNum * pageSize))
+			result.push(employeeRow(id));
 		churnAfterPage();
 		pageHook?.(pageNum);
 		const total = totalAfterHook ? order.length : totalBefore;
@@ -403,23 +494,29 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 		const content = authenticate(request);
 		if (isReply(content)) return content;
 		const { startId, pageSize } = content;
-		if (!isWholeNumber(startId) || startId < 0) return answer(EMULATOR_CODES.badStartId, 'startId must be an integer >= 0');
+		if (!isWholeNumber(startId) || startId < 0)
+			return answer(EMULATOR_CODES.badStartId, 'startId must be an integer >= 0');
 		if (!isWholeNumber(pageSize) || pageSize < 1 || pageSize > 100) {
 			return answer(EMULATOR_CODES.badPageSize, 'pageSize must be an integer from 1 to 100');
 		}
 		served.push({ path: customerPath, startId, pageSize });
 		// Customers with an id greater than startId, in id order.
-		const first = startId < CUSTOMER_ID_BASE ? 0 : Math.floor((startId - CUSTOMER_ID_BASE) / CUSTOMER_ID_STEP) + 1;
+		const first =
+			startId < CUSTOMER_ID_BASE
+				? 0
+				: Math.floor((startId - CUSTOMER_ID_BASE) / CUSTOMER_ID_STEP) + 1;
 		const end = Math.min(first + pageSize, customers);
 		const result: Array<Record<string, unknown>> = [];
 		for (let index = first; index < end; index++) result.push(customerAt(index));
-		const nextStartId = end < customers && result.length > 0 ? (result[result.length - 1].id as number) : null;
+		const nextStartId =
+			end < customers && result.length > 0 ? (result[result.length - 1].id as number) : null;
 		return answer('0', null, { nextStartId, pageSize, result });
 	};
 
 	const adminBody = (request: EmulatorRequest): Record<string, unknown> => {
 		const body = JSON.parse(request.text || '{}') as unknown;
-		if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error('admin body must be a JSON object');
+		if (!body || typeof body !== 'object' || Array.isArray(body))
+			throw new Error('admin body must be a JSON object');
 		return body as Record<string, unknown>;
 	};
 	emulator.route('POST', ADMIN_PATHS.employees, (request) => {
@@ -430,7 +527,8 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 			added.push(...addEmployees([fields], typeof position === 'number' ? position : undefined));
 		}
 		for (const { id, ...fields } of (body.change ?? []) as Array<Record<string, unknown>>) {
-			if (typeof id !== 'number' || !order.includes(id)) return { status: 404, json: { error: `no employee ${String(id)}` } };
+			if (typeof id !== 'number' || !order.includes(id))
+				return { status: 404, json: { error: `no employee ${String(id)}` } };
 			changed.set(id, { ...employeeRow(id), ...fields, id });
 		}
 		removeEmployees((body.remove ?? []) as number[]);
@@ -438,7 +536,8 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 	});
 	emulator.route('POST', ADMIN_PATHS.failPage, (request) => {
 		const { pageNum, times } = adminBody(request);
-		if (!isWholeNumber(pageNum) || pageNum < 1) return { status: 400, json: { error: 'pageNum must be a whole number >= 1' } };
+		if (!isWholeNumber(pageNum) || pageNum < 1)
+			return { status: 400, json: { error: 'pageNum must be a whole number >= 1' } };
 		failingPages.set(pageNum, isWholeNumber(times) ? times : Number.MAX_SAFE_INTEGER);
 		return { json: { failing: pageNum } };
 	});
@@ -498,8 +597,13 @@ export async function startShihengEmulator(options: ShihengEmulatorOptions = {})
 			changed.set(id, { ...employeeRow(id), ...fields, id });
 		},
 		admin: async (path, body) => {
-			const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-			if (!response.ok) throw new Error(`admin ${path} answered ${response.status}: ${await response.text()}`);
+			const response = await fetch(`${baseUrl}${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
+			if (!response.ok)
+				throw new Error(`admin ${path} answered ${response.status}: ${await response.text()}`);
 			return (await response.json()) as Record<string, unknown>;
 		},
 		removeEmployees,

@@ -53,7 +53,8 @@ export interface WeLinkEmulatorOptions {
  */
 export type StatusAnswerMode = 'as-asked' | 'reversed' | 'drop-first';
 
-type Outcome = 'opened' | 'failed' | 'saved' | 'removed' | 'secretaryMissing' | 'parentDepartmentMissing';
+type Outcome =
+	'opened' | 'failed' | 'saved' | 'removed' | 'secretaryMissing' | 'parentDepartmentMissing';
 
 export interface EmulatedPerson {
 	corpUserId: string;
@@ -131,7 +132,9 @@ const FINAL: Record<Outcome, { code: string; message: string }> = {
 const KEYS = ['corpUserId', 'mobileNumber', 'userEmail'] as const;
 type Key = (typeof KEYS)[number];
 
-export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): Promise<WeLinkEmulatorHandle> {
+export async function startWeLinkEmulator(
+	options: WeLinkEmulatorOptions = {},
+): Promise<WeLinkEmulatorHandle> {
 	const clientId = options.clientId ?? 'welink-demo-client';
 	const clientSecret = options.clientSecret ?? 'welink-demo-secret-3f9a';
 	const lifetime = options.tokenLifetimeSeconds ?? 7200;
@@ -144,10 +147,20 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 	const departments = new Map<string, EmulatedDepartment>();
 	const submittedDepartments: string[] = [];
 	for (const code of options.departments ?? ['D001', 'D002', 'D003']) {
-		departments.set(code, { corpDeptCode: code, corpParentCode: '0', deptNameCn: code, outcome: 'succeeded', removal: false, polls: 0, settled: true, exists: true });
+		departments.set(code, {
+			corpDeptCode: code,
+			corpParentCode: '0',
+			deptNameCn: code,
+			outcome: 'succeeded',
+			removal: false,
+			polls: 0,
+			settled: true,
+			exists: true,
+		});
 	}
 	const bodies = new Map<string, unknown[]>();
-	const record = (request: EmulatorRequest, body: unknown) => bodies.set(request.path, [...(bodies.get(request.path) ?? []), body]);
+	const record = (request: EmulatorRequest, body: unknown) =>
+		bodies.set(request.path, [...(bodies.get(request.path) ?? []), body]);
 	let listingTotalOffset = 0;
 	const departmentExists = (code: string) => code === '0' || departments.get(code)?.exists === true;
 	let statusAnswerMode: StatusAnswerMode = 'as-asked';
@@ -158,7 +171,8 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 	/** An API route whose calls pass the arrival jitter before the handler (and its rate limit) sees them. */
 	const apiRoute = (path: string, handler: (request: EmulatorRequest) => EmulatorReply): void => {
 		emulator.route('POST', path, async (request) => {
-			if (jitterMs > 0) await new Promise((resolveLater) => setTimeout(resolveLater, Math.random() * jitterMs));
+			if (jitterMs > 0)
+				await new Promise((resolveLater) => setTimeout(resolveLater, Math.random() * jitterMs));
 			return handler(request);
 		});
 	};
@@ -179,7 +193,11 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		if (person.mobileNumber) byMobile.set(person.mobileNumber, person);
 		if (person.userEmail) byEmail.set(person.userEmail.toLowerCase(), person);
 	};
-	const addPerson = (fields: Partial<EmulatedPerson> & { corpUserId: string }, settled: boolean, outcome: Outcome) => {
+	const addPerson = (
+		fields: Partial<EmulatedPerson> & { corpUserId: string },
+		settled: boolean,
+		outcome: Outcome,
+	) => {
 		index({
 			userNameCn: fields.corpUserId,
 			...fields,
@@ -204,7 +222,11 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		);
 	}
 
-	const reply = (code: string, message: string, extra: Record<string, unknown> = {}): EmulatorReply => ({
+	const reply = (
+		code: string,
+		message: string,
+		extra: Record<string, unknown> = {},
+	): EmulatorReply => ({
 		json: { code, message, ...extra },
 	});
 
@@ -223,7 +245,10 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		}
 		starts.push(now);
 		if (permissions && !permissions.has(request.path)) {
-			return { status: 501, json: { code: '47102', message: 'No permission to call this API', data: [] } };
+			return {
+				status: 501,
+				json: { code: '47102', message: 'No permission to call this API', data: [] },
+			};
 		}
 		const token = request.headers['x-wlk-authorization'];
 		if (typeof token !== 'string' || !/^[0-9a-f]{40}$/.test(token)) {
@@ -257,12 +282,18 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		return reply('0', 'ok', { access_token: token, expires_in: lifetime });
 	});
 
-	const lookup = (entry: Record<string, unknown>): { key: Key; value: string; person?: EmulatedPerson } | undefined => {
+	const lookup = (
+		entry: Record<string, unknown>,
+	): { key: Key; value: string; person?: EmulatedPerson } | undefined => {
 		for (const key of KEYS) {
 			const value = entry[key];
 			if (typeof value === 'string' && value !== '') {
 				const person =
-					key === 'corpUserId' ? persons.get(value) : key === 'mobileNumber' ? byMobile.get(value) : byEmail.get(value.toLowerCase());
+					key === 'corpUserId'
+						? persons.get(value)
+						: key === 'mobileNumber'
+							? byMobile.get(value)
+							: byEmail.get(value.toLowerCase());
 				return { key, value, person };
 			}
 		}
@@ -281,9 +312,14 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 
 	const personList = (body: Record<string, unknown> | undefined, field: string, max: number) => {
 		const list = body?.[field];
-		if (!Array.isArray(list) || list.length === 0) return reply('47003', `${field} is empty`, { data: [] });
+		if (!Array.isArray(list) || list.length === 0)
+			return reply('47003', `${field} is empty`, { data: [] });
 		if (list.length > max) {
-			return reply('47013', `At most ${max} records may be sent in one request, got ${list.length}`, { data: [] });
+			return reply(
+				'47013',
+				`At most ${max} records may be sent in one request, got ${list.length}`,
+				{ data: [] },
+			);
 		}
 		return list as unknown[];
 	};
@@ -298,9 +334,13 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		const data: Array<Record<string, unknown>> = [];
 		for (const raw of list) {
 			const found = lookup((raw ?? {}) as Record<string, unknown>);
-			if (!found) return reply('47003', 'corpUserId, mobileNumber and userEmail cannot all be empty', { data: [] });
+			if (!found)
+				return reply('47003', 'corpUserId, mobileNumber and userEmail cannot all be empty', {
+					data: [],
+				});
 			// Only what the seed shows: corpUserId, code, message (the mobile or email asked is not echoed).
-			const corpUserId = found.person?.corpUserId ?? (found.key === 'corpUserId' ? found.value : '');
+			const corpUserId =
+				found.person?.corpUserId ?? (found.key === 'corpUserId' ? found.value : '');
 			data.push({ corpUserId, ...(found.person ? statusOf(found.person) : FINAL.removed) });
 		}
 		if (statusAnswerMode === 'reversed') data.reverse();
@@ -317,9 +357,14 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		for (const raw of list) {
 			const p = (raw ?? {}) as Record<string, unknown>;
 			const corpUserId = typeof p.corpUserId === 'string' ? p.corpUserId : '';
-			const text = (key: string) => (typeof p[key] === 'string' && p[key] !== '' ? (p[key] as string) : undefined);
+			const text = (key: string) =>
+				typeof p[key] === 'string' && p[key] !== '' ? (p[key] as string) : undefined;
 			if (!corpUserId || !text('userNameCn')) {
-				data.push({ corpUserId, code: '47003', message: 'corpUserId and userNameCn cannot be empty' });
+				data.push({
+					corpUserId,
+					code: '47003',
+					message: 'corpUserId and userNameCn cannot be empty',
+				});
 				continue;
 			}
 			const email = text('userEmail');
@@ -344,7 +389,13 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 								? 'failed'
 								: 'opened';
 			addPerson(
-				{ corpUserId, userNameCn: text('userNameCn'), mobileNumber: mobile, userEmail: email, corpDeptCode: text('corpDeptCode') },
+				{
+					corpUserId,
+					userNameCn: text('userNameCn'),
+					mobileNumber: mobile,
+					userEmail: email,
+					corpDeptCode: text('corpDeptCode'),
+				},
 				false,
 				outcome,
 			);
@@ -360,7 +411,9 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		if (!Array.isArray(list)) return list;
 		const data = list
 			.map((id) => (typeof id === 'string' ? persons.get(id) : undefined))
-			.filter((person): person is EmulatedPerson => person !== undefined && person.outcome !== 'removed')
+			.filter(
+				(person): person is EmulatedPerson => person !== undefined && person.outcome !== 'removed',
+			)
 			.map((person) => ({ corpUserId: person.corpUserId, userId: person.userId }));
 		// At least one WeLink endpoint answers a numeric 0: this one does, to keep clients honest.
 		return { json: { code: 0, message: 'success', data } };
@@ -390,12 +443,17 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		const data: Array<Record<string, unknown>> = [];
 		for (const raw of list) {
 			const d = (raw ?? {}) as Record<string, unknown>;
-			const text = (key: string) => (typeof d[key] === 'string' && d[key] !== '' ? (d[key] as string) : undefined);
+			const text = (key: string) =>
+				typeof d[key] === 'string' && d[key] !== '' ? (d[key] as string) : undefined;
 			const corpDeptCode = text('corpDeptCode') ?? '';
 			const corpParentCode = text('corpParentCode');
 			const deptNameCn = text('deptNameCn');
 			if (!corpDeptCode || !corpParentCode || !deptNameCn) {
-				data.push({ corpDeptCode, code: '47003', message: 'corpDeptCode, corpParentCode and deptNameCn cannot be empty' });
+				data.push({
+					corpDeptCode,
+					code: '47003',
+					message: 'corpDeptCode, corpParentCode and deptNameCn cannot be empty',
+				});
 				continue;
 			}
 			submittedDepartments.push(corpDeptCode);
@@ -427,7 +485,12 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		const data = list.map((raw) => {
 			const code = String(((raw ?? {}) as Record<string, unknown>).corpDeptCode ?? '');
 			const department = departments.get(code);
-			return { corpDeptCode: code, ...(department ? departmentStatus(department) : { code: '47114', message: 'The department does not exist' }) };
+			return {
+				corpDeptCode: code,
+				...(department
+					? departmentStatus(department)
+					: { code: '47114', message: 'The department does not exist' }),
+			};
 		});
 		return reply('0', 'success', { data });
 	});
@@ -438,16 +501,23 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		const body = parse(request);
 		record(request, body);
 		// The body is not published: a personInfo list (like users/bulk) or one person's fields.
-		const list = body && Array.isArray(body.personInfo) ? personList(body, 'personInfo', maxBatch) : body ? [body] : [];
+		const list =
+			body && Array.isArray(body.personInfo)
+				? personList(body, 'personInfo', maxBatch)
+				: body
+					? [body]
+					: [];
 		if (!Array.isArray(list)) return list;
 		const data = list.map((raw) => {
 			const p = (raw ?? {}) as Record<string, unknown>;
 			const corpUserId = typeof p.corpUserId === 'string' ? p.corpUserId : '';
 			const person = persons.get(corpUserId);
 			if (!person || person.outcome === 'removed') return { corpUserId, ...FINAL.removed };
-			const text = (key: string) => (typeof p[key] === 'string' && p[key] !== '' ? (p[key] as string) : undefined);
+			const text = (key: string) =>
+				typeof p[key] === 'string' && p[key] !== '' ? (p[key] as string) : undefined;
 			const email = text('userEmail');
-			if (email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) return { corpUserId, code: '47004', message: 'The email format is wrong' };
+			if (email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email))
+				return { corpUserId, code: '47004', message: 'The email format is wrong' };
 			const dept = text('corpDeptCode');
 			index({
 				...person,
@@ -455,7 +525,12 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 				mobileNumber: text('mobileNumber') ?? person.mobileNumber,
 				userEmail: email ?? person.userEmail,
 				corpDeptCode: dept ?? person.corpDeptCode,
-				outcome: p.valid === '0' ? 'removed' : dept !== undefined && !departmentExists(dept) ? 'parentDepartmentMissing' : person.outcome,
+				outcome:
+					p.valid === '0'
+						? 'removed'
+						: dept !== undefined && !departmentExists(dept)
+							? 'parentDepartmentMissing'
+							: person.outcome,
 				polls: 0,
 				settled: false,
 			});
@@ -472,7 +547,8 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		const pageNo = Number(query.get('pageNo') ?? '1');
 		const pageSize = Number(query.get('pageSize') ?? '10');
 		if (!deptCode) return reply('47003', 'deptCode is empty', { data: [] });
-		if (!Number.isInteger(pageNo) || pageNo < 1 || !Number.isInteger(pageSize) || pageSize < 1) return reply('47004', 'pageNo or pageSize is wrong', { data: [] });
+		if (!Number.isInteger(pageNo) || pageNo < 1 || !Number.isInteger(pageSize) || pageSize < 1)
+			return reply('47004', 'pageNo or pageSize is wrong', { data: [] });
 		if (pageSize > 50) return reply('47013', 'pageSize may be at most 50', { data: [] });
 		const members = [...persons.values()]
 			.filter((person) => person.corpDeptCode === deptCode && person.outcome !== 'removed')
@@ -486,7 +562,13 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 			userEmail: person.userEmail,
 			corpDeptCode: person.corpDeptCode,
 		}));
-		return reply('0', 'success', { pageNo, pages: Math.ceil(Math.max(0, total) / pageSize), pageSize, total, data });
+		return reply('0', 'success', {
+			pageNo,
+			pages: Math.ceil(Math.max(0, total) / pageSize),
+			pageSize,
+			total,
+			data,
+		});
 	});
 
 	const baseUrl = await emulator.start(options.port);
@@ -505,7 +587,12 @@ export async function startWeLinkEmulator(options: WeLinkEmulatorOptions = {}): 
 		tokensIssued: () => issued,
 		persons,
 		addPendingPersons: (ids, outcome = 'opened') => {
-			for (const id of ids) addPerson({ corpUserId: id, userNameCn: id, userEmail: `${id}@example.com` }, false, outcome);
+			for (const id of ids)
+				addPerson(
+					{ corpUserId: id, userNameCn: id, userEmail: `${id}@example.com` },
+					false,
+					outcome,
+				);
 		},
 		setRatePerSecond: (limit) => {
 			ratePerSecond = limit;

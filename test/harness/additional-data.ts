@@ -7,7 +7,10 @@
 import type { ICredentialsHelper, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
 /** `hooks` is an n8n-core `ExecutionLifecycleHooks` of whichever n8n-core runs the workflow. */
-export function stubAdditionalData(hooks: unknown, credentialsHelper: ICredentialsHelper): IWorkflowExecuteAdditionalData {
+export function stubAdditionalData(
+	hooks: unknown,
+	credentialsHelper: ICredentialsHelper,
+): IWorkflowExecuteAdditionalData {
 	return {
 		hooks,
 		credentialsHelper,

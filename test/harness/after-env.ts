@@ -5,7 +5,10 @@ import { recordVisible } from './secret-audit';
 for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
 	const original = console[level].bind(console);
 	console[level] = (...args: unknown[]) => {
-		recordVisible(`console.${level}`, args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
+		recordVisible(
+			`console.${level}`,
+			args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '),
+		);
 		original(...args);
 	};
 }

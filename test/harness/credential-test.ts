@@ -1,5 +1,9 @@
 import { CredentialTestContext } from 'n8n-core';
-import type { ICredentialDataDecryptedObject, ICredentialTestFunction, IDataObject } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestFunction,
+	IDataObject,
+} from 'n8n-workflow';
 
 import { resolveCredentialExpression } from './credentials-helper';
 import { credentialTypesByName, nodeTypesByName } from './registry';
@@ -20,8 +24,14 @@ export async function testCredential(
 	if (!type) throw new Error(`Unknown credential type ${typeName}`);
 	if (!type.test) {
 		const testFunction = testFunctionOf(typeName);
-		if (!testFunction) throw new Error(`Credential type ${typeName} has no test request and no node tests it`);
-		const result = await testFunction.call(new CredentialTestContext(), { id: `${typeName}:credential-test`, name: typeName, type: typeName, data });
+		if (!testFunction)
+			throw new Error(`Credential type ${typeName} has no test request and no node tests it`);
+		const result = await testFunction.call(new CredentialTestContext(), {
+			id: `${typeName}:credential-test`,
+			name: typeName,
+			type: typeName,
+			data,
+		});
 		return { ok: result.status === 'OK', message: result.message };
 	}
 	const { request, rules } = type.test;
@@ -52,13 +62,17 @@ export async function testCredential(
 }
 
 function lookup(body: IDataObject, path: string): unknown {
-	return path.split('.').reduce<unknown>((value, key) => (value as IDataObject | undefined)?.[key], body);
+	return path
+		.split('.')
+		.reduce<unknown>((value, key) => (value as IDataObject | undefined)?.[key], body);
 }
 
 /** The test function a node of the package names for the credential type, as n8n looks it up. */
 export function testFunctionOf(typeName: string): ICredentialTestFunction | undefined {
 	for (const node of nodeTypesByName().values()) {
-		const testedBy = node.description.credentials?.find((credential) => credential.name === typeName)?.testedBy;
+		const testedBy = node.description.credentials?.find(
+			(credential) => credential.name === typeName,
+		)?.testedBy;
 		if (typeof testedBy === 'string') return node.methods?.credentialTest?.[testedBy];
 	}
 	return undefined;

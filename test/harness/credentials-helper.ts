@@ -60,11 +60,15 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 			const { headers, qs, body } = type.authenticate.properties;
 			const resolve = (values: IDataObject | undefined): IDataObject =>
 				Object.fromEntries(
-					Object.entries(values ?? {}).map(([key, value]) => [key, resolveCredentialExpression(value, credentials)]),
+					Object.entries(values ?? {}).map(([key, value]) => [
+						key,
+						resolveCredentialExpression(value, credentials),
+					]),
 				) as IDataObject;
 			if (headers) options.headers = { ...options.headers, ...resolve(headers as IDataObject) };
 			if (qs) options.qs = { ...options.qs, ...resolve(qs as IDataObject) };
-			if (body) options.body = { ...(options.body as IDataObject), ...resolve(body as IDataObject) };
+			if (body)
+				options.body = { ...(options.body as IDataObject), ...resolve(body as IDataObject) };
 		}
 		return options;
 	}
@@ -81,7 +85,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 			(property) => property.type === 'hidden' && property.typeOptions?.expirable === true,
 		);
 		if (!expirable || typeof type.preAuthentication !== 'function') return undefined;
-		if (credentials[expirable.name] !== '' && credentials[expirable.name] !== undefined && !credentialsExpired) {
+		if (
+			credentials[expirable.name] !== '' &&
+			credentials[expirable.name] !== undefined &&
+			!credentialsExpired
+		) {
 			return undefined;
 		}
 		const output = await this.runPreAuthentication(helpers, credentials, typeName);
@@ -99,10 +107,16 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		const type = this.type(typeName);
 		if (typeof type.preAuthentication !== 'function') return undefined;
 		this.preAuthenticationRuns.set(typeName, (this.preAuthenticationRuns.get(typeName) ?? 0) + 1);
-		return (await type.preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject;
+		return (await type.preAuthentication.call(
+			helpers,
+			credentials,
+		)) as ICredentialDataDecryptedObject;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<Credentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<Credentials> {
 		return new Credentials({ id: nodeCredentials.id, name: nodeCredentials.name }, type, '');
 	}
 
@@ -137,9 +151,14 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 }
 
 /** Resolves the `={{$credentials.name}}` form generic authentication uses. */
-export function resolveCredentialExpression(value: unknown, credentials: ICredentialDataDecryptedObject): string | unknown {
+export function resolveCredentialExpression(
+	value: unknown,
+	credentials: ICredentialDataDecryptedObject,
+): string | unknown {
 	if (typeof value !== 'string' || !value.startsWith('=')) return value;
 	return value
 		.slice(1)
-		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_match, name: string) => String(credentials[name] ?? ''));
+		.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_match, name: string) =>
+			String(credentials[name] ?? ''),
+		);
 }

@@ -17,7 +17,8 @@ beforeAll(async () => {
 		const pageSize = Number(request.query.get('pageSize'));
 		const pages = Math.ceil(TOTAL / pageSize);
 		const items = [];
-		for (let id = (page - 1) * pageSize + 1; id <= Math.min(page * pageSize, TOTAL); id++) items.push({ id });
+		for (let id = (page - 1) * pageSize + 1; id <= Math.min(page * pageSize, TOTAL); id++)
+			items.push({ id });
 		return { json: { pages, items } };
 	});
 	await emulator.start();
@@ -39,7 +40,9 @@ test('runs a node inside WorkflowExecute, evaluating expressions per item and pa
 	const first = items.slice(0, TOTAL);
 	expect(first.map((item) => item.json.id)).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
 	expect(first.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
-	expect(items.slice(TOTAL).every((item) => (item.pairedItem as { item: number }).item === 1)).toBe(true);
+	expect(items.slice(TOTAL).every((item) => (item.pairedItem as { item: number }).item === 1)).toBe(
+		true,
+	);
 	// 10 pages for the first item, 2 for the second.
 	expect(emulator.count('/items')).toBe(12);
 });
@@ -69,7 +72,12 @@ test('without Continue On Fail the run stops with an error naming the item', asy
 });
 
 test('a 503 on one page is retried and the listing is still complete and in order', async () => {
-	emulator.injectFault({ path: '/items', skip: 3, times: 2, fault: { kind: 'status', status: 503, json: {} } });
+	emulator.injectFault({
+		path: '/items',
+		skip: 3,
+		times: 2,
+		fault: { kind: 'status', status: 503, json: {} },
+	});
 	const { items, error } = await runNode({
 		type: 'test.pagedList',
 		parameters: { baseUrl: emulator.baseUrl, pageSize: 10, limit: 0 },

@@ -54,7 +54,11 @@ export class PollingTrigger {
 
 	private readonly additionalData: IWorkflowExecuteAdditionalData;
 
-	constructor(options: { type: string; parameters: INode['parameters']; credentials: Record<string, ICredentialDataDecryptedObject> }) {
+	constructor(options: {
+		type: string;
+		parameters: INode['parameters'];
+		credentials: Record<string, ICredentialDataDecryptedObject>;
+	}) {
 		const helper = credentialsHelper();
 		const refs: Record<string, { id: string; name: string }> = {};
 		for (const [id, data] of Object.entries(options.credentials)) {
@@ -136,7 +140,12 @@ export class PollingTrigger {
 				error = failure;
 			},
 		);
-		await Container.get(PollTriggerExecutor).create(this.workflow, this.node, context, () => true)(false);
+		await Container.get(PollTriggerExecutor).create(
+			this.workflow,
+			this.node,
+			context,
+			() => true,
+		)(false);
 		if (emitted) recordVisible('poll output', emitted);
 		if (error) recordVisible('poll error', error);
 		return { emitted, error };
@@ -144,7 +153,13 @@ export class PollingTrigger {
 
 	/** "Fetch Test Event" in the editor: the poll in manual mode. */
 	async fetchTestEvent(): Promise<INodeExecutionData[] | undefined> {
-		const context = new PollContext(this.workflow, this.node, this.additionalData, 'manual', 'manual');
+		const context = new PollContext(
+			this.workflow,
+			this.node,
+			this.additionalData,
+			'manual',
+			'manual',
+		);
 		const nodeType = nodeTypesByName().get(this.node.type);
 		const result = await nodeType!.poll!.call(context);
 		if (result) recordVisible('test event', result);

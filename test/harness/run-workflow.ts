@@ -201,7 +201,11 @@ export async function runNode(options: {
 	);
 	const result = await runWorkflow({
 		nodes: [
-			{ name: 'Start', type: 'test.items', parameters: { items: JSON.stringify(options.items ?? [{}]) } },
+			{
+				name: 'Start',
+				type: 'test.items',
+				parameters: { items: JSON.stringify(options.items ?? [{}]) },
+			},
 			{
 				name,
 				type: options.type,

@@ -13,9 +13,16 @@ export default function secretAuditTeardown(): void {
 	for (const file of readdirSync(dir)) {
 		const lines = readFileSync(join(dir, file), 'utf8').split('\n').filter(Boolean);
 		for (const line of lines) {
-			const entry = JSON.parse(line) as { kind?: string; value?: string; label?: string; text?: string };
-			if (file.startsWith('secrets-') && entry.value) secrets.set(entry.value, entry.kind ?? 'secret');
-			if (file.startsWith('visible-') && entry.text !== undefined) visible.push({ label: entry.label ?? '', text: entry.text });
+			const entry = JSON.parse(line) as {
+				kind?: string;
+				value?: string;
+				label?: string;
+				text?: string;
+			};
+			if (file.startsWith('secrets-') && entry.value)
+				secrets.set(entry.value, entry.kind ?? 'secret');
+			if (file.startsWith('visible-') && entry.text !== undefined)
+				visible.push({ label: entry.label ?? '', text: entry.text });
 		}
 	}
 	const hits: string[] = [];
@@ -26,7 +33,8 @@ export default function secretAuditTeardown(): void {
 	}
 	rmSync(dir, { recursive: true, force: true });
 	const kinds = new Map<string, number>();
-	for (const kind of secrets.values()) kinds.set(kind.split(' ')[0], (kinds.get(kind.split(' ')[0]) ?? 0) + 1);
+	for (const kind of secrets.values())
+		kinds.set(kind.split(' ')[0], (kinds.get(kind.split(' ')[0]) ?? 0) + 1);
 	const summary = [...kinds].map(([kind, count]) => `${count} ${kind}`).join(', ');
 	console.log(
 		`\nSecret audit: ${secrets.size} secrets (${summary}) checked against ${visible.length} outputs, errors and log lines: ${hits.length} hits`,

@@ -41,16 +41,27 @@ function replaceErrors(_key: string, value: unknown): unknown {
 	if (value instanceof Error) {
 		const { message, name } = value;
 		const extra = value as unknown as Record<string, unknown>;
-		return { name, message, description: extra.description, context: extra.context, cause: extra.cause };
+		return {
+			name,
+			message,
+			description: extra.description,
+			context: extra.context,
+			cause: extra.cause,
+		};
 	}
 	return value;
 }
 
 /** Field names whose values are secrets wherever a request carries them. */
-const SECRET_FIELD = /^(sign|signature|x-ca-signature|x-wlk-authorization|access_token|accesstoken|token|iottoken|cloudtoken|appsecret|app_secret|secret|secretkey|client_secret|clientsecret)$/i;
+const SECRET_FIELD =
+	/^(sign|signature|x-ca-signature|x-wlk-authorization|access_token|accesstoken|token|iottoken|cloudtoken|appsecret|app_secret|secret|secretkey|client_secret|clientsecret)$/i;
 
 /** Records secret-named fields of a request an emulator received (signatures, tokens, secrets). */
-export function recordRequestSecrets(headers: Record<string, unknown>, query: URLSearchParams, body: string): void {
+export function recordRequestSecrets(
+	headers: Record<string, unknown>,
+	query: URLSearchParams,
+	body: string,
+): void {
 	for (const [name, value] of Object.entries(headers)) {
 		if (SECRET_FIELD.test(name)) recordSecret(value, `header ${name}`);
 	}

@@ -8,7 +8,9 @@ import { join, resolve } from 'node:path';
  * fixtures in test/fixtures/vendor-pages/, and the drift check compares those with these pages
  * whenever they are here.
  */
-export const SEEDS_DIR = process.env.EMPLOYEE_SYNC_SEEDS_DIR ?? join(resolve(__dirname, '..', '..'), '..', 'shared', 'seeds');
+export const SEEDS_DIR =
+	process.env.EMPLOYEE_SYNC_SEEDS_DIR ??
+	join(resolve(__dirname, '..', '..'), '..', 'shared', 'seeds');
 
 export const VENDOR_FACTS_FILE = join(SEEDS_DIR, '..', 'vendor-facts.md');
 
@@ -31,6 +33,7 @@ export function seedPages(): SeedPage[] {
 /** The one seed page the predicate picks out by its content. */
 export function seedPage(what: string, matches: (text: string) => boolean): SeedPage {
 	const pages = seedPages().filter((page) => matches(page.text));
-	if (pages.length !== 1) throw new Error(`Expected one seed page about ${what} in ${SEEDS_DIR}, found ${pages.length}`);
+	if (pages.length !== 1)
+		throw new Error(`Expected one seed page about ${what} in ${SEEDS_DIR}, found ${pages.length}`);
 	return pages[0];
 }

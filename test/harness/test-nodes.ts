@@ -121,7 +121,11 @@ class TestPagedList implements INodeType {
 			const baseUrl = requiredString(this.getNodeParameter('baseUrl', itemIndex), 'Base URL');
 			const pageSize = intInRange(this.getNodeParameter('pageSize', itemIndex), 'Page Size', 1, 50);
 			const limit = this.getNodeParameter('limit', itemIndex) as number;
-			const settings = transportSettings(readRequestTuning({}, { concurrency: 4 }), { signal, idempotent: true, egress: egressFilterOf(this) });
+			const settings = transportSettings(readRequestTuning({}, { concurrency: 4 }), {
+				signal,
+				idempotent: true,
+				egress: egressFilterOf(this),
+			});
 			const profile = { name: 'Test API' };
 			return await fetchNumberedPages<IDataObject>({
 				pageSize,
@@ -134,8 +138,17 @@ class TestPagedList implements INodeType {
 						settings,
 						profile,
 					);
-					const body = parseJsonBody(response, profile) as { pages: number; items: IDataObject[]; error?: string };
-					if (body.error) throw new VendorApiError({ vendor: 'Test API', message: body.error, httpStatus: response.status });
+					const body = parseJsonBody(response, profile) as {
+						pages: number;
+						items: IDataObject[];
+						error?: string;
+					};
+					if (body.error)
+						throw new VendorApiError({
+							vendor: 'Test API',
+							message: body.error,
+							httpStatus: response.status,
+						});
 					return { items: body.items, totalPages: body.pages };
 				},
 			});

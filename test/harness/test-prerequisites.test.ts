@@ -12,7 +12,11 @@ import { join, resolve } from 'node:path';
 
 const SCRIPT = resolve(__dirname, '..', '..', 'scripts', 'test-prerequisites.sh');
 /** The Debian package that puts each program on PATH. */
-const PROGRAMS: Record<string, string> = { 'redis-server': 'redis-server', 'redis-cli': 'redis-tools', openssl: 'openssl' };
+const PROGRAMS: Record<string, string> = {
+	'redis-server': 'redis-server',
+	'redis-cli': 'redis-tools',
+	openssl: 'openssl',
+};
 
 interface Machine {
 	bin: string;
@@ -40,10 +44,17 @@ function machine(options: { present: string[]; uid: number; sudo?: boolean }): M
 	spawnSync('/bin/mkdir', [bin]);
 	for (const program of options.present) executable(join(bin, program), 'exit 0');
 	executable(join(bin, 'id'), `[ "$1" = "-u" ] && echo ${options.uid}`);
-	if (options.sudo) executable(join(bin, 'sudo'), `[ "$1" = "-n" ] && shift\n[ "$1" = "true" ] && exit 0\necho "sudo $*" >>${aptLog}.sudo\n# Like sudo: leading NAME=value arguments set the environment of the command.\nwhile [[ "$1" == *=* ]]; do export "$1"; shift; done\nexec "$@"`);
+	if (options.sudo)
+		executable(
+			join(bin, 'sudo'),
+			`[ "$1" = "-n" ] && shift\n[ "$1" = "true" ] && exit 0\necho "sudo $*" >>${aptLog}.sudo\n# Like sudo: leading NAME=value arguments set the environment of the command.\nwhile [[ "$1" == *=* ]]; do export "$1"; shift; done\nexec "$@"`,
+		);
 	// apt-get install puts each package's program on PATH, as Debian's packages do.
 	const installs = Object.entries(PROGRAMS)
-		.map(([program, pkg]) => `[ "$p" = "${pkg}" ] && /bin/cp ${join(bin, 'id')} ${join(bin, program)} && /bin/chmod 755 ${join(bin, program)}`)
+		.map(
+			([program, pkg]) =>
+				`[ "$p" = "${pkg}" ] && /bin/cp ${join(bin, 'id')} ${join(bin, program)} && /bin/chmod 755 ${join(bin, program)}`,
+		)
 		.join('\n\t\t');
 	executable(
 		join(bin, 'apt-get'),
@@ -53,7 +64,11 @@ function machine(options: { present: string[]; uid: number; sudo?: boolean }): M
 		bin,
 		aptLog,
 		run() {
-			const result = spawnSync('/bin/bash', [SCRIPT], { env: { PATH: bin }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+			const result = spawnSync('/bin/bash', [SCRIPT], {
+				env: { PATH: bin },
+				encoding: 'utf8',
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
 			const aptCalls = existsSync(aptLog) ? readFileSync(aptLog, 'utf8').trim().split('\n') : [];
 			return { status: result.status, stderr: result.stderr, aptCalls };
 		},
@@ -65,11 +80,14 @@ test('everything present: nothing is installed and apt-get is not even asked', (
 	expect(result).toEqual({ status: 0, stderr: '', aptCalls: [] });
 });
 
-test('root without redis-server: apt-get update once, then Debian\'s packages installed, and the run goes on', () => {
+test("root without redis-server: apt-get update once, then Debian's packages installed, and the run goes on", () => {
 	const box = machine({ present: ['openssl'], uid: 0 });
 	const result = box.run();
 	expect(result.status).toBe(0);
-	expect(result.aptCalls).toEqual(['DEBIAN_FRONTEND= update -qq', 'DEBIAN_FRONTEND=noninteractive install -y -qq redis-server redis-tools']);
+	expect(result.aptCalls).toEqual([
+		'DEBIAN_FRONTEND= update -qq',
+		'DEBIAN_FRONTEND=noninteractive install -y -qq redis-server redis-tools',
+	]);
 	expect(result.stderr).toContain('npm test: installing redis-server redis-tools');
 	expect(existsSync(join(box.bin, 'redis-server'))).toBe(true);
 	// The next run finds it and asks apt-get nothing more.
@@ -80,7 +98,10 @@ test('a user with password-less sudo: the same install through sudo', () => {
 	const box = machine({ present: ['redis-server', 'redis-cli'], uid: 1000, sudo: true });
 	const result = box.run();
 	expect(result.status).toBe(0);
-	expect(result.aptCalls).toEqual(['DEBIAN_FRONTEND= update -qq', 'DEBIAN_FRONTEND=noninteractive install -y -qq openssl']);
+	expect(result.aptCalls).toEqual([
+		'DEBIAN_FRONTEND= update -qq',
+		'DEBIAN_FRONTEND=noninteractive install -y -qq openssl',
+	]);
 	expect(readFileSync(`${box.aptLog}.sudo`, 'utf8').trim().split('\n')).toEqual([
 		'sudo apt-get update -qq',
 		'sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl',
@@ -91,7 +112,9 @@ test('neither root nor sudo: the run stops at once with the exact command, and n
 	const result = machine({ present: ['openssl'], uid: 1000 }).run();
 	expect(result.status).toBe(1);
 	expect(result.aptCalls).toEqual([]);
-	expect(result.stderr).toContain('sudo apt-get update && sudo apt-get install -y redis-server redis-tools');
+	expect(result.stderr).toContain(
+		'sudo apt-get update && sudo apt-get install -y redis-server redis-tools',
+	);
 });
 
 test('the install did not bring the program: the run stops and names it', () => {
@@ -104,20 +127,26 @@ test('the install did not bring the program: the run stops and names it', () => 
 });
 
 test('npm test runs the check before jest, with the arguments passed through', () => {
-	const pkg = JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+	const pkg = JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+		scripts: Record<string, string>;
+	};
 	expect(pkg.scripts.test).toBe('bash scripts/run.sh bash scripts/test.sh');
 	const testScript = readFileSync(resolve(__dirname, '..', '..', 'scripts', 'test.sh'), 'utf8');
 	expect(testScript.indexOf('test-prerequisites.sh')).toBeGreaterThan(0);
-	expect(testScript.indexOf('test-prerequisites.sh')).toBeLessThan(testScript.indexOf('exec jest "$@"'));
+	expect(testScript.indexOf('test-prerequisites.sh')).toBeLessThan(
+		testScript.indexOf('exec jest "$@"'),
+	);
 });
 
-test('.ci/run runs the README\'s npm test before any step of its own installs something', () => {
+test(".ci/run runs the README's npm test before any step of its own installs something", () => {
 	const steps = readFileSync(resolve(__dirname, '..', '..', '.ci', 'run'), 'utf8')
 		.split('\n')
 		.map((line) => line.trim())
 		.filter((line) => line !== '' && !line.startsWith('#'));
 	const npmTest = steps.indexOf('npm test');
-	const firstInstall = steps.findIndex((line) => /apt-get|queue-packages|test-prerequisites|system-packages/.test(line));
+	const firstInstall = steps.findIndex((line) =>
+		/apt-get|queue-packages|test-prerequisites|system-packages/.test(line),
+	);
 	expect(npmTest).toBeGreaterThan(0);
 	expect(firstInstall).toBeGreaterThan(npmTest);
 });

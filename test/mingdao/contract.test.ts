@@ -42,7 +42,10 @@ beforeAll(() => {
 });
 
 function serve(text: string): void {
-	md.emulator.injectFault({ path: RELATIONS_PATH, fault: { kind: 'status', status: 200, text, headers: { 'content-type': 'application/json' } } });
+	md.emulator.injectFault({
+		path: RELATIONS_PATH,
+		fault: { kind: 'status', status: 200, text, headers: { 'content-type': 'application/json' } },
+	});
 }
 
 test('the seed page is the getUserRelations contract this test expects', () => {
@@ -54,11 +57,16 @@ test('the seed page is the getUserRelations contract this test expects', () => {
 	expect(failure.code).not.toBe(success.code);
 });
 
-test('the client sends exactly the seed request example\'s field names and types', async () => {
+test("the client sends exactly the seed request example's field names and types", async () => {
 	const ids = md.userIds.slice(0, 3);
-	const { error } = await runGetRelations(md, ids.map((id) => ({ id })));
+	const { error } = await runGetRelations(
+		md,
+		ids.map((id) => ({ id })),
+	);
 	expect(error).toBeUndefined();
-	expect(md.emulator.records.map((record) => `${record.method} ${record.path}`)).toEqual([`POST /generalintegrateapi${String(endpoint)}`]);
+	expect(md.emulator.records.map((record) => `${record.method} ${record.path}`)).toEqual([
+		`POST /generalintegrateapi${String(endpoint)}`,
+	]);
 	const sent = md.relationCalls[0].params;
 	expect(Object.keys(sent).sort()).toEqual(Object.keys(requestExample).sort());
 	expect(typesOf(sent)).toEqual(typesOf(requestExample));
@@ -69,27 +77,50 @@ test('the client sends exactly the seed request example\'s field names and types
 
 test('the seed success answer, served byte for byte, becomes one item per asked id', async () => {
 	serve(successText);
-	const asked = [...success.data.map((relation) => relation.corpUserId), 'an-id-the-seed-answer-leaves-out'];
-	const { items, error } = await runGetRelations(md, asked.map((id) => ({ id })));
+	const asked = [
+		...success.data.map((relation) => relation.corpUserId),
+		'an-id-the-seed-answer-leaves-out',
+	];
+	const { items, error } = await runGetRelations(
+		md,
+		asked.map((id) => ({ id })),
+	);
 	expect(error).toBeUndefined();
 	expect(md.emulator.records.map((record) => record.fault)).toEqual(['status']);
 	expect(items.map((item) => [paired(item), item.json])).toEqual([
 		...success.data.map((relation, index) => [
 			index,
-			{ corpUserId: relation.corpUserId, found: true, accountId: relation.accountId, projectId: relation.projectId },
+			{
+				corpUserId: relation.corpUserId,
+				found: true,
+				accountId: relation.accountId,
+				projectId: relation.projectId,
+			},
 		]),
-		[success.data.length, { corpUserId: asked[asked.length - 1], found: false, accountId: null, projectId: null }],
+		[
+			success.data.length,
+			{ corpUserId: asked[asked.length - 1], found: false, accountId: null, projectId: null },
+		],
 	]);
 });
 
 test('the seed failure answer becomes the node error with its code and message, naming the item', async () => {
 	serve(failureText);
 	const stopped = await runGetRelations(md, [{ id: md.userIds[0] }]);
-	expect(stopped.error?.message).toBe(`Mingdao error [${failure.code}]: ${failure.message} (item 0)`);
-	expect((stopped.error as { description?: string }).description).toMatch(/did not accept the parameters/);
+	expect(stopped.error?.message).toBe(
+		`Mingdao error [${failure.code}]: ${failure.message} (item 0)`,
+	);
+	expect((stopped.error as { description?: string }).description).toMatch(
+		/did not accept the parameters/,
+	);
 
 	serve(failureText);
-	const continued = await runGetRelations(md, [{ id: md.userIds[0] }, { id: md.userIds[1] }], {}, true);
+	const continued = await runGetRelations(
+		md,
+		[{ id: md.userIds[0] }, { id: md.userIds[1] }],
+		{},
+		true,
+	);
 	expect(continued.error).toBeUndefined();
 	expect(continued.items.map((item) => [paired(item), item.json.error])).toEqual([
 		[0, `Mingdao error [${failure.code}]: ${failure.message} (item 0)`],
@@ -101,5 +132,7 @@ test('the seed failure answer fails the credential Test with its code and messag
 	serve(failureText);
 	const result = await testCredential('mingdaoApi', { ...md.credentials });
 	expect(result.ok).toBe(false);
-	expect(result.message).toContain(`Mingdao refused the credential (code ${failure.code}): ${failure.message}`);
+	expect(result.message).toContain(
+		`Mingdao refused the credential (code ${failure.code}): ${failure.message}`,
+	);
 });

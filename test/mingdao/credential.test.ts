@@ -8,7 +8,11 @@ import type { MingdaoEmulatorHandle } from '../emulators/mingdao';
 import { mingdaoSignature } from '../../nodes/Mingdao/transport/auth';
 import { startSelfSignedServer } from '../shared/self-signed-server';
 import type { SelfSignedServer } from '../shared/self-signed-server';
-import { RELATIONS_PATH, useMingdaoEmulator, viaHttpRequestNode as sendViaHttpRequestNode } from './fixtures';
+import {
+	RELATIONS_PATH,
+	useMingdaoEmulator,
+	viaHttpRequestNode as sendViaHttpRequestNode,
+} from './fixtures';
 
 const emulator = useMingdaoEmulator({ users: 100 });
 let md: MingdaoEmulatorHandle;
@@ -17,25 +21,42 @@ beforeAll(() => {
 });
 
 test('the credential test passes with the right keys and fails with a wrong one', async () => {
-	expect(await testCredential('mingdaoApi', { ...md.credentials })).toEqual({ ok: true, message: 'Connection tested successfully' });
+	expect(await testCredential('mingdaoApi', { ...md.credentials })).toEqual({
+		ok: true,
+		message: 'Connection tested successfully',
+	});
 	// One signed read, sent through n8n's request helper by the Mingdao node's test function.
 	expect(md.emulator.records.map((record) => record.path)).toEqual([RELATIONS_PATH]);
-	const wrong = await testCredential('mingdaoApi', { ...md.credentials, secretKey: 'not-the-secret-at-all' });
+	const wrong = await testCredential('mingdaoApi', {
+		...md.credentials,
+		secretKey: 'not-the-secret-at-all',
+	});
 	expect(wrong.ok).toBe(false);
 	expect(wrong.message).not.toContain('not-the-secret-at-all');
-	const wrongProject = await testCredential('mingdaoApi', { ...md.credentials, projectId: 'another-org' });
+	const wrongProject = await testCredential('mingdaoApi', {
+		...md.credentials,
+		projectId: 'another-org',
+	});
 	expect(wrongProject.ok).toBe(false);
 });
 
-async function viaHttpRequestNode(method: 'GET' | 'POST', url: string, extra: { body?: object; qs?: object }) {
+async function viaHttpRequestNode(
+	method: 'GET' | 'POST',
+	url: string,
+	extra: { body?: object; qs?: object },
+) {
 	return await sendViaHttpRequestNode(md, method, url, extra);
 }
 
 test('authenticate signs a POST in its JSON body (HTTP Request node path)', async () => {
 	const id = md.userIds[0];
-	const { items, error } = await viaHttpRequestNode('POST', `${md.baseUrl}/generalintegrateapi/v2/user/getUserRelations`, {
-		body: { corpUserIds: [id, md.userIds[4]] },
-	});
+	const { items, error } = await viaHttpRequestNode(
+		'POST',
+		`${md.baseUrl}/generalintegrateapi/v2/user/getUserRelations`,
+		{
+			body: { corpUserIds: [id, md.userIds[4]] },
+		},
+	);
 	expect(error).toBeUndefined();
 	expect(items[0].json).toEqual({
 		code: 1,
@@ -47,12 +68,22 @@ test('authenticate signs a POST in its JSON body (HTTP Request node path)', asyn
 
 test('authenticate signs a GET in its query (HTTP Request node path)', async () => {
 	const id = md.userIds[1];
-	const { items, error } = await viaHttpRequestNode('GET', `${md.baseUrl}/generalintegrate/v2/user/getUserRelation`, {
-		qs: { corpUserId: id },
-	});
+	const { items, error } = await viaHttpRequestNode(
+		'GET',
+		`${md.baseUrl}/generalintegrate/v2/user/getUserRelation`,
+		{
+			qs: { corpUserId: id },
+		},
+	);
 	expect(error).toBeUndefined();
-	expect(items[0].json).toMatchObject({ code: 1, data: { corpUserId: id, accountId: md.accountOf(id) } });
-	expect(md.emulator.records[0]).toMatchObject({ method: 'GET', path: '/generalintegrate/v2/user/getUserRelation' });
+	expect(items[0].json).toMatchObject({
+		code: 1,
+		data: { corpUserId: id, accountId: md.accountOf(id) },
+	});
+	expect(md.emulator.records[0]).toMatchObject({
+		method: 'GET',
+		path: '/generalintegrate/v2/user/getUserRelation',
+	});
 });
 
 test('authenticate resolves a relative path against the deployment and signs each request afresh', async () => {
@@ -60,7 +91,13 @@ test('authenticate resolves a relative path against the deployment and signs eac
 		type: 'test.authenticatedRequest',
 		items: [{}, {}],
 		credentials: { 'mingdaoApi:relative': { ...md.credentials } },
-		parameters: { credentialType: 'mingdaoApi', method: 'GET', url: '/v2/user/getUsers', body: '', qs: '{"pageIndex":1,"pageSize":5}' },
+		parameters: {
+			credentialType: 'mingdaoApi',
+			method: 'GET',
+			url: '/v2/user/getUsers',
+			body: '',
+			qs: '{"pageIndex":1,"pageSize":5}',
+		},
 	});
 	expect(error).toBeUndefined();
 	expect(md.emulator.records.map((record) => record.path)).toEqual([
@@ -78,46 +115,102 @@ test('the HTTP Request node form (address in `uri`, absolute) keeps its address 
 		options: IHttpRequestOptions,
 	) => Promise<IHttpRequestOptions & { uri?: string }>;
 	const uri = `${md.baseUrl}/generalintegrateapi/v2/user/getUserRelations`;
-	const signed = await authenticate({ ...md.credentials }, { uri, method: 'POST', body: { corpUserIds: ['x'] } } as unknown as IHttpRequestOptions);
+	const signed = await authenticate({ ...md.credentials }, {
+		uri,
+		method: 'POST',
+		body: { corpUserIds: ['x'] },
+	} as unknown as IHttpRequestOptions);
 	expect(signed.uri).toBe(uri);
 	expect(signed.url).toBeUndefined();
 	const body = signed.body as Record<string, unknown>;
-	expect(body.sign).toBe(mingdaoSignature(String(md.credentials.appKey), String(md.credentials.secretKey), Number(body.timestamp)));
+	expect(body.sign).toBe(
+		mingdaoSignature(
+			String(md.credentials.appKey),
+			String(md.credentials.secretKey),
+			Number(body.timestamp),
+		),
+	);
 	expect(body.corpUserIds).toEqual(['x']);
 });
 
-describe('the Test fails on every Mingdao code but 1, with Mingdao\'s code and message and the SaaS hint', () => {
-	const saasHint = 'On Mingdao SaaS the relation APIs only work for organisations integrated with WeCom, DingTalk or a similar platform';
+describe("the Test fails on every Mingdao code but 1, with Mingdao's code and message and the SaaS hint", () => {
+	const saasHint =
+		'On Mingdao SaaS the relation APIs only work for organisations integrated with WeCom, DingTalk or a similar platform';
 
 	// 10001 is the documentation's failure example; Mingdao publishes no code table, so the other
 	// codes are the emulator's own (10101, 10004) or ones nobody documents (0, 99999).
 	test.each([
-		['the documented 10001', 10001, '错误描述', () => md.emulator.injectFault({ path: RELATIONS_PATH, fault: { kind: 'status', status: 200, json: { code: 10001, message: '错误描述' } } })],
-		['10101: a SaaS organisation without a WeCom / DingTalk integration', MINGDAO_CODES.notIntegrated, '公有云版本仅限基于企业微信、钉钉等集成场景', () => md.setIntegrated(false)],
-		['an undocumented 0', 0, '未知错误', () => md.emulator.injectFault({ path: RELATIONS_PATH, fault: { kind: 'status', status: 200, json: { code: 0, message: '未知错误', data: [] } } })],
-		['an undocumented 99999', 99999, '系统繁忙', () => md.emulator.injectFault({ path: RELATIONS_PATH, fault: { kind: 'status', status: 200, json: { code: 99999, message: '系统繁忙' } } })],
+		[
+			'the documented 10001',
+			10001,
+			'错误描述',
+			() =>
+				md.emulator.injectFault({
+					path: RELATIONS_PATH,
+					fault: { kind: 'status', status: 200, json: { code: 10001, message: '错误描述' } },
+				}),
+		],
+		[
+			'10101: a SaaS organisation without a WeCom / DingTalk integration',
+			MINGDAO_CODES.notIntegrated,
+			'公有云版本仅限基于企业微信、钉钉等集成场景',
+			() => md.setIntegrated(false),
+		],
+		[
+			'an undocumented 0',
+			0,
+			'未知错误',
+			() =>
+				md.emulator.injectFault({
+					path: RELATIONS_PATH,
+					fault: { kind: 'status', status: 200, json: { code: 0, message: '未知错误', data: [] } },
+				}),
+		],
+		[
+			'an undocumented 99999',
+			99999,
+			'系统繁忙',
+			() =>
+				md.emulator.injectFault({
+					path: RELATIONS_PATH,
+					fault: { kind: 'status', status: 200, json: { code: 99999, message: '系统繁忙' } },
+				}),
+		],
 	])('%s (HTTP 200)', async (_label, code, vendorMessage, arrange) => {
 		arrange();
 		const result = await testCredential('mingdaoApi', { ...md.credentials });
 		expect(result.ok).toBe(false);
-		expect(result.message).toContain(`Mingdao refused the credential (code ${code}): ${vendorMessage}`);
+		expect(result.message).toContain(
+			`Mingdao refused the credential (code ${code}): ${vendorMessage}`,
+		);
 		expect(result.message).toContain(saasHint);
 		expect(result.message).not.toContain(String(md.credentials.secretKey));
 		// One read, not repeated: Mingdao's refusal is the Test's verdict.
 		expect(md.emulator.count(RELATIONS_PATH)).toBe(1);
 	});
 
-	test('a Project ID the key pair does not own (the emulator\'s 10004, HTTP 403)', async () => {
-		const result = await testCredential('mingdaoApi', { ...md.credentials, projectId: 'another-org' });
+	test("a Project ID the key pair does not own (the emulator's 10004, HTTP 403)", async () => {
+		const result = await testCredential('mingdaoApi', {
+			...md.credentials,
+			projectId: 'another-org',
+		});
 		expect(result.ok).toBe(false);
-		expect(result.message).toContain(`Mingdao refused the credential (code ${MINGDAO_CODES.wrongProject}): 组织编号与密钥不匹配`);
+		expect(result.message).toContain(
+			`Mingdao refused the credential (code ${MINGDAO_CODES.wrongProject}): 组织编号与密钥不匹配`,
+		);
 		expect(result.message).toMatch(/check App Key, Secret Key and Project ID/);
 		expect(result.message).toContain(saasHint);
 	});
 
 	test('code 1 sent as text still passes', async () => {
-		md.emulator.injectFault({ path: RELATIONS_PATH, fault: { kind: 'status', status: 200, json: { code: '1', message: '', data: [] } } });
-		expect(await testCredential('mingdaoApi', { ...md.credentials })).toEqual({ ok: true, message: 'Connection tested successfully' });
+		md.emulator.injectFault({
+			path: RELATIONS_PATH,
+			fault: { kind: 'status', status: 200, json: { code: '1', message: '', data: [] } },
+		});
+		expect(await testCredential('mingdaoApi', { ...md.credentials })).toEqual({
+			ok: true,
+			message: 'Connection tested successfully',
+		});
 	});
 });
 
@@ -139,7 +232,9 @@ describe("the Test through n8n's request helper, against a server whose certific
 		const [connections, requests] = [tls.connections(), tls.requests()];
 		const result = await testCredential('mingdaoApi', atTls(false));
 		expect(result.ok).toBe(false);
-		expect(result.message).toContain(`The TLS certificate of ${tls.host} was not accepted (DEPTH_ZERO_SELF_SIGNED_CERT)`);
+		expect(result.message).toContain(
+			`The TLS certificate of ${tls.host} was not accepted (DEPTH_ZERO_SELF_SIGNED_CERT)`,
+		);
 		expect(tls.connections() - connections).toBe(1);
 		expect(tls.requests()).toBe(requests);
 	});

@@ -32,7 +32,10 @@ export function useMingdaoEmulator(options: MingdaoEmulatorOptions): { md: Mingd
 }
 
 /** Credentials keyed the way `runNode` expects, from the emulator's working set. */
-export function mingdaoCredentials(md: MingdaoEmulatorHandle, overrides: Record<string, string | boolean> = {}) {
+export function mingdaoCredentials(
+	md: MingdaoEmulatorHandle,
+	overrides: Record<string, string | boolean> = {},
+) {
 	return { mingdaoApi: { ...md.credentials, ...overrides } };
 }
 
@@ -53,7 +56,12 @@ export async function runGetRelations(
 		items,
 		credentials: creds,
 		continueOnFail,
-		parameters: { resource: 'user', operation: 'getRelations', corpUserIds: '={{ $json.id }}', ...extra },
+		parameters: {
+			resource: 'user',
+			operation: 'getRelations',
+			corpUserIds: '={{ $json.id }}',
+			...extra,
+		},
 	});
 }
 

@@ -3,7 +3,11 @@ import { createHash } from 'node:crypto';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { mingdaoAuthParams, mingdaoSignature } from '../../nodes/Mingdao/transport/auth';
-import { MINGDAO_SAAS_BASE_URL, mingdaoApiBaseUrl, readConnection } from '../../nodes/Mingdao/transport/connection';
+import {
+	MINGDAO_SAAS_BASE_URL,
+	mingdaoApiBaseUrl,
+	readConnection,
+} from '../../nodes/Mingdao/transport/connection';
 import { ParameterError } from '../../nodes/shared/errors';
 import { Redactor } from '../../nodes/shared/redact';
 import { MINGDAO_CODES } from '../emulators/mingdao';
@@ -17,7 +21,8 @@ function connectionFrom(data: ICredentialDataDecryptedObject) {
 
 /** The documented algorithm, step by step, independent of the signer under test. */
 function documentedSignature(appKey: string, secretKey: string, timestamp: number): string {
-	const plain = 'AppKey=' + appKey + '&SecretKey=' + secretKey + '&Timestamp=' + timestamp.toString();
+	const plain =
+		'AppKey=' + appKey + '&SecretKey=' + secretKey + '&Timestamp=' + timestamp.toString();
 	const digest = createHash('sha256');
 	digest.update(Buffer.from(plain, 'utf8'));
 	const hex = digest.digest('hex').toLowerCase();
@@ -32,12 +37,16 @@ test('the signature matches a vector computed from the documented algorithm', ()
 	const expected = documentedSignature('AK-123', 'SK-secret-456', timestamp);
 	expect(mingdaoSignature('AK-123', 'SK-secret-456', timestamp)).toBe(expected);
 	// The same vector from coreutils: printf '%s' 'AppKey=…' | sha256sum | cut -d' ' -f1 | tr -d '\n' | base64
-	expect(expected).toBe('ZTI4YWQxMDQyNjBiNDVmYjVlYzkxY2MyOTU4YjhlYWNhNGYxNGM5NWU1Mzg0ZTFjOTAzZmI5NDEyNmY1ZDgyNg==');
+	expect(expected).toBe(
+		'ZTI4YWQxMDQyNjBiNDVmYjVlYzkxY2MyOTU4YjhlYWNhNGYxNGM5NWU1Mzg0ZTFjOTAzZmI5NDEyNmY1ZDgyNg==',
+	);
 	// base64 of the 64-character hex text is 88 characters; base64 of the raw digest would be 44.
 	expect(expected).toHaveLength(88);
 	expect(Buffer.from(expected, 'base64').toString('utf8')).toMatch(/^[0-9a-f]{64}$/);
 	// Non-ASCII keys are hashed as UTF-8.
-	expect(mingdaoSignature('明道', '密钥', timestamp)).toBe(documentedSignature('明道', '密钥', timestamp));
+	expect(mingdaoSignature('明道', '密钥', timestamp)).toBe(
+		documentedSignature('明道', '密钥', timestamp),
+	);
 });
 
 test('each call gets the given millisecond timestamp and the signature for it', () => {
@@ -52,7 +61,11 @@ test('each call gets the given millisecond timestamp and the signature for it', 
 });
 
 test('SaaS, private and custom deployments build the right API base URL', () => {
-	const saas = connectionFrom({ ...base, deployment: 'saas', privateUrl: 'https://ignored.example.com' });
+	const saas = connectionFrom({
+		...base,
+		deployment: 'saas',
+		privateUrl: 'https://ignored.example.com',
+	});
 	expect(mingdaoApiBaseUrl(saas)).toBe('https://api.mingdao.com/generalintegrate');
 	expect(MINGDAO_SAAS_BASE_URL).toBe('https://api.mingdao.com/generalintegrate');
 
@@ -60,16 +73,28 @@ test('SaaS, private and custom deployments build the right API base URL', () => 
 		mingdaoApiBaseUrl(connectionFrom({ ...base, deployment: 'private', privateUrl: address }));
 	expect(privateUrl('https://md.example.com')).toBe('https://md.example.com/generalintegrateapi');
 	expect(privateUrl('https://md.example.com/')).toBe('https://md.example.com/generalintegrateapi');
-	expect(privateUrl('https://md.example.com:8443/mingdao/')).toBe('https://md.example.com:8443/mingdao/generalintegrateapi');
+	expect(privateUrl('https://md.example.com:8443/mingdao/')).toBe(
+		'https://md.example.com:8443/mingdao/generalintegrateapi',
+	);
 	// Pasted with the API path already on it: not doubled.
-	expect(privateUrl('https://md.example.com/generalintegrateapi/')).toBe('https://md.example.com/generalintegrateapi');
+	expect(privateUrl('https://md.example.com/generalintegrateapi/')).toBe(
+		'https://md.example.com/generalintegrateapi',
+	);
 
-	const custom = connectionFrom({ ...base, deployment: 'custom', customBaseUrl: 'https://gw.example.com/generalintegrate/' });
+	const custom = connectionFrom({
+		...base,
+		deployment: 'custom',
+		customBaseUrl: 'https://gw.example.com/generalintegrate/',
+	});
 	expect(mingdaoApiBaseUrl(custom)).toBe('https://gw.example.com/generalintegrate');
 });
 
 test('a private address over plain HTTP is refused unless the credential allows it', () => {
-	const insecure = connectionFrom({ ...base, deployment: 'private', privateUrl: 'http://md.intranet' });
+	const insecure = connectionFrom({
+		...base,
+		deployment: 'private',
+		privateUrl: 'http://md.intranet',
+	});
 	expect(() => mingdaoApiBaseUrl(insecure)).toThrow(ParameterError);
 	expect(() => mingdaoApiBaseUrl(insecure)).toThrow(/Mingdao Address uses plain HTTP/);
 	const allowed = connectionFrom({
@@ -80,7 +105,9 @@ test('a private address over plain HTTP is refused unless the credential allows 
 	});
 	expect(mingdaoApiBaseUrl(allowed)).toBe('http://md.intranet/generalintegrateapi');
 	// The switches only apply to private or custom deployments.
-	expect(connectionFrom({ ...base, deployment: 'saas', allowInsecureHttp: true, ignoreSslIssues: true })).toMatchObject({
+	expect(
+		connectionFrom({ ...base, deployment: 'saas', allowInsecureHttp: true, ignoreSslIssues: true }),
+	).toMatchObject({
 		allowInsecureHttp: false,
 		ignoreSslIssues: false,
 	});
@@ -89,7 +116,9 @@ test('a private address over plain HTTP is refused unless the credential allows 
 test('missing credential fields are named', () => {
 	expect(() => connectionFrom({ ...base, secretKey: '' })).toThrow(/Secret Key is empty/);
 	expect(() => connectionFrom({ ...base, projectId: ' ' })).toThrow(/Project ID is empty/);
-	expect(() => mingdaoApiBaseUrl(connectionFrom({ ...base, deployment: 'private' }))).toThrow(/Mingdao Address is empty/);
+	expect(() => mingdaoApiBaseUrl(connectionFrom({ ...base, deployment: 'private' }))).toThrow(
+		/Mingdao Address is empty/,
+	);
 });
 
 test('the emulator refuses a stale timestamp and a bad signature the way the node reports them', async () => {
@@ -99,15 +128,27 @@ test('the emulator refuses a stale timestamp and a bad signature the way the nod
 		const response = await fetch(`${md.baseUrl}/generalintegrateapi/v2/user/getUserRelations`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ corpUserIds: ['x'], appKey: md.appKey, projectId: md.projectId, timestamp, sign }),
+			body: JSON.stringify({
+				corpUserIds: ['x'],
+				appKey: md.appKey,
+				projectId: md.projectId,
+				timestamp,
+				sign,
+			}),
 		});
 		return { status: response.status, body: (await response.json()) as { code: number } };
 	};
 	const staleAnswer = await post(stale, mingdaoSignature(md.appKey, md.secretKey, stale));
-	expect(staleAnswer).toEqual({ status: 403, body: expect.objectContaining({ code: MINGDAO_CODES.expiredTimestamp }) });
+	expect(staleAnswer).toEqual({
+		status: 403,
+		body: expect.objectContaining({ code: MINGDAO_CODES.expiredTimestamp }),
+	});
 	const now = Date.now();
 	const badSign = await post(now, mingdaoSignature(md.appKey, 'other', now));
-	expect(badSign).toEqual({ status: 403, body: expect.objectContaining({ code: MINGDAO_CODES.badSignature }) });
+	expect(badSign).toEqual({
+		status: 403,
+		body: expect.objectContaining({ code: MINGDAO_CODES.badSignature }),
+	});
 	const good = await post(now, mingdaoSignature(md.appKey, md.secretKey, now));
 	expect(good).toEqual({ status: 200, body: { code: 1, message: '', data: [] } });
 });

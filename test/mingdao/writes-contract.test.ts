@@ -12,8 +12,19 @@ import { MINGDAO_TYPE as TYPE, mingdaoCredentials, paired, useMingdaoEmulator } 
  */
 
 interface WritesPage {
-	upsertUsers: { method: string; path: string; listField: string; maxPerRequest: number; userFields: Record<string, string> };
-	removeUser: { method: string; path: string; parameterTypes: Record<string, string>; dataType: string };
+	upsertUsers: {
+		method: string;
+		path: string;
+		listField: string;
+		maxPerRequest: number;
+		userFields: Record<string, string>;
+	};
+	removeUser: {
+		method: string;
+		path: string;
+		parameterTypes: Record<string, string>;
+		dataType: string;
+	};
 	examples: { removeRequest: string; removeSuccess: string; failure: string };
 }
 
@@ -32,7 +43,8 @@ function typeName(value: unknown): string {
 	return value === null ? 'null' : typeof value;
 }
 
-const typesOf = (object: Record<string, unknown>) => Object.fromEntries(Object.entries(object).map(([key, value]) => [key, typeName(value)]));
+const typesOf = (object: Record<string, unknown>) =>
+	Object.fromEntries(Object.entries(object).map(([key, value]) => [key, typeName(value)]));
 
 /** The JSON bodies the emulator accepted at a path. */
 function bodiesAt(path: string): Array<Record<string, unknown>> {
@@ -50,15 +62,32 @@ test('Upsert sends {users: [...]} and the common parameters; each user carries e
 		type: TYPE,
 		items: [{ id: 'contract-1' }, { id: 'contract-2' }],
 		credentials: mingdaoCredentials(md),
-		parameters: { resource: 'user', operation: 'upsert', corpUserId: '={{ $json.id }}', name: '张三', email: 'z@example.com', mobilePhone: '13800000000' },
+		parameters: {
+			resource: 'user',
+			operation: 'upsert',
+			corpUserId: '={{ $json.id }}',
+			name: '张三',
+			email: 'z@example.com',
+			mobilePhone: '13800000000',
+		},
 	});
 	expect(error).toBeUndefined();
 	const bodies = bodiesAt(`${PREFIX}${page.upsertUsers.path}`);
 	expect(bodies).toHaveLength(1);
-	expect(Object.keys(bodies[0]).sort()).toEqual([page.upsertUsers.listField, 'appKey', 'sign', 'timestamp', 'projectId'].sort());
-	expect(typesOf(bodies[0])).toMatchObject({ appKey: 'string', sign: 'string', timestamp: 'number', projectId: 'string' });
+	expect(Object.keys(bodies[0]).sort()).toEqual(
+		[page.upsertUsers.listField, 'appKey', 'sign', 'timestamp', 'projectId'].sort(),
+	);
+	expect(typesOf(bodies[0])).toMatchObject({
+		appKey: 'string',
+		sign: 'string',
+		timestamp: 'number',
+		projectId: 'string',
+	});
 	const users = bodies[0][page.upsertUsers.listField] as Array<Record<string, unknown>>;
-	expect(users.map((user) => typesOf(user))).toEqual([page.upsertUsers.userFields, page.upsertUsers.userFields]);
+	expect(users.map((user) => typesOf(user))).toEqual([
+		page.upsertUsers.userFields,
+		page.upsertUsers.userFields,
+	]);
 	expect(users.map((user) => user.corpUserId)).toEqual(['contract-1', 'contract-2']);
 });
 
@@ -79,7 +108,11 @@ test('Remove sends exactly the field names and types of the documented request e
 test('the documented removeUser answers, served byte for byte: success is removed = true, the failure an error with its code', async () => {
 	const path = `${PREFIX}${page.removeUser.path}`;
 	const serve = (text: string) =>
-		md.emulator.injectFault({ path, times: 1, fault: { kind: 'status', status: 200, text, headers: { 'content-type': 'application/json' } } });
+		md.emulator.injectFault({
+			path,
+			times: 1,
+			fault: { kind: 'status', status: 200, text, headers: { 'content-type': 'application/json' } },
+		});
 	serve(page.examples.removeSuccess);
 	const success = await runNode({
 		type: TYPE,
@@ -87,7 +120,9 @@ test('the documented removeUser answers, served byte for byte: success is remove
 		credentials: mingdaoCredentials(md),
 		parameters: { resource: 'user', operation: 'remove', corpUserIds: '={{ $json.id }}' },
 	});
-	expect(success.items.map((item) => [paired(item), item.json])).toEqual([[0, { corpUserId: 'served', removed: true }]]);
+	expect(success.items.map((item) => [paired(item), item.json])).toEqual([
+		[0, { corpUserId: 'served', removed: true }],
+	]);
 
 	serve(page.examples.failure);
 	const failure = JSON.parse(page.examples.failure) as { code: number; message: string };
@@ -97,5 +132,7 @@ test('the documented removeUser answers, served byte for byte: success is remove
 		credentials: mingdaoCredentials(md),
 		parameters: { resource: 'user', operation: 'remove', corpUserIds: '={{ $json.id }}' },
 	});
-	expect(failed.error?.message).toBe(`Mingdao error [${failure.code}]: ${failure.message} (item 0)`);
+	expect(failed.error?.message).toBe(
+		`Mingdao error [${failure.code}]: ${failure.message} (item 0)`,
+	);
 });

@@ -18,7 +18,8 @@ beforeAll(() => {
 
 /** Ids nobody else in this file uses, so tests do not see each other's writes. */
 let serial = 0;
-const fresh = (count: number, label: string) => Array.from({ length: count }, (_, i) => `${label}-${++serial}-${i}`);
+const fresh = (count: number, label: string) =>
+	Array.from({ length: count }, (_, i) => `${label}-${++serial}-${i}`);
 
 const person = (corpUserId: string, extra: IDataObject = {}): IDataObject => ({
 	id: corpUserId,
@@ -37,11 +38,27 @@ const mapped = {
 	mobilePhone: '={{ $json.mobile }}',
 };
 
-async function upsert(items: IDataObject[], extra: IDataObject = {}, continueOnFail = false, creds = mingdaoCredentials(md)) {
-	return await runNode({ type: TYPE, items, credentials: creds, continueOnFail, parameters: { ...mapped, ...extra } });
+async function upsert(
+	items: IDataObject[],
+	extra: IDataObject = {},
+	continueOnFail = false,
+	creds = mingdaoCredentials(md),
+) {
+	return await runNode({
+		type: TYPE,
+		items,
+		credentials: creds,
+		continueOnFail,
+		parameters: { ...mapped, ...extra },
+	});
 }
 
-async function remove(items: IDataObject[], extra: IDataObject = {}, continueOnFail = false, creds = mingdaoCredentials(md)) {
+async function remove(
+	items: IDataObject[],
+	extra: IDataObject = {},
+	continueOnFail = false,
+	creds = mingdaoCredentials(md),
+) {
 	return await runNode({
 		type: TYPE,
 		items,
@@ -57,14 +74,26 @@ describe('Upsert', () => {
 		const { items, error } = await upsert(ids.map((id) => person(id)));
 		expect(error).toBeUndefined();
 		expect(md.emulator.count(UPSERT_PATH)).toBe(3);
-		expect(md.writeCalls.map((call) => call.users?.length).sort((a, b) => (b ?? 0) - (a ?? 0))).toEqual([500, 500, 50]);
-		expect(new Set(md.writeCalls.flatMap((call) => call.users?.map((user) => user.corpUserId))).size).toBe(1_050);
+		expect(
+			md.writeCalls.map((call) => call.users?.length).sort((a, b) => (b ?? 0) - (a ?? 0)),
+		).toEqual([500, 500, 50]);
+		expect(
+			new Set(md.writeCalls.flatMap((call) => call.users?.map((user) => user.corpUserId))).size,
+		).toBe(1_050);
 		expect(items).toHaveLength(1_050);
 		items.forEach((item, index) => {
 			expect(paired(item)).toBe(index);
-			expect(item.json).toEqual({ corpUserId: ids[index], upserted: true, accountId: md.accountOf(ids[index]) });
+			expect(item.json).toEqual({
+				corpUserId: ids[index],
+				upserted: true,
+				accountId: md.accountOf(ids[index]),
+			});
 		});
-		expect(md.profileOf(ids[7])).toEqual({ name: `Name ${ids[7]}`, email: `${ids[7]}@example.com`, mobilePhone: '13800000000' });
+		expect(md.profileOf(ids[7])).toEqual({
+			name: `Name ${ids[7]}`,
+			email: `${ids[7]}@example.com`,
+			mobilePhone: '13800000000',
+		});
 		expect(hintsOf({ run: (await upsert([person(fresh(1, 'quiet')[0])])).run })).toEqual([]);
 	});
 
@@ -72,7 +101,10 @@ describe('Upsert', () => {
 		const ids = fresh(5, 'other');
 		const { error } = await upsert(
 			ids.map((id) => person(id, { job: `J-${id}` })),
-			{ otherFields: '={{ { "jobNumber": $json.job, "departmentIds": ["d1"] } }}', options: { batchSize: 2 } },
+			{
+				otherFields: '={{ { "jobNumber": $json.job, "departmentIds": ["d1"] } }}',
+				options: { batchSize: 2 },
+			},
 		);
 		expect(error).toBeUndefined();
 		expect(md.writeCalls.map((call) => call.users?.length)).toEqual([2, 2, 1]);
@@ -93,7 +125,9 @@ describe('Upsert', () => {
 			await upsert([person(kept)]);
 			md.emulator.resetCounters();
 			const { error } = await upsert([person(other), person(kept, { email: '' })]);
-			expect(error?.message).toMatch(/Email is empty: Mingdao would clear the user's email.*item 1, field "Email"/);
+			expect(error?.message).toMatch(
+				/Email is empty: Mingdao would clear the user's email.*item 1, field "Email"/,
+			);
 			expect(md.emulator.count(UPSERT_PATH)).toBe(0);
 			expect(md.profileOf(kept)?.email).toBe(`${kept}@example.com`);
 			expect(md.profileOf(other)).toBeUndefined();
@@ -125,7 +159,9 @@ describe('Upsert', () => {
 
 		test('Email and Mobile Phone both empty fail even when clearing (Mingdao needs one of them)', async () => {
 			const [id] = fresh(1, 'neither');
-			const { error } = await upsert([person(id, { email: '', mobile: '' })], { emptyValues: 'clear' });
+			const { error } = await upsert([person(id, { email: '', mobile: '' })], {
+				emptyValues: 'clear',
+			});
 			expect(error?.message).toMatch(/Email and Mobile Phone are both empty/);
 			expect(md.emulator.count(UPSERT_PATH)).toBe(0);
 		});
@@ -140,7 +176,13 @@ describe('Upsert', () => {
 	test('Continue On Fail: bad items become error items naming item and field, a duplicate names the first item, the rest is upserted', async () => {
 		const ids = fresh(4, 'cof');
 		const { items, error } = await upsert(
-			[person(ids[0]), person(ids[1], { name: '' }), person(ids[2]), person(ids[0]), person(ids[3])],
+			[
+				person(ids[0]),
+				person(ids[1], { name: '' }),
+				person(ids[2]),
+				person(ids[0]),
+				person(ids[3]),
+			],
 			{},
 			true,
 		);
@@ -148,21 +190,44 @@ describe('Upsert', () => {
 		expect(items.map(paired)).toEqual([0, 1, 2, 3, 4]);
 		expect(items[0].json).toMatchObject({ corpUserId: ids[0], upserted: true });
 		expect(String(items[1].json.error)).toMatch(/Name is empty.*item 1, field "Name"/);
-		expect(String(items[3].json.error)).toMatch(new RegExp(`"${ids[0]}" is also upserted by item 0.*item 3`));
+		expect(String(items[3].json.error)).toMatch(
+			new RegExp(`"${ids[0]}" is also upserted by item 0.*item 3`),
+		);
 		expect(items[4].json).toMatchObject({ corpUserId: ids[3], upserted: true });
 		expect(md.writeCalls).toHaveLength(1);
-		expect(md.writeCalls[0].users?.map((user) => user.corpUserId)).toEqual([ids[0], ids[2], ids[3]]);
-		expect(hintsOf({ run: (await upsert([person(fresh(1, 'h')[0]), { id: 'x' }], {}, true)).run }).map((hint) => hint.message)).toEqual([
-			'1 of 2 users failed with an error (see the error items).',
+		expect(md.writeCalls[0].users?.map((user) => user.corpUserId)).toEqual([
+			ids[0],
+			ids[2],
+			ids[3],
 		]);
+		expect(
+			hintsOf({ run: (await upsert([person(fresh(1, 'h')[0]), { id: 'x' }], {}, true)).run }).map(
+				(hint) => hint.message,
+			),
+		).toEqual(['1 of 2 users failed with an error (see the error items).']);
 	});
 
 	test('a refused batch fails only its items; the other batches are upserted', async () => {
-		md.emulator.injectFault({ path: UPSERT_PATH, skip: 1, times: 1, fault: { kind: 'status', status: 200, json: { code: 10001, message: '参数错误' } } });
+		md.emulator.injectFault({
+			path: UPSERT_PATH,
+			skip: 1,
+			times: 1,
+			fault: { kind: 'status', status: 200, json: { code: 10001, message: '参数错误' } },
+		});
 		const ids = fresh(5, 'refused');
-		const { items, error } = await upsert(ids.map((id) => person(id)), { options: { batchSize: 2, concurrency: 1 } }, true);
+		const { items, error } = await upsert(
+			ids.map((id) => person(id)),
+			{ options: { batchSize: 2, concurrency: 1 } },
+			true,
+		);
 		expect(error).toBeUndefined();
-		expect(items.map((item) => (item.json.error ? 'error' : item.json.upserted))).toEqual([true, true, 'error', 'error', true]);
+		expect(items.map((item) => (item.json.error ? 'error' : item.json.upserted))).toEqual([
+			true,
+			true,
+			'error',
+			'error',
+			true,
+		]);
 		expect(String(items[2].json.error)).toMatch(/Mingdao error \[10001\]: 参数错误 \(item 2\)/);
 	});
 
@@ -176,7 +241,11 @@ describe('Upsert', () => {
 		);
 		expect(error).toBeUndefined();
 		expect(md.emulator.count(UPSERT_PATH)).toBe(1);
-		expect(items.every((item) => String(item.json.error).includes(`Mingdao error [${MINGDAO_CODES.badSignature}]`))).toBe(true);
+		expect(
+			items.every((item) =>
+				String(item.json.error).includes(`Mingdao error [${MINGDAO_CODES.badSignature}]`),
+			),
+		).toBe(true);
 		expect(JSON.stringify(items)).not.toContain('a-wrong-secret-4711');
 	});
 });
@@ -185,22 +254,49 @@ describe('SaaS', () => {
 	const saas = () => mingdaoCredentials(md, { deployment: 'saas' });
 
 	test.each([
-		['Upsert', async (cof: boolean) => await upsert([person('s-1'), person('s-2')], {}, cof, saas())],
-		['Remove', async (cof: boolean) => await remove([{ id: 's-1' }, { id: 's-2' }], {}, cof, saas())],
-	])('%s on a SaaS credential fails before sending, saying it needs a private deployment', async (operation, run) => {
-		const stopped = await run(false);
-		expect(stopped.error?.message).toMatch(new RegExp(`^${operation} needs a private deployment of Mingdao.*item 0, field "Deployment"`));
-		expect((stopped.error as { description?: string }).description).toMatch(/Private Deployment/);
-		const continued = await run(true);
-		expect(continued.items.map(paired)).toEqual([0, 1]);
-		expect(continued.items.every((item) => /needs a private deployment/.test(String(item.json.error)))).toBe(true);
-		expect(md.emulator.count()).toBe(0);
-	});
+		[
+			'Upsert',
+			async (cof: boolean) => await upsert([person('s-1'), person('s-2')], {}, cof, saas()),
+		],
+		[
+			'Remove',
+			async (cof: boolean) => await remove([{ id: 's-1' }, { id: 's-2' }], {}, cof, saas()),
+		],
+	])(
+		'%s on a SaaS credential fails before sending, saying it needs a private deployment',
+		async (operation, run) => {
+			const stopped = await run(false);
+			expect(stopped.error?.message).toMatch(
+				new RegExp(
+					`^${operation} needs a private deployment of Mingdao.*item 0, field "Deployment"`,
+				),
+			);
+			expect((stopped.error as { description?: string }).description).toMatch(/Private Deployment/);
+			const continued = await run(true);
+			expect(continued.items.map(paired)).toEqual([0, 1]);
+			expect(
+				continued.items.every((item) => /needs a private deployment/.test(String(item.json.error))),
+			).toBe(true);
+			expect(md.emulator.count()).toBe(0);
+		},
+	);
 
-	test('through a custom base URL that leads to the public cloud, Mingdao\'s refusal comes with the private-deployment hint', async () => {
-		const { error } = await upsert([person('c-1')], {}, false, mingdaoCredentials(md, { deployment: 'custom', customBaseUrl: `${md.baseUrl}/generalintegrate` }));
-		expect(error?.message).toBe(`Mingdao error [${MINGDAO_CODES.notOnPublicCloud}]: 公有云版本不支持 (item 0)`);
-		expect((error as { description?: string }).description).toMatch(/only work on a private deployment/);
+	test("through a custom base URL that leads to the public cloud, Mingdao's refusal comes with the private-deployment hint", async () => {
+		const { error } = await upsert(
+			[person('c-1')],
+			{},
+			false,
+			mingdaoCredentials(md, {
+				deployment: 'custom',
+				customBaseUrl: `${md.baseUrl}/generalintegrate`,
+			}),
+		);
+		expect(error?.message).toBe(
+			`Mingdao error [${MINGDAO_CODES.notOnPublicCloud}]: 公有云版本不支持 (item 0)`,
+		);
+		expect((error as { description?: string }).description).toMatch(
+			/only work on a private deployment/,
+		);
 	});
 });
 
@@ -211,7 +307,9 @@ describe('Remove', () => {
 		const { items, error } = await remove([{ id: a }, { id: [b, 'nobody-here'] }, { id: a }]);
 		expect(error).toBeUndefined();
 		expect(md.emulator.count(REMOVE_PATH)).toBe(3);
-		expect(md.writeCalls.map((call) => call.corpUserId).sort()).toEqual([a, b, 'nobody-here'].sort());
+		expect(md.writeCalls.map((call) => call.corpUserId).sort()).toEqual(
+			[a, b, 'nobody-here'].sort(),
+		);
 		expect(items.map((item) => [paired(item), item.json])).toEqual([
 			[0, { corpUserId: a, removed: true }],
 			[1, { corpUserId: b, removed: true }],
@@ -219,7 +317,9 @@ describe('Remove', () => {
 			[2, { corpUserId: a, removed: true }],
 		]);
 		expect(md.accountOf(a)).toBeUndefined();
-		const hints = hintsOf({ run: (await remove([{ id: a }, { id: md.userIds[2] }])).run }).map((hint) => hint.message);
+		const hints = hintsOf({ run: (await remove([{ id: a }, { id: md.userIds[2] }])).run }).map(
+			(hint) => hint.message,
+		);
 		expect(hints).toEqual(['1 of 2 users were not removed (Mingdao answered false).']);
 	});
 
@@ -233,7 +333,11 @@ describe('Remove', () => {
 	test('a connection lost after the request was read is not repeated (a removal is not idempotent); Continue On Fail keeps the others', async () => {
 		md.emulator.injectFault({ path: REMOVE_PATH, times: 1, fault: { kind: 'reset-after-read' } });
 		const ids = [md.userIds[5], md.userIds[6]];
-		const { items, error } = await remove(ids.map((id) => ({ id })), { options: { concurrency: 1 } }, true);
+		const { items, error } = await remove(
+			ids.map((id) => ({ id })),
+			{ options: { concurrency: 1 } },
+			true,
+		);
 		expect(error).toBeUndefined();
 		expect(md.emulator.count(REMOVE_PATH)).toBe(2);
 		expect(items[0].json.error).toBeDefined();

@@ -24,21 +24,32 @@ export interface CountingProxy {
 function answerCode(body: string): string | undefined {
 	try {
 		const parsed = JSON.parse(body) as { code?: unknown };
-		return parsed && typeof parsed === 'object' && parsed.code !== undefined && parsed.code !== null ? String(parsed.code) : undefined;
+		return parsed && typeof parsed === 'object' && parsed.code !== undefined && parsed.code !== null
+			? String(parsed.code)
+			: undefined;
 	} catch {
 		return undefined;
 	}
 }
 
 /** `onCall` hears of each call as soon as it was answered. */
-export async function startCountingProxy(target: string, onCall?: (call: ProxiedCall) => void): Promise<CountingProxy> {
+export async function startCountingProxy(
+	target: string,
+	onCall?: (call: ProxiedCall) => void,
+): Promise<CountingProxy> {
 	const upstream = new URL(target);
 	const calls: ProxiedCall[] = [];
 	const server: Server = createServer((req, res) => {
 		const at = Date.now();
 		const path = new URL(req.url ?? '/', 'http://proxy').pathname;
 		const forward = httpRequest(
-			{ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+			{
+				host: upstream.hostname,
+				port: upstream.port,
+				method: req.method,
+				path: req.url,
+				headers: { ...req.headers, host: upstream.host },
+			},
 			(answer) => {
 				const chunks: Buffer[] = [];
 				answer.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -27,7 +27,12 @@ import { join } from 'node:path';
 
 import { Redis } from 'ioredis';
 
-import { DEMO_CREDENTIALS, DEMO_OWNER, EXAMPLE_WORKFLOWS, OA_LOGIN_WEBHOOK_PATH } from '../../scripts/lib/demo';
+import {
+	DEMO_CREDENTIALS,
+	DEMO_OWNER,
+	EXAMPLE_WORKFLOWS,
+	OA_LOGIN_WEBHOOK_PATH,
+} from '../../scripts/lib/demo';
 import {
 	freePort,
 	importCredentials,
@@ -45,8 +50,18 @@ import {
 	type N8nSetup,
 } from '../../scripts/lib/n8n';
 import { joinQueueMode, queueModeEnv, startWorker, type N8nWorker } from '../../scripts/lib/queue';
-import { startLocalPostgres, startLocalRedis, treeRssMb, type LocalRedis, type LocalService } from '../../scripts/lib/services';
-import { demoAuthCodes, startAliyunIotEmulator, type AliyunIotEmulatorHandle } from '../emulators/aliyun';
+import {
+	startLocalPostgres,
+	startLocalRedis,
+	treeRssMb,
+	type LocalRedis,
+	type LocalService,
+} from '../../scripts/lib/services';
+import {
+	demoAuthCodes,
+	startAliyunIotEmulator,
+	type AliyunIotEmulatorHandle,
+} from '../emulators/aliyun';
 import type { ProxiedCall } from './counting-proxy';
 import { describeStalls, longestStall, type Stall } from './stall-watch';
 import { startWeLinkVendor, type WeLinkVendor } from './welink-vendor';
@@ -94,8 +109,15 @@ function wrongPersons(items: unknown, batch: number, count: number): string[] {
 	for (let n = 1; n <= count; n++) {
 		const item = list[n - 1];
 		const want = expectedState(n);
-		if (!item || item.identifier !== `q${batch}-${n}` || item.state !== want || item.final !== true) {
-			wrong.push(`q${batch}-${n}: ${item ? `${String(item.state ?? item.error)}` : 'missing'} (want ${want})`);
+		if (
+			!item ||
+			item.identifier !== `q${batch}-${n}` ||
+			item.state !== want ||
+			item.final !== true
+		) {
+			wrong.push(
+				`q${batch}-${n}: ${item ? `${String(item.state ?? item.error)}` : 'missing'} (want ${want})`,
+			);
 		}
 	}
 	return wrong;
@@ -121,12 +143,32 @@ async function runBatch(baseUrl: string, batch: number, signal: AbortSignal): Pr
 		});
 		const text = await response.text();
 		if (!response.ok) {
-			return { batch, ok: false, ms: Date.now() - started, finishedAt: Date.now(), wrong: [], error: `HTTP ${response.status}: ${text.slice(0, 300)}` };
+			return {
+				batch,
+				ok: false,
+				ms: Date.now() - started,
+				finishedAt: Date.now(),
+				wrong: [],
+				error: `HTTP ${response.status}: ${text.slice(0, 300)}`,
+			};
 		}
 		const wrong = wrongPersons(JSON.parse(text), batch, PERSONS_PER_BATCH);
-		return { batch, ok: wrong.length === 0, ms: Date.now() - started, finishedAt: Date.now(), wrong };
+		return {
+			batch,
+			ok: wrong.length === 0,
+			ms: Date.now() - started,
+			finishedAt: Date.now(),
+			wrong,
+		};
 	} catch (error) {
-		return { batch, ok: false, ms: Date.now() - started, finishedAt: Date.now(), wrong: [], error: error instanceof Error ? error.message : String(error) };
+		return {
+			batch,
+			ok: false,
+			ms: Date.now() - started,
+			finishedAt: Date.now(),
+			wrong: [],
+			error: error instanceof Error ? error.message : String(error),
+		};
 	}
 }
 
@@ -146,19 +188,42 @@ interface ManualResult {
  * REST API until it has stopped; then its run data is read back and each worker's log searched for
  * the line with which n8n's job processor starts that execution.
  */
-async function runManually(session: RestSession, workers: N8nWorker[], timeoutMs: number): Promise<ManualResult> {
+async function runManually(
+	session: RestSession,
+	workers: N8nWorker[],
+	timeoutMs: number,
+): Promise<ManualResult> {
 	const started = Date.now();
-	const failed = (error: string, executionId?: string): ManualResult => ({ executionId, ms: Date.now() - started, wrong: [], error });
+	const failed = (error: string, executionId?: string): ManualResult => ({
+		executionId,
+		ms: Date.now() - started,
+		wrong: [],
+		error,
+	});
 	try {
-		const run = await session.request<{ executionId?: string; waitingForWebhook?: boolean }>('POST', `/rest/workflows/${MANUAL_WORKFLOW_ID}/run`, {
-			triggerToStartFrom: { name: 'Run by Hand' },
-		});
-		const executionId = run.data?.executionId === undefined ? undefined : String(run.data.executionId);
-		if (run.status !== 200 || executionId === undefined) return failed(`POST /rest/workflows/${MANUAL_WORKFLOW_ID}/run answered ${run.status}: ${run.text.slice(0, 300)}`);
+		const run = await session.request<{ executionId?: string; waitingForWebhook?: boolean }>(
+			'POST',
+			`/rest/workflows/${MANUAL_WORKFLOW_ID}/run`,
+			{
+				triggerToStartFrom: { name: 'Run by Hand' },
+			},
+		);
+		const executionId =
+			run.data?.executionId === undefined ? undefined : String(run.data.executionId);
+		if (run.status !== 200 || executionId === undefined)
+			return failed(
+				`POST /rest/workflows/${MANUAL_WORKFLOW_ID}/run answered ${run.status}: ${run.text.slice(0, 300)}`,
+			);
 		for (;;) {
-			const summary = (await listExecutions(session, MANUAL_WORKFLOW_ID)).find((execution) => execution.id === executionId);
+			const summary = (await listExecutions(session, MANUAL_WORKFLOW_ID)).find(
+				(execution) => execution.id === executionId,
+			);
 			if (summary?.stoppedAt) break;
-			if (Date.now() - started > timeoutMs) return failed(`execution ${executionId} had not stopped after ${timeoutMs / 1000} s (${summary?.status ?? 'not listed'})`, executionId);
+			if (Date.now() - started > timeoutMs)
+				return failed(
+					`execution ${executionId} had not stopped after ${timeoutMs / 1000} s (${summary?.status ?? 'not listed'})`,
+					executionId,
+				);
 			await new Promise((r) => setTimeout(r, 1_000));
 		}
 		const execution = await readExecution(session, executionId);
@@ -195,9 +260,21 @@ const BUNCHED_MS = 2;
 /** What the vendor accepted on one API between two moments: the mean rate and the busiest 1-s window. */
 function rateOn(calls: ProxiedCall[], path: string, from: number, to: number): RateFigures {
 	const inRange = calls.filter((c) => c.path === path && c.at >= from && c.at <= to);
-	const accepted = inRange.filter((c) => c.code !== RATE_LIMITED).map((c) => c.at).sort((a, b) => a - b);
+	const accepted = inRange
+		.filter((c) => c.code !== RATE_LIMITED)
+		.map((c) => c.at)
+		.sort((a, b) => a - b);
 	const refused = inRange.length - accepted.length;
-	if (accepted.length < 2) return { accepted: accepted.length, refused, perSecond: 0, busiestSecond: accepted.length, seconds: 0, histogram: [], bunched: 0 };
+	if (accepted.length < 2)
+		return {
+			accepted: accepted.length,
+			refused,
+			perSecond: 0,
+			busiestSecond: accepted.length,
+			seconds: 0,
+			histogram: [],
+			bunched: 0,
+		};
 	const seconds = (accepted[accepted.length - 1] - accepted[0]) / 1000;
 	let busiest = 0;
 	let end = 0;
@@ -211,8 +288,18 @@ function rateOn(calls: ProxiedCall[], path: string, from: number, to: number): R
 		histogram[second] = (histogram[second] ?? 0) + 1;
 	}
 	const arrivals = inRange.map((c) => c.at).sort((a, b) => a - b);
-	const bunched = arrivals.filter((at, i) => i > 0 && at - arrivals[i - 1] < BUNCHED_MS).length / Math.max(1, arrivals.length - 1);
-	return { accepted: accepted.length, refused, perSecond: (accepted.length - 1) / seconds, busiestSecond: busiest, seconds, histogram: Array.from(histogram, (n) => n ?? 0), bunched };
+	const bunched =
+		arrivals.filter((at, i) => i > 0 && at - arrivals[i - 1] < BUNCHED_MS).length /
+		Math.max(1, arrivals.length - 1);
+	return {
+		accepted: accepted.length,
+		refused,
+		perSecond: (accepted.length - 1) / seconds,
+		busiestSecond: busiest,
+		seconds,
+		histogram: Array.from(histogram, (n) => n ?? 0),
+		bunched,
+	};
 }
 
 /**
@@ -227,7 +314,9 @@ function describeRefusals(calls: ProxiedCall[], from: number, to: number, stalls
 	return refused
 		.slice(0, 8)
 		.map((r) => {
-			const before = calls.filter((c) => c.path === r.path && c.code !== RATE_LIMITED && c.at > r.at - 1_000 && c.at <= r.at).length;
+			const before = calls.filter(
+				(c) => c.path === r.path && c.code !== RATE_LIMITED && c.at > r.at - 1_000 && c.at <= r.at,
+			).length;
 			return `${r.path.split('/').pop()} at +${((r.at - from) / 1000).toFixed(2)} s (${before} accepted in the second before; the emulator's event loop stalled up to ${longestStall(stalls, r.at - 1_000, r.at)} ms in it)`;
 		})
 		.join(', ');
@@ -246,7 +335,10 @@ function describeRate(r: RateFigures): string {
  * The aggregate rate is measured over the contested span.
  */
 function contestedUntil(results: BatchResult[]): number {
-	const finished = results.filter((r) => !r.error).map((r) => r.finishedAt).sort((a, b) => a - b);
+	const finished = results
+		.filter((r) => !r.error)
+		.map((r) => r.finishedAt)
+		.sort((a, b) => a - b);
 	return finished.length >= 2 ? finished[finished.length - 2] : (finished[0] ?? Date.now());
 }
 
@@ -302,13 +394,19 @@ class MemorySampler {
 
 /** Rate slots granted in Redis whose request was not sent yet (pending: stored with a start in the future). */
 async function pendingRateSlots(redis: LocalRedis): Promise<number> {
-	const client = new Redis({ host: '127.0.0.1', port: redis.port, password: redis.password, lazyConnect: true });
+	const client = new Redis({
+		host: '127.0.0.1',
+		port: redis.port,
+		password: redis.password,
+		lazyConnect: true,
+	});
 	try {
 		await client.connect();
 		const [seconds, micros] = await client.time();
 		const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 		let pending = 0;
-		for (const key of await client.keys('*n8n-nodes-employee-sync:rate:*')) pending += await client.zcount(key, `(${now}`, '+inf');
+		for (const key of await client.keys('*n8n-nodes-employee-sync:rate:*'))
+			pending += await client.zcount(key, `(${now}`, '+inf');
 		return pending;
 	} finally {
 		client.disconnect();
@@ -331,7 +429,8 @@ async function cleanUp(): Promise<void> {
 	await server?.stop();
 	await Promise.allSettled([weLink?.stop(), aliyun?.stop()]);
 	for (const service of [...services].reverse()) await service.stop().catch(() => undefined);
-	if (workDir && process.env.KEEP_E2E_DIR !== '1') rmSync(workDir, { recursive: true, force: true });
+	if (workDir && process.env.KEEP_E2E_DIR !== '1')
+		rmSync(workDir, { recursive: true, force: true });
 }
 
 async function main(): Promise<void> {
@@ -345,7 +444,11 @@ async function main(): Promise<void> {
 	const redis = await startLocalRedis(workDir, await freePort(), randomBytes(12).toString('hex'));
 	services.push(redis);
 	memory.watch('redis-server', redis.pid);
-	const postgres = await startLocalPostgres(workDir, await freePort(), randomBytes(12).toString('hex'));
+	const postgres = await startLocalPostgres(
+		workDir,
+		await freePort(),
+		randomBytes(12).toString('hex'),
+	);
 	services.push(postgres);
 	memory.watch('postgres (all its processes)', postgres.pid);
 	joinQueueMode(queueModeEnv(redis, postgres));
@@ -355,7 +458,12 @@ async function main(): Promise<void> {
 	const calls = weLink.calls;
 	aliyun = await startAliyunIotEmulator({ latencyMs: 3_000 });
 
-	const setup: N8nSetup = { userFolder: join(workDir, 'user'), port: await freePort(), brokerPort: await freePort(), encryptionKey: randomBytes(24).toString('hex') };
+	const setup: N8nSetup = {
+		userFolder: join(workDir, 'user'),
+		port: await freePort(),
+		brokerPort: await freePort(),
+		encryptionKey: randomBytes(24).toString('hex'),
+	};
 	await installPackage(setup.userFolder, await packPackage(workDir, root));
 	await importCredentials(setup, [
 		{ ...DEMO_CREDENTIALS.weLink, type: weLink.credentialType, data: weLink.credentials },
@@ -363,9 +471,18 @@ async function main(): Promise<void> {
 	]);
 	const workflows = join(workDir, 'workflows');
 	mkdirSync(workflows);
-	cpSync(join(root, 'test', 'queue', 'welink-queue-sync.json'), join(workflows, 'welink-queue-sync.json'));
-	cpSync(join(root, 'test', 'queue', 'welink-queue-manual.json'), join(workflows, 'welink-queue-manual.json'));
-	cpSync(join(root, 'examples', 'oa-login-iot-employee.json'), join(workflows, 'oa-login-iot-employee.json'));
+	cpSync(
+		join(root, 'test', 'queue', 'welink-queue-sync.json'),
+		join(workflows, 'welink-queue-sync.json'),
+	);
+	cpSync(
+		join(root, 'test', 'queue', 'welink-queue-manual.json'),
+		join(workflows, 'welink-queue-manual.json'),
+	);
+	cpSync(
+		join(root, 'examples', 'oa-login-iot-employee.json'),
+		join(workflows, 'oa-login-iot-employee.json'),
+	);
 	await importWorkflowDirectory(setup, workflows);
 	await publishWorkflow(setup, WORKFLOW_ID);
 	await publishWorkflow(setup, EXAMPLE_WORKFLOWS.oaLogin);
@@ -387,13 +504,17 @@ async function main(): Promise<void> {
 	// The editor's user, for the manual execution (REST API with the editor's cookie).
 	const session = new RestSession(baseUrl);
 	await session.setupOwner(DEMO_OWNER);
-	say(`set up in ${((Date.now() - began) / 1000).toFixed(0)} s: main pid ${server.process.pid}, workers ${workers.map((w) => w.pid).join(', ')}, Redis :${redis.port}, PostgreSQL :${postgres.port}, WeLink emulator pid ${weLink.pid} at nice ${weLink.nice}`);
+	say(
+		`set up in ${((Date.now() - began) / 1000).toFixed(0)} s: main pid ${server.process.pid}, workers ${workers.map((w) => w.pid).join(', ')}, Redis :${redis.port}, PostgreSQL :${postgres.port}, WeLink emulator pid ${weLink.pid} at nice ${weLink.nice}`,
+	);
 
 	// ── A: four executions at once, 2,000 persons ──────────────────────────────────────────────
 	const aStart = Date.now();
 	const [manual, ...aResults] = await Promise.all([
 		runManually(session, workers, 300_000),
-		...[1, 2, 3, 4].map(async (batch) => await runBatch(baseUrl, batch, AbortSignal.timeout(300_000))),
+		...[1, 2, 3, 4].map(
+			async (batch) => await runBatch(baseUrl, batch, AbortSignal.timeout(300_000)),
+		),
 	]);
 	const aEnd = Date.now();
 	const aCalls = calls.filter((c) => c.at >= aStart && c.at <= aEnd);
@@ -404,20 +525,42 @@ async function main(): Promise<void> {
 	const aFailed = aResults.filter((r) => r.error);
 	const afterA = await weLink.state();
 	const tokensAfterA = afterA.tokensIssued;
-	say(`A: ${((aEnd - aStart) / 1000).toFixed(1)} s for ${4 * PERSONS_PER_BATCH} persons in 4 webhook executions and ${MANUAL_PERSONS} in a manual one (worker 1 ran ${executionsStarted(workers[0])}, worker 2 ran ${executionsStarted(workers[1])})`);
-	say(`A: manual execution ${manual.executionId ?? '(none)'}: mode ${manual.mode ?? '?'}, status ${manual.status ?? '?'}, started by ${manual.worker ? `worker ${manual.worker}` : 'no worker'}, ${(manual.ms / 1000).toFixed(1)} s${manual.error ? `; error: ${manual.error}` : ''}`);
+	say(
+		`A: ${((aEnd - aStart) / 1000).toFixed(1)} s for ${4 * PERSONS_PER_BATCH} persons in 4 webhook executions and ${MANUAL_PERSONS} in a manual one (worker 1 ran ${executionsStarted(workers[0])}, worker 2 ran ${executionsStarted(workers[1])})`,
+	);
+	say(
+		`A: manual execution ${manual.executionId ?? '(none)'}: mode ${manual.mode ?? '?'}, status ${manual.status ?? '?'}, started by ${manual.worker ? `worker ${manual.worker}` : 'no worker'}, ${(manual.ms / 1000).toFixed(1)} s${manual.error ? `; error: ${manual.error}` : ''}`,
+	);
 	say(`A: users/status while two or more executions ran: ${describeRate(aStatus)}`);
 	say(`A: users/status in all: ${describeRate(rateOn(aCalls, STATUS_PATH, aStart, aEnd))}`);
 	say(`A: users/bulk   ${describeRate(aBulk)}`);
-	say(`A: 48503 answers: ${describeRefusals(calls, aStart, aEnd, afterA.stalls)}; ${describeStalls(afterA.stalls, aStart, aEnd)}`);
+	say(
+		`A: 48503 answers: ${describeRefusals(calls, aStart, aEnd, afterA.stalls)}; ${describeStalls(afterA.stalls, aStart, aEnd)}`,
+	);
 	for (const failed of aFailed) say(`A: batch ${failed.batch} failed: ${failed.error}`);
-	check('A: every person in the right state', aWrong.length === 0 && aFailed.length === 0, `${4 * PERSONS_PER_BATCH - aWrong.length - aFailed.length * PERSONS_PER_BATCH} of ${4 * PERSONS_PER_BATCH} right${aWrong.length ? `; e.g. ${aWrong.slice(0, 3).join('; ')}` : ''}${aFailed.length ? `; ${aFailed.length} execution(s) failed` : ''}`);
+	check(
+		'A: every person in the right state',
+		aWrong.length === 0 && aFailed.length === 0,
+		`${4 * PERSONS_PER_BATCH - aWrong.length - aFailed.length * PERSONS_PER_BATCH} of ${4 * PERSONS_PER_BATCH} right${aWrong.length ? `; e.g. ${aWrong.slice(0, 3).join('; ')}` : ''}${aFailed.length ? `; ${aFailed.length} execution(s) failed` : ''}`,
+	);
 	check('A: no 48503 (rate-limit) answer', aRefused === 0, `${aRefused} × 48503`);
-	check(`A: aggregate rate ≥ 90 % of ${PER_SECOND}/s on users/status`, aStatus.perSecond >= 0.9 * PER_SECOND, `${aStatus.perSecond.toFixed(1)}/s`);
-	check('A: the token was fetched once for all processes', tokensAfterA === 1, `${tokensAfterA} token fetch(es)`);
+	check(
+		`A: aggregate rate ≥ 90 % of ${PER_SECOND}/s on users/status`,
+		aStatus.perSecond >= 0.9 * PER_SECOND,
+		`${aStatus.perSecond.toFixed(1)}/s`,
+	);
+	check(
+		'A: the token was fetched once for all processes',
+		tokensAfterA === 1,
+		`${tokensAfterA} token fetch(es)`,
+	);
 	check(
 		'A: the manual execution ran on a worker, every person right (sharing the token and the 40/s checked above)',
-		manual.mode === 'manual' && manual.worker !== undefined && manual.status === 'success' && manual.wrong.length === 0 && manual.error === undefined,
+		manual.mode === 'manual' &&
+			manual.worker !== undefined &&
+			manual.status === 'success' &&
+			manual.wrong.length === 0 &&
+			manual.error === undefined,
 		`mode ${manual.mode ?? '?'}, ${manual.worker ? `worker ${manual.worker}` : 'no worker started it'}, status ${manual.status ?? '?'}, ${MANUAL_PERSONS - manual.wrong.length} of ${MANUAL_PERSONS} right${manual.wrong.length ? `; e.g. ${manual.wrong.slice(0, 3).join('; ')}` : ''}${manual.error ? `; ${manual.error}` : ''}`,
 	);
 
@@ -434,9 +577,11 @@ async function main(): Promise<void> {
 	const giveUp = new AbortController();
 	const bSignal = AbortSignal.any([giveUp.signal, AbortSignal.timeout(300_000)]);
 	const bRuns = [5, 6, 7, 8].map(async (batch) => await runBatch(baseUrl, batch, bSignal));
-	const statusCallsInB = () => calls.slice(bCallsBefore).filter((c) => c.path === STATUS_PATH).length ?? 0;
+	const statusCallsInB = () =>
+		calls.slice(bCallsBefore).filter((c) => c.path === STATUS_PATH).length ?? 0;
 	const waitFor = async (condition: () => boolean) => {
-		while (!condition() && Date.now() - bStart < 120_000) await new Promise((r) => setTimeout(r, 50));
+		while (!condition() && Date.now() - bStart < 120_000)
+			await new Promise((r) => setTimeout(r, 50));
 	};
 	// Mid-run (the executions have submitted and are polling), OA logins arrive, each taking 3 s at
 	// Aliyun; the kill falls among them, so some creates are in flight on the killed worker.
@@ -468,8 +613,12 @@ async function main(): Promise<void> {
 	const createsBeforeKill = aliyun.createByAuthCodeCount();
 	await workers[0].kill();
 	const orphaned = await pendingRateSlots(redis);
-	say(`B: SIGKILLed worker 1 (pid ${workers[0].pid}) ${((killedAt - bStart) / 1000).toFixed(1)} s into the run, ${createsBeforeKill} Aliyun create(s) sent by then; it had started ${killedRan} execution(s) in all; it left ${orphaned} rate slot(s) reserved but not sent (they count until their lease ends)`);
-	const afterKill = [9, 10].map(async (batch) => await runBatch(baseUrl, batch, AbortSignal.timeout(300_000)));
+	say(
+		`B: SIGKILLed worker 1 (pid ${workers[0].pid}) ${((killedAt - bStart) / 1000).toFixed(1)} s into the run, ${createsBeforeKill} Aliyun create(s) sent by then; it had started ${killedRan} execution(s) in all; it left ${orphaned} rate slot(s) reserved but not sent (they count until their lease ends)`,
+	);
+	const afterKill = [9, 10].map(
+		async (batch) => await runBatch(baseUrl, batch, AbortSignal.timeout(300_000)),
+	);
 	await Promise.all(afterKill);
 	await oaStream;
 	const bEnd = Date.now();
@@ -480,27 +629,71 @@ async function main(): Promise<void> {
 
 	// The survivor's full demand: once every execution still running has submitted its persons
 	// (the last users/bulk call after the kill), all of them poll users/status.
-	const lastSubmit = Math.max(killedAt, ...calls.filter((c) => c.path === BULK_PATH && c.at > killedAt).map((c) => c.at));
-	const survivorStatus = rateOn(calls, STATUS_PATH, lastSubmit, Math.max(lastSubmit + 1_000, contestedUntil(bResults)));
+	const lastSubmit = Math.max(
+		killedAt,
+		...calls.filter((c) => c.path === BULK_PATH && c.at > killedAt).map((c) => c.at),
+	);
+	const survivorStatus = rateOn(
+		calls,
+		STATUS_PATH,
+		lastSubmit,
+		Math.max(lastSubmit + 1_000, contestedUntil(bResults)),
+	);
 	const bRefused = calls.filter((c) => c.at >= bStart && c.code === RATE_LIMITED).length;
 	const completed = bResults.filter((r) => !r.error);
 	const survivorWrong = completed.flatMap((r) => r.wrong);
 	const afterB = await weLink.state();
 	const createCalls = aliyun.createByAuthCodeCount();
-	const codesUsed = authCodes.length - aliyun.unusedAuthCodes().filter((code) => authCodes.includes(code)).length;
-	say(`B: ${((bEnd - bStart) / 1000).toFixed(1)} s; ${completed.length} of ${bResults.length} executions answered (the rest ran on the killed worker: ${bResults.filter((r) => r.error).map((r) => `batch ${r.batch}`).join(', ') || 'none'})`);
-	say(`B: users/status after the kill, from the last submit while two or more executions ran: ${describeRate(survivorStatus)}`);
-	say(`B: users/status after the kill, in all: ${describeRate(rateOn(calls, STATUS_PATH, killedAt + 1_000, bEnd))}`);
-	say(`B: 48503 answers: ${describeRefusals(calls, bStart, bEnd, afterB.stalls)}; ${describeStalls(afterB.stalls, bStart, bEnd)}`);
+	const codesUsed =
+		authCodes.length - aliyun.unusedAuthCodes().filter((code) => authCodes.includes(code)).length;
+	say(
+		`B: ${((bEnd - bStart) / 1000).toFixed(1)} s; ${completed.length} of ${bResults.length} executions answered (the rest ran on the killed worker: ${
+			bResults
+				.filter((r) => r.error)
+				.map((r) => `batch ${r.batch}`)
+				.join(', ') || 'none'
+		})`,
+	);
+	say(
+		`B: users/status after the kill, from the last submit while two or more executions ran: ${describeRate(survivorStatus)}`,
+	);
+	say(
+		`B: users/status after the kill, in all: ${describeRate(rateOn(calls, STATUS_PATH, killedAt + 1_000, bEnd))}`,
+	);
+	say(
+		`B: 48503 answers: ${describeRefusals(calls, bStart, bEnd, afterB.stalls)}; ${describeStalls(afterB.stalls, bStart, bEnd)}`,
+	);
 	const oaLost = oaStatuses.filter((status) => status !== 200).length;
-	say(`B: OA-login webhooks answered ${authCodes.length - oaLost} of ${authCodes.length}; Aliyun createbyauthcode reached ${createCalls} time(s) for ${codesUsed} auth code(s) used`);
-	check(`B: the surviving worker keeps ≥ 90 % of ${PER_SECOND}/s`, survivorStatus.perSecond >= 0.9 * PER_SECOND, `${survivorStatus.perSecond.toFixed(1)}/s after the kill`);
-	check('B: executions that finished have every person right', completed.length >= 2 && survivorWrong.length === 0, `${completed.length} finished, ${survivorWrong.length} person(s) wrong${survivorWrong.length ? `; e.g. ${survivorWrong.slice(0, 3).join('; ')}` : ''}`);
-	check('B: no auth code reached Aliyun twice', createCalls === codesUsed, `${createCalls} create call(s) for ${codesUsed} code(s)`);
+	say(
+		`B: OA-login webhooks answered ${authCodes.length - oaLost} of ${authCodes.length}; Aliyun createbyauthcode reached ${createCalls} time(s) for ${codesUsed} auth code(s) used`,
+	);
+	check(
+		`B: the surviving worker keeps ≥ 90 % of ${PER_SECOND}/s`,
+		survivorStatus.perSecond >= 0.9 * PER_SECOND,
+		`${survivorStatus.perSecond.toFixed(1)}/s after the kill`,
+	);
+	check(
+		'B: executions that finished have every person right',
+		completed.length >= 2 && survivorWrong.length === 0,
+		`${completed.length} finished, ${survivorWrong.length} person(s) wrong${survivorWrong.length ? `; e.g. ${survivorWrong.slice(0, 3).join('; ')}` : ''}`,
+	);
+	check(
+		'B: no auth code reached Aliyun twice',
+		createCalls === codesUsed,
+		`${createCalls} create call(s) for ${codesUsed} code(s)`,
+	);
 	// Without creates lost with the killed worker the check above would prove nothing.
-	check('B: the kill caught OA logins in flight on the killed worker', oaLost > 0, `${oaLost} OA-login execution(s) lost with worker 1`);
+	check(
+		'B: the kill caught OA logins in flight on the killed worker',
+		oaLost > 0,
+		`${oaLost} OA-login execution(s) lost with worker 1`,
+	);
 	check('B: no 48503 (rate-limit) answer', bRefused === 0, `${bRefused} × 48503`);
-	check('A+B: the token was fetched once in all', afterB.tokensIssued === 1, `${afterB.tokensIssued} token fetch(es)`);
+	check(
+		'A+B: the token was fetched once in all',
+		afterB.tokensIssued === 1,
+		`${afterB.tokensIssued} token fetch(es)`,
+	);
 
 	await memory.stop();
 	say(`peak memory: ${[...memory.peaks].map(([name, mb]) => `${name} ${mb} MB`).join(', ')}`);
@@ -515,13 +708,23 @@ guard.unref();
 
 main()
 	.catch((error: unknown) => {
-		check('the run completed', false, error instanceof Error ? (error.stack ?? error.message) : String(error));
+		check(
+			'the run completed',
+			false,
+			error instanceof Error ? (error.stack ?? error.message) : String(error),
+		);
 	})
 	.finally(async () => {
-		await cleanUp().catch((error: unknown) => say(`clean-up failed: ${error instanceof Error ? error.message : String(error)}`));
+		await cleanUp().catch((error: unknown) =>
+			say(`clean-up failed: ${error instanceof Error ? error.message : String(error)}`),
+		);
 		const failed = checks.filter((c) => !c.ok);
 		// A run that checked nothing proves nothing.
 		const passed = failed.length === 0 && checks.length > 0;
-		say(passed ? `all ${checks.length} checks passed` : `${failed.length} of ${checks.length} checks failed`);
+		say(
+			passed
+				? `all ${checks.length} checks passed`
+				: `${failed.length} of ${checks.length} checks failed`,
+		);
 		process.exit(passed ? 0 : 1);
 	});

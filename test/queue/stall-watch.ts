@@ -20,7 +20,8 @@ export class StallWatch {
 
 	private readonly timer = setInterval(() => {
 		const now = Date.now();
-		if (now - this.last > TICK_MS + STALL_MS) this.stalls.push({ endedAt: now, ms: now - this.last - TICK_MS });
+		if (now - this.last > TICK_MS + STALL_MS)
+			this.stalls.push({ endedAt: now, ms: now - this.last - TICK_MS });
 		this.last = now;
 	}, TICK_MS);
 
@@ -37,6 +38,8 @@ export function longestStall(stalls: Stall[], from: number, to: number): number 
 /** The stalls that ended in (from, to], with their times from `from`. */
 export function describeStalls(stalls: Stall[], from: number, to: number): string {
 	const within = stalls.filter((s) => s.endedAt > from && s.endedAt <= to);
-	const listed = within.map((s) => `${s.ms} ms at +${((s.endedAt - from) / 1000).toFixed(1)} s`).join(', ');
+	const listed = within
+		.map((s) => `${s.ms} ms at +${((s.endedAt - from) / 1000).toFixed(1)} s`)
+		.join(', ');
 	return `${within.length} stall(s) of the WeLink emulator's event loop over ${STALL_MS} ms${within.length ? `: ${listed}` : ''}`;
 }

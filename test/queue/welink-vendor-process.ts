@@ -17,7 +17,12 @@ export interface VendorOptions {
 }
 
 export type VendorMessage =
-	| { type: 'ready'; baseUrl: string; credentialType: string; credentials: Record<string, string | number | boolean> }
+	| {
+			type: 'ready';
+			baseUrl: string;
+			credentialType: string;
+			credentials: Record<string, string | number | boolean>;
+	  }
 	| { type: 'call'; call: { path: string; at: number; code: string | undefined } }
 	| { type: 'state'; tokensIssued: number; stalls: Array<{ endedAt: number; ms: number }> };
 
@@ -28,10 +33,15 @@ function send(message: VendorMessage): void {
 async function main(): Promise<void> {
 	const options = JSON.parse(process.argv[2] ?? '{}') as VendorOptions;
 	const stalls = new StallWatch();
-	const weLink = await startWeLinkEmulator({ latencyMs: options.latencyMs, demoPersons: 0, ratePerSecond: options.ratePerSecond });
+	const weLink = await startWeLinkEmulator({
+		latencyMs: options.latencyMs,
+		demoPersons: 0,
+		ratePerSecond: options.ratePerSecond,
+	});
 	const proxy = await startCountingProxy(weLink.baseUrl, (call) => send({ type: 'call', call }));
 	process.on('message', (message: { type?: string }) => {
-		if (message.type === 'query') send({ type: 'state', tokensIssued: weLink.tokensIssued(), stalls: stalls.stalls });
+		if (message.type === 'query')
+			send({ type: 'state', tokensIssued: weLink.tokensIssued(), stalls: stalls.stalls });
 		if (message.type === 'stop') {
 			stalls.stop();
 			void Promise.allSettled([proxy.stop(), weLink.stop()]).then(() => process.exit(0));
@@ -39,10 +49,17 @@ async function main(): Promise<void> {
 	});
 	// The parent going away (a crash, Ctrl-C) ends this process too.
 	process.on('disconnect', () => process.exit(0));
-	send({ type: 'ready', baseUrl: proxy.baseUrl, credentialType: weLink.credentialType, credentials: { ...weLink.credentials, baseUrl: proxy.baseUrl } });
+	send({
+		type: 'ready',
+		baseUrl: proxy.baseUrl,
+		credentialType: weLink.credentialType,
+		credentials: { ...weLink.credentials, baseUrl: proxy.baseUrl },
+	});
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exit(1);
 });

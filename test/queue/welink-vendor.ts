@@ -34,7 +34,11 @@ export interface WeLinkVendor {
 const VENDOR_NICE = -10;
 
 export async function startWeLinkVendor(options: VendorOptions): Promise<WeLinkVendor> {
-	const child: ChildProcess = fork(join(__dirname, 'welink-vendor-process.js'), [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+	const child: ChildProcess = fork(
+		join(__dirname, 'welink-vendor-process.js'),
+		[JSON.stringify(options)],
+		{ stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+	);
 	try {
 		setPriority(child.pid ?? 0, VENDOR_NICE);
 	} catch {
@@ -44,14 +48,18 @@ export async function startWeLinkVendor(options: VendorOptions): Promise<WeLinkV
 	const calls: ProxiedCall[] = [];
 	const waiting: Array<(state: { tokensIssued: number; stalls: Stall[] }) => void> = [];
 	const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
-	const ready = await new Promise<Extract<VendorMessage, { type: 'ready' }>>((resolveReady, reject) => {
-		child.once('exit', (code) => reject(new Error(`the WeLink emulator's process ended (exit ${code}) before it was ready`)));
-		child.on('message', (message: VendorMessage) => {
-			if (message.type === 'ready') resolveReady(message);
-			else if (message.type === 'call') calls.push(message.call);
-			else if (message.type === 'state') waiting.shift()?.(message);
-		});
-	});
+	const ready = await new Promise<Extract<VendorMessage, { type: 'ready' }>>(
+		(resolveReady, reject) => {
+			child.once('exit', (code) =>
+				reject(new Error(`the WeLink emulator's process ended (exit ${code}) before it was ready`)),
+			);
+			child.on('message', (message: VendorMessage) => {
+				if (message.type === 'ready') resolveReady(message);
+				else if (message.type === 'call') calls.push(message.call);
+				else if (message.type === 'state') waiting.shift()?.(message);
+			});
+		},
+	);
 	return {
 		pid: child.pid ?? 0,
 		baseUrl: ready.baseUrl,

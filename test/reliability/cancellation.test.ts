@@ -1,6 +1,9 @@
 import { WorkflowExecute } from 'n8n-core';
 import type { IWorkflowExecuteAdditionalData, Workflow } from 'n8n-workflow';
-import { SystemShutdownExecutionCancelledError, TimeoutExecutionCancelledError } from 'n8n-workflow';
+import {
+	SystemShutdownExecutionCancelledError,
+	TimeoutExecutionCancelledError,
+} from 'n8n-workflow';
 
 import { runNode } from '../harness/run-workflow';
 import { SCENARIOS, weLinkScenario } from './vendors';
@@ -35,22 +38,23 @@ interface ExecutionInternals {
 
 const processRunExecutionData = WorkflowExecute.prototype.processRunExecutionData;
 beforeAll(() => {
-	jest
-		.spyOn(WorkflowExecute.prototype, 'processRunExecutionData')
-		.mockImplementation(function (this: WorkflowExecute, workflow: Workflow) {
-			const internals = this as unknown as ExecutionInternals;
-			const stop = nextStop;
-			if (stop?.kind === 'deadline') {
-				// The harness cancels STOP_AFTER_MS after this, as the runner does when the deadline passes.
-				internals.additionalData.executionTimeoutTimestamp = Date.now() + STOP_AFTER_MS;
-			}
-			if (stop?.kind === 'reason') {
-				const controller = internals.abortController;
-				const abort = controller.abort.bind(controller);
-				controller.abort = () => abort(stop.make(internals.additionalData.executionId ?? 'unknown'));
-			}
-			return processRunExecutionData.call(this, workflow);
-		});
+	jest.spyOn(WorkflowExecute.prototype, 'processRunExecutionData').mockImplementation(function (
+		this: WorkflowExecute,
+		workflow: Workflow,
+	) {
+		const internals = this as unknown as ExecutionInternals;
+		const stop = nextStop;
+		if (stop?.kind === 'deadline') {
+			// The harness cancels STOP_AFTER_MS after this, as the runner does when the deadline passes.
+			internals.additionalData.executionTimeoutTimestamp = Date.now() + STOP_AFTER_MS;
+		}
+		if (stop?.kind === 'reason') {
+			const controller = internals.abortController;
+			const abort = controller.abort.bind(controller);
+			controller.abort = () => abort(stop.make(internals.additionalData.executionId ?? 'unknown'));
+		}
+		return processRunExecutionData.call(this, workflow);
+	});
 });
 afterAll(() => jest.restoreAllMocks());
 afterEach(() => {

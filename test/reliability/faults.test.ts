@@ -2,7 +2,14 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ALIYUN_PATHS } from '../emulators/aliyun';
 import type { FaultRule } from '../emulators/frame';
-import { SCENARIOS, aliyunCreate, aliyunScenario, errorText, paired, weLinkScenario } from './vendors';
+import {
+	SCENARIOS,
+	aliyunCreate,
+	aliyunScenario,
+	errorText,
+	paired,
+	weLinkScenario,
+} from './vendors';
 import type { PartialOutcome, ReadScenario, VendorName } from './vendors';
 
 /**
@@ -18,7 +25,17 @@ import type { PartialOutcome, ReadScenario, VendorName } from './vendors';
  * The outcome table is printed at the end of the file.
  */
 
-type FaultKey = '5xx' | 'vendor-limit' | '429' | 'reset-before' | 'reset-after' | 'timeout' | 'token' | 'html' | 'truncated' | 'credential';
+type FaultKey =
+	| '5xx'
+	| 'vendor-limit'
+	| '429'
+	| 'reset-before'
+	| 'reset-after'
+	| 'timeout'
+	| 'token'
+	| 'html'
+	| 'truncated'
+	| 'credential';
 
 const FAULT_LABELS: Record<FaultKey, string> = {
 	'5xx': '5xx burst then recovery',
@@ -52,9 +69,14 @@ interface NotApplicable {
 	notApplicable: string;
 }
 
-const onPath = (s: ReadScenario, rule: Omit<FaultRule, 'path'>) => s.emulator.injectFault({ ...rule, path: s.path });
+const onPath = (s: ReadScenario, rule: Omit<FaultRule, 'path'>) =>
+	s.emulator.injectFault({ ...rule, path: s.path });
 
-const LIMIT_JSON_WELINK = { code: '48503', message: 'The request frequency exceeds the limit', data: [] };
+const LIMIT_JSON_WELINK = {
+	code: '48503',
+	message: 'The request frequency exceeds the limit',
+	data: [],
+};
 const LIMIT_ALIYUN_403 = {
 	kind: 'status' as const,
 	status: 403,
@@ -64,20 +86,35 @@ const LIMIT_ALIYUN_403 = {
 const BODY_429_ALIYUN = {
 	kind: 'status' as const,
 	status: 200,
-	json: { id: 'fault', code: 429, message: 'too many requests', localizedMsg: '请求过于频繁', data: null },
+	json: {
+		id: 'fault',
+		code: 429,
+		message: 'too many requests',
+		localizedMsg: '请求过于频繁',
+		data: null,
+	},
 };
 
 function planFor(vendor: VendorName, key: FaultKey): FaultPlan | NotApplicable {
 	switch (key) {
 		case '5xx':
 			return {
-				recover: (s) => (onPath(s, { fault: { kind: 'status', status: 503, json: {} }, times: 3 }), 3),
+				recover: (s) => (
+					onPath(s, { fault: { kind: 'status', status: 503, json: {} }, times: 3 }),
+					3
+				),
 				persist: { fault: { kind: 'status', status: 503, json: {} } },
 			};
 		case 'vendor-limit':
 			if (vendor === 'WeLink') {
 				return {
-					recover: (s) => (onPath(s, { fault: { kind: 'status', status: 200, json: LIMIT_JSON_WELINK }, times: 3 }), 3),
+					recover: (s) => (
+						onPath(s, {
+							fault: { kind: 'status', status: 200, json: LIMIT_JSON_WELINK },
+							times: 3,
+						}),
+						3
+					),
 					persist: { fault: { kind: 'status', status: 200, json: LIMIT_JSON_WELINK } },
 				};
 			}
@@ -96,8 +133,16 @@ function planFor(vendor: VendorName, key: FaultKey): FaultPlan | NotApplicable {
 			return { notApplicable: 'no documented rate-limit code (HTTP 429 row)' };
 		case '429':
 			return {
-				recover: (s) => (onPath(s, { fault: { kind: 'status', status: 429, headers: { 'Retry-After': '1' }, json: {} }, times: 1 }), 1),
-				persist: { fault: { kind: 'status', status: 429, headers: { 'Retry-After': '1' }, json: {} } },
+				recover: (s) => (
+					onPath(s, {
+						fault: { kind: 'status', status: 429, headers: { 'Retry-After': '1' }, json: {} },
+						times: 1,
+					}),
+					1
+				),
+				persist: {
+					fault: { kind: 'status', status: 429, headers: { 'Retry-After': '1' }, json: {} },
+				},
 			};
 		case 'reset-before':
 			return {
@@ -125,7 +170,13 @@ function planFor(vendor: VendorName, key: FaultKey): FaultPlan | NotApplicable {
 					return 1;
 				},
 				// WeLink keeps refusing even a freshly fetched token: the client refetches once, then fails.
-				persist: { fault: { kind: 'status', status: 200, json: { code: '47103', message: 'Authentication failed', data: [] } } },
+				persist: {
+					fault: {
+						kind: 'status',
+						status: 200,
+						json: { code: '47103', message: 'Authentication failed', data: [] },
+					},
+				},
 			};
 		case 'html':
 			return {
@@ -170,11 +221,25 @@ function checkPartial(outcome: PartialOutcome, vendor: VendorName, key: FaultKey
 		}
 	}
 	const shown = String(result.items.find((item) => paired(item) === failingItems[0])?.json.error);
-	note(vendor, key, `persist→error item ${failingItems.length > 1 ? `${failingItems[0]}–${failingItems.at(-1)}` : failingItems[0]} (“${shown.slice(0, 48)}…”)`);
+	note(
+		vendor,
+		key,
+		`persist→error item ${failingItems.length > 1 ? `${failingItems[0]}–${failingItems.at(-1)}` : failingItems[0]} (“${shown.slice(0, 48)}…”)`,
+	);
 	return shown;
 }
 
-const FAULT_KEYS: FaultKey[] = ['5xx', 'vendor-limit', '429', 'reset-before', 'reset-after', 'timeout', 'token', 'html', 'truncated'];
+const FAULT_KEYS: FaultKey[] = [
+	'5xx',
+	'vendor-limit',
+	'429',
+	'reset-before',
+	'reset-after',
+	'timeout',
+	'token',
+	'html',
+	'truncated',
+];
 
 describe.each(SCENARIOS)('%s', (vendor, start) => {
 	let s: ReadScenario;
@@ -193,10 +258,15 @@ describe.each(SCENARIOS)('%s', (vendor, start) => {
 
 	describe('a credential the vendor refuses as a whole (issue 21), 10,000 items', () => {
 		// Requests that may reach the vendor before the refusal is known: the batches already in flight.
-		const MAX_REQUESTS: Record<VendorName, number> = { Shiheng: 1, Mingdao: 4, WeLink: 0, 'Aliyun IoT': 1 };
+		const MAX_REQUESTS: Record<VendorName, number> = {
+			Shiheng: 1,
+			Mingdao: 4,
+			WeLink: 0,
+			'Aliyun IoT': 1,
+		};
 		const ITEMS = 10_000;
 
-		test('without Continue On Fail: the node fails at once with the vendor\'s refusal, nothing more is sent', async () => {
+		test("without Continue On Fail: the node fails at once with the vendor's refusal, nothing more is sent", async () => {
 			const { result, requests, tokenFetches, refusal } = await s.refused(ITEMS, false);
 			expect(result.error?.message).toMatch(refusal);
 			expect(result.error?.message).toContain('(item 0)');
@@ -212,12 +282,20 @@ describe.each(SCENARIOS)('%s', (vendor, start) => {
 			expect(result.error).toBeUndefined();
 			expect(result.items).toHaveLength(ITEMS);
 			expect(result.items.map(paired)).toEqual(Array.from({ length: ITEMS }, (_, i) => i));
-			const wrong = result.items.filter((item, index) => !refusal.test(String(item.json.error)) || !String(item.json.error).endsWith(`(item ${index})`));
+			const wrong = result.items.filter(
+				(item, index) =>
+					!refusal.test(String(item.json.error)) ||
+					!String(item.json.error).endsWith(`(item ${index})`),
+			);
 			expect(wrong).toEqual([]);
 			expect(requests).toBeGreaterThanOrEqual(Math.min(1, MAX_REQUESTS[vendor]));
 			expect(requests).toBeLessThanOrEqual(MAX_REQUESTS[vendor]);
 			expect(tokenFetches).toBe(vendor === 'WeLink' ? 1 : 0);
-			note(vendor, 'credential', `continue: ${ITEMS} error items, ${requests} req, ${tokenFetches} token`);
+			note(
+				vendor,
+				'credential',
+				`continue: ${ITEMS} error items, ${requests} req, ${tokenFetches} token`,
+			);
 		});
 	});
 
@@ -241,7 +319,11 @@ describe.each(SCENARIOS)('%s', (vendor, start) => {
 				expect(handle.emulator.count('/api/auth/v2/tickets')).toBe(2);
 				expect(s.emulator.count(s.path)).toBeGreaterThanOrEqual(s.cleanRequests + extra);
 				expect(s.emulator.count(s.path)).toBeLessThanOrEqual(s.cleanRequests * 2);
-				note(vendor, key, `recovered ${keys.length}/${expected.length}, token refetched once, +${s.emulator.count(s.path) - s.cleanRequests} req`);
+				note(
+					vendor,
+					key,
+					`recovered ${keys.length}/${expected.length}, token refetched once, +${s.emulator.count(s.path) - s.cleanRequests} req`,
+				);
 				return;
 			}
 			expect(s.emulator.count(s.path)).toBe(s.cleanRequests + extra);
@@ -259,7 +341,12 @@ describe.each(SCENARIOS)('%s', (vendor, start) => {
 
 		test('persists: an error item naming the item (Continue On Fail); the other items succeed', async () => {
 			const retries = plan.persistRetries ?? 1;
-			s.emulator.injectFault({ ...plan.persist, path: s.path, skip: s.partialSkip, times: retries + 1 });
+			s.emulator.injectFault({
+				...plan.persist,
+				path: s.path,
+				skip: s.partialSkip,
+				times: retries + 1,
+			});
 			const outcome = await s.partial({ maxRetries: retries, ...plan.options }, true);
 			checkPartial(outcome, vendor, key);
 			// The failing part was tried exactly as often as allowed; the two other parts once each.
@@ -268,7 +355,12 @@ describe.each(SCENARIOS)('%s', (vendor, start) => {
 
 		test('persists: without Continue On Fail the run stops with a node error naming the item', async () => {
 			const retries = plan.persistRetries ?? 1;
-			s.emulator.injectFault({ ...plan.persist, path: s.path, skip: s.partialSkip, times: retries + 1 });
+			s.emulator.injectFault({
+				...plan.persist,
+				path: s.path,
+				skip: s.partialSkip,
+				times: retries + 1,
+			});
 			const outcome = await s.partial({ maxRetries: retries, ...plan.options }, false);
 			const error = outcome.result.error as (Error & { description?: string }) | undefined;
 			expect(error).toBeDefined();
@@ -297,37 +389,49 @@ describe.each(SCENARIOS)('%s', (vendor, start) => {
 				['html', { kind: 'html', status: 502 }, false],
 				['truncated', { kind: 'truncated' }, false],
 			];
-			test.each(createFaults)('%s: repeated only if refused before the service; no code reaches it twice', async (key, fault, repeatable) => {
-				const handle = (s as Awaited<ReturnType<typeof aliyunScenario>>).handle;
-				const list = codes(handle);
-				const before = handle.createByAuthCodeCount();
-				s.emulator.injectFault({ path: ALIYUN_PATHS.createByAuthCode, skip: 1, times: 1, fault });
-				const result = await aliyunCreate(handle, list, FAST);
-				expect(result.error).toBeUndefined();
-				expect(result.items.map(paired)).toEqual([0, 1, 2]);
-				const served = handle.createByAuthCodeCount() - before;
-				const sent = s.emulator.count(ALIYUN_PATHS.createByAuthCode);
-				// Never more service calls than codes: each code reached the service at most once.
-				expect(served).toBeLessThanOrEqual(3);
-				expect(result.items[0].json.employeeId).toBeDefined();
-				expect(result.items[2].json.employeeId).toBeDefined();
-				if (repeatable) {
-					expect(sent).toBe(4);
-					expect(served).toBe(3);
-					expect(result.items[1].json.employeeId).toBeDefined();
-					note('Aliyun IoT', key, 'create: refused before service → retried, created once');
-				} else {
-					expect(sent).toBe(3);
-					expect(result.items[1].json.error).toEqual(expect.stringContaining('item 1'));
-					expect(errorText(result.items[1])).toMatch(/not repeated/);
-					note('Aliyun IoT', key, `create: not repeated (service saw it ${served === 3 ? 'once' : 'never'})`);
-				}
-			});
+			test.each(createFaults)(
+				'%s: repeated only if refused before the service; no code reaches it twice',
+				async (key, fault, repeatable) => {
+					const handle = (s as Awaited<ReturnType<typeof aliyunScenario>>).handle;
+					const list = codes(handle);
+					const before = handle.createByAuthCodeCount();
+					s.emulator.injectFault({ path: ALIYUN_PATHS.createByAuthCode, skip: 1, times: 1, fault });
+					const result = await aliyunCreate(handle, list, FAST);
+					expect(result.error).toBeUndefined();
+					expect(result.items.map(paired)).toEqual([0, 1, 2]);
+					const served = handle.createByAuthCodeCount() - before;
+					const sent = s.emulator.count(ALIYUN_PATHS.createByAuthCode);
+					// Never more service calls than codes: each code reached the service at most once.
+					expect(served).toBeLessThanOrEqual(3);
+					expect(result.items[0].json.employeeId).toBeDefined();
+					expect(result.items[2].json.employeeId).toBeDefined();
+					if (repeatable) {
+						expect(sent).toBe(4);
+						expect(served).toBe(3);
+						expect(result.items[1].json.employeeId).toBeDefined();
+						note('Aliyun IoT', key, 'create: refused before service → retried, created once');
+					} else {
+						expect(sent).toBe(3);
+						expect(result.items[1].json.error).toEqual(expect.stringContaining('item 1'));
+						expect(errorText(result.items[1])).toMatch(/not repeated/);
+						note(
+							'Aliyun IoT',
+							key,
+							`create: not repeated (service saw it ${served === 3 ? 'once' : 'never'})`,
+						);
+					}
+				},
+			);
 
 			test('body code 429 (behind the gateway) is not repeated for a create', async () => {
 				const handle = (s as Awaited<ReturnType<typeof aliyunScenario>>).handle;
 				const list = codes(handle);
-				s.emulator.injectFault({ path: ALIYUN_PATHS.createByAuthCode, skip: 1, times: 1, fault: BODY_429_ALIYUN });
+				s.emulator.injectFault({
+					path: ALIYUN_PATHS.createByAuthCode,
+					skip: 1,
+					times: 1,
+					fault: BODY_429_ALIYUN,
+				});
 				const result = await aliyunCreate(handle, list);
 				expect(s.emulator.count(ALIYUN_PATHS.createByAuthCode)).toBe(3);
 				expect(String(result.items[1].json.error)).toMatch(/\[429\].*item 1/);

@@ -45,21 +45,52 @@ const anyText = fc.string({ unit: 'binary', maxLength: 24 });
 
 /** Anything an expression might hand a parameter. */
 const weird: fc.Arbitrary<unknown> = fc.oneof(
-	{ weight: 3, arbitrary: fc.constantFrom(null, undefined, '', ' ', '0', '-1', '1e3', '2.5', 'NaN', true, false, 0, -1, 1.5, 1e21) },
+	{
+		weight: 3,
+		arbitrary: fc.constantFrom(
+			null,
+			undefined,
+			'',
+			' ',
+			'0',
+			'-1',
+			'1e3',
+			'2.5',
+			'NaN',
+			true,
+			false,
+			0,
+			-1,
+			1.5,
+			1e21,
+		),
+	},
 	{ weight: 3, arbitrary: fc.integer({ min: -1_000, max: 100_000 }) },
 	{ weight: 2, arbitrary: fc.double() },
 	{ weight: 3, arbitrary: anyText },
 	{ weight: 2, arbitrary: nonAscii },
 	{ weight: 1, arbitrary: huge },
-	{ weight: 1, arbitrary: fc.array(fc.oneof(anyText, fc.integer(), fc.constant(null)), { maxLength: 4 }) },
-	{ weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(anyText, fc.integer()), { maxKeys: 3 }) },
+	{
+		weight: 1,
+		arbitrary: fc.array(fc.oneof(anyText, fc.integer(), fc.constant(null)), { maxLength: 4 }),
+	},
+	{
+		weight: 1,
+		arbitrary: fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(anyText, fc.integer()), {
+			maxKeys: 3,
+		}),
+	},
 );
 
 /** A parameter value: often plausible, often not. */
-const field = (plausible: fc.Arbitrary<unknown>) => fc.oneof({ weight: 2, arbitrary: plausible }, { weight: 3, arbitrary: weird });
+const field = (plausible: fc.Arbitrary<unknown>) =>
+	fc.oneof({ weight: 2, arbitrary: plausible }, { weight: 3, arbitrary: weird });
 
 function sample<T>(arbitrary: fc.Arbitrary<T>, count: number, salt: number): T[] {
-	const values = fc.sample(arbitrary, { seed: SEED + salt, numRuns: Math.max(1, Math.round(count * SCALE)) });
+	const values = fc.sample(arbitrary, {
+		seed: SEED + salt,
+		numRuns: Math.max(1, Math.round(count * SCALE)),
+	});
 	// Items reach the node as JSON: undefined drops out, NaN becomes null.
 	return values.map((value) => JSON.parse(JSON.stringify(value ?? null)) as T);
 }
@@ -79,7 +110,9 @@ function intOk(v: unknown, min: number, max: number): boolean {
 	return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max;
 }
 function textOk(v: unknown): boolean {
-	return (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.trim() !== '');
+	return (
+		(typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.trim() !== '')
+	);
 }
 function listOk(v: unknown, entry: (e: unknown) => boolean = textOk): boolean {
 	const values = Array.isArray(v) ? v : [v];
@@ -89,8 +122,10 @@ function listOk(v: unknown, entry: (e: unknown) => boolean = textOk): boolean {
 // ---------------------------------------------------------------- the property
 
 /** A message a user can act on: the vendor's own error, a transport failure, or a named field. */
-const CLEAR = /(Shiheng|Mingdao|WeLink|Aliyun IoT)( gateway)? error|answered (with|without)|did not answer in time|connection was closed|field "/;
-const ENGINE = /Cannot read prop|is not a function|is not iterable|of undefined|of null|Maximum call stack|Unexpected token|Invalid (array|string) length/;
+const CLEAR =
+	/(Shiheng|Mingdao|WeLink|Aliyun IoT)( gateway)? error|answered (with|without)|did not answer in time|connection was closed|field "/;
+const ENGINE =
+	/Cannot read prop|is not a function|is not iterable|of undefined|of null|Maximum call stack|Unexpected token|Invalid (array|string) length/;
 
 interface CaseCheck {
 	label: string;
@@ -114,15 +149,19 @@ function checkRun(result: Awaited<ReturnType<typeof runNode>>, check: CaseCheck)
 		if (errors.length > 0) {
 			expect(outputs).toHaveLength(1);
 			const message = String(errors[0].json.error);
-			if ((!message.includes(`item ${itemIndex}`) || !CLEAR.test(message) || ENGINE.test(message))) {
-				flagged.push(`${where}: ${message.slice(0, 200)} … ${message.slice(-80)} [${message.length} chars]`);
+			if (!message.includes(`item ${itemIndex}`) || !CLEAR.test(message) || ENGINE.test(message)) {
+				flagged.push(
+					`${where}: ${message.slice(0, 200)} … ${message.slice(-80)} [${message.length} chars]`,
+				);
 			}
 		}
 		const verdict = check.verdict?.(itemIndex) ?? 'unknown';
 		if (verdict !== 'unknown' && verdict.length > 0) {
 			const message = errors.length > 0 ? String(errors[0].json.error) : '(no error)';
 			if (!verdict.some((name) => message.includes(`field "${name}"`))) {
-				flagged.push(`${where}: expected an error naming ${verdict.join(' or ')}, got ${message.slice(0, 200)}`);
+				flagged.push(
+					`${where}: expected an error naming ${verdict.join(' or ')}, got ${message.slice(0, 200)}`,
+				);
 			}
 		}
 	}
@@ -157,7 +196,8 @@ beforeEach(() => {
 });
 afterEach(() => {
 	const found = flagged.splice(0);
-	if (found.length > 0) console.log(`Flagged cases (seed ${SEED}):\n${found.slice(0, 30).join('\n')}`);
+	if (found.length > 0)
+		console.log(`Flagged cases (seed ${SEED}):\n${found.slice(0, 30).join('\n')}`);
 	expect(found).toEqual([]);
 });
 
@@ -169,7 +209,16 @@ describe('node parameters from expressions', () => {
 	test('Shiheng: Endpoint Path, Limit, Page Size, Start ID', async () => {
 		const employee = sampleItems(
 			fc.record({
-				path: field(fc.constantFrom(sh.employeePath, sh.employeePath.slice(1), '/not/there', 'https://x.example.com/a', '/a b', '/a?b')),
+				path: field(
+					fc.constantFrom(
+						sh.employeePath,
+						sh.employeePath.slice(1),
+						'/not/there',
+						'https://x.example.com/a',
+						'/a b',
+						'/a?b',
+					),
+				),
 				returnAll: fc.boolean(),
 				limit: field(fc.integer({ min: 1, max: 40 })),
 				pageSize: field(fc.integer({ min: 0, max: 51 })),
@@ -200,7 +249,11 @@ describe('node parameters from expressions', () => {
 				const p = employee[i] as IDataObject;
 				const bad: string[] = [];
 				if (!textOk(p.path)) bad.push('Endpoint Path');
-				else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(String(p.path).trim()) || /[\s?#]/.test(String(p.path).trim())) bad.push('Endpoint Path');
+				else if (
+					/^[a-z][a-z0-9+.-]*:\/\//i.test(String(p.path).trim()) ||
+					/[\s?#]/.test(String(p.path).trim())
+				)
+					bad.push('Endpoint Path');
 				if (bad.length > 0) return bad;
 				if (!p.returnAll && !intOk(p.limit, 1, Number.MAX_SAFE_INTEGER)) return ['Limit'];
 				if (!intOk(p.pageSize, 1, 50)) return ['Page Size'];
@@ -208,7 +261,14 @@ describe('node parameters from expressions', () => {
 			},
 		});
 
-		const customer = sampleItems(fc.record({ startId: field(fc.nat(5_000_300)), pageSize: field(fc.integer({ min: 1, max: 100 })) }), 400, 2);
+		const customer = sampleItems(
+			fc.record({
+				startId: field(fc.nat(5_000_300)),
+				pageSize: field(fc.integer({ min: 1, max: 100 })),
+			}),
+			400,
+			2,
+		);
 		const second = await runNode({
 			type: SHIHENG,
 			items: customer,
@@ -225,49 +285,98 @@ describe('node parameters from expressions', () => {
 			},
 		});
 		cases += customer.length;
-		checkRun(second, { label: 'shiheng customer', inputs: customer.length, verdict: (i) => (intOk(customer[i].pageSize, 1, 100) ? 'unknown' : ['Page Size']) });
+		checkRun(second, {
+			label: 'shiheng customer',
+			inputs: customer.length,
+			verdict: (i) => (intOk(customer[i].pageSize, 1, 100) ? 'unknown' : ['Page Size']),
+		});
 	});
 
 	test('Mingdao: user and department ids, Get Relation, Get Many', async () => {
-		const ids = sampleItems(fc.record({ id: field(fc.constantFrom(...md.userIds.slice(0, 10), 'nobody', 42)) }), 900, 3);
+		const ids = sampleItems(
+			fc.record({ id: field(fc.constantFrom(...md.userIds.slice(0, 10), 'nobody', 42)) }),
+			900,
+			3,
+		);
 		const relations = await runNode({
 			type: MINGDAO,
 			items: ids,
 			continueOnFail: true,
 			credentials: { mingdaoApi: md.credentials },
-			parameters: { resource: 'user', operation: 'getRelations', corpUserIds: '={{ $json.id }}', options: { batchSize: 100, maxRetries: 0 } },
+			parameters: {
+				resource: 'user',
+				operation: 'getRelations',
+				corpUserIds: '={{ $json.id }}',
+				options: { batchSize: 100, maxRetries: 0 },
+			},
 		});
 		cases += ids.length;
-		checkRun(relations, { label: 'mingdao getRelations', inputs: ids.length, verdict: (i) => (listOk(ids[i].id) ? [] : ['Third-Party User IDs']) });
+		checkRun(relations, {
+			label: 'mingdao getRelations',
+			inputs: ids.length,
+			verdict: (i) => (listOk(ids[i].id) ? [] : ['Third-Party User IDs']),
+		});
 
-		const depts = sampleItems(fc.record({ id: field(fc.constantFrom(...md.departmentIds.slice(0, 5), '-3', 'sales', [1001, 1002])) }), 400, 4);
+		const depts = sampleItems(
+			fc.record({
+				id: field(fc.constantFrom(...md.departmentIds.slice(0, 5), '-3', 'sales', [1001, 1002])),
+			}),
+			400,
+			4,
+		);
 		const departments = await runNode({
 			type: MINGDAO,
 			items: depts,
 			continueOnFail: true,
 			credentials: { mingdaoApi: md.credentials },
-			parameters: { resource: 'department', operation: 'getRelations', corpDepartmentIds: '={{ $json.id }}', isNumber: true, options: { maxRetries: 0 } },
+			parameters: {
+				resource: 'department',
+				operation: 'getRelations',
+				corpDepartmentIds: '={{ $json.id }}',
+				isNumber: true,
+				options: { maxRetries: 0 },
+			},
 		});
 		cases += depts.length;
 		checkRun(departments, {
 			label: 'mingdao department',
 			inputs: depts.length,
-			verdict: (i) => (listOk(depts[i].id, (e) => /^-?\d+$/.test(String(e).trim())) ? [] : ['Corp Department IDs', 'Third-Party Department IDs']),
+			verdict: (i) =>
+				listOk(depts[i].id, (e) => /^-?\d+$/.test(String(e).trim()))
+					? []
+					: ['Corp Department IDs', 'Third-Party Department IDs'],
 		});
 
-		const single = sampleItems(fc.record({ id: field(fc.constantFrom(md.userIds[0], md.userIds[4])) }), 200, 5);
+		const single = sampleItems(
+			fc.record({ id: field(fc.constantFrom(md.userIds[0], md.userIds[4])) }),
+			200,
+			5,
+		);
 		const one = await runNode({
 			type: MINGDAO,
 			items: single,
 			continueOnFail: true,
 			credentials: { mingdaoApi: md.credentials },
-			parameters: { resource: 'user', operation: 'getRelation', corpUserId: '={{ $json.id }}', options: { maxRetries: 0 } },
+			parameters: {
+				resource: 'user',
+				operation: 'getRelation',
+				corpUserId: '={{ $json.id }}',
+				options: { maxRetries: 0 },
+			},
 		});
 		cases += single.length;
-		checkRun(one, { label: 'mingdao getRelation', inputs: single.length, verdict: (i) => (textOk(single[i].id) ? 'unknown' : ['Third-Party User ID']) });
+		checkRun(one, {
+			label: 'mingdao getRelation',
+			inputs: single.length,
+			verdict: (i) => (textOk(single[i].id) ? 'unknown' : ['Third-Party User ID']),
+		});
 
 		const many = sampleItems(
-			fc.record({ limit: field(fc.integer({ min: 1, max: 60 })), pageSize: field(fc.integer({ min: 1, max: 1_001 })), status: field(fc.constantFrom(1, 4, '')) }),
+			fc.record({
+				limit: field(fc.integer({ min: 1, max: 60 })),
+				pageSize: field(fc.integer({ min: 1, max: 1_001 })),
+				status: field(fc.constantFrom(1, 4, '')),
+			}),
 			300,
 			6,
 		);
@@ -293,7 +402,13 @@ describe('node parameters from expressions', () => {
 				const p = many[i] as IDataObject;
 				if (!intOk(p.limit, 1, Number.MAX_SAFE_INTEGER)) return ['Limit'];
 				if (!isBlank(p.pageSize) && !intOk(p.pageSize, 1, 1_000)) return ['Page Size'];
-				if (p.status !== undefined && p.status !== null && p.status !== '' && !intOk(p.status, 0, Number.MAX_SAFE_INTEGER)) return ['User Status'];
+				if (
+					p.status !== undefined &&
+					p.status !== null &&
+					p.status !== '' &&
+					!intOk(p.status, 0, Number.MAX_SAFE_INTEGER)
+				)
+					return ['User Status'];
 				return 'unknown';
 			},
 		});
@@ -302,8 +417,18 @@ describe('node parameters from expressions', () => {
 	test('WeLink: Identify By, Identifier, Submit fields, Corp User ID', async () => {
 		const refs = sampleItems(
 			fc.record({
-				type: field(fc.constantFrom('corpUserId', 'email', 'MOBILE', ' userEmail ', 'mobileNumber')),
-				id: field(fc.constantFrom('demo0001', 'demo0002@example.com', 'DEMO0003@EXAMPLE.COM', '13800000004', 'ghost')),
+				type: field(
+					fc.constantFrom('corpUserId', 'email', 'MOBILE', ' userEmail ', 'mobileNumber'),
+				),
+				id: field(
+					fc.constantFrom(
+						'demo0001',
+						'demo0002@example.com',
+						'DEMO0003@EXAMPLE.COM',
+						'13800000004',
+						'ghost',
+					),
+				),
 			}),
 			1_000,
 			7,
@@ -328,13 +453,20 @@ describe('node parameters from expressions', () => {
 			inputs: refs.length,
 			verdict: (i) => {
 				const p = refs[i] as IDataObject;
-				if (typeof p.type !== 'string' || !aliases.has(p.type.trim().toLowerCase())) return ['Identify By'];
+				if (typeof p.type !== 'string' || !aliases.has(p.type.trim().toLowerCase()))
+					return ['Identify By'];
 				return textOk(p.id) ? [] : ['Identifier'];
 			},
 		});
 
 		const persons = sampleItems(
-			fc.record({ id: field(fc.string({ minLength: 1, maxLength: 8 })), name: field(nonAscii), email: field(fc.emailAddress()), mobile: weird, sex: weird }),
+			fc.record({
+				id: field(fc.string({ minLength: 1, maxLength: 8 })),
+				name: field(nonAscii),
+				email: field(fc.emailAddress()),
+				mobile: weird,
+				sex: weird,
+			}),
 			500,
 			8,
 		);
@@ -348,7 +480,11 @@ describe('node parameters from expressions', () => {
 				operation: 'submit',
 				corpUserId: '={{ $json.id }}',
 				userNameCn: '={{ $json.name }}',
-				additionalFields: { userEmail: '={{ $json.email }}', mobileNumber: '={{ $json.mobile }}', sex: '={{ $json.sex }}' },
+				additionalFields: {
+					userEmail: '={{ $json.email }}',
+					mobileNumber: '={{ $json.mobile }}',
+					sex: '={{ $json.sex }}',
+				},
 				options: { ...WELINK_OPTIONS, maxRetries: 0 },
 			},
 		});
@@ -363,21 +499,38 @@ describe('node parameters from expressions', () => {
 			},
 		});
 
-		const accounts = sampleItems(fc.record({ id: field(fc.constantFrom('demo0001', 'demo0005', 'ghost')) }), 400, 9);
+		const accounts = sampleItems(
+			fc.record({ id: field(fc.constantFrom('demo0001', 'demo0005', 'ghost')) }),
+			400,
+			9,
+		);
 		const lookup = await runNode({
 			type: WELINK,
 			items: accounts,
 			continueOnFail: true,
 			credentials: { weLinkApi: wl.credentials },
-			parameters: { resource: 'user', operation: 'getWeLinkId', corpUserId: '={{ $json.id }}', options: { ...WELINK_OPTIONS, maxRetries: 0 } },
+			parameters: {
+				resource: 'user',
+				operation: 'getWeLinkId',
+				corpUserId: '={{ $json.id }}',
+				options: { ...WELINK_OPTIONS, maxRetries: 0 },
+			},
 		});
 		cases += accounts.length;
-		checkRun(lookup, { label: 'welink getWeLinkId', inputs: accounts.length, verdict: (i) => (textOk(accounts[i].id) ? [] : ['Corp User ID']) });
+		checkRun(lookup, {
+			label: 'welink getWeLinkId',
+			inputs: accounts.length,
+			verdict: (i) => (textOk(accounts[i].id) ? [] : ['Corp User ID']),
+		});
 	});
 
 	test('Aliyun IoT: Company ID, Limit, Page Size, Auth Code, Code Type, custom call', async () => {
 		const list = sampleItems(
-			fc.record({ company: field(fc.constantFrom(al.companyId, 'no-such-company')), limit: field(fc.integer({ min: 1, max: 40 })), pageSize: field(fc.integer({ min: 0, max: 101 })) }),
+			fc.record({
+				company: field(fc.constantFrom(al.companyId, 'no-such-company')),
+				limit: field(fc.integer({ min: 1, max: 40 })),
+				pageSize: field(fc.integer({ min: 0, max: 101 })),
+			}),
 			800,
 			10,
 		);
@@ -408,13 +561,26 @@ describe('node parameters from expressions', () => {
 			},
 		});
 
-		const creates = sampleItems(fc.record({ code: field(fc.constantFrom('UNKNOWN-CODE', 'x')), type: field(fc.constantFrom('AUTH_CODE', 'SESSION_ID', ' AUTH_CODE ', 'auth_code')) }), 400, 11);
+		const creates = sampleItems(
+			fc.record({
+				code: field(fc.constantFrom('UNKNOWN-CODE', 'x')),
+				type: field(fc.constantFrom('AUTH_CODE', 'SESSION_ID', ' AUTH_CODE ', 'auth_code')),
+			}),
+			400,
+			11,
+		);
 		const created = await runNode({
 			type: ALIYUN_TYPE,
 			items: creates,
 			continueOnFail: true,
 			credentials: { aliyunIotApi: al.credentials },
-			parameters: { resource: 'employee', operation: 'createByAuthCode', authCode: '={{ $json.code }}', codeType: '={{ $json.type }}', options: {} },
+			parameters: {
+				resource: 'employee',
+				operation: 'createByAuthCode',
+				authCode: '={{ $json.code }}',
+				codeType: '={{ $json.type }}',
+				options: {},
+			},
 		});
 		cases += creates.length;
 		checkRun(created, {
@@ -423,7 +589,8 @@ describe('node parameters from expressions', () => {
 			verdict: (i) => {
 				const p = creates[i] as IDataObject;
 				if (!textOk(p.code)) return ['Auth Code'];
-				if (!textOk(p.type) || !['AUTH_CODE', 'SESSION_ID'].includes(String(p.type).trim())) return ['Code Type'];
+				if (!textOk(p.type) || !['AUTH_CODE', 'SESSION_ID'].includes(String(p.type).trim()))
+					return ['Code Type'];
 				return 'unknown';
 			},
 		});
@@ -432,7 +599,13 @@ describe('node parameters from expressions', () => {
 			fc.record({
 				path: field(fc.constantFrom(ALIYUN_PATHS.queryByCompanyId, '/x', '//x', 'x', '/a?b')),
 				apiVer: field(fc.constantFrom('1.0.0', '9.9.9')),
-				params: field(fc.oneof(fc.constant(`{"companyId":"${al.companyId}"}`), fc.json(), fc.dictionary(fc.string({ maxLength: 3 }), fc.integer(), { maxKeys: 2 }))),
+				params: field(
+					fc.oneof(
+						fc.constant(`{"companyId":"${al.companyId}"}`),
+						fc.json(),
+						fc.dictionary(fc.string({ maxLength: 3 }), fc.integer(), { maxKeys: 2 }),
+					),
+				),
 			}),
 			300,
 			12,
@@ -458,7 +631,14 @@ describe('node parameters from expressions', () => {
 			verdict: (i) => {
 				const p = calls[i] as IDataObject;
 				const path = typeof p.path === 'string' ? p.path.trim() : p.path;
-				if (!textOk(p.path) || typeof path !== 'string' || !path.startsWith('/') || path.startsWith('//') || /[?#\s]/.test(path)) return ['Path'];
+				if (
+					!textOk(p.path) ||
+					typeof path !== 'string' ||
+					!path.startsWith('/') ||
+					path.startsWith('//') ||
+					/[?#\s]/.test(path)
+				)
+					return ['Path'];
 				if (!textOk(p.apiVer)) return ['API Version'];
 				return 'unknown';
 			},
@@ -466,14 +646,30 @@ describe('node parameters from expressions', () => {
 	});
 
 	test('without Continue On Fail, a bad parameter stops the run with a NodeOperationError naming item and field', async () => {
-		const bad = sample(fc.record({ at: fc.nat(20), size: fc.oneof(fc.constantFrom(0, 51, -1, 2.5, 'ten', null), huge, nonAscii) }), 12, 13);
+		const bad = sample(
+			fc.record({
+				at: fc.nat(20),
+				size: fc.oneof(fc.constantFrom(0, 51, -1, 2.5, 'ten', null), huge, nonAscii),
+			}),
+			12,
+			13,
+		);
 		for (const { at, size } of bad) {
-			const items: IDataObject[] = Array.from({ length: at + 1 }, (_, i) => ({ size: i === at ? size : 5 }));
+			const items: IDataObject[] = Array.from({ length: at + 1 }, (_, i) => ({
+				size: i === at ? size : 5,
+			}));
 			const result = await runNode({
 				type: SHIHENG,
 				items,
 				credentials: { shihengApi: sh.credentials },
-				parameters: { resource: 'employee', operation: 'getAll', endpointPath: sh.employeePath, returnAll: false, limit: 1, pageSize: '={{ $json.size }}' },
+				parameters: {
+					resource: 'employee',
+					operation: 'getAll',
+					endpointPath: sh.employeePath,
+					returnAll: false,
+					limit: 1,
+					pageSize: '={{ $json.size }}',
+				},
 			});
 			cases += 1;
 			expect(result.error?.name).toBe('NodeOperationError');
@@ -504,7 +700,10 @@ function pathsOf(value: unknown, prefix: PathStep[] = [], out: PathStep[][] = []
 	return out;
 }
 
-function mutate(template: unknown, edits: Array<{ at: number; remove: boolean; value: unknown }>): unknown {
+function mutate(
+	template: unknown,
+	edits: Array<{ at: number; remove: boolean; value: unknown }>,
+): unknown {
 	const copy = JSON.parse(JSON.stringify(template)) as unknown;
 	for (const edit of edits) {
 		const paths = pathsOf(copy);
@@ -521,20 +720,55 @@ function mutate(template: unknown, edits: Array<{ at: number; remove: boolean; v
 
 /** A body built from a valid answer with a few fields removed or replaced, or something else entirely. */
 function answers(template: unknown): fc.Arbitrary<GeneratedAnswer> {
-	const status = fc.constantFrom(200, 200, 200, 200, 200, 201, 400, 401, 403, 404, 429, 500, 502, 503);
-	const edits = fc.array(fc.record({ at: fc.nat(), remove: fc.boolean(), value: weird }), { minLength: 1, maxLength: 4 });
-	const headers = fc.constantFrom<Record<string, string> | undefined>(undefined, undefined, { 'X-Ca-Error-Message': 'Request Limited' }, { 'X-Ca-Error-Message': 'Invalid Signature' }, { 'Retry-After': '0' });
+	const status = fc.constantFrom(
+		200,
+		200,
+		200,
+		200,
+		200,
+		201,
+		400,
+		401,
+		403,
+		404,
+		429,
+		500,
+		502,
+		503,
+	);
+	const edits = fc.array(fc.record({ at: fc.nat(), remove: fc.boolean(), value: weird }), {
+		minLength: 1,
+		maxLength: 4,
+	});
+	const headers = fc.constantFrom<Record<string, string> | undefined>(
+		undefined,
+		undefined,
+		{ 'X-Ca-Error-Message': 'Request Limited' },
+		{ 'X-Ca-Error-Message': 'Invalid Signature' },
+		{ 'Retry-After': '0' },
+	);
 	return fc.oneof(
-		{ weight: 6, arbitrary: fc.record({ status, headers, json: edits.map((list) => mutate(template, list)) }) },
+		{
+			weight: 6,
+			arbitrary: fc.record({ status, headers, json: edits.map((list) => mutate(template, list)) }),
+		},
 		{ weight: 1, arbitrary: fc.record({ status, headers, json: fc.jsonValue({ maxDepth: 3 }) }) },
-		{ weight: 1, arbitrary: fc.record({ status, headers, text: fc.oneof(anyText, nonAscii, fc.constant(''), fc.constant('<html>busy</html>'), huge) }) },
+		{
+			weight: 1,
+			arbitrary: fc.record({
+				status,
+				headers,
+				text: fc.oneof(anyText, nonAscii, fc.constant(''), fc.constant('<html>busy</html>'), huge),
+			}),
+		},
 	);
 }
 
 // ---------------------------------------------------------------- oracle: a Shiheng employee page
 
 /** `short`: the answer states a total its rows do not reach (within the limit), so the node reads again. */
-type PageOutcome = { kind: 'error' } | { kind: 'rows'; ids: unknown[]; short: boolean } | { kind: 'either' };
+type PageOutcome =
+	{ kind: 'error' } | { kind: 'rows'; ids: unknown[]; short: boolean } | { kind: 'either' };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
 	value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -550,12 +784,16 @@ function shihengPageOutcome(answer: GeneratedAnswer, limit: number): PageOutcome
 	if (answer.status >= 400) return { kind: 'error' };
 	let envelope: unknown;
 	try {
-		envelope = JSON.parse(answer.text ?? (answer.json === undefined ? '' : JSON.stringify(answer.json)));
+		envelope = JSON.parse(
+			answer.text ?? (answer.json === undefined ? '' : JSON.stringify(answer.json)),
+		);
 	} catch {
 		return { kind: 'error' };
 	}
-	if (!isRecord(envelope) || envelope.code === undefined || envelope.code === null) return { kind: 'error' };
-	if (typeof envelope.code !== 'string' && typeof envelope.code !== 'number') return { kind: 'either' };
+	if (!isRecord(envelope) || envelope.code === undefined || envelope.code === null)
+		return { kind: 'error' };
+	if (typeof envelope.code !== 'string' && typeof envelope.code !== 'number')
+		return { kind: 'either' };
 	if (String(envelope.code) !== '0') return { kind: 'error' };
 	const list = isRecord(envelope.result) ? envelope.result.result : undefined;
 	if (list !== undefined && list !== null && !Array.isArray(list)) return { kind: 'error' };
@@ -568,12 +806,18 @@ function shihengPageOutcome(answer: GeneratedAnswer, limit: number): PageOutcome
 		return true;
 	});
 	const total = isRecord(envelope.result) ? envelope.result.total : undefined;
-	const short = typeof total === 'number' && Math.min(limit, rows.length) !== Math.min(limit, total);
+	const short =
+		typeof total === 'number' && Math.min(limit, rows.length) !== Math.min(limit, total);
 	return { kind: 'rows', ids: rows.slice(0, limit).map((row) => row.id), short };
 }
 
 /** One item's outputs against the outcome its answer must give (Continue On Fail). */
-function checkPageItem(outputs: INodeExecutionData[], expected: PageOutcome, itemIndex: number, limit: number): void {
+function checkPageItem(
+	outputs: INodeExecutionData[],
+	expected: PageOutcome,
+	itemIndex: number,
+	limit: number,
+): void {
 	const failed = outputs.length === 1 && outputs[0].json.error !== undefined;
 	if (expected.kind === 'error' || (expected.kind === 'either' && failed)) {
 		expect(outputs).toHaveLength(1);
@@ -587,22 +831,54 @@ function checkPageItem(outputs: INodeExecutionData[], expected: PageOutcome, ite
 
 function serve(emulator: Emulator, path: string, bodies: GeneratedAnswer[]): void {
 	for (const body of bodies) {
-		emulator.injectFault({ path, times: 1, fault: { kind: 'status', status: body.status, headers: body.headers, json: body.json, text: body.text } });
+		emulator.injectFault({
+			path,
+			times: 1,
+			fault: {
+				kind: 'status',
+				status: body.status,
+				headers: body.headers,
+				json: body.json,
+				text: body.text,
+			},
+		});
 	}
 }
 
 describe('vendor answers', () => {
-	const employee = { id: 1, weComUserId: 'wx-1', status: 1, name: '员工', corpId: 'c', userId: 'u1', mobileNumber: '138', emailAddress: 'a@b.c' };
+	const employee = {
+		id: 1,
+		weComUserId: 'wx-1',
+		status: 1,
+		name: '员工',
+		corpId: 'c',
+		userId: 'u1',
+		mobileNumber: '138',
+		emailAddress: 'a@b.c',
+	};
 
 	test('Shiheng employee pages', async () => {
-		const template = { code: '0', msg: null, traceId: 'trace', result: { pages: 1, total: 3, result: [employee, { ...employee, id: 2 }, { ...employee, id: 3 }] } };
+		const template = {
+			code: '0',
+			msg: null,
+			traceId: 'trace',
+			result: {
+				pages: 1,
+				total: 3,
+				result: [employee, { ...employee, id: 2 }, { ...employee, id: 3 }],
+			},
+		};
 		const bodies = sample(answers(template), 1_200, 20);
 		// Each item lists its own path, so its answer stays its own even when the node reads the list
 		// again because the stated total does not add up (at most twice more).
 		const pathOf = (itemIndex: number) => `${sh.employeePath}/fuzz-${itemIndex}`;
 		bodies.forEach((body, itemIndex) => {
 			const { status, headers, json, text } = body;
-			sh.emulator.injectFault({ path: pathOf(itemIndex), times: 3, fault: { kind: 'status', status, headers, json, text } });
+			sh.emulator.injectFault({
+				path: pathOf(itemIndex),
+				times: 3,
+				fault: { kind: 'status', status, headers, json, text },
+			});
 		});
 		const items = bodies.map((_, itemIndex) => ({ path: pathOf(itemIndex) }));
 		const result = await runNode({
@@ -610,7 +886,15 @@ describe('vendor answers', () => {
 			items,
 			continueOnFail: true,
 			credentials: { shihengApi: sh.credentials },
-			parameters: { resource: 'employee', operation: 'getAll', endpointPath: '={{ $json.path }}', returnAll: false, limit: 3, pageSize: 3, options: { maxRetries: 0 } },
+			parameters: {
+				resource: 'employee',
+				operation: 'getAll',
+				endpointPath: '={{ $json.path }}',
+				returnAll: false,
+				limit: 3,
+				pageSize: 3,
+				options: { maxRetries: 0 },
+			},
 		});
 		cases += bodies.length;
 		checkRun(result, { label: 'shiheng answers', inputs: items.length });
@@ -626,20 +910,38 @@ describe('vendor answers', () => {
 	});
 
 	test('Mingdao relation batches and user pages', async () => {
-		const relationTemplate = { code: 1, message: '', data: [{ corpUserId: md.userIds[0], projectId: md.projectId, accountId: 'acc-1' }] };
+		const relationTemplate = {
+			code: 1,
+			message: '',
+			data: [{ corpUserId: md.userIds[0], projectId: md.projectId, accountId: 'acc-1' }],
+		};
 		const relationBodies = sample(answers(relationTemplate), 500, 21);
 		serve(md.emulator, MINGDAO_RELATIONS, relationBodies);
 		const relations = await runNode({
 			type: MINGDAO,
-			items: relationBodies.map((_, i) => ({ id: md.userIds[i % md.userIds.length] + (i >= md.userIds.length ? `-${i}` : '') })),
+			items: relationBodies.map((_, i) => ({
+				id: md.userIds[i % md.userIds.length] + (i >= md.userIds.length ? `-${i}` : ''),
+			})),
 			continueOnFail: true,
 			credentials: { mingdaoApi: md.credentials },
-			parameters: { resource: 'user', operation: 'getRelations', corpUserIds: '={{ $json.id }}', options: { batchSize: 1, concurrency: 1, maxRetries: 0 } },
+			parameters: {
+				resource: 'user',
+				operation: 'getRelations',
+				corpUserIds: '={{ $json.id }}',
+				options: { batchSize: 1, concurrency: 1, maxRetries: 0 },
+			},
 		});
 		cases += relationBodies.length;
 		checkRun(relations, { label: 'mingdao relation answers', inputs: relationBodies.length });
 
-		const usersTemplate = { code: 1, message: '', data: { users: [{ accountId: 'a1', fullname: '用户', corpUserId: 'wx', status: 1 }], total: 1 } };
+		const usersTemplate = {
+			code: 1,
+			message: '',
+			data: {
+				users: [{ accountId: 'a1', fullname: '用户', corpUserId: 'wx', status: 1 }],
+				total: 1,
+			},
+		};
 		const userBodies = sample(answers(usersTemplate), 500, 22);
 		serve(md.emulator, '/generalintegrateapi/v2/user/getUsers', userBodies);
 		const users = await runNode({
@@ -647,43 +949,86 @@ describe('vendor answers', () => {
 			items: userBodies.map(() => ({})),
 			continueOnFail: true,
 			credentials: { mingdaoApi: md.credentials },
-			parameters: { resource: 'user', operation: 'getMany', returnAll: false, limit: 1, options: { pageSize: 1, maxRetries: 0 } },
+			parameters: {
+				resource: 'user',
+				operation: 'getMany',
+				returnAll: false,
+				limit: 1,
+				options: { pageSize: 1, maxRetries: 0 },
+			},
 		});
 		cases += userBodies.length;
 		checkRun(users, { label: 'mingdao getUsers answers', inputs: userBodies.length });
 	});
 
 	test('WeLink status and submit batches, token answers', async () => {
-		const statusTemplate = { code: '0', message: 'success', data: Array.from({ length: 10 }, (_, i) => ({ corpUserId: `p${i}`, code: '47109', message: 'Operation success' })) };
+		const statusTemplate = {
+			code: '0',
+			message: 'success',
+			data: Array.from({ length: 10 }, (_, i) => ({
+				corpUserId: `p${i}`,
+				code: '47109',
+				message: 'Operation success',
+			})),
+		};
 		const statusBodies = sample(answers(statusTemplate), 300, 23);
 		serve(wl.emulator, WELINK_PATHS.status, statusBodies);
-		const statusItems = statusBodies.flatMap((_, b) => Array.from({ length: 10 }, (__, i) => ({ id: `p${b}-${i}` })));
+		const statusItems = statusBodies.flatMap((_, b) =>
+			Array.from({ length: 10 }, (__, i) => ({ id: `p${b}-${i}` })),
+		);
 		const status = await runNode({
 			type: WELINK,
 			items: statusItems,
 			continueOnFail: true,
 			credentials: { weLinkApi: wl.credentials },
-			parameters: { resource: 'userSync', operation: 'getStatus', identifierType: 'corpUserId', identifier: '={{ $json.id }}', options: { ...WELINK_OPTIONS, maxRetries: 0, concurrency: 4 } },
+			parameters: {
+				resource: 'userSync',
+				operation: 'getStatus',
+				identifierType: 'corpUserId',
+				identifier: '={{ $json.id }}',
+				options: { ...WELINK_OPTIONS, maxRetries: 0, concurrency: 4 },
+			},
 		});
 		cases += statusBodies.length;
 		checkRun(status, { label: 'welink status answers', inputs: statusItems.length });
 
-		const submitTemplate = { code: '0', message: 'success', data: Array.from({ length: 10 }, (_, i) => ({ corpUserId: `n${i}`, code: '0', message: 'success' })) };
+		const submitTemplate = {
+			code: '0',
+			message: 'success',
+			data: Array.from({ length: 10 }, (_, i) => ({
+				corpUserId: `n${i}`,
+				code: '0',
+				message: 'success',
+			})),
+		};
 		const submitBodies = sample(answers(submitTemplate), 100, 24);
 		serve(wl.emulator, WELINK_PATHS.bulk, submitBodies);
-		const submitItems = submitBodies.flatMap((_, b) => Array.from({ length: 10 }, (__, i) => ({ id: `n${b}-${i}` })));
+		const submitItems = submitBodies.flatMap((_, b) =>
+			Array.from({ length: 10 }, (__, i) => ({ id: `n${b}-${i}` })),
+		);
 		const submit = await runNode({
 			type: WELINK,
 			items: submitItems,
 			continueOnFail: true,
 			credentials: { weLinkApi: wl.credentials },
-			parameters: { resource: 'userSync', operation: 'submit', corpUserId: '={{ $json.id }}', userNameCn: '={{ $json.id }}', additionalFields: {}, options: { ...WELINK_OPTIONS, maxRetries: 0 } },
+			parameters: {
+				resource: 'userSync',
+				operation: 'submit',
+				corpUserId: '={{ $json.id }}',
+				userNameCn: '={{ $json.id }}',
+				additionalFields: {},
+				options: { ...WELINK_OPTIONS, maxRetries: 0 },
+			},
 		});
 		cases += submitBodies.length;
 		checkRun(submit, { label: 'welink submit answers', inputs: submitItems.length });
 
 		// The token endpoint's answer, one execution per generated body (the token is fetched once per run).
-		const tokenBodies = sample(answers({ code: '0', message: 'ok', access_token: 'a'.repeat(40), expires_in: 7200 }), 40, 25);
+		const tokenBodies = sample(
+			answers({ code: '0', message: 'ok', access_token: 'a'.repeat(40), expires_in: 7200 }),
+			40,
+			25,
+		);
 		for (const body of tokenBodies) {
 			clearTokenCache();
 			serve(wl.emulator, WELINK_PATHS.tickets, [body]);
@@ -692,7 +1037,13 @@ describe('vendor answers', () => {
 				items: [{ id: 'demo0001' }],
 				continueOnFail: true,
 				credentials: { weLinkApi: wl.credentials },
-				parameters: { resource: 'userSync', operation: 'getStatus', identifierType: 'corpUserId', identifier: '={{ $json.id }}', options: { ...WELINK_OPTIONS, maxRetries: 0 } },
+				parameters: {
+					resource: 'userSync',
+					operation: 'getStatus',
+					identifierType: 'corpUserId',
+					identifier: '={{ $json.id }}',
+					options: { ...WELINK_OPTIONS, maxRetries: 0 },
+				},
 			});
 			cases += 1;
 			wl.emulator.clearFaults();
@@ -706,7 +1057,16 @@ describe('vendor answers', () => {
 			code: 200,
 			message: null,
 			localizedMsg: null,
-			data: { total: 2, pageNo: 1, pageSize: 2, pageCount: 1, employeeList: [{ employeeId: 'e1', nickName: '王伟' }, { employeeId: 'e2', nickName: '李芳' }] },
+			data: {
+				total: 2,
+				pageNo: 1,
+				pageSize: 2,
+				pageCount: 1,
+				employeeList: [
+					{ employeeId: 'e1', nickName: '王伟' },
+					{ employeeId: 'e2', nickName: '李芳' },
+				],
+			},
 		};
 		const listBodies = sample(answers(listTemplate), 550, 26);
 		serve(al.emulator, ALIYUN_PATHS.queryByCompanyId, listBodies);
@@ -715,12 +1075,25 @@ describe('vendor answers', () => {
 			items: listBodies.map(() => ({ companyId: al.companyId })),
 			continueOnFail: true,
 			credentials: { aliyunIotApi: al.credentials },
-			parameters: { resource: 'employee', operation: 'getManyByCompany', companyId: '={{ $json.companyId }}', returnAll: false, limit: 2, options: { pageSize: 2, maxRetries: 0 } },
+			parameters: {
+				resource: 'employee',
+				operation: 'getManyByCompany',
+				companyId: '={{ $json.companyId }}',
+				returnAll: false,
+				limit: 2,
+				options: { pageSize: 2, maxRetries: 0 },
+			},
 		});
 		cases += listBodies.length;
 		checkRun(listing, { label: 'aliyun list answers', inputs: listBodies.length });
 
-		const createTemplate = { id: 'x', code: 200, message: null, localizedMsg: null, data: { employeeId: 'e9', accountId: 'a9', phone: '13800000000', nickName: '新员工' } };
+		const createTemplate = {
+			id: 'x',
+			code: 200,
+			message: null,
+			localizedMsg: null,
+			data: { employeeId: 'e9', accountId: 'a9', phone: '13800000000', nickName: '新员工' },
+		};
 		const createBodies = sample(answers(createTemplate), 550, 27);
 		serve(al.emulator, ALIYUN_PATHS.createByAuthCode, createBodies);
 		const created = await runNode({
@@ -728,7 +1101,13 @@ describe('vendor answers', () => {
 			items: createBodies.map((_, i) => ({ code: `FUZZ-${i}` })),
 			continueOnFail: true,
 			credentials: { aliyunIotApi: al.credentials },
-			parameters: { resource: 'employee', operation: 'createByAuthCode', authCode: '={{ $json.code }}', codeType: 'AUTH_CODE', options: { maxRetries: 0 } },
+			parameters: {
+				resource: 'employee',
+				operation: 'createByAuthCode',
+				authCode: '={{ $json.code }}',
+				codeType: 'AUTH_CODE',
+				options: { maxRetries: 0 },
+			},
 		});
 		cases += createBodies.length;
 		checkRun(created, { label: 'aliyun create answers', inputs: createBodies.length });
@@ -744,7 +1123,11 @@ describe('vendor answers', () => {
 	});
 
 	test('without Continue On Fail, a bad answer stops the run with a NodeApiError or NodeOperationError', async () => {
-		const bodies = sample(answers({ code: '0', msg: null, traceId: 't', result: { pages: 1, result: [employee] } }), 30, 28);
+		const bodies = sample(
+			answers({ code: '0', msg: null, traceId: 't', result: { pages: 1, result: [employee] } }),
+			30,
+			28,
+		);
 		for (const body of bodies) {
 			sh.emulator.clearFaults();
 			serve(sh.emulator, sh.employeePath, [body]);
@@ -752,7 +1135,15 @@ describe('vendor answers', () => {
 				type: SHIHENG,
 				items: [{}],
 				credentials: { shihengApi: sh.credentials },
-				parameters: { resource: 'employee', operation: 'getAll', endpointPath: sh.employeePath, returnAll: false, limit: 1, pageSize: 1, options: { maxRetries: 0 } } as INodeParameters,
+				parameters: {
+					resource: 'employee',
+					operation: 'getAll',
+					endpointPath: sh.employeePath,
+					returnAll: false,
+					limit: 1,
+					pageSize: 1,
+					options: { maxRetries: 0 },
+				} as INodeParameters,
 			});
 			cases += 1;
 			const expected = shihengPageOutcome(body, 1);

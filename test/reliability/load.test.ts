@@ -45,7 +45,13 @@ beforeAll(() => {
 });
 afterAll(() => {
 	if (auditDir !== undefined) process.env.EMPLOYEE_SYNC_SECRET_AUDIT_DIR = auditDir;
-	console.log(['', `Load: ${COUNT.toLocaleString('en')} items per node, one execution each (emulators without latency)`, ...figures].join('\n'));
+	console.log(
+		[
+			'',
+			`Load: ${COUNT.toLocaleString('en')} items per node, one execution each (emulators without latency)`,
+			...figures,
+		].join('\n'),
+	);
 });
 
 interface Measured<T> {
@@ -72,7 +78,12 @@ async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
 }
 
 /** Prints the run's figures and holds it to the memory bound. */
-function recordAndBound(vendor: string, what: string, measured: Measured<unknown>, requests: number): void {
+function recordAndBound(
+	vendor: string,
+	what: string,
+	measured: Measured<unknown>,
+	requests: number,
+): void {
 	const maxRss = Math.round(process.resourceUsage().maxRSS / 1024);
 	figures.push(
 		`  ${vendor.padEnd(11)} ${what.padEnd(34)} ${(measured.ms / 1000).toFixed(1).padStart(5)} s  peak RSS ${measured.peakRssMb} MB of ${MEMORY_BOUND_MB} MB allowed (worker max ${maxRss} MB)  ${requests} requests`,
@@ -80,7 +91,10 @@ function recordAndBound(vendor: string, what: string, measured: Measured<unknown
 	expect(measured.peakRssMb).toBeLessThanOrEqual(MEMORY_BOUND_MB);
 }
 
-async function withEmulator<H extends VendorEmulatorHandle>(start: () => Promise<H>, use: (handle: H) => Promise<void>): Promise<void> {
+async function withEmulator<H extends VendorEmulatorHandle>(
+	start: () => Promise<H>,
+	use: (handle: H) => Promise<void>,
+): Promise<void> {
 	const handle = await start();
 	try {
 		await use(handle);
@@ -98,12 +112,20 @@ test(`Shiheng: Get Many employees, ${COUNT} in one listing`, async () => {
 	await withEmulator(
 		async () => await startShihengEmulator({ employees: COUNT }),
 		async (sh) => {
-			const measured = await measure(async () =>
-				await runNode({
-					type: 'n8n-nodes-employee-sync.shiheng',
-					parameters: { resource: 'employee', operation: 'getAll', endpointPath: sh.employeePath, returnAll: true, pageSize: 50, options: { concurrency: 8 } },
-					credentials: { shihengApi: sh.credentials },
-				}),
+			const measured = await measure(
+				async () =>
+					await runNode({
+						type: 'n8n-nodes-employee-sync.shiheng',
+						parameters: {
+							resource: 'employee',
+							operation: 'getAll',
+							endpointPath: sh.employeePath,
+							returnAll: true,
+							pageSize: 50,
+							options: { concurrency: 8 },
+						},
+						credentials: { shihengApi: sh.credentials },
+					}),
 			);
 			const { items, error } = measured.value;
 			expect(error).toBeUndefined();
@@ -121,13 +143,19 @@ test(`Mingdao: Get Relations for ${COUNT} input items`, async () => {
 	await withEmulator(
 		async () => await startMingdaoEmulator({ users: COUNT }),
 		async (md) => {
-			const measured = await measure(async () =>
-				await runNode({
-					type: 'n8n-nodes-employee-sync.mingdao',
-					items: md.userIds.map((id) => ({ id })),
-					parameters: { resource: 'user', operation: 'getRelations', corpUserIds: '={{ $json.id }}', options: { batchSize: 500, concurrency: 4 } },
-					credentials: { mingdaoApi: md.credentials },
-				}),
+			const measured = await measure(
+				async () =>
+					await runNode({
+						type: 'n8n-nodes-employee-sync.mingdao',
+						items: md.userIds.map((id) => ({ id })),
+						parameters: {
+							resource: 'user',
+							operation: 'getRelations',
+							corpUserIds: '={{ $json.id }}',
+							options: { batchSize: 500, concurrency: 4 },
+						},
+						credentials: { mingdaoApi: md.credentials },
+					}),
 			);
 			const { items, error } = measured.value;
 			expect(error).toBeUndefined();
@@ -156,8 +184,14 @@ test(`WeLink: Get WeLink ID for ${COUNT} input items`, async () => {
 				corpUserId: '={{ $json.id }}',
 				options: { concurrency: 8, ratePerSecond: 1_000_000, ratePerMinute: 100_000_000 },
 			};
-			const measured = await measure(async () =>
-				await runNode({ type: 'n8n-nodes-employee-sync.weLink', items: ids.map((id) => ({ id })), parameters, credentials: { weLinkApi: wl.credentials } }),
+			const measured = await measure(
+				async () =>
+					await runNode({
+						type: 'n8n-nodes-employee-sync.weLink',
+						items: ids.map((id) => ({ id })),
+						parameters,
+						credentials: { weLinkApi: wl.credentials },
+					}),
 			);
 			const { items, error } = measured.value;
 			expect(error).toBeUndefined();
@@ -175,13 +209,20 @@ test(`Aliyun IoT: Get Many by Company, ${COUNT} in one listing`, async () => {
 	await withEmulator(
 		async () => await startAliyunIotEmulator({ employees: COUNT }),
 		async (al) => {
-			const measured = await measure(async () =>
-				await runNode({
-					type: ALIYUN_TYPE,
-					items: [{ companyId: al.companyId }],
-					parameters: { resource: 'employee', operation: 'getManyByCompany', companyId: '={{ $json.companyId }}', returnAll: true, options: { pageSize: 100, concurrency: 8 } },
-					credentials: { aliyunIotApi: al.credentials },
-				}),
+			const measured = await measure(
+				async () =>
+					await runNode({
+						type: ALIYUN_TYPE,
+						items: [{ companyId: al.companyId }],
+						parameters: {
+							resource: 'employee',
+							operation: 'getManyByCompany',
+							companyId: '={{ $json.companyId }}',
+							returnAll: true,
+							options: { pageSize: 100, concurrency: 8 },
+						},
+						credentials: { aliyunIotApi: al.credentials },
+					}),
 			);
 			const { items, error } = measured.value;
 			expect(error).toBeUndefined();
@@ -191,7 +232,12 @@ test(`Aliyun IoT: Get Many by Company, ${COUNT} in one listing`, async () => {
 			expect(items[COUNT - 1].json.employeeId).toBe(expected[COUNT - 1].employeeId);
 			expect(new Set(items.map((item) => item.json.employeeId)).size).toBe(COUNT);
 			expectNoSecret(items, [al.appSecret]);
-			recordAndBound('Aliyun IoT', 'employee getManyByCompany (1 → 100k)', measured, al.emulator.count());
+			recordAndBound(
+				'Aliyun IoT',
+				'employee getManyByCompany (1 → 100k)',
+				measured,
+				al.emulator.count(),
+			);
 		},
 	);
 });

@@ -23,7 +23,12 @@ describe.each(SCENARIOS)('%s', (_vendor, start) => {
 		['a number from an expression', '={{ 1 }}', 1],
 	])('Max Retries as %s (%p) gives %p retries', async (_how, maxRetries, retries) => {
 		// The fault outlasts exactly the retries the user asked for: one more would get through.
-		s.emulator.injectFault({ path: s.path, skip: s.partialSkip, times: 1 + retries, fault: { kind: 'status', status: 503, json: {} } });
+		s.emulator.injectFault({
+			path: s.path,
+			skip: s.partialSkip,
+			times: 1 + retries,
+			fault: { kind: 'status', status: 503, json: {} },
+		});
 		const { result, failingItems } = await s.partial({ maxRetries }, true);
 		expect(result.error).toBeUndefined();
 		// The part before and the part after the failing one are asked once each.
@@ -35,7 +40,9 @@ describe.each(SCENARIOS)('%s', (_vendor, start) => {
 	test('a Max Retries that is not a whole number from 0 to 10 fails naming the field', async () => {
 		const { result } = await s.partial({ maxRetries: '={{ "three" }}' }, false);
 		// The run stops before any request, with the field and the value named; never a silent default.
-		expect(result.error?.message).toContain('Max Retries must be a whole number from 0 to 10, got "three"');
+		expect(result.error?.message).toContain(
+			'Max Retries must be a whole number from 0 to 10, got "three"',
+		);
 		expect(result.error?.message).toMatch(/item \d+, field "Max Retries"/);
 		expect(s.emulator.count(s.path)).toBe(0);
 	});

@@ -31,17 +31,35 @@ beforeAll(async () => {
 		startAliyunIotEmulator({ employees: 5 }),
 	]);
 });
-afterAll(async () => await Promise.all([sh, md, wl, al].map(async (handle) => await handle.stop())));
+afterAll(
+	async () => await Promise.all([sh, md, wl, al].map(async (handle) => await handle.stop())),
+);
 beforeEach(() => clearTokenCache());
 
 test('B1 Shiheng: a null row in an employee page is skipped and the real row still comes out, not a TypeError', async () => {
 	sh.emulator.injectFault({
 		path: sh.employeePath,
-		fault: { kind: 'status', status: 200, json: { code: '0', msg: null, traceId: 't', result: { pages: 1, result: [null, { id: 7, name: 'x' }] } } },
+		fault: {
+			kind: 'status',
+			status: 200,
+			json: {
+				code: '0',
+				msg: null,
+				traceId: 't',
+				result: { pages: 1, result: [null, { id: 7, name: 'x' }] },
+			},
+		},
 	});
 	const { items } = await runNode({
 		type: 'n8n-nodes-employee-sync.shiheng',
-		parameters: { resource: 'employee', operation: 'getAll', endpointPath: sh.employeePath, returnAll: false, limit: 2, pageSize: 2 },
+		parameters: {
+			resource: 'employee',
+			operation: 'getAll',
+			endpointPath: sh.employeePath,
+			returnAll: false,
+			limit: 2,
+			pageSize: 2,
+		},
 		continueOnFail: true,
 		credentials: { shihengApi: sh.credentials },
 	});
@@ -54,11 +72,20 @@ test('B1 Shiheng: a null row in an employee page is skipped and the real row sti
 
 test('B2 WeLink: a JSON body that is null gives a clear error, not a TypeError', async () => {
 	const text = 'null';
-	wl.emulator.injectFault({ path: WELINK_PATHS.status, fault: { kind: 'status', status: 200, text } });
+	wl.emulator.injectFault({
+		path: WELINK_PATHS.status,
+		fault: { kind: 'status', status: 200, text },
+	});
 	const { items } = await runNode({
 		type: 'n8n-nodes-employee-sync.weLink',
 		items: [{ id: 'demo0001' }],
-		parameters: { resource: 'userSync', operation: 'getStatus', identifierType: 'corpUserId', identifier: '={{ $json.id }}', options: { maxRetries: 0 } },
+		parameters: {
+			resource: 'userSync',
+			operation: 'getStatus',
+			identifierType: 'corpUserId',
+			identifier: '={{ $json.id }}',
+			options: { maxRetries: 0 },
+		},
 		continueOnFail: true,
 		credentials: { weLinkApi: wl.credentials },
 	});
@@ -69,12 +96,23 @@ test('B2 WeLink: a JSON body that is null gives a clear error, not a TypeError',
 test('B3 Aliyun IoT: an answer whose message is not text fails its item, not the whole run', async () => {
 	al.emulator.injectFault({
 		path: ALIYUN_PATHS.queryByCompanyId,
-		fault: { kind: 'status', status: 200, json: { id: 'x', code: 460, message: 123, localizedMsg: { zh: '入参不正确' }, data: null } },
+		fault: {
+			kind: 'status',
+			status: 200,
+			json: { id: 'x', code: 460, message: 123, localizedMsg: { zh: '入参不正确' }, data: null },
+		},
 	});
 	const result = await runNode({
 		type: ALIYUN_TYPE,
 		items: [{ companyId: al.companyId }, { companyId: al.companyId }],
-		parameters: { resource: 'employee', operation: 'getManyByCompany', companyId: '={{ $json.companyId }}', returnAll: false, limit: 1, options: { maxRetries: 0 } },
+		parameters: {
+			resource: 'employee',
+			operation: 'getManyByCompany',
+			companyId: '={{ $json.companyId }}',
+			returnAll: false,
+			limit: 1,
+			options: { maxRetries: 0 },
+		},
 		continueOnFail: true,
 		credentials: { aliyunIotApi: al.credentials },
 	});
@@ -87,7 +125,13 @@ test('B4 WeLink: the token error keeps the vendor message whole ("access token:"
 	const { error } = await runNode({
 		type: 'n8n-nodes-employee-sync.weLink',
 		items: [{ id: 'demo0001' }],
-		parameters: { resource: 'userSync', operation: 'getStatus', identifierType: 'corpUserId', identifier: '={{ $json.id }}', options: {} },
+		parameters: {
+			resource: 'userSync',
+			operation: 'getStatus',
+			identifierType: 'corpUserId',
+			identifier: '={{ $json.id }}',
+			options: {},
+		},
 		credentials: { weLinkApi: { ...wl.credentials, clientSecret: 'wrong-secret-for-b4' } },
 	});
 	expect(error?.message).toContain('client_id or client_secret is wrong');
@@ -96,12 +140,27 @@ test('B4 WeLink: the token error keeps the vendor message whole ("access token:"
 test('B5 Aliyun IoT: a null row in employeeList is skipped and the real row still comes out, not a TypeError', async () => {
 	al.emulator.injectFault({
 		path: ALIYUN_PATHS.queryByCompanyId,
-		fault: { kind: 'status', status: 200, json: { id: 'x', code: 200, data: { total: 2, pageCount: 1, employeeList: [null, { employeeId: 'e1' }] } } },
+		fault: {
+			kind: 'status',
+			status: 200,
+			json: {
+				id: 'x',
+				code: 200,
+				data: { total: 2, pageCount: 1, employeeList: [null, { employeeId: 'e1' }] },
+			},
+		},
 	});
 	const { items } = await runNode({
 		type: ALIYUN_TYPE,
 		items: [{ companyId: al.companyId }],
-		parameters: { resource: 'employee', operation: 'getManyByCompany', companyId: '={{ $json.companyId }}', returnAll: false, limit: 2, options: { maxRetries: 0 } },
+		parameters: {
+			resource: 'employee',
+			operation: 'getManyByCompany',
+			companyId: '={{ $json.companyId }}',
+			returnAll: false,
+			limit: 2,
+			options: { maxRetries: 0 },
+		},
 		continueOnFail: true,
 		credentials: { aliyunIotApi: al.credentials },
 	});
@@ -119,9 +178,16 @@ test('B6 Mingdao: the App Key (a password field of the credential) is masked whe
 	const { error } = await runNode({
 		type: 'n8n-nodes-employee-sync.mingdao',
 		items: [{ id: md.userIds[0] }],
-		parameters: { resource: 'user', operation: 'getRelations', corpUserIds: '={{ $json.id }}', options: {} },
+		parameters: {
+			resource: 'user',
+			operation: 'getRelations',
+			corpUserIds: '={{ $json.id }}',
+			options: {},
+		},
 		credentials: { mingdaoApi: md.credentials },
 	});
 	expect(error?.message).toContain('item 0');
-	expect(`${error?.message} ${(error as { description?: string } | undefined)?.description ?? ''}`).not.toContain(md.appKey);
+	expect(
+		`${error?.message} ${(error as { description?: string } | undefined)?.description ?? ''}`,
+	).not.toContain(md.appKey);
 });

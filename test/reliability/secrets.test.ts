@@ -35,7 +35,9 @@ beforeAll(async () => {
 		startAliyunIotEmulator({ employees: 5 }),
 	]);
 });
-afterAll(async () => await Promise.all([sh, md, wl, al].map(async (handle) => await handle.stop())));
+afterAll(
+	async () => await Promise.all([sh, md, wl, al].map(async (handle) => await handle.stop())),
+);
 beforeEach(() => {
 	clearTokenCache();
 	for (const handle of [sh, md, wl, al]) {
@@ -68,11 +70,22 @@ const VENDORS: Vendor[] = [
 		path: () => DEFAULT_EMPLOYEE_PATH,
 		credentialType: 'shihengApi',
 		credentials: () => sh.credentials,
-		withBaseUrl: (baseUrl, allowInsecureHttp) => ({ ...sh.credentials, baseUrl, allowInsecureHttp }),
+		withBaseUrl: (baseUrl, allowInsecureHttp) => ({
+			...sh.credentials,
+			baseUrl,
+			allowInsecureHttp,
+		}),
 		secretField: 'appSecret',
 		start: async () => await startShihengEmulator({ employees: 5 }),
 		type: 'n8n-nodes-employee-sync.shiheng',
-		parameters: () => ({ resource: 'employee', operation: 'getAll', endpointPath: DEFAULT_EMPLOYEE_PATH, returnAll: false, limit: 2, pageSize: 2 }),
+		parameters: () => ({
+			resource: 'employee',
+			operation: 'getAll',
+			endpointPath: DEFAULT_EMPLOYEE_PATH,
+			returnAll: false,
+			limit: 2,
+			pageSize: 2,
+		}),
 		items: () => [{}],
 	},
 	{
@@ -81,11 +94,21 @@ const VENDORS: Vendor[] = [
 		path: () => MINGDAO_RELATIONS,
 		credentialType: 'mingdaoApi',
 		credentials: () => md.credentials,
-		withBaseUrl: (privateUrl, allowInsecureHttp) => ({ ...md.credentials, deployment: 'private', privateUrl, allowInsecureHttp }),
+		withBaseUrl: (privateUrl, allowInsecureHttp) => ({
+			...md.credentials,
+			deployment: 'private',
+			privateUrl,
+			allowInsecureHttp,
+		}),
 		secretField: 'secretKey',
 		start: async () => await startMingdaoEmulator({ users: 20 }),
 		type: 'n8n-nodes-employee-sync.mingdao',
-		parameters: () => ({ resource: 'user', operation: 'getRelations', corpUserIds: '={{ $json.id }}', options: {} }),
+		parameters: () => ({
+			resource: 'user',
+			operation: 'getRelations',
+			corpUserIds: '={{ $json.id }}',
+			options: {},
+		}),
 		items: () => [{ id: md.userIds[0] }],
 	},
 	{
@@ -94,11 +117,21 @@ const VENDORS: Vendor[] = [
 		path: () => WELINK_PATHS.status,
 		credentialType: 'weLinkApi',
 		credentials: () => wl.credentials,
-		withBaseUrl: (baseUrl, allowInsecureHttp) => ({ ...wl.credentials, baseUrl, allowInsecureHttp }),
+		withBaseUrl: (baseUrl, allowInsecureHttp) => ({
+			...wl.credentials,
+			baseUrl,
+			allowInsecureHttp,
+		}),
 		secretField: 'clientSecret',
 		start: async () => await startWeLinkEmulator({ demoPersons: 5 }),
 		type: 'n8n-nodes-employee-sync.weLink',
-		parameters: () => ({ resource: 'userSync', operation: 'getStatus', identifierType: 'corpUserId', identifier: '={{ $json.id }}', options: {} }),
+		parameters: () => ({
+			resource: 'userSync',
+			operation: 'getStatus',
+			identifierType: 'corpUserId',
+			identifier: '={{ $json.id }}',
+			options: {},
+		}),
 		items: () => [{ id: 'demo0001' }],
 	},
 	{
@@ -107,16 +140,32 @@ const VENDORS: Vendor[] = [
 		path: () => ALIYUN_PATHS.queryByCompanyId,
 		credentialType: 'aliyunIotApi',
 		credentials: () => al.credentials,
-		withBaseUrl: (customHost, allowInsecureHttp) => ({ ...al.credentials, host: 'custom', customHost, allowInsecureHttp }),
+		withBaseUrl: (customHost, allowInsecureHttp) => ({
+			...al.credentials,
+			host: 'custom',
+			customHost,
+			allowInsecureHttp,
+		}),
 		secretField: 'appSecret',
 		start: async () => await startAliyunIotEmulator({ employees: 5 }),
 		type: ALIYUN_TYPE,
-		parameters: () => ({ resource: 'employee', operation: 'getManyByCompany', companyId: '={{ $json.companyId }}', returnAll: false, limit: 2, options: {} }),
+		parameters: () => ({
+			resource: 'employee',
+			operation: 'getManyByCompany',
+			companyId: '={{ $json.companyId }}',
+			returnAll: false,
+			limit: 2,
+			options: {},
+		}),
 		items: () => [{ companyId: al.companyId }],
 	},
 ];
 
-async function run(vendor: Vendor, credentials: ICredentialDataDecryptedObject, continueOnFail = false) {
+async function run(
+	vendor: Vendor,
+	credentials: ICredentialDataDecryptedObject,
+	continueOnFail = false,
+) {
 	return await runNode({
 		type: vendor.type,
 		parameters: vendor.parameters(),
@@ -129,7 +178,12 @@ async function run(vendor: Vendor, credentials: ICredentialDataDecryptedObject, 
 /** Everything of a run a user could see. */
 function visible(result: Awaited<ReturnType<typeof run>>): string {
 	const error = result.error as (Error & { description?: string }) | undefined;
-	return JSON.stringify([result.items, error?.message, error?.description, result.run.data.resultData]);
+	return JSON.stringify([
+		result.items,
+		error?.message,
+		error?.description,
+		result.run.data.resultData,
+	]);
 }
 
 /** Values of the headers that carry a token or a signature. */
@@ -189,10 +243,12 @@ describe.each(VENDORS)('$name', (vendor) => {
 	});
 
 	test('loopback over plain HTTP needs no switch; other schemes are refused', async () => {
-		const loopback = await run(vendor, vendor.withBaseUrl(vendor.emulator().baseUrl.replace('127.0.0.1', 'localhost'), false));
+		const loopback = await run(
+			vendor,
+			vendor.withBaseUrl(vendor.emulator().baseUrl.replace('127.0.0.1', 'localhost'), false),
+		);
 		expect(loopback.error).toBeUndefined();
 		const ftp = await run(vendor, vendor.withBaseUrl('ftp://files.example.com', true));
 		expect(ftp.error?.message).toMatch(/must start with https:\/\//);
 	});
 });
-

@@ -25,11 +25,17 @@ describe.each(SCENARIOS)('%s', (vendor, start) => {
 	beforeEach(() => s.reset());
 
 	/** Connections the server saw during one run that stops at the first failure. */
-	async function connectionsOfRun(maxRetries: number): Promise<{ connections: number; requests: number; error: Error | undefined }> {
+	async function connectionsOfRun(
+		maxRetries: number,
+	): Promise<{ connections: number; requests: number; error: Error | undefined }> {
 		s.useServer(tls.baseUrl);
 		const [connections, requests] = [tls.connections(), tls.requests()];
 		const { result } = await s.partial({ maxRetries }, false);
-		return { connections: tls.connections() - connections, requests: tls.requests() - requests, error: result.error };
+		return {
+			connections: tls.connections() - connections,
+			requests: tls.requests() - requests,
+			error: result.error,
+		};
 	}
 
 	test('an untrusted certificate is refused at once, never retried, naming the host and "Ignore SSL Issues"', async () => {
@@ -41,7 +47,9 @@ describe.each(SCENARIOS)('%s', (vendor, start) => {
 		expect(once.requests + allowed.requests).toBe(0);
 		const error = allowed.error as (Error & { description?: string }) | undefined;
 		expect(error?.name).toBe('NodeApiError');
-		expect(error?.message).toContain(`The TLS certificate of ${tls.host} was not accepted (DEPTH_ZERO_SELF_SIGNED_CERT)`);
+		expect(error?.message).toContain(
+			`The TLS certificate of ${tls.host} was not accepted (DEPTH_ZERO_SELF_SIGNED_CERT)`,
+		);
 		expect(error?.message).toContain('item 0');
 		expect(error?.description).toContain('"Ignore SSL Issues"');
 	});

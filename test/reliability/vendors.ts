@@ -87,7 +87,10 @@ const ADDRESS_FIELD: Record<VendorName, string> = {
 };
 
 /** Swaps a handle's credentials for a copy aimed elsewhere; the returned function puts them back. */
-function redirect(vendor: VendorName, handle: VendorEmulatorHandle): {
+function redirect(
+	vendor: VendorName,
+	handle: VendorEmulatorHandle,
+): {
 	use: (baseUrl: string, extra?: Record<string, string | number | boolean>) => void;
 	restore: () => void;
 } {
@@ -117,7 +120,8 @@ export const WELINK_PATHS = {
 };
 export const MINGDAO_RELATIONS = '/generalintegrateapi/v2/user/getUserRelations';
 
-export const paired = (item: INodeExecutionData): number => (item.pairedItem as { item: number }).item;
+export const paired = (item: INodeExecutionData): number =>
+	(item.pairedItem as { item: number }).item;
 
 /** What one vendor's scenario adds to the shared skeleton. */
 type VendorParts = Pick<ReadScenario, 'path' | 'cleanRequests' | 'read' | 'partial' | 'refused'> & {
@@ -150,12 +154,24 @@ function scenario<H extends VendorEmulatorHandle>(
 	};
 }
 
-export async function shihengScenario(sh?: ShihengEmulatorHandle): Promise<ReadScenario & { handle: ShihengEmulatorHandle }> {
+export async function shihengScenario(
+	sh?: ShihengEmulatorHandle,
+): Promise<ReadScenario & { handle: ShihengEmulatorHandle }> {
 	const handle = sh ?? (await startShihengEmulator({ employees: 200, customers: 50 }));
-	const run = (parameters: INodeParameters, items: IDataObject[] | undefined, continueOnFail: boolean, cancelAfterMs?: number) =>
+	const run = (
+		parameters: INodeParameters,
+		items: IDataObject[] | undefined,
+		continueOnFail: boolean,
+		cancelAfterMs?: number,
+	) =>
 		runNode({
 			type: SHIHENG_TYPE,
-			parameters: { resource: 'employee', operation: 'getAll', endpointPath: handle.employeePath, ...parameters },
+			parameters: {
+				resource: 'employee',
+				operation: 'getAll',
+				endpointPath: handle.employeePath,
+				...parameters,
+			},
 			items,
 			continueOnFail,
 			cancelAfterMs,
@@ -168,7 +184,12 @@ export async function shihengScenario(sh?: ShihengEmulatorHandle): Promise<ReadS
 			handle.served.length = 0;
 		},
 		async read(options = {}, cancelAfterMs) {
-			const result = await run({ returnAll: true, pageSize: 20, options: { concurrency: 3, ...options } }, undefined, false, cancelAfterMs);
+			const result = await run(
+				{ returnAll: true, pageSize: 20, options: { concurrency: 3, ...options } },
+				undefined,
+				false,
+				cancelAfterMs,
+			);
 			return {
 				result,
 				keys: result.items.map((item) => String(item.json.id)),
@@ -177,25 +198,50 @@ export async function shihengScenario(sh?: ShihengEmulatorHandle): Promise<ReadS
 		},
 		async partial(options, continueOnFail) {
 			// Limit 5 with page size 5: exactly one request per item, items run one after another.
-			const result = await run({ returnAll: false, limit: 5, pageSize: 5, options: options as INodeParameters }, [{}, {}, {}], continueOnFail);
+			const result = await run(
+				{ returnAll: false, limit: 5, pageSize: 5, options: options as INodeParameters },
+				[{}, {}, {}],
+				continueOnFail,
+			);
 			return { result, failingItems: [1], outputsPerGoodItem: 5, inputCount: 3 };
 		},
 		async refused(count, continueOnFail) {
 			server.use(handle.baseUrl, { appSecret: WRONG_SECRET });
 			const items = Array.from({ length: count }, () => ({}));
-			const result = await run({ returnAll: false, limit: 5, pageSize: 5, options: { maxRetries: 0 } }, items, continueOnFail);
-			return { result, requests: handle.emulator.count(handle.employeePath), tokenFetches: 0, refusal: /Shiheng error \[\d+\]: sign verification failed/ };
+			const result = await run(
+				{ returnAll: false, limit: 5, pageSize: 5, options: { maxRetries: 0 } },
+				items,
+				continueOnFail,
+			);
+			return {
+				result,
+				requests: handle.emulator.count(handle.employeePath),
+				tokenFetches: 0,
+				refusal: /Shiheng error \[\d+\]: sign verification failed/,
+			};
 		},
 	}));
 }
 
-export async function mingdaoScenario(md?: MingdaoEmulatorHandle): Promise<ReadScenario & { handle: MingdaoEmulatorHandle }> {
+export async function mingdaoScenario(
+	md?: MingdaoEmulatorHandle,
+): Promise<ReadScenario & { handle: MingdaoEmulatorHandle }> {
 	const handle = md ?? (await startMingdaoEmulator({ users: 200 }));
-	const run = (ids: string[], options: IDataObject, continueOnFail: boolean, cancelAfterMs?: number) =>
+	const run = (
+		ids: string[],
+		options: IDataObject,
+		continueOnFail: boolean,
+		cancelAfterMs?: number,
+	) =>
 		runNode({
 			type: MINGDAO_TYPE,
 			items: ids.map((id) => ({ id })),
-			parameters: { resource: 'user', operation: 'getRelations', corpUserIds: '={{ $json.id }}', options: options as INodeParameters },
+			parameters: {
+				resource: 'user',
+				operation: 'getRelations',
+				corpUserIds: '={{ $json.id }}',
+				options: options as INodeParameters,
+			},
 			continueOnFail,
 			cancelAfterMs,
 			credentials: { mingdaoApi: handle.credentials },
@@ -209,16 +255,27 @@ export async function mingdaoScenario(md?: MingdaoEmulatorHandle): Promise<ReadS
 		},
 		async read(options = {}, cancelAfterMs) {
 			const ids = handle.userIds.slice(0, 60);
-			const result = await run(ids, { batchSize: 10, concurrency: 3, ...options }, false, cancelAfterMs);
+			const result = await run(
+				ids,
+				{ batchSize: 10, concurrency: 3, ...options },
+				false,
+				cancelAfterMs,
+			);
 			return {
 				result,
-				keys: result.items.map((item) => `${String(item.json.corpUserId)}:${String(item.json.accountId ?? 'none')}`),
+				keys: result.items.map(
+					(item) => `${String(item.json.corpUserId)}:${String(item.json.accountId ?? 'none')}`,
+				),
 				expected: ids.map(key),
 			};
 		},
 		async partial(options, continueOnFail) {
 			// Six ids in batches of two, one batch at a time: the second batch is items 2 and 3.
-			const result = await run(handle.userIds.slice(0, 6), { batchSize: 2, concurrency: 1, ...options }, continueOnFail);
+			const result = await run(
+				handle.userIds.slice(0, 6),
+				{ batchSize: 2, concurrency: 1, ...options },
+				continueOnFail,
+			);
 			return { result, failingItems: [2, 3], outputsPerGoodItem: 1, inputCount: 6 };
 		},
 		async refused(count, continueOnFail) {
@@ -226,15 +283,28 @@ export async function mingdaoScenario(md?: MingdaoEmulatorHandle): Promise<ReadS
 			server.use(privateUrl, { secretKey: WRONG_SECRET });
 			const ids = Array.from({ length: count }, (_, i) => `refused-${i}`);
 			const result = await run(ids, { maxRetries: 0 }, continueOnFail);
-			return { result, requests: handle.emulator.count(MINGDAO_RELATIONS), tokenFetches: 0, refusal: /Mingdao error \[\d+\]: 签名验证失败/ };
+			return {
+				result,
+				requests: handle.emulator.count(MINGDAO_RELATIONS),
+				tokenFetches: 0,
+				refusal: /Mingdao error \[\d+\]: 签名验证失败/,
+			};
 		},
 	}));
 }
 
-export async function weLinkScenario(wl?: WeLinkEmulatorHandle): Promise<ReadScenario & { handle: WeLinkEmulatorHandle }> {
+export async function weLinkScenario(
+	wl?: WeLinkEmulatorHandle,
+): Promise<ReadScenario & { handle: WeLinkEmulatorHandle }> {
 	const handle = wl ?? (await startWeLinkEmulator({ demoPersons: 60, ratePerSecond: 1_000 }));
-	const ids = (count: number) => Array.from({ length: count }, (_, i) => `demo${String(i + 1).padStart(4, '0')}`);
-	const run = (list: string[], options: IDataObject, continueOnFail: boolean, cancelAfterMs?: number) =>
+	const ids = (count: number) =>
+		Array.from({ length: count }, (_, i) => `demo${String(i + 1).padStart(4, '0')}`);
+	const run = (
+		list: string[],
+		options: IDataObject,
+		continueOnFail: boolean,
+		cancelAfterMs?: number,
+	) =>
 		runNode({
 			type: WELINK_TYPE,
 			items: list.map((id) => ({ id })),
@@ -261,14 +331,21 @@ export async function weLinkScenario(wl?: WeLinkEmulatorHandle): Promise<ReadSce
 			const result = await run(list, { concurrency: 3, ...options }, false, cancelAfterMs);
 			return {
 				result,
-				keys: result.items.map((item) => `${String(item.json.identifier)}:${String(item.json.state)}`),
+				keys: result.items.map(
+					(item) => `${String(item.json.identifier)}:${String(item.json.state)}`,
+				),
 				expected: list.map((id) => `${id}:opened`),
 			};
 		},
 		async partial(options, continueOnFail) {
 			// 25 persons in batches of ten, one batch at a time: the second batch is items 10–19.
 			const result = await run(ids(25), { concurrency: 1, ...options }, continueOnFail);
-			return { result, failingItems: Array.from({ length: 10 }, (_, i) => 10 + i), outputsPerGoodItem: 1, inputCount: 25 };
+			return {
+				result,
+				failingItems: Array.from({ length: 10 }, (_, i) => 10 + i),
+				outputsPerGoodItem: 1,
+				inputCount: 25,
+			};
 		},
 		async refused(count, continueOnFail) {
 			server.use(handle.baseUrl, { clientSecret: WRONG_SECRET });
@@ -277,18 +354,31 @@ export async function weLinkScenario(wl?: WeLinkEmulatorHandle): Promise<ReadSce
 				result,
 				requests: handle.emulator.count(WELINK_PATHS.status),
 				tokenFetches: handle.emulator.count(WELINK_PATHS.tickets),
-				refusal: /WeLink error \[10007\]: WeLink refused the token request: client_id or client_secret is wrong/,
+				refusal:
+					/WeLink error \[10007\]: WeLink refused the token request: client_id or client_secret is wrong/,
 			};
 		},
 	}));
 }
 
-export async function aliyunScenario(al?: AliyunIotEmulatorHandle): Promise<ReadScenario & { handle: AliyunIotEmulatorHandle }> {
+export async function aliyunScenario(
+	al?: AliyunIotEmulatorHandle,
+): Promise<ReadScenario & { handle: AliyunIotEmulatorHandle }> {
 	const handle = al ?? (await startAliyunIotEmulator({ employees: 130, authCodes: [] }));
-	const run = (parameters: INodeParameters, items: IDataObject[], continueOnFail: boolean, cancelAfterMs?: number) =>
+	const run = (
+		parameters: INodeParameters,
+		items: IDataObject[],
+		continueOnFail: boolean,
+		cancelAfterMs?: number,
+	) =>
 		runNode({
 			type: ALIYUN_TYPE,
-			parameters: { resource: 'employee', operation: 'getManyByCompany', companyId: '={{ $json.companyId }}', ...parameters },
+			parameters: {
+				resource: 'employee',
+				operation: 'getManyByCompany',
+				companyId: '={{ $json.companyId }}',
+				...parameters,
+			},
 			items,
 			continueOnFail,
 			cancelAfterMs,
@@ -302,19 +392,34 @@ export async function aliyunScenario(al?: AliyunIotEmulatorHandle): Promise<Read
 		},
 		async read(options = {}, cancelAfterMs) {
 			const expected = handle.companyEmployees().map((employee) => employee.employeeId);
-			const result = await run({ returnAll: true, options: { pageSize: 20, concurrency: 3, ...options } }, [{ companyId: handle.companyId }], false, cancelAfterMs);
+			const result = await run(
+				{ returnAll: true, options: { pageSize: 20, concurrency: 3, ...options } },
+				[{ companyId: handle.companyId }],
+				false,
+				cancelAfterMs,
+			);
 			return { result, keys: result.items.map((item) => String(item.json.employeeId)), expected };
 		},
 		async partial(options, continueOnFail) {
 			const items = [0, 1, 2].map(() => ({ companyId: handle.companyId }));
-			const result = await run({ returnAll: false, limit: 5, options: { pageSize: 5, ...options } }, items, continueOnFail);
+			const result = await run(
+				{ returnAll: false, limit: 5, options: { pageSize: 5, ...options } },
+				items,
+				continueOnFail,
+			);
 			return { result, failingItems: [1], outputsPerGoodItem: 5, inputCount: 3 };
 		},
 		async refused(count, continueOnFail) {
 			// Create by Auth Code, one call per item: the gateway refuses the signature of each.
 			const result = await runNode({
 				type: ALIYUN_TYPE,
-				parameters: { resource: 'employee', operation: 'createByAuthCode', authCode: '={{ $json.code }}', codeType: 'AUTH_CODE', options: {} },
+				parameters: {
+					resource: 'employee',
+					operation: 'createByAuthCode',
+					authCode: '={{ $json.code }}',
+					codeType: 'AUTH_CODE',
+					options: {},
+				},
 				items: Array.from({ length: count }, (_, i) => ({ code: `REFUSED-${i}` })),
 				continueOnFail,
 				credentials: { aliyunIotApi: { ...handle.credentials, appSecret: WRONG_SECRET } },
@@ -330,10 +435,20 @@ export async function aliyunScenario(al?: AliyunIotEmulatorHandle): Promise<Read
 }
 
 /** Runs Create by Auth Code for one item per code. */
-export async function aliyunCreate(handle: AliyunIotEmulatorHandle, codes: string[], options: IDataObject = {}) {
+export async function aliyunCreate(
+	handle: AliyunIotEmulatorHandle,
+	codes: string[],
+	options: IDataObject = {},
+) {
 	return await runNode({
 		type: ALIYUN_TYPE,
-		parameters: { resource: 'employee', operation: 'createByAuthCode', authCode: '={{ $json.code }}', codeType: 'AUTH_CODE', options: options as INodeParameters },
+		parameters: {
+			resource: 'employee',
+			operation: 'createByAuthCode',
+			authCode: '={{ $json.code }}',
+			codeType: 'AUTH_CODE',
+			options: options as INodeParameters,
+		},
 		items: codes.map((code) => ({ code })),
 		continueOnFail: true,
 		credentials: { aliyunIotApi: handle.credentials },

@@ -32,11 +32,21 @@ afterAll(async () => {
 
 test('4,000 persons over two processes on a jittery way: at most 3 × 48503, at least 80 % of 40/s', async () => {
 	const persons = Array.from({ length: 4_000 }, (_, i) => `demo${String(i + 1).padStart(4, '0')}`);
-	const { clientId, clientSecret } = welink.credentials as { clientId: string; clientSecret: string };
+	const { clientId, clientSecret } = welink.credentials as {
+		clientId: string;
+		clientSecret: string;
+	};
 	const processes = [persons.slice(0, 2_000), persons.slice(2_000)].map((share) => {
 		const child = Child.start(
 			compiled.file('test/shared/redis-child.ts'),
-			{ mode: 'welink', baseUrl: welink.baseUrl, clientId, clientSecret, persons: share, concurrency: 4 },
+			{
+				mode: 'welink',
+				baseUrl: welink.baseUrl,
+				clientId,
+				clientSecret,
+				persons: share,
+				concurrency: 4,
+			},
 			{ EMPLOYEE_SYNC_REDIS_URL: redis.url, QUEUE_BULL_PREFIX: 'adaptive' },
 		);
 		children.push(child);
@@ -44,7 +54,9 @@ test('4,000 persons over two processes on a jittery way: at most 3 × 48503, at 
 	});
 	for (const child of processes) expect((await child.next('ready')).shared).toBe(true);
 	for (const child of processes) child.send({ type: 'go' });
-	const results = await Promise.all(processes.map(async (child) => await child.next('statuses', 60_000)));
+	const results = await Promise.all(
+		processes.map(async (child) => await child.next('statuses', 60_000)),
+	);
 	const failures = results.flatMap((result) => result.failures as string[]);
 	const answered = results.flatMap((result) => result.answeredAt as number[]).sort((a, b) => a - b);
 	// The share of what WeLink would accept in that time: its sliding window lets 40 through in the

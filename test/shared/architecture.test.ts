@@ -24,7 +24,9 @@ function filesUnder(folder: string): string[] {
 /** Relative module specifiers a TypeScript file imports or re-exports (type-only ones included). */
 function relativeImports(file: string): string[] {
 	const source = readFileSync(file, 'utf8');
-	const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"](\.[^'"]+)['"]/g)].map((m) => m[1]);
+	const specifiers = [
+		...source.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"](\.[^'"]+)['"]/g),
+	].map((m) => m[1]);
 	specifiers.push(...[...source.matchAll(/require\(\s*['"](\.[^'"]+)['"]\s*\)/g)].map((m) => m[1]));
 	return specifiers;
 }
@@ -67,11 +69,27 @@ describe('vendor folders', () => {
 		];
 		return rules.find(([pattern]) => pattern.test(rel))?.[1];
 	};
-	const REQUIRED = ['node', 'codex', 'icon', 'dark icon', 'router', 'description', 'resource', 'operation', 'client', 'auth', 'connection', 'codes', 'output'];
+	const REQUIRED = [
+		'node',
+		'codex',
+		'icon',
+		'dark icon',
+		'router',
+		'description',
+		'resource',
+		'operation',
+		'client',
+		'auth',
+		'connection',
+		'codes',
+		'output',
+	];
 
 	test.each(VENDORS)('nodes/%s has every role, and every file has one', (vendor) => {
 		const files = filesUnder(join(root, 'nodes', vendor));
-		const unplaced = files.filter((file) => roleOf(vendor, file) === undefined).map((file) => relative(root, file));
+		const unplaced = files
+			.filter((file) => roleOf(vendor, file) === undefined)
+			.map((file) => relative(root, file));
 		expect(unplaced).toEqual([]);
 		const roles = new Set(files.map((file) => roleOf(vendor, file)));
 		expect(REQUIRED.filter((role) => !roles.has(role))).toEqual([]);
@@ -80,8 +98,18 @@ describe('vendor folders', () => {
 });
 
 test('no import cycle in nodes/ and credentials/ (type-only imports included)', () => {
-	const files = [...filesUnder(join(root, 'nodes')), ...filesUnder(join(root, 'credentials'))].filter((file) => file.endsWith('.ts'));
-	const edges = new Map(files.map((file) => [file, relativeImports(file).map((spec) => resolveModule(file, spec)).filter((f): f is string => f !== undefined)]));
+	const files = [
+		...filesUnder(join(root, 'nodes')),
+		...filesUnder(join(root, 'credentials')),
+	].filter((file) => file.endsWith('.ts'));
+	const edges = new Map(
+		files.map((file) => [
+			file,
+			relativeImports(file)
+				.map((spec) => resolveModule(file, spec))
+				.filter((f): f is string => f !== undefined),
+		]),
+	);
 	const cycles: string[] = [];
 	const state = new Map<string, 'open' | 'done'>();
 	const stack: string[] = [];
@@ -89,7 +117,10 @@ test('no import cycle in nodes/ and credentials/ (type-only imports included)', 
 		state.set(file, 'open');
 		stack.push(file);
 		for (const next of edges.get(file) ?? []) {
-			if (state.get(next) === 'open') cycles.push([...stack.slice(stack.indexOf(next)), next].map((f) => relative(root, f)).join(' → '));
+			if (state.get(next) === 'open')
+				cycles.push(
+					[...stack.slice(stack.indexOf(next)), next].map((f) => relative(root, f)).join(' → '),
+				);
 			else if (!state.has(next)) visit(next);
 		}
 		stack.pop();
@@ -100,7 +131,9 @@ test('no import cycle in nodes/ and credentials/ (type-only imports included)', 
 });
 
 test('emulators implement the vendors on their own: nothing under test/emulators reaches nodes/ or credentials/, directly or through another file', () => {
-	const pending = filesUnder(join(root, 'test', 'emulators')).filter((file) => file.endsWith('.ts'));
+	const pending = filesUnder(join(root, 'test', 'emulators')).filter((file) =>
+		file.endsWith('.ts'),
+	);
 	expect(pending.length).toBeGreaterThanOrEqual(5);
 	const seen = new Set<string>();
 	const offending: string[] = [];
@@ -111,7 +144,8 @@ test('emulators implement the vendors on their own: nothing under test/emulators
 		for (const spec of relativeImports(file)) {
 			const target = resolveModule(file, spec);
 			if (!target) continue;
-			if (/^(nodes|credentials)\//.test(relative(root, target))) offending.push(`${relative(root, file)} → ${relative(root, target)}`);
+			if (/^(nodes|credentials)\//.test(relative(root, target)))
+				offending.push(`${relative(root, file)} → ${relative(root, target)}`);
 			else pending.push(target);
 		}
 	}
@@ -120,7 +154,12 @@ test('emulators implement the vendors on their own: nothing under test/emulators
 
 /** Every import and re-export of a file, with whether it brings in values at run time (TypeScript's parser). */
 function importsOf(file: string): Array<{ specifier: string; typeOnly: boolean }> {
-	const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, false);
+	const source = ts.createSourceFile(
+		file,
+		readFileSync(file, 'utf8'),
+		ts.ScriptTarget.ES2022,
+		false,
+	);
 	const out: Array<{ specifier: string; typeOnly: boolean }> = [];
 	for (const statement of source.statements) {
 		if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
@@ -130,8 +169,15 @@ function importsOf(file: string): Array<{ specifier: string; typeOnly: boolean }
 				ts.isNamedImports(clause.namedBindings) &&
 				clause.name === undefined &&
 				clause.namedBindings.elements.every((element) => element.isTypeOnly);
-			out.push({ specifier: statement.moduleSpecifier.text, typeOnly: clause?.isTypeOnly === true || namedTypesOnly });
-		} else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+			out.push({
+				specifier: statement.moduleSpecifier.text,
+				typeOnly: clause?.isTypeOnly === true || namedTypesOnly,
+			});
+		} else if (
+			ts.isExportDeclaration(statement) &&
+			statement.moduleSpecifier &&
+			ts.isStringLiteral(statement.moduleSpecifier)
+		) {
 			out.push({ specifier: statement.moduleSpecifier.text, typeOnly: statement.isTypeOnly });
 		}
 	}
@@ -140,14 +186,25 @@ function importsOf(file: string): Array<{ specifier: string; typeOnly: boolean }
 
 /** The names a file exports (declarations marked `export`). */
 function exportedNames(file: string): string[] {
-	const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, false);
+	const source = ts.createSourceFile(
+		file,
+		readFileSync(file, 'utf8'),
+		ts.ScriptTarget.ES2022,
+		false,
+	);
 	const names: string[] = [];
 	for (const statement of source.statements) {
-		const exported = ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+		const exported =
+			ts.canHaveModifiers(statement) &&
+			ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
 		if (!exported) continue;
 		if (ts.isVariableStatement(statement)) {
-			for (const declaration of statement.declarationList.declarations) if (ts.isIdentifier(declaration.name)) names.push(declaration.name.text);
-		} else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) {
+			for (const declaration of statement.declarationList.declarations)
+				if (ts.isIdentifier(declaration.name)) names.push(declaration.name.text);
+		} else if (
+			(ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) &&
+			statement.name
+		) {
 			names.push(statement.name.text);
 		}
 	}
@@ -171,7 +228,9 @@ describe('nodes/shared in layers (docs/architecture.md)', () => {
 	};
 
 	test('nodes/shared holds only the layer folders and the top files', () => {
-		const folders = readdirSync(shared).filter((name) => statSync(join(shared, name)).isDirectory());
+		const folders = readdirSync(shared).filter((name) =>
+			statSync(join(shared, name)).isDirectory(),
+		);
 		expect(folders.sort()).toEqual([...LAYERS].sort());
 		const top = readdirSync(shared).filter((name) => !folders.includes(name));
 		expect(top.sort()).toEqual(['errors.ts', 'logger.ts', 'redact.ts', 'text.ts', 'validate.ts']);
@@ -182,17 +241,24 @@ describe('nodes/shared in layers (docs/architecture.md)', () => {
 		for (const file of filesUnder(shared).filter((f) => f.endsWith('.ts'))) {
 			const layer = layerOf(file);
 			for (const { specifier, typeOnly } of importsOf(file)) {
-				if (specifier === 'n8n-workflow' && !typeOnly && (layer === 'http' || layer === 'scale-out')) {
+				if (
+					specifier === 'n8n-workflow' &&
+					!typeOnly &&
+					(layer === 'http' || layer === 'scale-out')
+				) {
 					offending.push(`${relative(root, file)} → n8n-workflow (a value)`);
 				}
 				if (!specifier.startsWith('.')) continue;
 				const target = resolveModule(file, specifier);
 				if (!target) continue;
 				if (!target.startsWith(shared)) {
-					offending.push(`${relative(root, file)} → ${relative(root, target)} (outside nodes/shared)`);
+					offending.push(
+						`${relative(root, file)} → ${relative(root, target)} (outside nodes/shared)`,
+					);
 					continue;
 				}
-				if (!MAY_IMPORT[layer].includes(layerOf(target))) offending.push(`${relative(root, file)} → ${relative(root, target)}`);
+				if (!MAY_IMPORT[layer].includes(layerOf(target)))
+					offending.push(`${relative(root, file)} → ${relative(root, target)}`);
 			}
 		}
 		expect(offending).toEqual([]);
@@ -209,51 +275,86 @@ describe('nodes/shared in layers (docs/architecture.md)', () => {
 
 test('no file under nodes/ is over 250 lines, and there are no barrel files', () => {
 	const files = filesUnder(join(root, 'nodes')).filter((file) => file.endsWith('.ts'));
-	const long = files.filter((file) => readFileSync(file, 'utf8').split('\n').length > 251).map((file) => relative(root, file));
+	const long = files
+		.filter((file) => readFileSync(file, 'utf8').split('\n').length > 251)
+		.map((file) => relative(root, file));
 	expect(long).toEqual([]);
-	const barrels = [...files, ...filesUnder(join(root, 'credentials'))].filter((file) => /(^|\/)index\.ts$/.test(file));
+	const barrels = [...files, ...filesUnder(join(root, 'credentials'))].filter((file) =>
+		/(^|\/)index\.ts$/.test(file),
+	);
 	expect(barrels).toEqual([]);
 });
 
 describe('one naming contract for every vendor transport', () => {
 	/** The vendor's prefix in constant names. */
-	const PREFIX: Record<string, string> = { Shiheng: 'SHIHENG', Mingdao: 'MINGDAO', WeLink: 'WELINK', AliyunIot: 'ALIYUN_IOT' };
+	const PREFIX: Record<string, string> = {
+		Shiheng: 'SHIHENG',
+		Mingdao: 'MINGDAO',
+		WeLink: 'WELINK',
+		AliyunIot: 'ALIYUN_IOT',
+	};
 	const constantName = (vendor: string) => PREFIX[vendor];
 
-	test.each(VENDORS)('nodes/%s/transport/client.ts exports createClient and <VENDOR>_PATHS; the vendor exports <VENDOR>_PROFILE', (vendor) => {
-		const client = join(root, 'nodes', vendor, 'transport', 'client.ts');
-		const names = exportedNames(client);
-		expect(names).toEqual(expect.arrayContaining(['createClient', `${constantName(vendor)}_PATHS`]));
-		// WeLink's token fetch needs the profile before a client exists, so it lives with WeLink's codes.
-		const profileFiles = [client, join(root, 'nodes', vendor, 'helpers', 'codes.ts')];
-		expect(profileFiles.flatMap(exportedNames)).toContain(`${constantName(vendor)}_PROFILE`);
-		// The same signature everywhere: (run: OperationRun<Connection>, options: IDataObject[, defaults]) → { client, concurrency }.
-		const text = readFileSync(client, 'utf8');
-		expect(text).toMatch(
-			new RegExp(`export function createClient\\(\\s*run: OperationRun<${vendor}Connection>,\\s*options: IDataObject[^)]*\\): \\{ client: ${vendor}Client; concurrency: number \\}`),
-		);
-	});
+	test.each(VENDORS)(
+		'nodes/%s/transport/client.ts exports createClient and <VENDOR>_PATHS; the vendor exports <VENDOR>_PROFILE',
+		(vendor) => {
+			const client = join(root, 'nodes', vendor, 'transport', 'client.ts');
+			const names = exportedNames(client);
+			expect(names).toEqual(
+				expect.arrayContaining(['createClient', `${constantName(vendor)}_PATHS`]),
+			);
+			// WeLink's token fetch needs the profile before a client exists, so it lives with WeLink's codes.
+			const profileFiles = [client, join(root, 'nodes', vendor, 'helpers', 'codes.ts')];
+			expect(profileFiles.flatMap(exportedNames)).toContain(`${constantName(vendor)}_PROFILE`);
+			// The same signature everywhere: (run: OperationRun<Connection>, options: IDataObject[, defaults]) → { client, concurrency }.
+			const text = readFileSync(client, 'utf8');
+			expect(text).toMatch(
+				new RegExp(
+					`export function createClient\\(\\s*run: OperationRun<${vendor}Connection>,\\s*options: IDataObject[^)]*\\): \\{ client: ${vendor}Client; concurrency: number \\}`,
+				),
+			);
+		},
+	);
 });
 
 test('every Options collection under nodes/ comes from the one builder (descriptions/options.ts optionsCollection)', () => {
 	const builder = join(root, 'nodes', 'shared', 'descriptions', 'options.ts');
 	const stringProperty = (node: ts.ObjectLiteralExpression, key: string): string | undefined => {
 		for (const property of node.properties) {
-			if (ts.isPropertyAssignment(property) && property.name.getText() === key && ts.isStringLiteral(property.initializer)) {
+			if (
+				ts.isPropertyAssignment(property) &&
+				property.name.getText() === key &&
+				ts.isStringLiteral(property.initializer)
+			) {
 				return property.initializer.text;
 			}
 		}
 		return undefined;
 	};
 	const offending: string[] = [];
-	for (const file of filesUnder(join(root, 'nodes')).filter((path) => path.endsWith('.ts') && path !== builder)) {
-		const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+	for (const file of filesUnder(join(root, 'nodes')).filter(
+		(path) => path.endsWith('.ts') && path !== builder,
+	)) {
+		const source = ts.createSourceFile(
+			file,
+			readFileSync(file, 'utf8'),
+			ts.ScriptTarget.Latest,
+			true,
+		);
 		const visit = (node: ts.Node): void => {
-			if (ts.isObjectLiteralExpression(node) && stringProperty(node, 'type') === 'collection' && stringProperty(node, 'name') === 'options') {
-				offending.push(`${relative(root, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} builds an Options collection`);
+			if (
+				ts.isObjectLiteralExpression(node) &&
+				stringProperty(node, 'type') === 'collection' &&
+				stringProperty(node, 'name') === 'options'
+			) {
+				offending.push(
+					`${relative(root, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} builds an Options collection`,
+				);
 			}
 			if (ts.isIdentifier(node) && node.text === 'requestTuningFields') {
-				offending.push(`${relative(root, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} takes the tuning fields past the builder`);
+				offending.push(
+					`${relative(root, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} takes the tuning fields past the builder`,
+				);
 			}
 			ts.forEachChild(node, visit);
 		};

@@ -22,7 +22,8 @@ import { installPolicy, watchConnects } from './egress-policy';
  * on 127.0.0.1, which n8n blocks by default once protection is on.
  */
 
-const REFUSED_LOOPBACK = /n8n's outbound network policy refused 127\.0\.0\.1:\d+: its address is in a blocked range \(N8N_SSRF_BLOCKED_IP_RANGES/;
+const REFUSED_LOOPBACK =
+	/n8n's outbound network policy refused 127\.0\.0\.1:\d+: its address is in a blocked range \(N8N_SSRF_BLOCKED_IP_RANGES/;
 
 afterEach(() => {
 	// Back to n8n's default: protection off.
@@ -55,7 +56,9 @@ describe.each(SCENARIOS)('%s node', (_vendor, start) => {
 		const connects = watchConnects();
 		try {
 			const { result } = await scenario.read();
-			expect(result.error?.message).toContain("n8n's outbound network policy refused 169.254.169.254");
+			expect(result.error?.message).toContain(
+				"n8n's outbound network policy refused 169.254.169.254",
+			);
 			expect(connects.hosts).toEqual([]);
 		} finally {
 			connects.stop();
@@ -109,21 +112,27 @@ describe("the credential's HTTP Request node path (n8n's own request helper)", (
 		// code check (the Test's verdict).
 		['weLinkApi', async () => await startWeLinkEmulator({ demoPersons: 1 })],
 		['mingdaoApi', async () => await startMingdaoEmulator({ users: 3 })],
-	] as const)('%s: the Test request is refused by n8n when protection is on, and passes when 127.0.0.0/8 is allowed', async (type, startEmulator) => {
-		const handle = await startEmulator();
-		clearTokenCache();
-		try {
-			installPolicy({ enabled: true });
-			const refused = await testCredential(type, handle.credentials);
-			expect(refused.ok).toBe(false);
-			expect(refused.message).toContain('blocked');
-			expect(handle.emulator.count()).toBe(0);
-			installPolicy({ enabled: true, allowedIpRanges: ['127.0.0.0/8'] });
-			expect(await testCredential(type, handle.credentials)).toEqual({ ok: true, message: 'Connection tested successfully' });
-		} finally {
-			await handle.stop();
-		}
-	});
+	] as const)(
+		'%s: the Test request is refused by n8n when protection is on, and passes when 127.0.0.0/8 is allowed',
+		async (type, startEmulator) => {
+			const handle = await startEmulator();
+			clearTokenCache();
+			try {
+				installPolicy({ enabled: true });
+				const refused = await testCredential(type, handle.credentials);
+				expect(refused.ok).toBe(false);
+				expect(refused.message).toContain('blocked');
+				expect(handle.emulator.count()).toBe(0);
+				installPolicy({ enabled: true, allowedIpRanges: ['127.0.0.0/8'] });
+				expect(await testCredential(type, handle.credentials)).toEqual({
+					ok: true,
+					message: 'Connection tested successfully',
+				});
+			} finally {
+				await handle.stop();
+			}
+		},
+	);
 });
 
 describe("WeLink: the HTTP Request node path's token fetch", () => {
@@ -155,23 +164,38 @@ describe("WeLink: the HTTP Request node path's token fetch", () => {
 	test.each([
 		['no token stored yet', {}],
 		// n8n does not run preAuthentication for a stored token; the credential sees its lifetime is over.
-		['a stored token past its lifetime', { accessToken: 'stored-token-past-its-lifetime', accessTokenRefreshAt: Date.now() - 1_000 }],
-		['a token stored without its lifetime (an older version)', { accessToken: 'stored-token-without-lifetime' }],
-	])('protection on, %s: the token request is refused, nothing reaches WeLink', async (_label, stored) => {
-		installPolicy({ enabled: true });
-		const { error } = await callStatus({ ...welink.credentials, ...stored });
-		expect(error?.message).toMatch(/blocked/);
-		expect(welink.emulator.count()).toBe(0);
-	});
+		[
+			'a stored token past its lifetime',
+			{ accessToken: 'stored-token-past-its-lifetime', accessTokenRefreshAt: Date.now() - 1_000 },
+		],
+		[
+			'a token stored without its lifetime (an older version)',
+			{ accessToken: 'stored-token-without-lifetime' },
+		],
+	])(
+		'protection on, %s: the token request is refused, nothing reaches WeLink',
+		async (_label, stored) => {
+			installPolicy({ enabled: true });
+			const { error } = await callStatus({ ...welink.credentials, ...stored });
+			expect(error?.message).toMatch(/blocked/);
+			expect(welink.emulator.count()).toBe(0);
+		},
+	);
 
 	test.each([
 		['no token stored yet', {}],
-		['a stored token past its lifetime', { accessToken: 'stored-token-past-its-lifetime', accessTokenRefreshAt: Date.now() - 1_000 }],
-	])('127.0.0.0/8 allowed, %s: one token is fetched and the call passes', async (_label, stored) => {
-		installPolicy({ enabled: true, allowedIpRanges: ['127.0.0.0/8'] });
-		const { error, items } = await callStatus({ ...welink.credentials, ...stored });
-		expect(error).toBeUndefined();
-		expect(items[0].json.code).toBe('0');
-		expect(welink.emulator.count('/api/auth/v2/tickets')).toBe(1);
-	});
+		[
+			'a stored token past its lifetime',
+			{ accessToken: 'stored-token-past-its-lifetime', accessTokenRefreshAt: Date.now() - 1_000 },
+		],
+	])(
+		'127.0.0.0/8 allowed, %s: one token is fetched and the call passes',
+		async (_label, stored) => {
+			installPolicy({ enabled: true, allowedIpRanges: ['127.0.0.0/8'] });
+			const { error, items } = await callStatus({ ...welink.credentials, ...stored });
+			expect(error).toBeUndefined();
+			expect(items[0].json.code).toBe('0');
+			expect(welink.emulator.count('/api/auth/v2/tickets')).toBe(1);
+		},
+	);
 });

@@ -37,10 +37,15 @@ class HostsTable {
 		this.lookups.push(hostname);
 		const answers = this.hosts[hostname.toLowerCase()];
 		if (!answers) {
-			throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
+			throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+				code: 'ENOTFOUND',
+				hostname,
+			});
 		}
 		const addresses = answers[Math.min(seen, answers.length - 1)];
-		return await Promise.resolve(addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+		return await Promise.resolve(
+			addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+		);
 	}
 }
 

@@ -25,7 +25,10 @@ let port = 0;
 beforeAll(async () => {
 	emulator = new Emulator('egress');
 	emulator.route('GET', '/read', () => ({ json: { ok: true } }));
-	emulator.route('GET', '/to-metadata', () => ({ status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } }));
+	emulator.route('GET', '/to-metadata', () => ({
+		status: 302,
+		headers: { location: 'http://169.254.169.254/latest/meta-data/' },
+	}));
 	emulator.route('GET', '/to-self', () => ({ status: 302, headers: { location: '/read' } }));
 	origin = await emulator.start();
 	port = Number(new URL(origin).port);
@@ -38,7 +41,10 @@ afterAll(async () => {
 
 beforeEach(() => emulator.resetCounters());
 
-function settings(egress: TransportSettings['egress'], extra: Partial<TransportSettings> = {}): TransportSettings {
+function settings(
+	egress: TransportSettings['egress'],
+	extra: Partial<TransportSettings> = {},
+): TransportSettings {
 	return {
 		connectTimeoutMs: 2_000,
 		responseTimeoutMs: 2_000,
@@ -51,10 +57,18 @@ function settings(egress: TransportSettings['egress'], extra: Partial<TransportS
 }
 
 /** Sends one GET; returns the answer or the TransportError, and how many attempts were made. */
-async function get(url: string, transport: TransportSettings): Promise<{ status?: number; error?: TransportError; attempts: number }> {
+async function get(
+	url: string,
+	transport: TransportSettings,
+): Promise<{ status?: number; error?: TransportError; attempts: number }> {
 	let attempts = 0;
 	try {
-		const response = await sendWithRetry(() => ({ method: 'GET', url }), transport, { name: 'Vendor' }, () => attempts++);
+		const response = await sendWithRetry(
+			() => ({ method: 'GET', url }),
+			transport,
+			{ name: 'Vendor' },
+			() => attempts++,
+		);
 		return { status: response.status, attempts };
 	} catch (error) {
 		if (!(error instanceof TransportError)) throw error;
@@ -64,35 +78,48 @@ async function get(url: string, transport: TransportSettings): Promise<{ status?
 
 describe('protection on (N8N_SSRF_PROTECTION_ENABLED=true, default blocked ranges)', () => {
 	test.each([
-		['the cloud metadata address', 'http://169.254.169.254/latest/meta-data/?secret=s3cr3t', '169.254.169.254'],
+		[
+			'the cloud metadata address',
+			'http://169.254.169.254/latest/meta-data/?secret=s3cr3t',
+			'169.254.169.254',
+		],
 		['a private network', 'https://10.20.30.40/api?sign=s3cr3t', '10.20.30.40'],
 		['loopback over plain HTTP', 'http://127.0.0.1:1/api?sign=s3cr3t', '127.0.0.1:1'],
 		['IPv6 loopback', 'http://[::1]:1/api', '[::1]:1'],
-	])('%s is refused before any connection, once, naming the host and the setting', async (_what, url, host) => {
-		const { filter } = installPolicy({ enabled: true });
-		const connects = watchConnects();
-		try {
-			const { error, attempts } = await get(url, settings(filter));
-			expect(error?.details.kind).toBe('egress-refused');
-			expect(error?.details.mayHaveReachedServer).toBe(false);
-			expect(error?.message).toContain(host);
-			expect(error?.message).toContain('N8N_SSRF_BLOCKED_IP_RANGES');
-			expect(error?.message).toContain('N8N_SSRF_PROTECTION_ENABLED');
-			// Host only: the path and query (a signature, a secret) never reach the message.
-			expect(error?.message).not.toContain('s3cr3t');
-			expect(error?.message).not.toContain('/api');
-			expect(attempts).toBe(1);
-			expect(connects.hosts).toEqual([]);
-		} finally {
-			connects.stop();
-		}
-	});
+	])(
+		'%s is refused before any connection, once, naming the host and the setting',
+		async (_what, url, host) => {
+			const { filter } = installPolicy({ enabled: true });
+			const connects = watchConnects();
+			try {
+				const { error, attempts } = await get(url, settings(filter));
+				expect(error?.details.kind).toBe('egress-refused');
+				expect(error?.details.mayHaveReachedServer).toBe(false);
+				expect(error?.message).toContain(host);
+				expect(error?.message).toContain('N8N_SSRF_BLOCKED_IP_RANGES');
+				expect(error?.message).toContain('N8N_SSRF_PROTECTION_ENABLED');
+				// Host only: the path and query (a signature, a secret) never reach the message.
+				expect(error?.message).not.toContain('s3cr3t');
+				expect(error?.message).not.toContain('/api');
+				expect(attempts).toBe(1);
+				expect(connects.hosts).toEqual([]);
+			} finally {
+				connects.stop();
+			}
+		},
+	);
 
 	test('a host name resolving to a blocked address is refused, naming the name and the address', async () => {
-		const { filter, dns } = installPolicy({ enabled: true, hosts: { 'metadata.example.test': [['169.254.169.254']] } });
+		const { filter, dns } = installPolicy({
+			enabled: true,
+			hosts: { 'metadata.example.test': [['169.254.169.254']] },
+		});
 		const connects = watchConnects();
 		try {
-			const { error, attempts } = await get('https://metadata.example.test/latest', settings(filter));
+			const { error, attempts } = await get(
+				'https://metadata.example.test/latest',
+				settings(filter),
+			);
 			expect(error?.details.kind).toBe('egress-refused');
 			expect(error?.message).toContain('metadata.example.test (169.254.169.254)');
 			expect(attempts).toBe(1);
@@ -111,7 +138,10 @@ describe('protection on (N8N_SSRF_PROTECTION_ENABLED=true, default blocked range
 			allowedIpRanges: ['127.0.0.1/32'],
 			hosts: { 'rebind.example.test': [['127.0.0.1'], ['10.0.0.7']] },
 		});
-		const { error, attempts } = await get(`http://rebind.example.test:${port}/read`, settings(filter));
+		const { error, attempts } = await get(
+			`http://rebind.example.test:${port}/read`,
+			settings(filter),
+		);
 		expect(error?.details.kind).toBe('egress-refused');
 		expect(error?.message).toContain('rebind.example.test');
 		expect(error?.message).toContain('10.0.0.7');
@@ -140,7 +170,9 @@ describe('protection on (N8N_SSRF_PROTECTION_ENABLED=true, default blocked range
 		const { filter } = installPolicy({ enabled: true, allowedIpRanges: ['127.0.0.1/32'] });
 		const { error, attempts } = await get(`${origin}/to-self`, settings(filter));
 		expect(error?.details.kind).toBe('redirect');
-		expect(error?.message).toBe(`127.0.0.1:${port} answered with a redirect to 127.0.0.1:${port}, which is not followed`);
+		expect(error?.message).toBe(
+			`127.0.0.1:${port} answered with a redirect to 127.0.0.1:${port}, which is not followed`,
+		);
 		expect(attempts).toBe(1);
 		expect(emulator.count('/read')).toBe(0);
 	});
@@ -148,9 +180,19 @@ describe('protection on (N8N_SSRF_PROTECTION_ENABLED=true, default blocked range
 	test('an allowed host name passes (N8N_SSRF_ALLOWED_HOSTNAMES), though it resolves to loopback', async () => {
 		const hosts = { 'vendor.example.test': [['127.0.0.1']] };
 		const refused = installPolicy({ enabled: true, hosts });
-		expect((await get(`http://vendor.example.test:${port}/read`, settings(refused.filter))).error?.details.kind).toBe('egress-refused');
-		const allowed = installPolicy({ enabled: true, allowedHostnames: ['vendor.example.test'], hosts });
-		expect(await get(`http://vendor.example.test:${port}/read`, settings(allowed.filter))).toEqual({ status: 200, attempts: 1 });
+		expect(
+			(await get(`http://vendor.example.test:${port}/read`, settings(refused.filter))).error
+				?.details.kind,
+		).toBe('egress-refused');
+		const allowed = installPolicy({
+			enabled: true,
+			allowedHostnames: ['vendor.example.test'],
+			hosts,
+		});
+		expect(await get(`http://vendor.example.test:${port}/read`, settings(allowed.filter))).toEqual({
+			status: 200,
+			attempts: 1,
+		});
 		expect(emulator.count('/read')).toBe(1);
 	});
 
@@ -202,8 +244,13 @@ describe('Ignore SSL Issues and proxies keep working under the policy', () => {
 
 	test('a self-signed server is reached with Ignore SSL Issues, and refused without it', async () => {
 		const { filter } = installPolicy({ enabled: true, allowedIpRanges: ['127.0.0.1/32'] });
-		expect(await get(`${tls.baseUrl}/`, settings(filter, { allowInsecureTls: true }))).toEqual({ status: 200, attempts: 1 });
-		expect((await get(`${tls.baseUrl}/`, settings(filter))).error?.details.kind).toBe('certificate');
+		expect(await get(`${tls.baseUrl}/`, settings(filter, { allowInsecureTls: true }))).toEqual({
+			status: 200,
+			attempts: 1,
+		});
+		expect((await get(`${tls.baseUrl}/`, settings(filter))).error?.details.kind).toBe(
+			'certificate',
+		);
 	});
 
 	describe('HTTP_PROXY: the destination is checked, not the proxy', () => {
@@ -213,10 +260,14 @@ describe('Ignore SSL Issues and proxies keep working under the policy', () => {
 			// A forwarding proxy on 127.0.0.2 (loopback, in the default blocked ranges).
 			proxy = createServer((req, res) => {
 				proxied.push(`${req.method} ${req.url}`);
-				const upstream = httpRequest(req.url ?? '', { method: req.method, headers: req.headers }, (answer) => {
-					res.writeHead(answer.statusCode ?? 502, answer.headers);
-					answer.pipe(res);
-				});
+				const upstream = httpRequest(
+					req.url ?? '',
+					{ method: req.method, headers: req.headers },
+					(answer) => {
+						res.writeHead(answer.statusCode ?? 502, answer.headers);
+						answer.pipe(res);
+					},
+				);
 				req.pipe(upstream);
 			});
 			// undici tunnels plain HTTP too (CONNECT).

@@ -12,11 +12,20 @@ import { Redactor } from '../../nodes/shared/redact';
  * the engine calls), and a `read` that records how far reading had got whenever something is sent.
  */
 function contextFor(itemCount: number, continueOnFail = false): IExecuteFunctions {
-	const items: INodeExecutionData[] = Array.from({ length: itemCount }, (_, i) => ({ json: { id: `id-${i}` } }));
+	const items: INodeExecutionData[] = Array.from({ length: itemCount }, (_, i) => ({
+		json: { id: `id-${i}` },
+	}));
 	return {
 		getInputData: () => items,
 		continueOnFail: () => continueOnFail,
-		getNode: () => ({ id: 'n', name: 'Lookup', type: 'test', typeVersion: 1, position: [0, 0], parameters: {} }),
+		getNode: () => ({
+			id: 'n',
+			name: 'Lookup',
+			type: 'test',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		}),
 		getExecutionId: () => 'e',
 	} as unknown as IExecuteFunctions;
 }
@@ -47,8 +56,12 @@ test('the first batch leaves while later items are still being read, and warm-up
 	expect(readsAtSend).toHaveLength(10);
 	expect(readsAtSend[0]).toBe(100);
 	expect(readsAtSend.filter((reads) => reads < 1_000).length).toBeGreaterThanOrEqual(9);
-	expect(out.map((item) => item.json.answer)).toEqual(Array.from({ length: 1_000 }, (_, i) => `ID-${i}`));
-	expect(out.map((item) => (item.pairedItem as { item: number }).item)).toEqual(Array.from({ length: 1_000 }, (_, i) => i));
+	expect(out.map((item) => item.json.answer)).toEqual(
+		Array.from({ length: 1_000 }, (_, i) => `ID-${i}`),
+	);
+	expect(out.map((item) => (item.pairedItem as { item: number }).item)).toEqual(
+		Array.from({ length: 1_000 }, (_, i) => i),
+	);
 });
 
 test('readAllFirst (writes): nothing is sent before the last item was read', async () => {
@@ -86,7 +99,9 @@ const wait = async (ms: number) => await new Promise((resolve) => setTimeout(res
 const paired = (item: INodeExecutionData) => (item.pairedItem as { item: number }).item;
 
 /** A lookup of `id-<n>` values answered in upper case, with the parts a test changes. */
-function upperCase(overrides: Partial<CrossItemLookup<string, string>>): CrossItemLookup<string, string> {
+function upperCase(
+	overrides: Partial<CrossItemLookup<string, string>>,
+): CrossItemLookup<string, string> {
 	return {
 		read: (itemIndex) => [`id-${itemIndex}`],
 		key: (id) => id,
@@ -163,7 +178,8 @@ describe('failures: error items in order with Continue On Fail, a stop without (
 				send: async (batch) => {
 					sends++;
 					await wait(1);
-					if (batch.some((entry) => entry.key === 'id-15')) throw new VendorApiError({ vendor: 'Test', code: '500', message: 'batch refused' });
+					if (batch.some((entry) => entry.key === 'id-15'))
+						throw new VendorApiError({ vendor: 'Test', code: '500', message: 'batch refused' });
 					return new Map(batch.map((entry) => [entry.key, entry.value.toUpperCase()]));
 				},
 				toItems: (itemIndex, _ids, answers) => {
@@ -248,14 +264,25 @@ describe('failures: error items in order with Continue On Fail, a stop without (
 				send: async () => {
 					sends++;
 					await wait(5);
-					throw new VendorApiError({ vendor: 'Test', code: '10007', message: 'secret s3cr3t-value is wrong', refusesRun: true });
+					throw new VendorApiError({
+						vendor: 'Test',
+						code: '10007',
+						message: 'secret s3cr3t-value is wrong',
+						refusesRun: true,
+					});
 				},
 			}),
 		);
 		expect(sends).toBeLessThanOrEqual(4);
 		expect(out).toHaveLength(300);
 		expect(out.map(paired)).toEqual(Array.from({ length: 300 }, (_, i) => i));
-		expect(out.every((item, index) => String(item.json.error).startsWith('Test error [10007]: secret [redacted] is wrong') && String(item.json.error).endsWith(`(item ${index})`))).toBe(true);
+		expect(
+			out.every(
+				(item, index) =>
+					String(item.json.error).startsWith('Test error [10007]: secret [redacted] is wrong') &&
+					String(item.json.error).endsWith(`(item ${index})`),
+			),
+		).toBe(true);
 	});
 
 	test('an AbortedError from send is the execution being stopped, not an item failure', async () => {
@@ -279,11 +306,17 @@ describe('failures: error items in order with Continue On Fail, a stop without (
 			upperCase({
 				read: (itemIndex) => [`id-${itemIndex % 6}`],
 				followUp: async (requests, answers) => {
-					expect(requests.map((request) => request.itemIndex)).toEqual(Array.from({ length: 12 }, (_, i) => i));
-					return answers.map((answer) => (answer.ok ? { ok: true, value: `${answer.value}!` } : answer));
+					expect(requests.map((request) => request.itemIndex)).toEqual(
+						Array.from({ length: 12 }, (_, i) => i),
+					);
+					return answers.map((answer) =>
+						answer.ok ? { ok: true, value: `${answer.value}!` } : answer,
+					);
 				},
 			}),
 		);
-		expect(out.map((item) => item.json.answer)).toEqual(Array.from({ length: 12 }, (_, i) => `ID-${i % 6}!`));
+		expect(out.map((item) => item.json.answer)).toEqual(
+			Array.from({ length: 12 }, (_, i) => `ID-${i % 6}!`),
+		);
 	});
 });

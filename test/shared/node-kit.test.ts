@@ -1,7 +1,11 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { ManualExecutionCancelledError, SystemShutdownExecutionCancelledError } from 'n8n-workflow';
 
-import { DEFAULT_MAX_RETRIES, readRequestTuning, requestTuningFields } from '../../nodes/shared/descriptions/options';
+import {
+	DEFAULT_MAX_RETRIES,
+	readRequestTuning,
+	requestTuningFields,
+} from '../../nodes/shared/descriptions/options';
 import { cancellationError, stopReason } from '../../nodes/shared/execution/cancellation';
 import { DEFAULT_RETRY_POLICY } from '../../nodes/shared/http/retry';
 import { secureBaseUrl, intInRange, stringList } from '../../nodes/shared/validate';
@@ -24,7 +28,12 @@ describe('request tuning options', () => {
 	const defaults = { concurrency: 7 };
 
 	test('text an expression hands over applies like the number it spells', () => {
-		expect(readRequestTuning({ maxRetries: '0', timeout: '1500', connectTimeout: ' 200 ', concurrency: '2' }, defaults)).toEqual({
+		expect(
+			readRequestTuning(
+				{ maxRetries: '0', timeout: '1500', connectTimeout: ' 200 ', concurrency: '2' },
+				defaults,
+			),
+		).toEqual({
 			connectTimeoutMs: 200,
 			responseTimeoutMs: 1_500,
 			maxRetries: 0,
@@ -33,18 +42,27 @@ describe('request tuning options', () => {
 	});
 
 	test('an option left out or emptied takes its default', () => {
-		expect(readRequestTuning({ maxRetries: '', concurrency: null }, defaults)).toMatchObject({ maxRetries: DEFAULT_MAX_RETRIES, concurrency: 7 });
+		expect(readRequestTuning({ maxRetries: '', concurrency: null }, defaults)).toMatchObject({
+			maxRetries: DEFAULT_MAX_RETRIES,
+			concurrency: 7,
+		});
 	});
 
-	test('a value outside the field\'s bounds fails naming the field, never a silent default', () => {
+	test("a value outside the field's bounds fails naming the field, never a silent default", () => {
 		expect(() => readRequestTuning({ maxRetries: 'three' }, defaults)).toThrow(ParameterError);
-		expect(() => readRequestTuning({ maxRetries: 'three' }, defaults)).toThrow('Max Retries must be a whole number from 0 to 10, got "three"');
+		expect(() => readRequestTuning({ maxRetries: 'three' }, defaults)).toThrow(
+			'Max Retries must be a whole number from 0 to 10, got "three"',
+		);
 		expect(() => readRequestTuning({ maxRetries: 11 }, defaults)).toThrow('Max Retries');
 		expect(() => readRequestTuning({ maxRetries: 1.5 }, defaults)).toThrow('Max Retries');
 		expect(() => readRequestTuning({ timeout: 50 }, defaults)).toThrow('Response Timeout (Ms)');
-		expect(() => readRequestTuning({ connectTimeout: 3e9 }, defaults)).toThrow('Connect Timeout (Ms)');
+		expect(() => readRequestTuning({ connectTimeout: 3e9 }, defaults)).toThrow(
+			'Connect Timeout (Ms)',
+		);
 		expect(() => readRequestTuning({ concurrency: 33 }, defaults)).toThrow('Concurrency');
-		expect(readRequestTuning({ concurrency: 50 }, { concurrency: 4, maxConcurrency: 64 }).concurrency).toBe(50);
+		expect(
+			readRequestTuning({ concurrency: 50 }, { concurrency: 4, maxConcurrency: 64 }).concurrency,
+		).toBe(50);
 	});
 });
 
@@ -73,7 +91,10 @@ describe('why an execution stopped', () => {
 
 	test('an n8n-workflow without the timeout class still loads and still reports a timeout', async () => {
 		await jest.isolateModulesAsync(async () => {
-			jest.doMock('n8n-workflow', () => ({ ...jest.requireActual<object>('n8n-workflow'), TimeoutExecutionCancelledError: undefined }));
+			jest.doMock('n8n-workflow', () => ({
+				...jest.requireActual<object>('n8n-workflow'),
+				TimeoutExecutionCancelledError: undefined,
+			}));
 			const kit = await import('../../nodes/shared/execution/cancellation');
 			const error = kit.cancellationError(context(undefined, Date.now() - 1));
 			expect(error.name).toBe('ExecutionCancelledError');
@@ -98,10 +119,16 @@ describe('parameter checks name the field', () => {
 	});
 
 	test('base URLs must be HTTPS unless loopback or explicitly allowed', () => {
-		expect(secureBaseUrl('https://open.example.com/', 'Base URL', false)).toBe('https://open.example.com');
+		expect(secureBaseUrl('https://open.example.com/', 'Base URL', false)).toBe(
+			'https://open.example.com',
+		);
 		expect(secureBaseUrl('http://127.0.0.1:8080', 'Base URL', false)).toBe('http://127.0.0.1:8080');
-		expect(() => secureBaseUrl('http://intranet.example.com', 'Base URL', false)).toThrow('plain HTTP');
-		expect(secureBaseUrl('http://intranet.example.com', 'Base URL', true)).toBe('http://intranet.example.com');
+		expect(() => secureBaseUrl('http://intranet.example.com', 'Base URL', false)).toThrow(
+			'plain HTTP',
+		);
+		expect(secureBaseUrl('http://intranet.example.com', 'Base URL', true)).toBe(
+			'http://intranet.example.com',
+		);
 		expect(() => secureBaseUrl('ftp://x', 'Base URL', true)).toThrow('https://');
 	});
 });

@@ -36,9 +36,20 @@ test('the n8n block names every node and credential, compiled under dist/', () =
 });
 
 test('type names are fixed: workflows reference them', () => {
-	const nodeNames = [...nodeTypesByName().keys()].filter((name) => name.startsWith(PACKAGE_PREFIX)).sort();
-	expect(nodeNames).toEqual(['aliyunIot', 'mingdao', 'shiheng', 'shihengTrigger', 'weLink'].map((name) => `${PACKAGE_PREFIX}.${name}`));
-	expect([...credentialTypesByName().keys()].sort()).toEqual(['aliyunIotApi', 'mingdaoApi', 'shihengApi', 'weLinkApi']);
+	const nodeNames = [...nodeTypesByName().keys()]
+		.filter((name) => name.startsWith(PACKAGE_PREFIX))
+		.sort();
+	expect(nodeNames).toEqual(
+		['aliyunIot', 'mingdao', 'shiheng', 'shihengTrigger', 'weLink'].map(
+			(name) => `${PACKAGE_PREFIX}.${name}`,
+		),
+	);
+	expect([...credentialTypesByName().keys()].sort()).toEqual([
+		'aliyunIotApi',
+		'mingdaoApi',
+		'shihengApi',
+		'weLinkApi',
+	]);
 });
 
 test('community package conventions', () => {
@@ -53,14 +64,21 @@ test('community package conventions', () => {
 test('npm ci accepts the committed lockfile as it is (no fallback to npm install)', () => {
 	const folder = mkdtempSync(join(tmpdir(), 'lockfile-'));
 	try {
-		for (const file of ['package.json', 'package-lock.json', '.npmrc']) copyFileSync(join(root, file), join(folder, file));
+		for (const file of ['package.json', 'package-lock.json', '.npmrc'])
+			copyFileSync(join(root, file), join(folder, file));
 		// --dry-run resolves the whole tree against the lockfile and refuses it when out of sync,
 		// without downloading anything.
-		const result = spawnSync('npm', ['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'], {
-			cwd: folder,
-			encoding: 'utf8',
-		});
-		expect(result.stderr).not.toMatch(/can only install packages when your package\.json and package-lock\.json/);
+		const result = spawnSync(
+			'npm',
+			['ci', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund'],
+			{
+				cwd: folder,
+				encoding: 'utf8',
+			},
+		);
+		expect(result.stderr).not.toMatch(
+			/can only install packages when your package\.json and package-lock\.json/,
+		);
 		expect(result.status).toBe(0);
 	} finally {
 		rmSync(folder, { recursive: true, force: true });
@@ -71,7 +89,10 @@ test('every node feels native: tool use, light and dark icons, a credential with
 	for (const [name, node] of nodeTypesByName()) {
 		if (!name.startsWith(PACKAGE_PREFIX)) continue;
 		const description = node.description;
-		expect(description.icon).toEqual({ light: expect.stringMatching(/^file:.+\.svg$/), dark: expect.stringMatching(/^file:.+\.dark\.svg$/) });
+		expect(description.icon).toEqual({
+			light: expect.stringMatching(/^file:.+\.svg$/),
+			dark: expect.stringMatching(/^file:.+\.dark\.svg$/),
+		});
 		if (description.group.includes('trigger')) {
 			// A trigger starts workflows: it polls (Poll Times) and is no tool for an agent to call.
 			expect(description.polling).toBe(true);
@@ -85,7 +106,15 @@ test('every node feels native: tool use, light and dark icons, a credential with
 	// A Test button: the credential's own test request, or a test function its node names (n8n
 	// looks the request up first, so a credential has one or the other).
 	for (const credential of credentialTypesByName().values()) {
-		const tested = credential.test?.request !== undefined ? 'request' : testFunctionOf(credential.name) ? 'function' : 'none';
-		expect([credential.name, tested]).toEqual([credential.name, credential.name === 'mingdaoApi' ? 'function' : 'request']);
+		const tested =
+			credential.test?.request !== undefined
+				? 'request'
+				: testFunctionOf(credential.name)
+					? 'function'
+					: 'none';
+		expect([credential.name, tested]).toEqual([
+			credential.name,
+			credential.name === 'mingdaoApi' ? 'function' : 'request',
+		]);
 	}
 });

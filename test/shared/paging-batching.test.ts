@@ -9,19 +9,31 @@ describe('numbered pages', () => {
 		asked.push(page);
 		// Answer out of order in time, so order must come from the pager, not from arrival.
 		await new Promise((resolve) => setTimeout(resolve, (page * 7) % 5));
-		return { items: source.slice((page - 1) * pageSize, page * pageSize), totalPages: Math.ceil(source.length / pageSize) };
+		return {
+			items: source.slice((page - 1) * pageSize, page * pageSize),
+			totalPages: Math.ceil(source.length / pageSize),
+		};
 	};
 
 	test('Return All fetches every page once and keeps page order', async () => {
 		const asked: number[] = [];
-		const items = await fetchNumberedPages({ pageSize: 10, concurrency: 5, fetchPage: makeFetcher(10, asked) });
+		const items = await fetchNumberedPages({
+			pageSize: 10,
+			concurrency: 5,
+			fetchPage: makeFetcher(10, asked),
+		});
 		expect(items).toEqual(source);
 		expect([...asked].sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
 	});
 
 	test('a limit fetches only the pages it needs', async () => {
 		const asked: number[] = [];
-		const items = await fetchNumberedPages({ pageSize: 50, limit: 120, concurrency: 5, fetchPage: makeFetcher(50, asked) });
+		const items = await fetchNumberedPages({
+			pageSize: 50,
+			limit: 120,
+			concurrency: 5,
+			fetchPage: makeFetcher(50, asked),
+		});
 		expect(items).toEqual(source.slice(0, 120));
 		expect(asked.sort()).toEqual([1, 2, 3]);
 	});
@@ -54,8 +66,13 @@ describe('numbered pages: the first wave before the page count is known', () => 
 			await new Promise((resolve) => setTimeout(resolve, 2 + ((page * 7) % 5)));
 			inFlight--;
 			answered++;
-			const items = Array.from({ length: Math.max(0, Math.min(pageSize, length - (page - 1) * pageSize)) }, (_, i) => (page - 1) * pageSize + i + 1);
-			return options.statesCount === false ? { items } : { items, totalPages: Math.ceil(length / pageSize) };
+			const items = Array.from(
+				{ length: Math.max(0, Math.min(pageSize, length - (page - 1) * pageSize)) },
+				(_, i) => (page - 1) * pageSize + i + 1,
+			);
+			return options.statesCount === false
+				? { items }
+				: { items, totalPages: Math.ceil(length / pageSize) };
 		};
 		const expected = Array.from({ length }, (_, i) => i + 1);
 		return { asked, askedBeforeFirstAnswer, fetchPage, expected, peak: () => peakInFlight };
@@ -63,10 +80,17 @@ describe('numbered pages: the first wave before the page count is known', () => 
 
 	test('speculative: the first `concurrency` pages go out before any answer; a long list costs no extra request', async () => {
 		const list = makeList(237, 10);
-		const items = await fetchNumberedPages({ pageSize: 10, concurrency: 5, speculative: true, fetchPage: list.fetchPage });
+		const items = await fetchNumberedPages({
+			pageSize: 10,
+			concurrency: 5,
+			speculative: true,
+			fetchPage: list.fetchPage,
+		});
 		expect(items).toEqual(list.expected);
 		expect(list.askedBeforeFirstAnswer).toEqual([1, 2, 3, 4, 5]);
-		expect([...list.asked].sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+		expect([...list.asked].sort((a, b) => a - b)).toEqual(
+			Array.from({ length: 24 }, (_, i) => i + 1),
+		);
 		expect(list.peak()).toBeLessThanOrEqual(5);
 	});
 
@@ -74,7 +98,12 @@ describe('numbered pages: the first wave before the page count is known', () => 
 		'speculative: a list of %s items (fewer pages than concurrency) costs at most concurrency − 1 extra requests, and those pages add nothing',
 		async (length) => {
 			const list = makeList(length, 10);
-			const items = await fetchNumberedPages({ pageSize: 10, concurrency: 8, speculative: true, fetchPage: list.fetchPage });
+			const items = await fetchNumberedPages({
+				pageSize: 10,
+				concurrency: 8,
+				speculative: true,
+				fetchPage: list.fetchPage,
+			});
 			expect(items).toEqual(list.expected);
 			const realPages = Math.max(1, Math.ceil(length / 10));
 			expect(list.asked.length).toBeLessThanOrEqual(realPages + 8 - 1);
@@ -84,7 +113,13 @@ describe('numbered pages: the first wave before the page count is known', () => 
 
 	test('a remembered page count that is right: the whole first wave at once and not one extra request', async () => {
 		const list = makeList(237, 10);
-		const items = await fetchNumberedPages({ pageSize: 10, concurrency: 6, pageCountHint: 24, speculative: true, fetchPage: list.fetchPage });
+		const items = await fetchNumberedPages({
+			pageSize: 10,
+			concurrency: 6,
+			pageCountHint: 24,
+			speculative: true,
+			fetchPage: list.fetchPage,
+		});
 		expect(items).toEqual(list.expected);
 		expect(list.askedBeforeFirstAnswer).toEqual([1, 2, 3, 4, 5, 6]);
 		expect(list.asked).toHaveLength(24);
@@ -93,14 +128,26 @@ describe('numbered pages: the first wave before the page count is known', () => 
 
 	test('a remembered page count smaller than the list (it grew): the stated count is followed to the end', async () => {
 		const list = makeList(237, 10);
-		const items = await fetchNumberedPages({ pageSize: 10, concurrency: 4, pageCountHint: 2, fetchPage: list.fetchPage });
+		const items = await fetchNumberedPages({
+			pageSize: 10,
+			concurrency: 4,
+			pageCountHint: 2,
+			fetchPage: list.fetchPage,
+		});
 		expect(items).toEqual(list.expected);
-		expect([...list.asked].sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+		expect([...list.asked].sort((a, b) => a - b)).toEqual(
+			Array.from({ length: 24 }, (_, i) => i + 1),
+		);
 	});
 
 	test('a remembered page count larger than the list (it shrank): at most concurrency − 1 pages past the end, answered empty', async () => {
 		const list = makeList(25, 10);
-		const items = await fetchNumberedPages({ pageSize: 10, concurrency: 5, pageCountHint: 40, fetchPage: list.fetchPage });
+		const items = await fetchNumberedPages({
+			pageSize: 10,
+			concurrency: 5,
+			pageCountHint: 40,
+			fetchPage: list.fetchPage,
+		});
 		expect(items).toEqual(list.expected);
 		expect(list.asked.length).toBeGreaterThanOrEqual(3);
 		expect(list.asked.length).toBeLessThanOrEqual(3 + 5 - 1);
@@ -108,19 +155,39 @@ describe('numbered pages: the first wave before the page count is known', () => 
 
 	test('a limit caps the first wave too', async () => {
 		const list = makeList(237, 50);
-		const items = await fetchNumberedPages({ pageSize: 50, limit: 120, concurrency: 8, speculative: true, fetchPage: list.fetchPage });
+		const items = await fetchNumberedPages({
+			pageSize: 50,
+			limit: 120,
+			concurrency: 8,
+			speculative: true,
+			fetchPage: list.fetchPage,
+		});
 		expect(items).toEqual(list.expected.slice(0, 120));
 		expect([...list.asked].sort((a, b) => a - b)).toEqual([1, 2, 3]);
 	});
 
 	test('no page count stated: after the speculative wave, one page after another until a short page', async () => {
 		const list = makeList(237, 10, { statesCount: false });
-		const items = await fetchNumberedPages({ pageSize: 10, concurrency: 5, speculative: true, fetchPage: list.fetchPage });
+		const items = await fetchNumberedPages({
+			pageSize: 10,
+			concurrency: 5,
+			speculative: true,
+			fetchPage: list.fetchPage,
+		});
 		expect(items).toEqual(list.expected);
-		expect([...list.asked].sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+		expect([...list.asked].sort((a, b) => a - b)).toEqual(
+			Array.from({ length: 24 }, (_, i) => i + 1),
+		);
 
 		const short = makeList(12, 10, { statesCount: false });
-		expect(await fetchNumberedPages({ pageSize: 10, concurrency: 5, speculative: true, fetchPage: short.fetchPage })).toEqual(short.expected);
+		expect(
+			await fetchNumberedPages({
+				pageSize: 10,
+				concurrency: 5,
+				speculative: true,
+				fetchPage: short.fetchPage,
+			}),
+		).toEqual(short.expected);
 		expect(short.asked.length).toBeLessThanOrEqual(2 + 5 - 1);
 	});
 
@@ -185,7 +252,10 @@ describe('cursor', () => {
 	test('follows the cursor to the end', async () => {
 		const result = await followCursor<number, number>({
 			start: 0,
-			fetch: async (cursor) => ({ items: [cursor, cursor + 1], next: cursor >= 8 ? null : cursor + 2 }),
+			fetch: async (cursor) => ({
+				items: [cursor, cursor + 1],
+				next: cursor >= 8 ? null : cursor + 2,
+			}),
 		});
 		expect(result.items).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 		expect(result.pagesFetched).toBe(5);
@@ -228,7 +298,11 @@ describe('batching across items', () => {
 	});
 
 	test('a failing batch fails only its own items, scoped to each item', async () => {
-		const requests = Array.from({ length: 25 }, (_, i) => ({ itemIndex: i, key: `k${i}`, value: i }));
+		const requests = Array.from({ length: 25 }, (_, i) => ({
+			itemIndex: i,
+			key: `k${i}`,
+			value: i,
+		}));
 		const sent: number[][] = [];
 		const answers = await runBatched(requests, {
 			batchSize: 10,

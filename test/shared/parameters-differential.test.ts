@@ -1,4 +1,11 @@
-import type { IConnections, IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IConnections,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { collectionReader, itemParameterReader } from '../../nodes/shared/execution/parameters';
 import { nodeTypesByName } from '../harness/registry';
@@ -70,7 +77,10 @@ class ParameterReader implements INodeType {
 		const items = this.getInputData();
 		const node = this.getNode().name;
 		// n8n's `$json` comes from the first input that has items: read as many items as that has.
-		const count = Math.max(items.length, ...Array.from({ length: 2 }, (_, input) => safeLength(this, input)));
+		const count = Math.max(
+			items.length,
+			...Array.from({ length: 2 }, (_, input) => safeLength(this, input)),
+		);
 		for (let item = 0; item < count; item++) {
 			readings.push({
 				node,
@@ -100,7 +110,10 @@ function safeLength(ctx: IExecuteFunctions, input: number): number {
 
 beforeAll(() => {
 	nodeTypesByName().set('test.readParameter', new ParameterReader('testReadParameter', 1));
-	nodeTypesByName().set('test.readParameterTwoInputs', new ParameterReader('testReadParameterTwoInputs', 2));
+	nodeTypesByName().set(
+		'test.readParameterTwoInputs',
+		new ParameterReader('testReadParameterTwoInputs', 2),
+	);
 });
 
 /** Item shapes: every kind of JSON value, missing and null fields, unicode and odd keys. */
@@ -131,10 +144,28 @@ const ITEMS: IDataObject[] = [
 	{ name: ['a', 'b'], nested: { a: null }, objects: [] },
 	{ name: { first: 'B' }, nested: { a: { b: 0 } }, 名字: null },
 	{ name: '', nested: 'text', list: [null, { a: 1 }] },
-	JSON.parse('{"__proto__": "own", "constructor": "own too", "toString": "mine", "valueOf": 1}') as IDataObject,
+	JSON.parse(
+		'{"__proto__": "own", "constructor": "own too", "toString": "mine", "valueOf": 1}',
+	) as IDataObject,
 ];
 
-const FIELDS = ['name', 'id', 'num', 'zero', 'float', 'yes', 'no', 'nothing', 'empty', 'spaces', 'list', 'emptyList', 'nested', 'objects', 'missing'];
+const FIELDS = [
+	'name',
+	'id',
+	'num',
+	'zero',
+	'float',
+	'yes',
+	'no',
+	'nothing',
+	'empty',
+	'spaces',
+	'list',
+	'emptyList',
+	'nested',
+	'objects',
+	'missing',
+];
 
 /** Expression forms: whitespace around, prototype names, lengths, paths, brackets, unicode. */
 const FORMS: string[] = [
@@ -189,9 +220,11 @@ const FORMS: string[] = [
 ];
 
 function sameOutcome(fast: Outcome, n8n: Outcome): boolean {
-	if ('error' in fast || 'error' in n8n) return 'error' in fast && 'error' in n8n && fast.error === n8n.error;
+	if ('error' in fast || 'error' in n8n)
+		return 'error' in fast && 'error' in n8n && fast.error === n8n.error;
 	if (typeof fast.value !== typeof n8n.value) return false;
-	if (typeof fast.value !== 'object' || fast.value === null) return Object.is(fast.value, n8n.value);
+	if (typeof fast.value !== 'object' || fast.value === null)
+		return Object.is(fast.value, n8n.value);
 	try {
 		expect(fast.value).toStrictEqual(n8n.value);
 		return true;
@@ -201,7 +234,9 @@ function sameOutcome(fast: Outcome, n8n: Outcome): boolean {
 }
 
 function describeOutcome(outcome: Outcome): string {
-	return 'error' in outcome ? `error "${outcome.error}"` : `${typeof outcome.value} ${JSON.stringify(outcome.value) ?? String(outcome.value)}`;
+	return 'error' in outcome
+		? `error "${outcome.error}"`
+		: `${typeof outcome.value} ${JSON.stringify(outcome.value) ?? String(outcome.value)}`;
 }
 
 function readerNode(name: string, form: string, twoInputs = false) {
@@ -217,9 +252,13 @@ function itemsNode(name: string, items: IDataObject[]) {
 }
 
 /** Every form read by one node per form, all in one workflow. */
-async function readAll(feed: 'node before' | 'pinned data' | 'two inputs' | 'second input only'): Promise<Reading[]> {
+async function readAll(
+	feed: 'node before' | 'pinned data' | 'two inputs' | 'second input only',
+): Promise<Reading[]> {
 	readings.length = 0;
-	const readers = FORMS.map((form, index) => readerNode(`Read ${index}`, form, feed === 'two inputs' || feed === 'second input only'));
+	const readers = FORMS.map((form, index) =>
+		readerNode(`Read ${index}`, form, feed === 'two inputs' || feed === 'second input only'),
+	);
 	const connections: IConnections = {};
 	const to = (node: string, index = 0) => ({ node, type: 'main' as const, index });
 	let pinData: Record<string, INodeExecutionData[]> | undefined;
@@ -231,7 +270,12 @@ async function readAll(feed: 'node before' | 'pinned data' | 'two inputs' | 'sec
 		if (feed === 'pinned data') pinData = { Items: ITEMS.map((json) => ({ json })) };
 	} else {
 		// Input 0 gets other items (or none at all), input 1 the corpus.
-		nodes.push(itemsNode('First', feed === 'two inputs' ? ITEMS.map((json) => ({ ...json, first: true })) : []));
+		nodes.push(
+			itemsNode(
+				'First',
+				feed === 'two inputs' ? ITEMS.map((json) => ({ ...json, first: true })) : [],
+			),
+		);
 		nodes.push(itemsNode('Second', ITEMS));
 		connections.Start = { main: [[to('First'), to('Second')]] };
 		connections.First = { main: [readers.map((reader) => to(reader.name, 0))] };
@@ -242,18 +286,21 @@ async function readAll(feed: 'node before' | 'pinned data' | 'two inputs' | 'sec
 	return [...readings];
 }
 
-describe.each(['node before', 'pinned data', 'two inputs', 'second input only'] as const)('items from %s', (feed) => {
-	test('the fast reader gives exactly n8n’s value or error for every form and item', async () => {
-		const seen = await readAll(feed);
-		// Every reader ran, over every item of the corpus, reading the parameter and the collection.
-		expect(new Set(seen.map((reading) => reading.node)).size).toBe(FORMS.length * 2);
-		expect(seen.length).toBe(FORMS.length * ITEMS.length * 2);
-		const differences = seen
-			.filter((reading) => !sameOutcome(reading.fast, reading.n8n))
-			.map((reading) => {
-				const form = FORMS[Number(reading.node.split(' ')[1])];
-				return `${JSON.stringify(form)}${reading.node.endsWith('(collection)') ? ' in a collection' : ''} item ${reading.item}: fast ${describeOutcome(reading.fast)}, n8n ${describeOutcome(reading.n8n)}`;
-			});
-		expect(differences).toEqual([]);
-	});
-});
+describe.each(['node before', 'pinned data', 'two inputs', 'second input only'] as const)(
+	'items from %s',
+	(feed) => {
+		test('the fast reader gives exactly n8n’s value or error for every form and item', async () => {
+			const seen = await readAll(feed);
+			// Every reader ran, over every item of the corpus, reading the parameter and the collection.
+			expect(new Set(seen.map((reading) => reading.node)).size).toBe(FORMS.length * 2);
+			expect(seen.length).toBe(FORMS.length * ITEMS.length * 2);
+			const differences = seen
+				.filter((reading) => !sameOutcome(reading.fast, reading.n8n))
+				.map((reading) => {
+					const form = FORMS[Number(reading.node.split(' ')[1])];
+					return `${JSON.stringify(form)}${reading.node.endsWith('(collection)') ? ' in a collection' : ''} item ${reading.item}: fast ${describeOutcome(reading.fast)}, n8n ${describeOutcome(reading.n8n)}`;
+				});
+			expect(differences).toEqual([]);
+		});
+	},
+);

@@ -24,10 +24,14 @@ beforeAll(async () => {
 	proxy = createServer((req, res) => {
 		// Absolute-form request: forward it.
 		proxied.push(`${req.method} ${req.url}`);
-		const upstream = httpRequest(req.url ?? '', { method: req.method, headers: req.headers }, (answer) => {
-			res.writeHead(answer.statusCode ?? 502, answer.headers);
-			answer.pipe(res);
-		});
+		const upstream = httpRequest(
+			req.url ?? '',
+			{ method: req.method, headers: req.headers },
+			(answer) => {
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(res);
+			},
+		);
 		req.pipe(upstream);
 	});
 	proxy.on('connect', (req, clientSocket, head) => {
@@ -64,7 +68,11 @@ const settings = {
 test('requests go through HTTP_PROXY, and bypass it for hosts in NO_PROXY', async () => {
 	process.env.HTTP_PROXY = proxyUrl;
 	process.env.NO_PROXY = '';
-	const viaProxy = await sendWithRetry(() => ({ method: 'GET', url: `${emulator.baseUrl}/read` }), settings, { name: 'Test' });
+	const viaProxy = await sendWithRetry(
+		() => ({ method: 'GET', url: `${emulator.baseUrl}/read` }),
+		settings,
+		{ name: 'Test' },
+	);
 	expect(viaProxy.status).toBe(200);
 	const target = emulator.baseUrl.replace('http://', '');
 	expect(proxied.some((line) => line.includes(target))).toBe(true);
@@ -73,7 +81,11 @@ test('requests go through HTTP_PROXY, and bypass it for hosts in NO_PROXY', asyn
 	proxied.length = 0;
 	await closeTransport();
 	process.env.NO_PROXY = '127.0.0.1';
-	const direct = await sendWithRetry(() => ({ method: 'GET', url: `${emulator.baseUrl}/read` }), settings, { name: 'Test' });
+	const direct = await sendWithRetry(
+		() => ({ method: 'GET', url: `${emulator.baseUrl}/read` }),
+		settings,
+		{ name: 'Test' },
+	);
 	expect(direct.status).toBe(200);
 	expect(proxied).toEqual([]);
 	expect(emulator.count('/read')).toBe(2);

@@ -1,6 +1,9 @@
 import { RateLimiter, budgetAt, loweredBudget } from '../../nodes/shared/http/rate-limiter';
 import type { RateBudgetPolicy } from '../../nodes/shared/http/rate-limiter';
-import { closeSharedRedis, setSharedStateLogger } from '../../nodes/shared/scale-out/redis-connection';
+import {
+	closeSharedRedis,
+	setSharedStateLogger,
+} from '../../nodes/shared/scale-out/redis-connection';
 import { RedisRateLimiter } from '../../nodes/shared/scale-out/shared-limiter';
 import { freePort } from '../../scripts/lib/child';
 import { startRedisServer } from './redis-harness';
@@ -36,7 +39,13 @@ afterAll(async () => {
 	}
 });
 
-const POLICY: RateBudgetPolicy = { decrease: 0.9, floor: 0.5, recoveryPerSecond: 0.005, repeatWithinMs: 0, slowestRecoveryPerSecond: 0.005 };
+const POLICY: RateBudgetPolicy = {
+	decrease: 0.9,
+	floor: 0.5,
+	recoveryPerSecond: 0.005,
+	repeatWithinMs: 0,
+	slowestRecoveryPerSecond: 0.005,
+};
 /** Whatever the pace, unchanged by repeated refusals (repeatWithinMs 0): the tests of the decrease. */
 const steady = (decrease: number, floor: number, recoveryPerSecond: number): RateBudgetPolicy => ({
 	decrease,
@@ -61,7 +70,13 @@ describe('the budget after rate-limit answers', () => {
 	});
 
 	test('a refusal soon after the last one recovers half as fast, down to the slowest pace; a lone one later recovers at the full pace again', () => {
-		const policy: RateBudgetPolicy = { decrease: 0.9, floor: 0.5, recoveryPerSecond: 0.05, repeatWithinMs: 30_000, slowestRecoveryPerSecond: 0.0125 };
+		const policy: RateBudgetPolicy = {
+			decrease: 0.9,
+			floor: 0.5,
+			recoveryPerSecond: 0.05,
+			repeatWithinMs: 30_000,
+			slowestRecoveryPerSecond: 0.0125,
+		};
 		let state = loweredBudget(undefined, policy, 0, 1_000)!;
 		expect(state.recoveryPerSecond).toBe(0.05);
 		// Full again after 2 s; refused again at 3 s: 10 % less, and 4 s to come back.
@@ -80,7 +95,12 @@ describe('the budget after rate-limit answers', () => {
 
 	test('a per-process limiter stretches its windows by the budget and gives the full rate back later', async () => {
 		let now = 0;
-		const limiter = new RateLimiter([{ limit: 4, intervalMs: 200 }], 0, () => now, steady(0.5, 0.5, 1));
+		const limiter = new RateLimiter(
+			[{ limit: 4, intervalMs: 200 }],
+			0,
+			() => now,
+			steady(0.5, 0.5, 1),
+		);
 		expect(limiter.budgetFraction()).toBe(1);
 		limiter.rateLimited();
 		expect(limiter.budgetFraction()).toBe(0.5);
@@ -90,7 +110,12 @@ describe('the budget after rate-limit answers', () => {
 		expect(limiter.budgetFraction()).toBe(1);
 
 		// In real time: 4 per 200 ms, halved (recovering 0 per second) → the fifth start waits 400 ms.
-		const halved = new RateLimiter([{ limit: 4, intervalMs: 200 }], 0, Date.now, steady(0.5, 0.5, 0));
+		const halved = new RateLimiter(
+			[{ limit: 4, intervalMs: 200 }],
+			0,
+			Date.now,
+			steady(0.5, 0.5, 0),
+		);
 		const full = new RateLimiter([{ limit: 4, intervalMs: 200 }], 0, Date.now, steady(0.5, 0.5, 0));
 		halved.rateLimited();
 		const timeFive = async (limiter: RateLimiter) => {
@@ -120,13 +145,24 @@ describe('through Redis', () => {
 		useRedis(redis.url, 'budget-shared');
 		const policy = steady(0.5, 0.5, 0.25);
 		// Two limiters of one app stand for two processes: they share only Redis.
-		const first = new RedisRateLimiter('welink|budget|client|/api', [{ limit: 4, intervalMs: 200 }], 0, policy);
-		const second = new RedisRateLimiter('welink|budget|client|/api', [{ limit: 4, intervalMs: 200 }], 0, policy);
+		const first = new RedisRateLimiter(
+			'welink|budget|client|/api',
+			[{ limit: 4, intervalMs: 200 }],
+			0,
+			policy,
+		);
+		const second = new RedisRateLimiter(
+			'welink|budget|client|/api',
+			[{ limit: 4, intervalMs: 200 }],
+			0,
+			policy,
+		);
 		await first.acquire();
 		expect(await second.sharedBudgetFraction()).toBe(1);
 		const loweredAt = Date.now();
 		first.rateLimited();
-		for (let i = 0; i < 50 && (await second.sharedBudgetFraction()) === 1; i++) await new Promise((r) => setTimeout(r, 10));
+		for (let i = 0; i < 50 && (await second.sharedBudgetFraction()) === 1; i++)
+			await new Promise((r) => setTimeout(r, 10));
 		const lowered = await second.sharedBudgetFraction();
 		const seenAt = Date.now();
 		// Halved, and recovering since by 0.25 a second (a loaded machine takes a while to ask).
@@ -146,12 +182,29 @@ describe('through Redis', () => {
 
 	test('a second 48503 soon after the first slows the shared recovery for every process', async () => {
 		useRedis(redis.url, 'budget-repeat');
-		const policy: RateBudgetPolicy = { decrease: 0.5, floor: 0.5, recoveryPerSecond: 0.5, repeatWithinMs: 30_000, slowestRecoveryPerSecond: 0.125 };
-		const first = new RedisRateLimiter('welink|repeat|client|/api', [{ limit: 4, intervalMs: 100 }], 0, policy);
-		const second = new RedisRateLimiter('welink|repeat|client|/api', [{ limit: 4, intervalMs: 100 }], 0, policy);
+		const policy: RateBudgetPolicy = {
+			decrease: 0.5,
+			floor: 0.5,
+			recoveryPerSecond: 0.5,
+			repeatWithinMs: 30_000,
+			slowestRecoveryPerSecond: 0.125,
+		};
+		const first = new RedisRateLimiter(
+			'welink|repeat|client|/api',
+			[{ limit: 4, intervalMs: 100 }],
+			0,
+			policy,
+		);
+		const second = new RedisRateLimiter(
+			'welink|repeat|client|/api',
+			[{ limit: 4, intervalMs: 100 }],
+			0,
+			policy,
+		);
 		const lowered = async (limiter: RedisRateLimiter) => {
 			limiter.rateLimited();
-			for (let i = 0; i < 100 && (await second.sharedBudgetFraction()) > 0.8; i++) await new Promise((r) => setTimeout(r, 10));
+			for (let i = 0; i < 100 && (await second.sharedBudgetFraction()) > 0.8; i++)
+				await new Promise((r) => setTimeout(r, 10));
 		};
 		// A lone refusal: half the rate, full again in 1 s (0.5 a second).
 		await lowered(first);
@@ -193,7 +246,11 @@ describe('through Redis', () => {
 		const doomed = await startRedisServer();
 		try {
 			useRedis(doomed.url, 'outage-before');
-			const limiter = new RedisRateLimiter('welink|outage2|client|/api', [{ limit: 5, intervalMs: 5_000 }], 0);
+			const limiter = new RedisRateLimiter(
+				'welink|outage2|client|/api',
+				[{ limit: 5, intervalMs: 5_000 }],
+				0,
+			);
 			await limiter.acquire();
 			const started = Date.now();
 			for (let i = 0; i < 4; i++) await limiter.acquire();

@@ -1,6 +1,11 @@
 import type { INode } from 'n8n-workflow';
 
-import { ParameterError, TransportError, VendorApiError, toNodeError } from '../../nodes/shared/errors';
+import {
+	ParameterError,
+	TransportError,
+	VendorApiError,
+	toNodeError,
+} from '../../nodes/shared/errors';
 import { Redactor, REDACTION_MASK } from '../../nodes/shared/redact';
 import { bodyExcerpt } from '../../nodes/shared/http/body';
 
@@ -42,14 +47,30 @@ describe('redaction', () => {
 	test('every error a user sees passes through the redactor', () => {
 		const redactor = new Redactor([SECRET, TOKEN]);
 		const errors = [
-			new VendorApiError({ vendor: 'WeLink', code: '47103', message: `token ${TOKEN} expired`, hint: `secret was ${SECRET}`, requestId: 'r-1' }),
-			new TransportError({ kind: 'non-json', message: 'not json', mayHaveReachedServer: true, excerpt: `<p>${SECRET}</p>` }),
+			new VendorApiError({
+				vendor: 'WeLink',
+				code: '47103',
+				message: `token ${TOKEN} expired`,
+				hint: `secret was ${SECRET}`,
+				requestId: 'r-1',
+			}),
+			new TransportError({
+				kind: 'non-json',
+				message: 'not json',
+				mayHaveReachedServer: true,
+				excerpt: `<p>${SECRET}</p>`,
+			}),
 			new ParameterError('App Secret', `bad value ${SECRET}`),
 			new Error(`plain ${TOKEN}`),
 		];
 		for (const error of errors) {
 			const nodeError = toNodeError(node, error, 3, redactor);
-			const visible = JSON.stringify({ message: nodeError.message, description: nodeError.description, context: nodeError.context, cause: nodeError.cause });
+			const visible = JSON.stringify({
+				message: nodeError.message,
+				description: nodeError.description,
+				context: nodeError.context,
+				cause: nodeError.cause,
+			});
 			expect(visible).not.toContain(SECRET);
 			expect(visible).not.toContain(TOKEN);
 			expect(nodeError.message).toContain('item 3');
@@ -59,17 +80,33 @@ describe('redaction', () => {
 	test('vendor errors keep code, message, request id and status for the user', () => {
 		const nodeError = toNodeError(
 			node,
-			new VendorApiError({ vendor: 'Aliyun IoT', code: '2459', message: 'oa error message', localizedMessage: '会话Id不存在', httpStatus: 200, requestId: 'abc-123' }),
+			new VendorApiError({
+				vendor: 'Aliyun IoT',
+				code: '2459',
+				message: 'oa error message',
+				localizedMessage: '会话Id不存在',
+				httpStatus: 200,
+				requestId: 'abc-123',
+			}),
 			0,
 			new Redactor(),
 		);
-		expect(nodeError.message).toBe('Aliyun IoT error [2459]: oa error message (会话Id不存在) (item 0)');
+		expect(nodeError.message).toBe(
+			'Aliyun IoT error [2459]: oa error message (会话Id不存在) (item 0)',
+		);
 		expect(nodeError.description).toContain('Request ID: abc-123');
 	});
 
 	test('parameter errors name the item and the field', () => {
-		const nodeError = toNodeError(node, new ParameterError('Page Size', 'Page Size must be a whole number from 1 to 50, got 0'), 7, new Redactor());
-		expect(nodeError.message).toBe('Page Size must be a whole number from 1 to 50, got 0 (item 7, field "Page Size")');
+		const nodeError = toNodeError(
+			node,
+			new ParameterError('Page Size', 'Page Size must be a whole number from 1 to 50, got 0'),
+			7,
+			new Redactor(),
+		);
+		expect(nodeError.message).toBe(
+			'Page Size must be a whole number from 1 to 50, got 0 (item 7, field "Page Size")',
+		);
 	});
 
 	test('body excerpts are short, single-line and free of secret fields', () => {

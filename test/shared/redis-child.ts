@@ -18,7 +18,10 @@ import { transportSettings } from '../../nodes/shared/execution/transport-settin
 import { Redactor } from '../../nodes/shared/redact';
 
 import { closeSharedRedis, sharedRedis } from '../../nodes/shared/scale-out/redis-connection';
-import { RedisRateLimiter, vendorAppRateLimiter } from '../../nodes/shared/scale-out/shared-limiter';
+import {
+	RedisRateLimiter,
+	vendorAppRateLimiter,
+} from '../../nodes/shared/scale-out/shared-limiter';
 import { AbortedError } from '../../nodes/shared/http/abort';
 import { SharedTokenCache } from '../../nodes/shared/scale-out/token-cache';
 import type { RateWindow } from '../../nodes/shared/http/rate-limiter';
@@ -67,7 +70,8 @@ function nextCommand(): Promise<Record<string, unknown>> {
 
 async function runLimiter(job: LimiterJob): Promise<void> {
 	const limiter = vendorAppRateLimiter(job.key, job.windows, job.marginMs);
-	if (!(limiter instanceof RedisRateLimiter)) throw new Error('expected the limiter shared through Redis');
+	if (!(limiter instanceof RedisRateLimiter))
+		throw new Error('expected the limiter shared through Redis');
 	say({ type: 'ready', shared: (await sharedRedis()) !== undefined });
 	const go = await nextCommand();
 	const until = Number(go.until);
@@ -101,14 +105,29 @@ async function runToken(job: TokenJob): Promise<void> {
 		const body = (await response.json()) as { token: string; ttlMs: number };
 		return { token: body.token, refreshAt: Date.now() + body.ttlMs };
 	};
-	const tokens = await Promise.all(Array.from({ length: job.callers }, async () => (await cache.get(owner, fetchToken)).token));
+	const tokens = await Promise.all(
+		Array.from({ length: job.callers }, async () => (await cache.get(owner, fetchToken)).token),
+	);
 	say({ type: 'tokens', tokens });
 }
 
 async function runWeLink(job: WeLinkJob): Promise<void> {
-	const connection = { baseUrl: job.baseUrl, clientId: job.clientId, clientSecret: job.clientSecret, allowInsecureHttp: false };
-	const settings = transportSettings(readRequestTuning({}, { concurrency: job.concurrency }), { idempotent: true, egress: undefined });
-	const client = new WeLinkClient(connection, settings, { perSecond: 40, perMinute: 1_500 }, new Redactor([]));
+	const connection = {
+		baseUrl: job.baseUrl,
+		clientId: job.clientId,
+		clientSecret: job.clientSecret,
+		allowInsecureHttp: false,
+	};
+	const settings = transportSettings(readRequestTuning({}, { concurrency: job.concurrency }), {
+		idempotent: true,
+		egress: undefined,
+	});
+	const client = new WeLinkClient(
+		connection,
+		settings,
+		{ perSecond: 40, perMinute: 1_500 },
+		new Redactor([]),
+	);
 	say({ type: 'ready', shared: (await sharedRedis()) !== undefined });
 	await nextCommand();
 	await client.warmUp();
@@ -120,7 +139,9 @@ async function runWeLink(job: WeLinkJob): Promise<void> {
 		answeredAt.push(Date.now());
 		return answer;
 	});
-	const failures = outcomes.filter((outcome) => outcome.status === 'rejected').map((outcome) => String((outcome as PromiseRejectedResult).reason));
+	const failures = outcomes
+		.filter((outcome) => outcome.status === 'rejected')
+		.map((outcome) => String((outcome as PromiseRejectedResult).reason));
 	say({ type: 'statuses', answeredAt, failures });
 }
 
@@ -135,7 +156,9 @@ async function main(): Promise<void> {
 main().then(
 	() => process.exit(0),
 	(error: unknown) => {
-		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.stderr.write(
+			`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
 		process.exit(1);
 	},
 );

@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { describeSharedState, readSharedStateConfig } from '../../nodes/shared/scale-out/redis-config';
+import {
+	describeSharedState,
+	readSharedStateConfig,
+} from '../../nodes/shared/scale-out/redis-config';
 
 /**
  * Which Redis the shared state uses is read from the environment alone: nothing outside queue
@@ -12,7 +15,9 @@ import { describeSharedState, readSharedStateConfig } from '../../nodes/shared/s
 describe('readSharedStateConfig', () => {
 	test('outside queue mode nothing is shared, whatever QUEUE_BULL_REDIS_* say', () => {
 		expect(readSharedStateConfig({})).toBeUndefined();
-		expect(readSharedStateConfig({ EXECUTIONS_MODE: 'regular', QUEUE_BULL_REDIS_HOST: 'redis' })).toBeUndefined();
+		expect(
+			readSharedStateConfig({ EXECUTIONS_MODE: 'regular', QUEUE_BULL_REDIS_HOST: 'redis' }),
+		).toBeUndefined();
 	});
 
 	test("in queue mode n8n's defaults: localhost:6379, db 0, prefix bull", () => {
@@ -57,14 +62,19 @@ describe('readSharedStateConfig', () => {
 			keyPrefix: 'tenant-a:n8n-nodes-employee-sync:',
 		});
 		// Log lines and hints name the Redis, never its password.
-		expect(describeSharedState(config!)).toBe('redis.internal:6380 db 3 (TLS) from QUEUE_BULL_REDIS_*');
+		expect(describeSharedState(config!)).toBe(
+			'redis.internal:6380 db 3 (TLS) from QUEUE_BULL_REDIS_*',
+		);
 	});
 
 	test('reads a setting from <NAME>_FILE as n8n does (Docker secrets)', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'redis-config-'));
 		try {
 			writeFileSync(join(dir, 'password'), 'from-a-file\n');
-			const config = readSharedStateConfig({ EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_PASSWORD_FILE: join(dir, 'password') });
+			const config = readSharedStateConfig({
+				EXECUTIONS_MODE: 'queue',
+				QUEUE_BULL_REDIS_PASSWORD_FILE: join(dir, 'password'),
+			});
 			expect(config?.password).toBe('from-a-file');
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
@@ -86,7 +96,9 @@ describe('readSharedStateConfig', () => {
 			{ host: 'redis-3', port: 6379 },
 		]);
 		expect(config?.db).toBe(0);
-		expect(describeSharedState(config!)).toBe('Redis Cluster redis-1:7000,redis-2:7001,redis-3:6379 from QUEUE_BULL_REDIS_*');
+		expect(describeSharedState(config!)).toBe(
+			'Redis Cluster redis-1:7000,redis-2:7001,redis-3:6379 from QUEUE_BULL_REDIS_*',
+		);
 	});
 
 	test('EMPLOYEE_SYNC_REDIS_URL overrides queue mode and works without it', () => {
@@ -103,18 +115,29 @@ describe('readSharedStateConfig', () => {
 			password: 's@cret',
 			tls: { rejectUnauthorized: true },
 		});
-		expect(readSharedStateConfig({ EMPLOYEE_SYNC_REDIS_URL: 'redis://127.0.0.1' })?.endpoints).toEqual([{ host: '127.0.0.1', port: 6379 }]);
+		expect(
+			readSharedStateConfig({ EMPLOYEE_SYNC_REDIS_URL: 'redis://127.0.0.1' })?.endpoints,
+		).toEqual([{ host: '127.0.0.1', port: 6379 }]);
 	});
 
 	test('EMPLOYEE_SYNC_REDIS_URL=off keeps state per process even in queue mode', () => {
-		expect(readSharedStateConfig({ EMPLOYEE_SYNC_REDIS_URL: 'off', EXECUTIONS_MODE: 'queue' })).toBeUndefined();
+		expect(
+			readSharedStateConfig({ EMPLOYEE_SYNC_REDIS_URL: 'off', EXECUTIONS_MODE: 'queue' }),
+		).toBeUndefined();
 	});
 
 	test('a malformed setting is refused with a message that does not repeat the password', () => {
-		const attempt = () => readSharedStateConfig({ EMPLOYEE_SYNC_REDIS_URL: 'redis://user:hunter2-secret@host:notaport' });
+		const attempt = () =>
+			readSharedStateConfig({
+				EMPLOYEE_SYNC_REDIS_URL: 'redis://user:hunter2-secret@host:notaport',
+			});
 		expect(attempt).toThrow(/EMPLOYEE_SYNC_REDIS_URL/);
 		expect(() => attempt()).not.toThrow(/hunter2/);
-		expect(() => readSharedStateConfig({ EMPLOYEE_SYNC_REDIS_URL: 'http://host:6379' })).toThrow(/redis:\/\/ or rediss:\/\//);
-		expect(() => readSharedStateConfig({ EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_PORT: '70000' })).toThrow(/QUEUE_BULL_REDIS_PORT/);
+		expect(() => readSharedStateConfig({ EMPLOYEE_SYNC_REDIS_URL: 'http://host:6379' })).toThrow(
+			/redis:\/\/ or rediss:\/\//,
+		);
+		expect(() =>
+			readSharedStateConfig({ EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_PORT: '70000' }),
+		).toThrow(/QUEUE_BULL_REDIS_PORT/);
 	});
 });

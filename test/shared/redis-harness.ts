@@ -1,6 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+} from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -48,7 +56,9 @@ export function redisServerBinary(): string {
 	const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
 	const path = found.stdout.trim();
 	if (found.status !== 0 || path === '') {
-		throw new Error('redis-server is not installed: `npm test` installs it (scripts/test-prerequisites.sh), or apt-get install -y redis-server');
+		throw new Error(
+			'redis-server is not installed: `npm test` installs it (scripts/test-prerequisites.sh), or apt-get install -y redis-server',
+		);
 	}
 	return path;
 }
@@ -71,14 +81,34 @@ async function freeClusterPort(): Promise<number> {
 }
 
 /** `port`: a given one (a restart where the last server stood), else a free one. */
-export async function startRedisServer(options: { cluster?: boolean; port?: number } = {}): Promise<RedisServer> {
+export async function startRedisServer(
+	options: { cluster?: boolean; port?: number } = {},
+): Promise<RedisServer> {
 	const binary = redisServerBinary();
 	const port = options.port ?? (options.cluster ? await freeClusterPort() : await freePort());
 	const dir = mkdtempSync(join(tmpdir(), 'employee-sync-redis-'));
-	const clusterArgs = options.cluster ? ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf')] : [];
-	const child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...clusterArgs], {
-		stdio: ['ignore', 'ignore', 'pipe'],
-	});
+	const clusterArgs = options.cluster
+		? ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf')]
+		: [];
+	const child = spawn(
+		binary,
+		[
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			...clusterArgs,
+		],
+		{
+			stdio: ['ignore', 'ignore', 'pipe'],
+		},
+	);
 	let exited = false;
 	const exitedPromise = new Promise<void>((resolveExit) =>
 		child.on('exit', () => {
@@ -102,7 +132,10 @@ export async function startRedisServer(options: { cluster?: boolean; port?: numb
 }
 
 /** Three cluster-mode redis-servers joined into a Redis Cluster (redis-cli --cluster create). */
-export async function startRedisCluster(): Promise<{ nodes: RedisServer[]; stop(): Promise<void> }> {
+export async function startRedisCluster(): Promise<{
+	nodes: RedisServer[];
+	stop(): Promise<void>;
+}> {
 	const nodes: RedisServer[] = [];
 	const stop = async () => {
 		await Promise.all(nodes.map(async (node) => await node.stop(true)));
@@ -111,17 +144,30 @@ export async function startRedisCluster(): Promise<{ nodes: RedisServer[]; stop(
 		for (let i = 0; i < 3; i++) nodes.push(await startRedisServer({ cluster: true }));
 		const create = spawnSync(
 			'redis-cli',
-			['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', '0', '--cluster-yes'],
+			[
+				'--cluster',
+				'create',
+				...nodes.map((node) => `127.0.0.1:${node.port}`),
+				'--cluster-replicas',
+				'0',
+				'--cluster-yes',
+			],
 			{ encoding: 'utf8', timeout: 30_000 },
 		);
-		if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
+		if (create.status !== 0)
+			throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
 		// The nodes agree on the slots a moment after create returns: every node must say so, or a
 		// client asking one that does not yet stalls.
 		const deadline = Date.now() + 15_000;
 		for (;;) {
-			const infos = nodes.map((node) => spawnSync('redis-cli', ['-p', String(node.port), 'cluster', 'info'], { encoding: 'utf8' }).stdout);
+			const infos = nodes.map(
+				(node) =>
+					spawnSync('redis-cli', ['-p', String(node.port), 'cluster', 'info'], { encoding: 'utf8' })
+						.stdout,
+			);
 			if (infos.every((info) => /cluster_state:ok/.test(info))) break;
-			if (Date.now() > deadline) throw new Error(`the Redis Cluster did not become ready: ${infos.join('\n')}`);
+			if (Date.now() > deadline)
+				throw new Error(`the Redis Cluster did not become ready: ${infos.join('\n')}`);
 			await new Promise((r) => setTimeout(r, 100));
 		}
 		return { nodes, stop };
@@ -140,19 +186,32 @@ function sourcesUnder(dir: string): string[] {
 }
 
 /** What test/shared/redis-child.ts runs on besides nodes/shared: its WeLink mode drives the real client. */
-export const REDIS_CHILD_SOURCES = ['test/shared/redis-child.ts', ...sourcesUnder(join('nodes', 'WeLink'))];
+export const REDIS_CHILD_SOURCES = [
+	'test/shared/redis-child.ts',
+	...sourcesUnder(join('nodes', 'WeLink')),
+];
 
 /**
  * Compiles nodes/shared and the given test files to JavaScript in a temporary folder, keeping the
  * repository's layout. TypeScript's own transpiler (the project builds with isolatedModules, so
  * each file compiles on its own); type checking is `npm run typecheck`'s job.
  */
-export function compileForChildren(testFiles: string[]): { dir: string; file(path: string): string; cleanup(): void } {
+export function compileForChildren(testFiles: string[]): {
+	dir: string;
+	file(path: string): string;
+	cleanup(): void;
+} {
 	const dir = mkdtempSync(join(tmpdir(), 'employee-sync-children-'));
-	const sources = [...sourcesUnder(join('nodes', 'shared')), ...testFiles].map((f) => resolve(ROOT, f));
+	const sources = [...sourcesUnder(join('nodes', 'shared')), ...testFiles].map((f) =>
+		resolve(ROOT, f),
+	);
 	for (const source of sources) {
 		const output = ts.transpileModule(readFileSync(source, 'utf8'), {
-			compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+			compilerOptions: {
+				module: ts.ModuleKind.CommonJS,
+				target: ts.ScriptTarget.ES2022,
+				esModuleInterop: true,
+			},
 			fileName: source,
 		});
 		const target = join(dir, relative(ROOT, source)).replace(/\.ts$/, '.js');
@@ -168,7 +227,11 @@ export function compileForChildren(testFiles: string[]): { dir: string; file(pat
 
 /** Environment for a child: our node_modules (ioredis, n8n-workflow) without jest's variables. */
 export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-	const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('JEST_') && key !== 'NODE_OPTIONS'));
+	const inherited = Object.fromEntries(
+		Object.entries(process.env).filter(
+			([key]) => !key.startsWith('JEST_') && key !== 'NODE_OPTIONS',
+		),
+	);
 	return { ...inherited, NODE_PATH: join(ROOT, 'node_modules'), ...extra };
 }
 
@@ -204,7 +267,12 @@ export class Child {
 	}
 
 	static start(script: string, args: unknown, env: Record<string, string>): Child {
-		return new Child(spawn(process.execPath, [script, JSON.stringify(args)], { env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'] }));
+		return new Child(
+			spawn(process.execPath, [script, JSON.stringify(args)], {
+				env: childEnv(env),
+				stdio: ['pipe', 'pipe', 'pipe'],
+			}),
+		);
 	}
 
 	send(command: Record<string, unknown>): void {
@@ -222,10 +290,15 @@ export class Child {
 			const found = this.messages.find((m) => m.type === type);
 			if (found) return found;
 			if (this.process.exitCode !== null || this.process.signalCode !== null) {
-				throw new Error(`child exited (${this.process.exitCode ?? this.process.signalCode}) before "${type}": ${this.stderr.slice(-2000)}`);
+				throw new Error(
+					`child exited (${this.process.exitCode ?? this.process.signalCode}) before "${type}": ${this.stderr.slice(-2000)}`,
+				);
 			}
 			const left = deadline - Date.now();
-			if (left <= 0) throw new Error(`no "${type}" message from the child within ${timeoutMs} ms: ${this.stderr.slice(-2000)}`);
+			if (left <= 0)
+				throw new Error(
+					`no "${type}" message from the child within ${timeoutMs} ms: ${this.stderr.slice(-2000)}`,
+				);
 			await new Promise<void>((wake) => {
 				const timer = setTimeout(wake, left);
 				this.waiters.push(() => {
@@ -237,6 +310,7 @@ export class Child {
 	}
 
 	kill(signal: NodeJS.Signals = 'SIGKILL'): void {
-		if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill(signal);
+		if (this.process.exitCode === null && this.process.signalCode === null)
+			this.process.kill(signal);
 	}
 }

@@ -5,7 +5,13 @@ import type { AddressInfo } from 'node:net';
 
 import { Redis } from 'ioredis';
 
-import { Child, REDIS_CHILD_SOURCES, childEnv, compileForChildren, startRedisServer } from './redis-harness';
+import {
+	Child,
+	REDIS_CHILD_SOURCES,
+	childEnv,
+	compileForChildren,
+	startRedisServer,
+} from './redis-harness';
 import type { RedisServer } from './redis-harness';
 
 /**
@@ -71,7 +77,9 @@ test('three processes share one limiter: every 1-s and 60-s window within 40 and
 	for (const child of processes) expect((await child.next('ready')).shared).toBe(true);
 	const until = Date.now() + 200 + 62_000;
 	for (const child of processes) child.send({ type: 'go', until });
-	const results = await Promise.all(processes.map(async (child) => await child.next('grants', 90_000)));
+	const results = await Promise.all(
+		processes.map(async (child) => await child.next('grants', 90_000)),
+	);
 	const perProcess = results.map((result) => result.grants as number[]);
 	const grants = perProcess.flat().sort((a, b) => a - b);
 	const seen = results.flatMap((result) => result.seen as number[]).sort((a, b) => a - b);
@@ -82,7 +90,8 @@ test('three processes share one limiter: every 1-s and 60-s window within 40 and
 	const firstMinute = grants.filter((at) => at < first + 60_000).length;
 	// Before the minute's budget runs out (1,500 at 40/s: 37.5 s) the 1-s limit is what binds.
 	// Waiting callers take a freed slot at once, so starts come in bursts: count whole seconds.
-	const unboundedPhase = grants.filter((at) => at >= first + 500 && at < first + 30_500).length / 30;
+	const unboundedPhase =
+		grants.filter((at) => at >= first + 500 && at < first + 30_500).length / 30;
 	const seenBusiest = busiestWindow(seen, 1_000);
 	process.stdout.write(
 		`[limiter] ${grants.length} starts by 3 processes (${perProcess.map((g) => g.length).join(' + ')}); ` +
@@ -106,7 +115,9 @@ interface TokenServer {
 }
 
 /** A token endpoint that counts fetches; `hold(n)` leaves the n-th request unanswered. */
-async function startTokenServer(options: { delayMs?: number; holdFirst?: boolean } = {}): Promise<TokenServer> {
+async function startTokenServer(
+	options: { delayMs?: number; holdFirst?: boolean } = {},
+): Promise<TokenServer> {
 	const arrivals: Array<{ at: number; pid: string }> = [];
 	const issued: string[] = [];
 	const held: ServerResponse[] = [];
@@ -143,12 +154,25 @@ async function startTokenServer(options: { delayMs?: number; holdFirst?: boolean
 test('one token fetch for 40 concurrent callers in 4 processes; no key names the app, the token or the secret', async () => {
 	const server = await startTokenServer({ delayMs: 300 });
 	try {
-		const job = { mode: 'token', app: 'https://open.welink.example|client-4711', secret: 'secret-b7d1e2', tokenUrl: server.url, callers: 10, lockTtlMs: 10_000 };
+		const job = {
+			mode: 'token',
+			app: 'https://open.welink.example|client-4711',
+			secret: 'secret-b7d1e2',
+			tokenUrl: server.url,
+			callers: 10,
+			lockTtlMs: 10_000,
+		};
 		const processes = [0, 1, 2, 3].map(() => startChild(job, 'token-once'));
 		for (const child of processes) expect((await child.next('ready')).shared).toBe(true);
 		for (const child of processes) child.send({ type: 'go' });
-		const tokens = (await Promise.all(processes.map(async (child) => (await child.next('tokens')).tokens as string[]))).flat();
-		process.stdout.write(`[token] ${tokens.length} callers in 4 processes, ${server.arrivals.length} token fetch(es)\n`);
+		const tokens = (
+			await Promise.all(
+				processes.map(async (child) => (await child.next('tokens')).tokens as string[]),
+			)
+		).flat();
+		process.stdout.write(
+			`[token] ${tokens.length} callers in 4 processes, ${server.arrivals.length} token fetch(es)\n`,
+		);
 		expect(server.arrivals).toHaveLength(1);
 		expect(tokens).toHaveLength(40);
 		expect(new Set(tokens)).toEqual(new Set(server.issued));
@@ -158,7 +182,8 @@ test('one token fetch for 40 concurrent callers in 4 processes; no key names the
 			const keys = await inspect.keys('token-once:*');
 			expect(keys.length).toBeGreaterThan(0);
 			for (const key of keys) {
-				for (const forbidden of ['client-4711', 'secret-b7d1e2', server.issued[0]]) expect(key).not.toContain(forbidden);
+				for (const forbidden of ['client-4711', 'secret-b7d1e2', server.issued[0]])
+					expect(key).not.toContain(forbidden);
 			}
 		} finally {
 			inspect.disconnect();
@@ -172,14 +197,22 @@ test('a process killed while holding the token lock delays another only until th
 	const LOCK_TTL_MS = 1_500;
 	const server = await startTokenServer({ holdFirst: true });
 	try {
-		const job = { mode: 'token', app: 'https://open.welink.example|client-99', secret: 'secret-c3', tokenUrl: server.url, callers: 1, lockTtlMs: LOCK_TTL_MS };
+		const job = {
+			mode: 'token',
+			app: 'https://open.welink.example|client-99',
+			secret: 'secret-c3',
+			tokenUrl: server.url,
+			callers: 1,
+			lockTtlMs: LOCK_TTL_MS,
+		};
 		const holder = startChild(job, 'token-kill');
 		const waiter = startChild(job, 'token-kill');
 		await holder.next('ready');
 		await waiter.next('ready');
 		holder.send({ type: 'go' });
 		// The holder has the lock once its fetch reached the token endpoint (which never answers it).
-		for (let i = 0; i < 200 && server.arrivals.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+		for (let i = 0; i < 200 && server.arrivals.length === 0; i++)
+			await new Promise((r) => setTimeout(r, 25));
 		expect(server.arrivals).toHaveLength(1);
 		waiter.send({ type: 'go' });
 		// Long enough for the waiter to find the lock taken several times, and for the holder to extend it.
@@ -192,7 +225,9 @@ test('a process killed while holding the token lock delays another only until th
 		const [token] = (await waiter.next('tokens', 10_000)).tokens as string[];
 		expect(server.arrivals).toHaveLength(2);
 		const delay = server.arrivals[1].at - killedAt;
-		process.stdout.write(`[token] the waiter fetched ${delay} ms after the lock holder was killed (lock lifetime ${LOCK_TTL_MS} ms)\n`);
+		process.stdout.write(
+			`[token] the waiter fetched ${delay} ms after the lock holder was killed (lock lifetime ${LOCK_TTL_MS} ms)\n`,
+		);
 		// The lock still had 1,000-1,500 ms to live (extended every 500 ms); then one poll (50 ms).
 		expect(delay).toBeGreaterThanOrEqual(LOCK_TTL_MS - LOCK_TTL_MS / 3 - 100);
 		expect(delay).toBeLessThanOrEqual(LOCK_TTL_MS + 400);
@@ -215,7 +250,11 @@ test('outside queue mode a process never loads ioredis: limiter and token cache 
 	`;
 	const env = childEnv({});
 	for (const name of ['EMPLOYEE_SYNC_REDIS_URL', 'EXECUTIONS_MODE']) delete env[name];
-	const run = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8', timeout: 20_000 });
+	const run = spawnSync(process.execPath, ['-e', script], {
+		env,
+		encoding: 'utf8',
+		timeout: 20_000,
+	});
 	expect(run.stderr).toBe('');
 	expect(JSON.parse(run.stdout)).toEqual({ token: 'x', loaded: false });
 });

@@ -1,8 +1,16 @@
 import { Redis } from 'ioredis';
 
 import { sharedRateLimiter } from '../../nodes/shared/http/rate-limiter';
-import { closeSharedRedis, setSharedStateLogger, sharedRedis, sharedStateFallbackCount } from '../../nodes/shared/scale-out/redis-connection';
-import { RedisRateLimiter, vendorAppRateLimiter } from '../../nodes/shared/scale-out/shared-limiter';
+import {
+	closeSharedRedis,
+	setSharedStateLogger,
+	sharedRedis,
+	sharedStateFallbackCount,
+} from '../../nodes/shared/scale-out/redis-connection';
+import {
+	RedisRateLimiter,
+	vendorAppRateLimiter,
+} from '../../nodes/shared/scale-out/shared-limiter';
 import { watchSharedState } from '../../nodes/shared/scale-out/shared-state-hint';
 import type { HintTarget } from '../../nodes/shared/scale-out/shared-state-hint';
 import { SharedTokenCache } from '../../nodes/shared/scale-out/token-cache';
@@ -127,8 +135,12 @@ describe('token cache shared through Redis', () => {
 		const other = new SharedTokenCache('welink');
 		const source = tokenSource();
 		const token = (await real.get({ app: APP, secret: SECRET }, source.fetch)).token;
-		const refused = new Error('WeLink refused the token request: client_id or client_secret is wrong');
-		await expect(other.get({ app: APP, secret: 'a-guessed-secret' }, async () => Promise.reject(refused))).rejects.toBe(refused);
+		const refused = new Error(
+			'WeLink refused the token request: client_id or client_secret is wrong',
+		);
+		await expect(
+			other.get({ app: APP, secret: 'a-guessed-secret' }, async () => Promise.reject(refused)),
+		).rejects.toBe(refused);
 		// The real credential's token survived the failed attempt.
 		const again = new SharedTokenCache('welink');
 		expect((await again.get({ app: APP, secret: SECRET }, source.fetch)).token).toBe(token);
@@ -197,9 +209,15 @@ describe('rate limiter shared through Redis', () => {
 		const windows = [{ limit: 40, intervalMs: 1_000 }];
 		const first = new RedisRateLimiter('vendor|pace|/api', windows);
 		const second = new RedisRateLimiter('vendor|pace|/api', windows);
-		const grants = (await Promise.all([...Array.from({ length: 10 }, async () => await first.acquireAt()), ...Array.from({ length: 10 }, async () => await second.acquireAt())])).sort((a, b) => a - b);
+		const grants = (
+			await Promise.all([
+				...Array.from({ length: 10 }, async () => await first.acquireAt()),
+				...Array.from({ length: 10 }, async () => await second.acquireAt()),
+			])
+		).sort((a, b) => a - b);
 		// 1,000 ms / 40 / 4 = 6 ms at least between two grants, by Redis's clock.
-		for (let i = 1; i < grants.length; i++) expect(grants[i] - grants[i - 1]).toBeGreaterThanOrEqual(6);
+		for (let i = 1; i < grants.length; i++)
+			expect(grants[i] - grants[i - 1]).toBeGreaterThanOrEqual(6);
 		// Still a burst: twenty grants well within the window, not at the even pace of 25 ms.
 		expect(grants[grants.length - 1] - grants[0]).toBeLessThan(400);
 	});
@@ -238,7 +256,11 @@ describe('a shared rate slot counts from the moment its request is sent', () => 
 		};
 	}
 
-	const request = (): HttpRequestSpec => ({ method: 'POST', url: `${vendor.baseUrl}/api`, body: '{}' });
+	const request = (): HttpRequestSpec => ({
+		method: 'POST',
+		url: `${vendor.baseUrl}/api`,
+		body: '{}',
+	});
 
 	test('a request that leaves late after its grant does not let the requests of another process bunch with it', async () => {
 		useRedis(redis.url, 'rate-sent-1');
@@ -257,13 +279,15 @@ describe('a shared rate slot counts from the moment its request is sent', () => 
 			{ name: 'Vendor' },
 		);
 		await new Promise((r) => setTimeout(r, 20));
-		for (let i = 0; i < 3; i++) await sendWithRetry(request, viaTransport(brisk), { name: 'Vendor' });
+		for (let i = 0; i < 3; i++)
+			await sendWithRetry(request, viaTransport(brisk), { name: 'Vendor' });
 		await late;
 		const arrivals = vendor.records.map((record) => record.at).sort((a, b) => a - b);
 		expect(arrivals).toHaveLength(4);
 		// The vendor never saw a third request within a second of two others. Counted at the grant,
 		// process 2's third request would follow the late one by about 650 ms.
-		for (let i = 2; i < arrivals.length; i++) expect(arrivals[i] - arrivals[i - 2]).toBeGreaterThanOrEqual(1_000);
+		for (let i = 2; i < arrivals.length; i++)
+			expect(arrivals[i] - arrivals[i - 2]).toBeGreaterThanOrEqual(1_000);
 	});
 
 	test('a slot whose request was never sent (its build failed) is given back at once', async () => {
@@ -311,7 +335,9 @@ describe('a shared rate slot counts from the moment its request is sent', () => 
 		const windows = [{ limit: 1, intervalMs: 300 }];
 		const margins = { atGrant: 400, atSend: 0 };
 		useRedis(undefined);
-		expect(vendorAppRateLimiter('vendor|margins|/api', windows, margins)).toBe(sharedRateLimiter('vendor|margins|/api', windows, 400));
+		expect(vendorAppRateLimiter('vendor|margins|/api', windows, margins)).toBe(
+			sharedRateLimiter('vendor|margins|/api', windows, 400),
+		);
 
 		useRedis(redis.url, 'rate-sent-5');
 		const limiter = vendorAppRateLimiter('vendor|margins|/api', windows, margins);
@@ -348,7 +374,9 @@ describe('Redis Cluster (QUEUE_BULL_REDIS_CLUSTER_NODES)', () => {
 			for (const name of SHARED_ENV) delete process.env[name];
 			process.env.EXECUTIONS_MODE = 'queue';
 			process.env.QUEUE_BULL_PREFIX = 'cluster';
-			process.env.QUEUE_BULL_REDIS_CLUSTER_NODES = cluster.nodes.map((node) => `127.0.0.1:${node.port}`).join(',');
+			process.env.QUEUE_BULL_REDIS_CLUSTER_NODES = cluster.nodes
+				.map((node) => `127.0.0.1:${node.port}`)
+				.join(',');
 			// Two windows: one script touches two keys, which a cluster allows only within one slot.
 			const windows = [
 				{ limit: 3, intervalMs: 1_000 },
@@ -363,7 +391,10 @@ describe('Redis Cluster (QUEUE_BULL_REDIS_CLUSTER_NODES)', () => {
 
 			const source = tokenSource();
 			const owner = { app: APP, secret: SECRET };
-			const tokens = await Promise.all([new SharedTokenCache('welink').get(owner, source.fetch).then((fresh) => fresh.token), new SharedTokenCache('welink').get(owner, source.fetch).then((fresh) => fresh.token)]);
+			const tokens = await Promise.all([
+				new SharedTokenCache('welink').get(owner, source.fetch).then((fresh) => fresh.token),
+				new SharedTokenCache('welink').get(owner, source.fetch).then((fresh) => fresh.token),
+			]);
 			expect(new Set(tokens).size).toBe(1);
 			expect(source.count()).toBe(1);
 			expect(warnings).toEqual([]);
@@ -379,7 +410,11 @@ describe('without Redis', () => {
 	test('unreachable: per-process limits and tokens at once, one log line, one hint per run', async () => {
 		useRedis(`redis://127.0.0.1:${await freePort()}`, 'down-1');
 		const watch = watchSharedState();
-		const limiter = vendorAppRateLimiter('welink|down|client|/api', [{ limit: 3, intervalMs: 1_000 }], 0);
+		const limiter = vendorAppRateLimiter(
+			'welink|down|client|/api',
+			[{ limit: 3, intervalMs: 1_000 }],
+			0,
+		);
 		expect(limiter).toBeInstanceOf(RedisRateLimiter);
 		const started = Date.now();
 		await limiter.acquire();
@@ -391,7 +426,12 @@ describe('without Redis', () => {
 
 		const source = tokenSource();
 		const cache = new SharedTokenCache('welink');
-		const tokens = await Promise.all(Array.from({ length: 5 }, async () => (await cache.get({ app: APP, secret: SECRET }, source.fetch)).token));
+		const tokens = await Promise.all(
+			Array.from(
+				{ length: 5 },
+				async () => (await cache.get({ app: APP, secret: SECRET }, source.fetch)).token,
+			),
+		);
 		expect(new Set(tokens).size).toBe(1);
 		expect(source.count()).toBe(1);
 
@@ -403,7 +443,12 @@ describe('without Redis', () => {
 		const ctx: HintTarget = { addExecutionHints: (...added) => hints.push(...added) };
 		expect(watch.report(ctx)).toBe(true);
 		expect(watch.report(ctx)).toBe(false);
-		expect(hints).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringContaining('used its own rate limit and token') })]);
+		expect(hints).toEqual([
+			expect.objectContaining({
+				type: 'warning',
+				message: expect.stringContaining('used its own rate limit and token'),
+			}),
+		]);
 		// An n8n without addExecutionHints gets no hint and no error.
 		expect(watchSharedState().report({})).toBe(false);
 		// A run that did not fall back gets no hint.
@@ -415,7 +460,11 @@ describe('without Redis', () => {
 		const doomed = await startRedisServer();
 		try {
 			useRedis(doomed.url, 'down-2');
-			const limiter = vendorAppRateLimiter('welink|mid|client|/api', [{ limit: 50, intervalMs: 1_000 }], 0);
+			const limiter = vendorAppRateLimiter(
+				'welink|mid|client|/api',
+				[{ limit: 50, intervalMs: 1_000 }],
+				0,
+			);
 			await limiter.acquire();
 			const peek = new Redis(doomed.port, '127.0.0.1');
 			expect(await peek.keys('down-2:*')).toHaveLength(1);
@@ -432,7 +481,11 @@ describe('without Redis', () => {
 
 	test('a malformed setting falls back the same way, naming the setting but not the password', async () => {
 		useRedis('redis://user:hunter2-secret@host:notaport');
-		const limiter = vendorAppRateLimiter('welink|bad|client|/api', [{ limit: 5, intervalMs: 1_000 }], 0);
+		const limiter = vendorAppRateLimiter(
+			'welink|bad|client|/api',
+			[{ limit: 5, intervalMs: 1_000 }],
+			0,
+		);
 		await limiter.acquire();
 		expect(warnings).toHaveLength(1);
 		expect(warnings[0]).toContain('EMPLOYEE_SYNC_REDIS_URL');

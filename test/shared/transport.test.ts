@@ -8,7 +8,11 @@ import { mapConcurrent } from '../../nodes/shared/execution/concurrency';
 import { Redactor } from '../../nodes/shared/redact';
 import { parseRetryAfter, sendWithRetry } from '../../nodes/shared/http/retry';
 import { parseJsonBody } from '../../nodes/shared/http/body';
-import type { HttpRequestSpec, TransportSettings, VendorProfile } from '../../nodes/shared/http/types';
+import type {
+	HttpRequestSpec,
+	TransportSettings,
+	VendorProfile,
+} from '../../nodes/shared/http/types';
 import { Emulator } from '../emulators/frame';
 import { startSelfSignedServer } from './self-signed-server';
 import type { SelfSignedServer } from './self-signed-server';
@@ -29,7 +33,11 @@ function settings(overrides: Partial<TransportSettings> = {}): TransportSettings
 	};
 }
 
-const post = (): HttpRequestSpec => ({ method: 'POST', url: `${emulator.baseUrl}/write`, body: '{"a":1}' });
+const post = (): HttpRequestSpec => ({
+	method: 'POST',
+	url: `${emulator.baseUrl}/write`,
+	body: '{"a":1}',
+});
 const get = (): HttpRequestSpec => ({ method: 'GET', url: `${emulator.baseUrl}/read` });
 
 /** A port nothing listens on: connecting is refused before any byte is sent. */
@@ -60,7 +68,11 @@ beforeEach(() => {
 
 describe('retry only where it is safe', () => {
 	test('an idempotent read is retried through a burst of 503s', async () => {
-		emulator.injectFault({ path: '/read', times: 2, fault: { kind: 'status', status: 503, json: {} } });
+		emulator.injectFault({
+			path: '/read',
+			times: 2,
+			fault: { kind: 'status', status: 503, json: {} },
+		});
 		const response = await sendWithRetry(get, settings(), profile);
 		expect(response.status).toBe(200);
 		expect(emulator.count('/read')).toBe(3);
@@ -75,7 +87,9 @@ describe('retry only where it is safe', () => {
 
 	test('a non-idempotent write is not repeated when the connection drops after it was read', async () => {
 		emulator.injectFault({ path: '/write', fault: { kind: 'reset-after-read' } });
-		const failure = await sendWithRetry(post, settings({ idempotent: false }), profile).catch((e: unknown) => e);
+		const failure = await sendWithRetry(post, settings({ idempotent: false }), profile).catch(
+			(e: unknown) => e,
+		);
 		expect(failure).toBeInstanceOf(TransportError);
 		expect((failure as TransportError).details.kind).toBe('reset');
 		expect((failure as TransportError).details.mayHaveReachedServer).toBe(true);
@@ -98,7 +112,11 @@ describe('retry only where it is safe', () => {
 	});
 
 	test('a vendor answer refused before the service (a gateway throttle) is retried even for writes', async () => {
-		emulator.injectFault({ path: '/write', times: 2, fault: { kind: 'status', status: 403, json: { message: 'Request Limited' } } });
+		emulator.injectFault({
+			path: '/write',
+			times: 2,
+			fault: { kind: 'status', status: 403, json: { message: 'Request Limited' } },
+		});
 		const throttleAware: VendorProfile = {
 			name: 'Gateway',
 			transientAnswer: (response) =>
@@ -113,8 +131,16 @@ describe('retry only where it is safe', () => {
 	});
 
 	test('attempts are bounded: a persistent 503 ends after maxAttempts', async () => {
-		emulator.injectFault({ path: '/read', times: 100, fault: { kind: 'status', status: 503, json: {} } });
-		const response = await sendWithRetry(get, settings({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 10 } }), profile);
+		emulator.injectFault({
+			path: '/read',
+			times: 100,
+			fault: { kind: 'status', status: 503, json: {} },
+		});
+		const response = await sendWithRetry(
+			get,
+			settings({ retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 10 } }),
+			profile,
+		);
 		expect(response.status).toBe(503);
 		expect(emulator.count('/read')).toBe(3);
 	});
@@ -127,12 +153,20 @@ describe('retry only where it is safe', () => {
 	});
 
 	test('every attempt is built afresh (signers need a new nonce and timestamp)', async () => {
-		emulator.injectFault({ path: '/read', times: 2, fault: { kind: 'status', status: 502, json: {} } });
+		emulator.injectFault({
+			path: '/read',
+			times: 2,
+			fault: { kind: 'status', status: 502, json: {} },
+		});
 		const built: number[] = [];
-		await sendWithRetry(() => {
-			built.push(built.length);
-			return get();
-		}, settings(), profile);
+		await sendWithRetry(
+			() => {
+				built.push(built.length);
+				return get();
+			},
+			settings(),
+			profile,
+		);
 		expect(built).toEqual([0, 1, 2]);
 	});
 });
@@ -140,12 +174,17 @@ describe('retry only where it is safe', () => {
 describe('Retry-After', () => {
 	test('parses seconds and HTTP dates', () => {
 		expect(parseRetryAfter('2')).toBe(2_000);
-		expect(parseRetryAfter(new Date(Date.now() + 3_000).toUTCString(), Date.now())).toBeGreaterThan(1_000);
+		expect(parseRetryAfter(new Date(Date.now() + 3_000).toUTCString(), Date.now())).toBeGreaterThan(
+			1_000,
+		);
 		expect(parseRetryAfter('soon')).toBeUndefined();
 	});
 
 	test('a 429 with Retry-After waits that long before the next attempt', async () => {
-		emulator.injectFault({ path: '/read', fault: { kind: 'status', status: 429, headers: { 'retry-after': '1' }, json: {} } });
+		emulator.injectFault({
+			path: '/read',
+			fault: { kind: 'status', status: 429, headers: { 'retry-after': '1' }, json: {} },
+		});
 		const response = await sendWithRetry(get, settings(), profile);
 		expect(response.status).toBe(200);
 		const [first, second] = emulator.records;
@@ -179,7 +218,8 @@ describe('rate limiter', () => {
 			await limiter.acquire();
 			starts.push(Date.now());
 		}
-		for (let i = 3; i < starts.length; i++) expect(starts[i] - starts[i - 3]).toBeGreaterThanOrEqual(149);
+		for (let i = 3; i < starts.length; i++)
+			expect(starts[i] - starts[i - 3]).toBeGreaterThanOrEqual(149);
 	});
 });
 
@@ -201,11 +241,21 @@ describe('cancellation', () => {
 	});
 
 	test('aborting during a backoff pause ends the wait at once', async () => {
-		emulator.injectFault({ path: '/read', fault: { kind: 'status', status: 429, headers: { 'retry-after': '30' }, json: {} } });
+		emulator.injectFault({
+			path: '/read',
+			fault: { kind: 'status', status: 429, headers: { 'retry-after': '30' }, json: {} },
+		});
 		const controller = new AbortController();
 		setTimeout(() => controller.abort(), 100);
 		const started = Date.now();
-		const failure = await sendWithRetry(get, settings({ signal: controller.signal, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 5, maxRetryAfterMs: 60_000 } }), profile).catch((e: unknown) => e);
+		const failure = await sendWithRetry(
+			get,
+			settings({
+				signal: controller.signal,
+				retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 5, maxRetryAfterMs: 60_000 },
+			}),
+			profile,
+		).catch((e: unknown) => e);
 		expect(Date.now() - started).toBeLessThan(2_000);
 		expect((failure as TransportError).details.kind).toBe('aborted');
 	});
@@ -214,7 +264,11 @@ describe('cancellation', () => {
 describe('bodies that are not JSON', () => {
 	test('an HTML gateway page becomes an error with the status and a short excerpt', async () => {
 		emulator.injectFault({ path: '/read', times: 10, fault: { kind: 'html', status: 502 } });
-		const response = await sendWithRetry(get, settings({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 } }), profile);
+		const response = await sendWithRetry(
+			get,
+			settings({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 } }),
+			profile,
+		);
 		let failure: unknown;
 		try {
 			parseJsonBody(response, profile);
@@ -232,8 +286,14 @@ describe('bodies that are not JSON', () => {
 
 	test('a truncated JSON body is reported as such, not as a parse stack trace', async () => {
 		emulator.injectFault({ path: '/read', fault: { kind: 'truncated' } });
-		const response = await sendWithRetry(get, settings({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 } }), profile);
-		expect(() => parseJsonBody(response, profile)).toThrow('Test API answered with a body that is not valid JSON');
+		const response = await sendWithRetry(
+			get,
+			settings({ retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 } }),
+			profile,
+		);
+		expect(() => parseJsonBody(response, profile)).toThrow(
+			'Test API answered with a body that is not valid JSON',
+		);
 	});
 });
 
@@ -242,7 +302,8 @@ describe('connection reuse', () => {
 		const fresh = new Emulator('fresh-origin');
 		fresh.route('GET', '/read', () => ({ json: { ok: true } }));
 		await fresh.start();
-		const read = () => sendWithRetry(() => ({ method: 'GET', url: `${fresh.baseUrl}/read` }), settings(), profile);
+		const read = () =>
+			sendWithRetry(() => ({ method: 'GET', url: `${fresh.baseUrl}/read` }), settings(), profile);
 		try {
 			for (let i = 0; i < 20; i++) await read();
 			// undici may open a second socket while the first finishes its bookkeeping; never more.
@@ -314,7 +375,10 @@ describe('a TLS certificate that is not trusted', () => {
 
 describe('the answer as read from the socket', () => {
 	test('a body in many chunks, a character split between two of them and a byte-order mark: the same text, headers joined', async () => {
-		const text = JSON.stringify({ name: '食亨员工', list: Array.from({ length: 2_000 }, (_, i) => `第${i}名`) });
+		const text = JSON.stringify({
+			name: '食亨员工',
+			list: Array.from({ length: 2_000 }, (_, i) => `第${i}名`),
+		});
 		const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
 		let seenUrl = '';
 		const server = createHttpServer((request, response) => {
@@ -338,7 +402,11 @@ describe('the answer as read from the socket', () => {
 		try {
 			const { port } = server.address() as AddressInfo;
 			const response = await sendWithRetry(
-				() => ({ method: 'GET', url: `http://127.0.0.1:${port}/list`, query: { page: 2, q: '员工' } }),
+				() => ({
+					method: 'GET',
+					url: `http://127.0.0.1:${port}/list`,
+					query: { page: 2, q: '员工' },
+				}),
 				settings(),
 				profile,
 			);
@@ -357,7 +425,11 @@ describe('the answer as read from the socket', () => {
 		const controller = new AbortController();
 		const started = Date.now();
 		setTimeout(() => controller.abort(), 100);
-		const failure = await sendWithRetry(get, settings({ signal: controller.signal, responseTimeoutMs: 10_000 }), profile).catch((error: unknown) => error);
+		const failure = await sendWithRetry(
+			get,
+			settings({ signal: controller.signal, responseTimeoutMs: 10_000 }),
+			profile,
+		).catch((error: unknown) => error);
 		expect(failure).toBeInstanceOf(TransportError);
 		expect((failure as TransportError).details.kind).toBe('aborted');
 		expect(Date.now() - started).toBeLessThan(2_000);

@@ -17,9 +17,15 @@ beforeAll(() => {
 
 describe('credential', () => {
 	test('the credential test passes against the emulator and fails with a wrong secret', async () => {
-		await expect(testCredential('shihengApi', sh.credentials)).resolves.toEqual({ ok: true, message: 'Connection tested successfully' });
+		await expect(testCredential('shihengApi', sh.credentials)).resolves.toEqual({
+			ok: true,
+			message: 'Connection tested successfully',
+		});
 		expect(sh.served[0]).toEqual({ path: sh.employeePath, pageNum: 1, pageSize: 1 });
-		const wrong = await testCredential('shihengApi', { ...sh.credentials, appSecret: WRONG_SECRET });
+		const wrong = await testCredential('shihengApi', {
+			...sh.credentials,
+			appSecret: WRONG_SECRET,
+		});
 		expect(wrong.ok).toBe(false);
 		expect(wrong.message).toMatch(/Signing Scheme/);
 	});
@@ -49,20 +55,33 @@ describe('credential', () => {
 			url: `${sh.baseUrl}/anything`,
 			qs: { paramContent: { pageNum: 1 } },
 		});
-		expect(signed.qs).toMatchObject({ appId: sh.credentials.appId, version: sh.credentials.version, paramContent: '{"pageNum":1}' });
+		expect(signed.qs).toMatchObject({
+			appId: sh.credentials.appId,
+			version: sh.credentials.version,
+			paramContent: '{"pageNum":1}',
+		});
 		expect(String(signed.qs?.sign)).toMatch(/^[0-9A-F]{32}$/);
 		await expect(
-			credential.authenticate(sh.credentials, { method: 'POST', url: 'http://shiheng.example.com/x', body: {} }),
+			credential.authenticate(sh.credentials, {
+				method: 'POST',
+				url: 'http://shiheng.example.com/x',
+				body: {},
+			}),
 		).rejects.toThrow(/Allow Insecure HTTP/);
 	});
 });
 
 describe('HTTP method and parameter encoding through n8n', () => {
-	test.each(EMULATOR_REQUEST_STYLES.map((style) => [`${style.method} ${style.encoding}`, style] as const))(
+	test.each(
+		EMULATOR_REQUEST_STYLES.map((style) => [`${style.method} ${style.encoding}`, style] as const),
+	)(
 		'%s: the Test button and an HTTP Request node call with a JSON body both go out as the credential says',
 		async (_label, style) => {
 			sh.setRequestStyle(style);
-			await expect(testCredential('shihengApi', sh.credentials)).resolves.toEqual({ ok: true, message: 'Connection tested successfully' });
+			await expect(testCredential('shihengApi', sh.credentials)).resolves.toEqual({
+				ok: true,
+				message: 'Connection tested successfully',
+			});
 			expect(sh.served[0]).toEqual({ path: sh.employeePath, pageNum: 1, pageSize: 1 });
 
 			const { items, error } = await runNode({
@@ -79,7 +98,10 @@ describe('HTTP method and parameter encoding through n8n', () => {
 			const body = items[0].json as { code: string; result: { result: IDataObject[] } };
 			expect(body.code).toBe('0');
 			expect(body.result.result.map((employee) => employee.id)).toEqual(range(4, sh.employeeId, 8));
-			expect(sh.emulator.records.map((record) => record.method)).toEqual([style.method, style.method]);
+			expect(sh.emulator.records.map((record) => record.method)).toEqual([
+				style.method,
+				style.method,
+			]);
 		},
 	);
 

@@ -2,7 +2,13 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import type { ShihengEmulatorHandle } from '../emulators/shiheng';
 import { hintsOf } from '../harness/run-workflow';
-import { customers as listCustomers, employees as listEmployees, ids, range, useShihengEmulator } from './fixtures';
+import {
+	customers as listCustomers,
+	employees as listEmployees,
+	ids,
+	range,
+	useShihengEmulator,
+} from './fixtures';
 
 /** The node's operations against the emulator: paging, limits, retries, item pairing, the cursor. */
 
@@ -12,14 +18,24 @@ beforeAll(() => {
 	sh = emulator();
 });
 
-const employees = (parameters: IDataObject, extra: { items?: IDataObject[]; continueOnFail?: boolean; credentials?: ICredentialDataDecryptedObject } = {}) =>
-	listEmployees(sh, parameters, extra);
+const employees = (
+	parameters: IDataObject,
+	extra: {
+		items?: IDataObject[];
+		continueOnFail?: boolean;
+		credentials?: ICredentialDataDecryptedObject;
+	} = {},
+) => listEmployees(sh, parameters, extra);
 
 const customers = (parameters: IDataObject) => listCustomers(sh, parameters);
 
 describe('WeCom Employee → Get Many', () => {
 	test('Return All over 200 pages returns every employee once, in order, paired to its item', async () => {
-		const { items, error } = await employees({ returnAll: true, pageSize: 50, options: { concurrency: 8 } });
+		const { items, error } = await employees({
+			returnAll: true,
+			pageSize: 50,
+			options: { concurrency: 8 },
+		});
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(10_000);
 		expect(ids(items)).toEqual(range(10_000, sh.employeeId));
@@ -55,34 +71,66 @@ describe('WeCom Employee → Get Many', () => {
 		expect(raw.items[0].json).toHaveProperty('status', 'active');
 	});
 
-	test.each([0, 51])('page size %s is refused before any request, naming the field', async (size) => {
-		const { error } = await employees({ returnAll: true, pageSize: '={{ $json.size }}' }, { items: [{ size }] });
-		expect(error?.message).toMatch(/Page Size must be a whole number from 1 to 50.*item 0.*"Page Size"/);
-		expect(sh.emulator.count()).toBe(0);
-	});
+	test.each([0, 51])(
+		'page size %s is refused before any request, naming the field',
+		async (size) => {
+			const { error } = await employees(
+				{ returnAll: true, pageSize: '={{ $json.size }}' },
+				{ items: [{ size }] },
+			);
+			expect(error?.message).toMatch(
+				/Page Size must be a whole number from 1 to 50.*item 0.*"Page Size"/,
+			);
+			expect(sh.emulator.count()).toBe(0);
+		},
+	);
 
 	test('one listing per input item; Continue On Fail turns a failing item into an error item', async () => {
 		const { items, error } = await employees(
 			{ returnAll: false, limit: 3, pageSize: 3, endpointPath: '={{ $json.path }}' },
-			{ items: [{ path: sh.employeePath }, { path: '/not/there' }, { path: sh.employeePath }], continueOnFail: true },
+			{
+				items: [{ path: sh.employeePath }, { path: '/not/there' }, { path: sh.employeePath }],
+				continueOnFail: true,
+			},
 		);
 		expect(error).toBeUndefined();
 		expect(items).toHaveLength(7);
-		expect(items.slice(0, 3).map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }]);
+		expect(items.slice(0, 3).map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 0 },
+			{ item: 0 },
+		]);
 		expect(items[3].pairedItem).toEqual({ item: 1 });
 		expect(String(items[3].json.error)).toContain('item 1');
-		expect(items.slice(4).map((item) => item.pairedItem)).toEqual([{ item: 2 }, { item: 2 }, { item: 2 }]);
+		expect(items.slice(4).map((item) => item.pairedItem)).toEqual([
+			{ item: 2 },
+			{ item: 2 },
+			{ item: 2 },
+		]);
 	});
 
 	test('a 5xx on pages is retried and the result is complete, in order and without duplicates', async () => {
-		sh.emulator.injectFault({ path: sh.employeePath, skip: 5, times: 2, fault: { kind: 'status', status: 503, json: {} } });
+		sh.emulator.injectFault({
+			path: sh.employeePath,
+			skip: 5,
+			times: 2,
+			fault: { kind: 'status', status: 503, json: {} },
+		});
 		sh.emulator.injectFault({
 			path: sh.employeePath,
 			skip: 40,
 			times: 1,
-			fault: { kind: 'status', status: 500, json: { code: '500', msg: 'internal error', traceId: 'x' } },
+			fault: {
+				kind: 'status',
+				status: 500,
+				json: { code: '500', msg: 'internal error', traceId: 'x' },
+			},
 		});
-		const { items, error } = await employees({ returnAll: true, pageSize: 50, options: { concurrency: 4 } });
+		const { items, error } = await employees({
+			returnAll: true,
+			pageSize: 50,
+			options: { concurrency: 4 },
+		});
 		expect(error).toBeUndefined();
 		expect(ids(items)).toEqual(range(10_000, sh.employeeId));
 		expect(new Set(ids(items)).size).toBe(10_000);
@@ -93,8 +141,16 @@ describe('WeCom Employee → Get Many', () => {
 	test('HTML pages, cut-short bodies and dropped connections are retried without loss or duplicates', async () => {
 		sh.emulator.injectFault({ path: sh.employeePath, skip: 2, fault: { kind: 'html' } });
 		sh.emulator.injectFault({ path: sh.employeePath, skip: 10, fault: { kind: 'truncated' } });
-		sh.emulator.injectFault({ path: sh.employeePath, skip: 20, fault: { kind: 'reset-after-read' } });
-		const { items, error } = await employees({ returnAll: true, pageSize: 50, options: { concurrency: 4 } });
+		sh.emulator.injectFault({
+			path: sh.employeePath,
+			skip: 20,
+			fault: { kind: 'reset-after-read' },
+		});
+		const { items, error } = await employees({
+			returnAll: true,
+			pageSize: 50,
+			options: { concurrency: 4 },
+		});
 		expect(error).toBeUndefined();
 		expect(ids(items)).toEqual(range(10_000, sh.employeeId));
 		expect(sh.emulator.count(sh.employeePath)).toBe(203);
@@ -102,7 +158,12 @@ describe('WeCom Employee → Get Many', () => {
 
 	test('with retries off, an unreadable answer fails the item with a clear error', async () => {
 		sh.emulator.injectFault({ path: sh.employeePath, fault: { kind: 'truncated' } });
-		const { error } = await employees({ returnAll: false, limit: 5, pageSize: 5, options: { maxRetries: 0 } });
+		const { error } = await employees({
+			returnAll: false,
+			limit: 5,
+			pageSize: 5,
+			options: { maxRetries: 0 },
+		});
 		expect(error?.message).toMatch(/Shiheng answered with a body that is not valid JSON.*item 0/);
 	});
 });
@@ -112,7 +173,10 @@ describe('WeCom Customer → Get Many', () => {
 		const { items, error } = await customers({ returnAll: true, pageSize: 100 });
 		expect(error).toBeUndefined();
 		expect(ids(items)).toEqual(range(2_000, sh.customerId));
-		expect(sh.served.map((entry) => entry.startId)).toEqual([0, ...range(19, (i) => sh.customerId(i * 100 + 99))]);
+		expect(sh.served.map((entry) => entry.startId)).toEqual([
+			0,
+			...range(19, (i) => sh.customerId(i * 100 + 99)),
+		]);
 		// The end was reached: resume right after the last customer returned (nothing is read twice).
 		const resume = items[0].json.resumeStartId;
 		expect(resume).toBe(sh.customerId(1_999));
@@ -120,7 +184,11 @@ describe('WeCom Customer → Get Many', () => {
 
 		sh.addCustomers(30);
 		try {
-			const later = await customers({ returnAll: true, pageSize: 100, options: { startId: String(resume) } });
+			const later = await customers({
+				returnAll: true,
+				pageSize: 100,
+				options: { startId: String(resume) },
+			});
 			expect(later.error).toBeUndefined();
 			expect(ids(later.items)).toEqual(range(30, sh.customerId, 2_000));
 		} finally {
@@ -134,7 +202,12 @@ describe('WeCom Customer → Get Many', () => {
 		expect(sh.emulator.count(sh.customerPath)).toBe(2);
 		const resume = first.items[0].json.resumeStartId;
 		expect(resume).toBe(sh.customerId(149));
-		const next = await customers({ returnAll: false, limit: 10, pageSize: 100, options: { startId: String(resume) } });
+		const next = await customers({
+			returnAll: false,
+			limit: 10,
+			pageSize: 100,
+			options: { startId: String(resume) },
+		});
 		expect(ids(next.items)).toEqual(range(10, sh.customerId, 150));
 	});
 
@@ -142,7 +215,12 @@ describe('WeCom Customer → Get Many', () => {
 		const seen: unknown[] = [];
 		let startId: unknown = '0';
 		for (let run = 0; run < 6; run++) {
-			const { items, error } = await customers({ returnAll: false, limit: 70, pageSize: 30, options: { startId: String(startId) } });
+			const { items, error } = await customers({
+				returnAll: false,
+				limit: 70,
+				pageSize: 30,
+				options: { startId: String(startId) },
+			});
 			expect(error).toBeUndefined();
 			seen.push(...ids(items));
 			startId = items[items.length - 1].json.resumeStartId;
@@ -151,11 +229,30 @@ describe('WeCom Customer → Get Many', () => {
 	});
 
 	test('customers without a usable id: the vendor cursor is used, and a page cut by the limit is read again rather than skipped', async () => {
-		const page = { code: '0', msg: null, traceId: 't', result: { nextStartId: 77, pageSize: 2, result: [{ name: 'a' }, { name: 'b' }] } };
-		sh.emulator.injectFault({ path: sh.customerPath, times: 2, fault: { kind: 'status', status: 200, json: page } });
-		const cut = await customers({ returnAll: false, limit: 1, pageSize: 2, options: { startId: '5' } });
+		const page = {
+			code: '0',
+			msg: null,
+			traceId: 't',
+			result: { nextStartId: 77, pageSize: 2, result: [{ name: 'a' }, { name: 'b' }] },
+		};
+		sh.emulator.injectFault({
+			path: sh.customerPath,
+			times: 2,
+			fault: { kind: 'status', status: 200, json: page },
+		});
+		const cut = await customers({
+			returnAll: false,
+			limit: 1,
+			pageSize: 2,
+			options: { startId: '5' },
+		});
 		expect(cut.items.map((item) => item.json.resumeStartId)).toEqual([5]);
-		const whole = await customers({ returnAll: false, limit: 2, pageSize: 2, options: { startId: '5' } });
+		const whole = await customers({
+			returnAll: false,
+			limit: 2,
+			pageSize: 2,
+			options: { startId: '5' },
+		});
 		expect(whole.items.map((item) => item.json.resumeStartId)).toEqual([77, 77]);
 	});
 
@@ -171,7 +268,11 @@ describe('the first wave of pages (before Shiheng has told the page count)', () 
 
 	test('a list shorter than Concurrency costs at most Concurrency − 1 extra requests the first time, none once its page count is known', async () => {
 		const sh = short();
-		const first = await listEmployees(sh, { returnAll: true, pageSize: 50, options: { concurrency: 6 } });
+		const first = await listEmployees(sh, {
+			returnAll: true,
+			pageSize: 50,
+			options: { concurrency: 6 },
+		});
 		expect(first.error).toBeUndefined();
 		expect(ids(first.items)).toEqual(range(60, sh.employeeId));
 		const firstRequests = sh.emulator.count(sh.employeePath);
@@ -180,7 +281,11 @@ describe('the first wave of pages (before Shiheng has told the page count)', () 
 
 		// The same list again in this process: the page count seen last time shapes the first wave.
 		sh.emulator.resetCounters();
-		const again = await listEmployees(sh, { returnAll: true, pageSize: 50, options: { concurrency: 6 } });
+		const again = await listEmployees(sh, {
+			returnAll: true,
+			pageSize: 50,
+			options: { concurrency: 6 },
+		});
 		expect(ids(again.items)).toEqual(range(60, sh.employeeId));
 		expect(sh.emulator.count(sh.employeePath)).toBe(2);
 	});
@@ -193,14 +298,23 @@ describe('a list that changes while it is read (the total Shiheng states is chec
 		list = small();
 	});
 	const everyone = (parameters: IDataObject = {}) =>
-		listEmployees(list, { returnAll: true, pageSize: 50, ...parameters, options: { concurrency: 4, addListingDetails: true, ...(parameters.options as IDataObject) } });
+		listEmployees(list, {
+			returnAll: true,
+			pageSize: 50,
+			...parameters,
+			options: { concurrency: 4, addListingDetails: true, ...(parameters.options as IDataObject) },
+		});
 
 	test('employees removed between page reads: read again, nobody skipped or repeated, no warning', async () => {
 		list.churnBetweenPages({ every: 3, remove: 2, times: 1 });
 		const result = await everyone();
 		expect(result.error).toBeUndefined();
 		expect(ids(result.items)).toEqual(list.employeeIds());
-		expect(result.items[0].json.listing).toMatchObject({ total: list.employeeCount(), complete: true, passes: 2 });
+		expect(result.items[0].json.listing).toMatchObject({
+			total: list.employeeCount(),
+			complete: true,
+			passes: 2,
+		});
 		expect(hintsOf(result)).toEqual([]);
 	});
 
@@ -224,16 +338,30 @@ describe('a list that changes while it is read (the total Shiheng states is chec
 		const hints = hintsOf(result);
 		expect(hints).toHaveLength(1);
 		expect(hints[0]).toMatchObject({ type: 'warning', location: 'outputPane' });
-		expect(hints[0].message).toMatch(/^Item 0: Shiheng stated \d+ employees, but \d+ different ones were read \(the list was read 3 times\)/);
+		expect(hints[0].message).toMatch(
+			/^Item 0: Shiheng stated \d+ employees, but \d+ different ones were read \(the list was read 3 times\)/,
+		);
 		expect(result.items[0].json.listing).toMatchObject({ complete: false, passes: 3 });
 		// Every item stays paired to its input item.
-		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(
+			true,
+		);
 	});
 
 	test('Add Listing Details: the stated total and page count, and the traceId of the answer each employee came from', async () => {
-		const result = await listEmployees(list, { returnAll: false, limit: 120, pageSize: 50, options: { addListingDetails: true } });
+		const result = await listEmployees(list, {
+			returnAll: false,
+			limit: 120,
+			pageSize: 50,
+			options: { addListingDetails: true },
+		});
 		const listings = result.items.map((item) => item.json.listing as IDataObject);
-		expect(listings[0]).toMatchObject({ total: list.employeeCount(), pages: Math.ceil(list.employeeCount() / 50), complete: true, passes: 1 });
+		expect(listings[0]).toMatchObject({
+			total: list.employeeCount(),
+			pages: Math.ceil(list.employeeCount() / 50),
+			complete: true,
+			passes: 1,
+		});
 		const traces = listings.map((listing) => listing.traceId);
 		expect(traces.every((trace) => /^[0-9a-f]{32}$/.test(String(trace)))).toBe(true);
 		expect(new Set(traces.slice(0, 50)).size).toBe(1);

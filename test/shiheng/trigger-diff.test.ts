@@ -1,5 +1,6 @@
-import { baseline, diffEmployees, idFromKey, idKey, pack } from '../../nodes/Shiheng/helpers/changes';
-import type { EmployeeMemory } from '../../nodes/Shiheng/helpers/changes';
+import { baseline, diffEmployees } from '../../nodes/Shiheng/helpers/changes';
+import { idFromKey, idKey, pack } from '../../nodes/Shiheng/helpers/employeeMemory';
+import type { EmployeeMemory } from '../../nodes/Shiheng/helpers/employeeMemory';
 import {
 	DEFAULT_MAX_LEAVERS,
 	STATE_VERSION,
@@ -28,14 +29,27 @@ const options = (extra: Partial<Parameters<typeof diffEmployees>[2]> = {}) => ({
 	confirmAbsence: 1,
 	...extra,
 });
-const brief = (memory: EmployeeMemory, rows: Row[], extra: Partial<Parameters<typeof diffEmployees>[2]> = {}) =>
-	diffEmployees(memory, rows, options(extra)).events.map((event) => [event.event, event.reason, event.employee.id, event.changes]);
+const brief = (
+	memory: EmployeeMemory,
+	rows: Row[],
+	extra: Partial<Parameters<typeof diffEmployees>[2]> = {},
+) =>
+	diffEmployees(memory, rows, options(extra)).events.map((event) => [
+		event.event,
+		event.reason,
+		event.employee.id,
+		event.changes,
+	]);
 
 describe('pack', () => {
 	test('the status exactly, then a 3-character tag per field; with values, a JSON array', () => {
 		expect(pack({ id: 1, status: 4, name: 'a' }, ['name'], false)).toMatch(/^4[\w-]{3}$/);
-		expect(pack({ id: 1, status: 4, name: 'a' }, ['name'], false)).not.toBe(pack({ id: 1, status: 4, name: 'b' }, ['name'], false));
-		expect(pack({ id: 1, status: 4 }, ['name'], false)).toBe(pack({ id: 1, status: 4, name: null }, ['name'], false));
+		expect(pack({ id: 1, status: 4, name: 'a' }, ['name'], false)).not.toBe(
+			pack({ id: 1, status: 4, name: 'b' }, ['name'], false),
+		);
+		expect(pack({ id: 1, status: 4 }, ['name'], false)).toBe(
+			pack({ id: 1, status: 4, name: null }, ['name'], false),
+		);
 		expect(pack({ id: 1, status: 4 }, [], false)).toBe('4');
 		expect(pack({ id: 1 }, [], false)).toBe('');
 		expect(pack({ id: 1, status: '4' }, [], false)).toBe('"4"');
@@ -78,17 +92,27 @@ describe('ids', () => {
 });
 
 describe('diffEmployees', () => {
-	const base = (rows: Row[], fields = ['name'], keepValues = false) => baseline(rows, fields, keepValues);
+	const base = (rows: Row[], fields = ['name'], keepValues = false) =>
+		baseline(rows, fields, keepValues);
 
 	test('baseline keeps each usable id once, with the fields', () => {
-		const memory = base([{ id: 1, status: 1, name: 'a' }, { id: '', status: 1 }, { id: 2, status: 5 }]);
+		const memory = base([
+			{ id: 1, status: 1, name: 'a' },
+			{ id: '', status: 1 },
+			{ id: 2, status: 5 },
+		]);
 		expect(memory.fields).toEqual(['name']);
 		expect(Object.keys(memory.employees)).toEqual(['1', '2']);
 		expect(memory).not.toHaveProperty('absent');
 	});
 
 	test('joined, changed, left by status, reactivated, unchanged', () => {
-		const memory = base([{ id: 1, status: 1, name: 'a' }, { id: 2, status: 1, name: 'b' }, { id: 3, status: 5, name: 'c' }, { id: 4, status: 1, name: 'd' }]);
+		const memory = base([
+			{ id: 1, status: 1, name: 'a' },
+			{ id: 2, status: 1, name: 'b' },
+			{ id: 3, status: 5, name: 'c' },
+			{ id: 4, status: 1, name: 'd' },
+		]);
 		const rows = [
 			{ id: 1, status: 1, name: 'A' },
 			{ id: 2, status: 5, name: 'b' },
@@ -107,27 +131,86 @@ describe('diffEmployees', () => {
 
 	test('a row listed twice counts once', () => {
 		const memory = base([]);
-		expect(brief(memory, [{ id: 1, status: 1 }, { id: 1, status: 1 }])).toEqual([['employeeJoined', 'new', 1, undefined]]);
+		expect(
+			brief(memory, [
+				{ id: 1, status: 1 },
+				{ id: 1, status: 1 },
+			]),
+		).toEqual([['employeeJoined', 'new', 1, undefined]]);
 	});
 
 	test('text "5" is a leave, "" and other text are not', () => {
-		const memory = base([{ id: 1, status: 1 }, { id: 2, status: 1 }, { id: 3, status: 1 }, { id: 4, status: 1 }], []);
-		expect(brief(memory, [{ id: 1, status: '5' }, { id: 2, status: '' }, { id: 3, status: 'x' }, { id: 4, status: true }], { fields: [], compare: [] }).map((event) => event.slice(0, 3))).toEqual([
-			['employeeLeft', 'statusLeft', 1],
-		]);
-		const left = base([{ id: 1, status: 5 }, { id: 2, status: '5' }], []);
-		expect(brief(left, [{ id: 1, status: 1 }, { id: 2, status: 5 }], { fields: [], compare: [] }).map((event) => event.slice(0, 3))).toEqual([
-			['employeeJoined', 'reactivated', 1],
-		]);
+		const memory = base(
+			[
+				{ id: 1, status: 1 },
+				{ id: 2, status: 1 },
+				{ id: 3, status: 1 },
+				{ id: 4, status: 1 },
+			],
+			[],
+		);
+		expect(
+			brief(
+				memory,
+				[
+					{ id: 1, status: '5' },
+					{ id: 2, status: '' },
+					{ id: 3, status: 'x' },
+					{ id: 4, status: true },
+				],
+				{ fields: [], compare: [] },
+			).map((event) => event.slice(0, 3)),
+		).toEqual([['employeeLeft', 'statusLeft', 1]]);
+		const left = base(
+			[
+				{ id: 1, status: 5 },
+				{ id: 2, status: '5' },
+			],
+			[],
+		);
+		expect(
+			brief(
+				left,
+				[
+					{ id: 1, status: 1 },
+					{ id: 2, status: 5 },
+				],
+				{ fields: [], compare: [] },
+			).map((event) => event.slice(0, 3)),
+		).toEqual([['employeeJoined', 'reactivated', 1]]);
 	});
 
 	test('Watch Status: any status change is Changed, with the previous status', () => {
-		const memory = base([{ id: 1, status: 1, name: 'a' }, { id: 2, status: 1, name: 'b' }]);
-		expect(brief(memory, [{ id: 1, status: 2, name: 'a' }, { id: 2, status: 1, name: 'b' }], { watchStatus: true })).toEqual([
-			['employeeChanged', 'fieldsChanged', 1, { status: { previous: 1, current: 2 } }],
+		const memory = base([
+			{ id: 1, status: 1, name: 'a' },
+			{ id: 2, status: 1, name: 'b' },
 		]);
-		expect(brief(memory, [{ id: 1, status: 2, name: 'a' }, { id: 2, status: 1, name: 'b' }])).toEqual([]);
-		expect(brief(memory, [{ id: 1, name: 'a' }, { id: 2, status: 1, name: 'b' }], { watchStatus: true })).toEqual([
+		expect(
+			brief(
+				memory,
+				[
+					{ id: 1, status: 2, name: 'a' },
+					{ id: 2, status: 1, name: 'b' },
+				],
+				{ watchStatus: true },
+			),
+		).toEqual([['employeeChanged', 'fieldsChanged', 1, { status: { previous: 1, current: 2 } }]]);
+		expect(
+			brief(memory, [
+				{ id: 1, status: 2, name: 'a' },
+				{ id: 2, status: 1, name: 'b' },
+			]),
+		).toEqual([]);
+		expect(
+			brief(
+				memory,
+				[
+					{ id: 1, name: 'a' },
+					{ id: 2, status: 1, name: 'b' },
+				],
+				{ watchStatus: true },
+			),
+		).toEqual([
 			['employeeChanged', 'fieldsChanged', 1, { status: { previous: 1, current: null } }],
 		]);
 	});
@@ -135,19 +218,34 @@ describe('diffEmployees', () => {
 	test('with values kept, every change gives its previous value, sorted by field', () => {
 		const fields = ['name', 'phone'];
 		const memory = base([{ id: 1, status: 1, name: 'a', phone: 'p' }], fields, true);
-		expect(brief(memory, [{ id: 1, status: 2, name: 'b' }], { fields, compare: fields, keepValues: true, watchStatus: true })).toEqual([
+		expect(
+			brief(memory, [{ id: 1, status: 2, name: 'b' }], {
+				fields,
+				compare: fields,
+				keepValues: true,
+				watchStatus: true,
+			}),
+		).toEqual([
 			[
 				'employeeChanged',
 				'fieldsChanged',
 				1,
-				{ name: { previous: 'a', current: 'b' }, phone: { previous: 'p', current: null }, status: { previous: 1, current: 2 } },
+				{
+					name: { previous: 'a', current: 'b' },
+					phone: { previous: 'p', current: null },
+					status: { previous: 1, current: 2 },
+				},
 			],
 		]);
 	});
 
 	test('only compared fields count; kept-only fields are remembered', () => {
 		const memory = base([{ id: 1, status: 1, name: 'a', userId: 'u' }], ['name', 'userId'], true);
-		const diff = diffEmployees(memory, [{ id: 1, status: 1, name: 'a', userId: 'v' }], options({ fields: ['name', 'userId'], compare: ['name'], keepValues: true }));
+		const diff = diffEmployees(
+			memory,
+			[{ id: 1, status: 1, name: 'a', userId: 'v' }],
+			options({ fields: ['name', 'userId'], compare: ['name'], keepValues: true }),
+		);
 		expect(diff.events).toEqual([]);
 		expect(diff.memory.employees['1']).toBe('[1,"a","v"]');
 	});
@@ -156,68 +254,159 @@ describe('diffEmployees', () => {
 		for (const keepValues of [false, true]) {
 			const memory = base([{ id: 1, status: 1, name: 'a' }], ['name'], keepValues);
 			const wider = ['name', 'phone'];
-			const learnt = diffEmployees(memory, [{ id: 1, status: 1, name: 'a', phone: 'p' }], options({ fields: wider, compare: wider, keepValues }));
+			const learnt = diffEmployees(
+				memory,
+				[{ id: 1, status: 1, name: 'a', phone: 'p' }],
+				options({ fields: wider, compare: wider, keepValues }),
+			);
 			expect(learnt.events).toEqual([]);
 			expect(learnt.memory.fields).toEqual(wider);
-			expect(brief(learnt.memory, [{ id: 1, status: 1, name: 'a', phone: 'q' }], { fields: wider, compare: wider, keepValues }).map((event) => Object.keys(event[3] as object))).toEqual([['phone']]);
+			expect(
+				brief(learnt.memory, [{ id: 1, status: 1, name: 'a', phone: 'q' }], {
+					fields: wider,
+					compare: wider,
+					keepValues,
+				}).map((event) => Object.keys(event[3] as object)),
+			).toEqual([['phone']]);
 		}
 	});
 
 	describe('absence', () => {
-		const three = () => base([{ id: 1, status: 1, name: 'a' }, { id: 2, status: 1, name: 'b' }, { id: 3, status: 5, name: 'c' }]);
+		const three = () =>
+			base([
+				{ id: 1, status: 1, name: 'a' },
+				{ id: 2, status: 1, name: 'b' },
+				{ id: 3, status: 5, name: 'c' },
+			]);
 
 		test('confirmAbsence 1: Left at once with what is known; a status-5 one goes silently', () => {
 			const diff = diffEmployees(three(), [{ id: 2, status: 1, name: 'b' }], options());
 			// Strictly: a field only a fingerprint was kept of is not there at all (Simplify would output it, empty).
-			expect(diff.events).toStrictEqual([{ event: 'employeeLeft', reason: 'notListed', employee: { id: 1, status: 1 } }]);
+			expect(diff.events).toStrictEqual([
+				{ event: 'employeeLeft', reason: 'notListed', employee: { id: 1, status: 1 } },
+			]);
 			expect(Object.keys(diff.memory.employees)).toEqual(['2']);
 			expect(diff.memory).not.toHaveProperty('absent');
 		});
 
 		test('with values kept, a not-listed Left carries them', () => {
 			const memory = base([{ id: 1, status: 1, name: 'a' }], ['name'], true);
-			expect(diffEmployees(memory, [], options({ keepValues: true })).events[0].employee).toEqual({ id: 1, status: 1, name: 'a' });
+			expect(diffEmployees(memory, [], options({ keepValues: true })).events[0].employee).toEqual({
+				id: 1,
+				status: 1,
+				name: 'a',
+			});
 		});
 
 		test('confirmAbsence 2: counted, then Left; listed again resets the count', () => {
-			const once = diffEmployees(three(), [{ id: 2, status: 1, name: 'b' }], options({ confirmAbsence: 2 }));
+			const once = diffEmployees(
+				three(),
+				[{ id: 2, status: 1, name: 'b' }],
+				options({ confirmAbsence: 2 }),
+			);
 			expect(once.events).toEqual([]);
 			expect(once.memory.absent).toEqual({ 1: 1, 3: 1 });
 			expect(once.memory.employees).toEqual(three().employees);
-			const back = diffEmployees(once.memory, [{ id: 1, status: 1, name: 'a' }, { id: 2, status: 1, name: 'b' }], options({ confirmAbsence: 2 }));
+			const back = diffEmployees(
+				once.memory,
+				[
+					{ id: 1, status: 1, name: 'a' },
+					{ id: 2, status: 1, name: 'b' },
+				],
+				options({ confirmAbsence: 2 }),
+			);
 			expect(back.events).toEqual([]);
 			// Employee 3 (status 5) is confirmed gone: dropped silently.
 			expect(back.memory).not.toHaveProperty('absent');
 			expect(Object.keys(back.memory.employees)).toEqual(['1', '2']);
-			const twice = diffEmployees(once.memory, [{ id: 2, status: 1, name: 'b' }], options({ confirmAbsence: 2 }));
-			expect(twice.events.map((event) => [event.reason, event.employee.id])).toEqual([['notListed', 1]]);
+			const twice = diffEmployees(
+				once.memory,
+				[{ id: 2, status: 1, name: 'b' }],
+				options({ confirmAbsence: 2 }),
+			);
+			expect(twice.events.map((event) => [event.reason, event.employee.id])).toEqual([
+				['notListed', 1],
+			]);
 			expect(Object.keys(twice.memory.employees)).toEqual(['2']);
 			expect(twice.memory).not.toHaveProperty('absent');
 		});
 
 		test('an incomplete listing neither counts nor fires, even when the count had reached the confirmation', () => {
-			const once = diffEmployees(three(), [{ id: 2, status: 1, name: 'b' }], options({ confirmAbsence: 2 }));
-			const incomplete = diffEmployees(once.memory, [{ id: 2, status: 1, name: 'b' }], options({ confirmAbsence: 1, complete: false }));
+			const once = diffEmployees(
+				three(),
+				[{ id: 2, status: 1, name: 'b' }],
+				options({ confirmAbsence: 2 }),
+			);
+			const incomplete = diffEmployees(
+				once.memory,
+				[{ id: 2, status: 1, name: 'b' }],
+				options({ confirmAbsence: 1, complete: false }),
+			);
 			expect(incomplete.events).toEqual([]);
 			expect(incomplete.memory.absent).toEqual({ 1: 1, 3: 1 });
 			expect(Object.keys(incomplete.memory.employees).sort()).toEqual(['1', '2', '3']);
-			const fresh = diffEmployees(three(), [{ id: 2, status: 1, name: 'b' }], options({ complete: false }));
+			const fresh = diffEmployees(
+				three(),
+				[{ id: 2, status: 1, name: 'b' }],
+				options({ complete: false }),
+			);
 			expect(fresh.memory).not.toHaveProperty('absent');
 		});
 
 		test('kept under new fields: values carried when all are known, tags otherwise', () => {
-			const memory = base([{ id: 1, status: 1, name: 'a', phone: 'p' }, { id: 2, status: 1, name: 'b', phone: 'q' }], ['name', 'phone'], true);
-			const narrower = diffEmployees(memory, [], options({ fields: ['name'], compare: ['name'], keepValues: true, complete: false }));
+			const memory = base(
+				[
+					{ id: 1, status: 1, name: 'a', phone: 'p' },
+					{ id: 2, status: 1, name: 'b', phone: 'q' },
+				],
+				['name', 'phone'],
+				true,
+			);
+			const narrower = diffEmployees(
+				memory,
+				[],
+				options({ fields: ['name'], compare: ['name'], keepValues: true, complete: false }),
+			);
 			expect(narrower.memory.employees['1']).toBe('[1,"a"]');
-			const wider = diffEmployees(memory, [], options({ fields: ['mobileNumber', 'name'], compare: ['mobileNumber', 'name'], keepValues: true, complete: false }));
+			const wider = diffEmployees(
+				memory,
+				[],
+				options({
+					fields: ['mobileNumber', 'name'],
+					compare: ['mobileNumber', 'name'],
+					keepValues: true,
+					complete: false,
+				}),
+			);
 			expect(wider.memory.employees['1']).toMatch(/^1\.\.\.[\w-]{3}$/);
-			const same = diffEmployees(memory, [], options({ fields: ['name', 'phone'], compare: ['name', 'phone'], keepValues: true, complete: false }));
+			const same = diffEmployees(
+				memory,
+				[],
+				options({
+					fields: ['name', 'phone'],
+					compare: ['name', 'phone'],
+					keepValues: true,
+					complete: false,
+				}),
+			);
 			expect(same.memory.employees['1']).toBe(memory.employees['1']);
 			const tags = base([{ id: 1, status: 1, name: 'a' }], ['name'], false);
-			const keptTags = diffEmployees(tags, [], options({ fields: ['name'], compare: ['name'], keepValues: true, complete: false }));
+			const keptTags = diffEmployees(
+				tags,
+				[],
+				options({ fields: ['name'], compare: ['name'], keepValues: true, complete: false }),
+			);
 			expect(keptTags.memory.employees['1']).toBe(tags.employees['1']);
 			// Later, the unknown field is learnt, the known one still compared.
-			const later = diffEmployees(wider.memory, [{ id: 1, status: 1, name: 'z', mobileNumber: 'm' }], options({ fields: ['mobileNumber', 'name'], compare: ['mobileNumber', 'name'], keepValues: true }));
+			const later = diffEmployees(
+				wider.memory,
+				[{ id: 1, status: 1, name: 'z', mobileNumber: 'm' }],
+				options({
+					fields: ['mobileNumber', 'name'],
+					compare: ['mobileNumber', 'name'],
+					keepValues: true,
+				}),
+			);
 			expect(later.events.map((event) => event.changes)).toEqual([{ name: { current: 'z' } }]);
 		});
 
@@ -227,11 +416,17 @@ describe('diffEmployees', () => {
 			const one = { id: 1, status: 1, name: 'a', userId: 'u' };
 			const two = { id: 2, status: 1, name: 'b', userId: 'v' };
 			const off = { fields, compare: fields, keepValues: false, confirmAbsence: 2 };
-			const missed = diffEmployees(base([one, two], fields, true), [two], options({ ...off, complete: false }));
+			const missed = diffEmployees(
+				base([one, two], fields, true),
+				[two],
+				options({ ...off, complete: false }),
+			);
 			expect(missed.memory.employees).toEqual(baseline([one, two], fields, false).employees);
 			// The option's promise: off, previous values are given for the status only.
 			const renamed = diffEmployees(missed.memory, [{ ...one, name: 'z' }, two], options(off));
-			expect(renamed.events.map((event) => event.changes)).toStrictEqual([{ name: { current: 'z' } }]);
+			expect(renamed.events.map((event) => event.changes)).toStrictEqual([
+				{ name: { current: 'z' } },
+			]);
 		});
 	});
 });
@@ -245,7 +440,9 @@ describe('state rules', () => {
 		expect(sourceFingerprint('https://other.example.com', 'app-1', '/list')).not.toBe(fp);
 		expect(sourceFingerprint('https://open.example.com', 'app-2', '/list')).not.toBe(fp);
 		expect(sourceFingerprint('https://open.example.com', 'app-1', '/list2')).not.toBe(fp);
-		expect(sourceFingerprint('https://open.example.com/x', 'app-1', '')).not.toBe(sourceFingerprint('https://open.example.com', 'app-1', '/x'));
+		expect(sourceFingerprint('https://open.example.com/x', 'app-1', '')).not.toBe(
+			sourceFingerprint('https://open.example.com', 'app-1', '/x'),
+		);
 		expect(fp).not.toContain('app');
 	});
 
@@ -279,9 +476,12 @@ describe('state rules', () => {
 		expect(leaverLimit(setting, known)).toEqual({ limit, explained });
 	});
 
-	test.each([[''], [' , '], ['many'], ['-1'], ['5%%'], ['1.5'], ['%'], ['-5%'], ['x5%']])('leaverLimit(%p) names what is wrong', (setting) => {
-		expect(() => leaverLimit(setting, 100)).toThrow(/Max Leavers per Poll/);
-	});
+	test.each([[''], [' , '], ['many'], ['-1'], ['5%%'], ['1.5'], ['%'], ['-5%'], ['x5%']])(
+		'leaverLimit(%p) names what is wrong',
+		(setting) => {
+			expect(() => leaverLimit(setting, 100)).toThrow(/Max Leavers per Poll/);
+		},
+	);
 
 	test('one poll at a time per key; released, it can start again; other keys are independent', () => {
 		expect(startPoll('w\u0000a')).toBe(true);

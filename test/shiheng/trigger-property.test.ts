@@ -41,7 +41,11 @@ interface History {
 
 const op: fc.Arbitrary<Op> = fc.oneof(
 	fc.record({ kind: fc.constant('join' as const), at: fc.nat(20) }),
-	fc.record({ kind: fc.constant('status' as const), pick: fc.nat(50), status: fc.constantFrom(1 as const, 2 as const, 5 as const) }),
+	fc.record({
+		kind: fc.constant('status' as const),
+		pick: fc.nat(50),
+		status: fc.constantFrom(1 as const, 2 as const, 5 as const),
+	}),
 	fc.record({ kind: fc.constant('remove' as const), pick: fc.nat(50) }),
 	fc.record({ kind: fc.constant('replace' as const), pick: fc.nat(50) }),
 	fc.record({ kind: fc.constant('move' as const), pick: fc.nat(50), at: fc.nat(20) }),
@@ -53,10 +57,17 @@ const history: fc.Arbitrary<History> = fc.record({
 	concurrency: fc.integer({ min: 1, max: 3 }),
 	statedTotal: fc.constantFrom('before' as const, 'after' as const),
 	confirmAbsence: fc.integer({ min: 1, max: 3 }),
-	polls: fc.array(fc.record({ before: fc.array(op, { maxLength: 3 }), during: fc.array(op, { maxLength: 3 }), overlap: fc.boolean() }), {
-		minLength: 1,
-		maxLength: 4,
-	}),
+	polls: fc.array(
+		fc.record({
+			before: fc.array(op, { maxLength: 3 }),
+			during: fc.array(op, { maxLength: 3 }),
+			overlap: fc.boolean(),
+		}),
+		{
+			minLength: 1,
+			maxLength: 4,
+		},
+	),
 });
 
 let sh: ShihengEmulatorHandle;
@@ -94,7 +105,12 @@ async function check(h: History): Promise<void> {
 
 	const trigger = shihengTrigger(sh, {
 		events: ['employeeJoined', 'employeeLeft'],
-		options: { pageSize: h.pageSize, concurrency: h.concurrency, confirmAbsenceOver: h.confirmAbsence, maxLeavers: '100%' },
+		options: {
+			pageSize: h.pageSize,
+			concurrency: h.concurrency,
+			confirmAbsenceOver: h.confirmAbsence,
+			maxLeavers: '100%',
+		},
 	});
 	/** What the events said so far: id → listed and not left. */
 	let reported: Map<string, boolean> | undefined;
@@ -106,19 +122,29 @@ async function check(h: History): Promise<void> {
 			delivered.push([event, String(json.reason), id]);
 			if (!reported) throw new Error(`event ${event} for ${id} before any baseline`);
 			if (event === 'employeeLeft') {
-				if (json.reason === 'notListed' && !removed.has(Number(id))) throw new Error(`false Left (notListed) for ${id}, who is listed`);
-				if (json.reason === 'statusLeft' && !setToFive.has(Number(id))) throw new Error(`false Left (statusLeft) for ${id}`);
-				if (reported.get(id) !== true) throw new Error(`Left twice (or for someone never reported) for ${id}: ${JSON.stringify(delivered)}`);
+				if (json.reason === 'notListed' && !removed.has(Number(id)))
+					throw new Error(`false Left (notListed) for ${id}, who is listed`);
+				if (json.reason === 'statusLeft' && !setToFive.has(Number(id)))
+					throw new Error(`false Left (statusLeft) for ${id}`);
+				if (reported.get(id) !== true)
+					throw new Error(
+						`Left twice (or for someone never reported) for ${id}: ${JSON.stringify(delivered)}`,
+					);
 				reported.set(id, false);
 			} else {
-				if (reported.get(id) === true) throw new Error(`Joined twice for ${id}: ${JSON.stringify(delivered)}`);
+				if (reported.get(id) === true)
+					throw new Error(`Joined twice for ${id}: ${JSON.stringify(delivered)}`);
 				reported.set(id, true);
 			}
 		}
 	};
 	const learnBaseline = () => {
-		const employees = trigger.staticData().employees as { employees: Record<string, string> } | undefined;
-		if (!reported && employees) reported = new Map(Object.entries(employees.employees).map(([id, packed]) => [id, packed !== '5']));
+		const employees = trigger.staticData().employees as
+			{ employees: Record<string, string> } | undefined;
+		if (!reported && employees)
+			reported = new Map(
+				Object.entries(employees.employees).map(([id, packed]) => [id, packed !== '5']),
+			);
 	};
 
 	for (const step of h.polls) {
@@ -128,10 +154,13 @@ async function check(h: History): Promise<void> {
 			const next = during.shift();
 			if (next) apply(next);
 		}, h.statedTotal);
-		const outcomes = await Promise.all(step.overlap ? [trigger.poll(), trigger.poll()] : [trigger.poll()]);
+		const outcomes = await Promise.all(
+			step.overlap ? [trigger.poll(), trigger.poll()] : [trigger.poll()],
+		);
 		sh.afterEmployeePage(undefined);
 		for (const outcome of outcomes) {
-			if (outcome.error && !/Shiheng stated|changed while it was read/.test(outcome.error.message)) throw outcome.error;
+			if (outcome.error && !/Shiheng stated|changed while it was read/.test(outcome.error.message))
+				throw outcome.error;
 			take(outcome.emitted);
 		}
 		learnBaseline();
@@ -144,10 +173,18 @@ async function check(h: History): Promise<void> {
 		learnBaseline();
 	}
 	const truth = new Map(sh.employeeIds().map((id) => [String(id), sh.employee(id)!.status !== 5]));
-	const reportedActive = [...(reported ?? new Map<string, boolean>())].filter(([, listed]) => listed).map(([id]) => id).sort();
-	const listedActive = [...truth].filter(([, listed]) => listed).map(([id]) => id).sort();
+	const reportedActive = [...(reported ?? new Map<string, boolean>())]
+		.filter(([, listed]) => listed)
+		.map(([id]) => id)
+		.sort();
+	const listedActive = [...truth]
+		.filter(([, listed]) => listed)
+		.map(([id]) => id)
+		.sort();
 	if (JSON.stringify(reportedActive) !== JSON.stringify(listedActive)) {
-		throw new Error(`reported ${JSON.stringify(reportedActive)} but the list has ${JSON.stringify(listedActive)}; events ${JSON.stringify(delivered)}`);
+		throw new Error(
+			`reported ${JSON.stringify(reportedActive)} but the list has ${JSON.stringify(listedActive)}; events ${JSON.stringify(delivered)}`,
+		);
 	}
 }
 
@@ -177,9 +214,27 @@ const FOUND: Array<[string, History]> = [
 			confirmAbsence: 2,
 			polls: [
 				{ before: [], during: [{ kind: 'remove', pick: 24 }], overlap: false },
-				{ before: [{ kind: 'join', at: 13 }, { kind: 'remove', pick: 26 }], during: [{ kind: 'status', pick: 35, status: 5 }, { kind: 'move', pick: 50, at: 3 }], overlap: false },
+				{
+					before: [
+						{ kind: 'join', at: 13 },
+						{ kind: 'remove', pick: 26 },
+					],
+					during: [
+						{ kind: 'status', pick: 35, status: 5 },
+						{ kind: 'move', pick: 50, at: 3 },
+					],
+					overlap: false,
+				},
 				{ before: [], during: [{ kind: 'join', at: 1 }], overlap: true },
-				{ before: [{ kind: 'move', pick: 47, at: 7 }, { kind: 'move', pick: 27, at: 13 }, { kind: 'move', pick: 48, at: 6 }], during: [], overlap: false },
+				{
+					before: [
+						{ kind: 'move', pick: 47, at: 7 },
+						{ kind: 'move', pick: 27, at: 13 },
+						{ kind: 'move', pick: 48, at: 6 },
+					],
+					during: [],
+					overlap: false,
+				},
 			],
 		},
 	],
@@ -191,7 +246,9 @@ test.each(FOUND)('fixed case: %s', async (_name, h) => {
 
 test('random histories keep the invariants', async () => {
 	const seed = Number(process.env.FC_SEED ?? Date.now() % 2_147_483_647);
-	process.stdout.write(`trigger property test: fast-check seed ${seed} (FC_SEED=${seed} repeats it)\n`);
+	process.stdout.write(
+		`trigger property test: fast-check seed ${seed} (FC_SEED=${seed} repeats it)\n`,
+	);
 	await fc.assert(
 		fc.asyncProperty(history, async (h) => await check(h)),
 		{ seed, numRuns: Number(process.env.FC_RUNS ?? 40), endOnFailure: true },

@@ -23,13 +23,23 @@ beforeAll(() => {
 });
 
 const SMALL_PAGES = { pageSize: 5, concurrency: 3 };
-const events = (emitted: INodeExecutionData[] | undefined) => (emitted ?? []).map((item) => item.json);
+const events = (emitted: INodeExecutionData[] | undefined) =>
+	(emitted ?? []).map((item) => item.json);
 const summary = (emitted: INodeExecutionData[] | undefined) =>
-	events(emitted).map((json) => [json.event, json.reason, ((json.employee ?? json.customer) as IDataObject).id]);
-const active = (n: number): number => sh.employeeIds().filter((id) => sh.employee(id)!.status === 1)[n];
+	events(emitted).map((json) => [
+		json.event,
+		json.reason,
+		((json.employee ?? json.customer) as IDataObject).id,
+	]);
+const active = (n: number): number =>
+	sh.employeeIds().filter((id) => sh.employee(id)!.status === 1)[n];
 
 async function activated(parameters: IDataObject = {}): Promise<PollingTrigger> {
-	const trigger = shihengTrigger(sh, { events: ['employeeJoined', 'employeeChanged', 'employeeLeft'], options: SMALL_PAGES, ...parameters });
+	const trigger = shihengTrigger(sh, {
+		events: ['employeeJoined', 'employeeChanged', 'employeeLeft'],
+		options: SMALL_PAGES,
+		...parameters,
+	});
 	expect(await trigger.poll()).toEqual({ emitted: undefined, error: undefined });
 	return trigger;
 }
@@ -41,20 +51,31 @@ async function quiet(trigger: PollingTrigger): Promise<void> {
 function logLines(): { lines: () => string[]; restore: () => void } {
 	const logger = Container.get(Logger);
 	const spy = jest.spyOn(logger, 'warn');
-	return { lines: () => spy.mock.calls.map((call) => String(call[0])), restore: () => spy.mockRestore() };
+	return {
+		lines: () => spy.mock.calls.map((call) => String(call[0])),
+		restore: () => spy.mockRestore(),
+	};
 }
 
 describe('memory bound to its source', () => {
 	let other: ShihengEmulatorHandle;
 	beforeAll(async () => {
 		// Another company: its own app, its own employees (ids overlap nothing of the first's list after removals below).
-		other = await startShihengEmulator({ employees: 12, customers: 6, appId: 'sh-other-company', appSecret: 'sh-other-secret-51c2' });
+		other = await startShihengEmulator({
+			employees: 12,
+			customers: 6,
+			appId: 'sh-other-company',
+			appSecret: 'sh-other-secret-51c2',
+		});
 		other.removeEmployees(other.employeeIds().slice(0, 6));
 	});
 	afterAll(async () => await other.stop());
 
 	test('switching the credential to another company records a new baseline, fires nothing, logs one line; the customer cursor starts anew', async () => {
-		const trigger = await activated({ events: ['employeeJoined', 'employeeLeft', 'customerAdded'], options: { ...SMALL_PAGES, maxLeavers: '100%' } });
+		const trigger = await activated({
+			events: ['employeeJoined', 'employeeLeft', 'customerAdded'],
+			options: { ...SMALL_PAGES, maxLeavers: '100%' },
+		});
 		const log = logLines();
 		try {
 			trigger.setCredential('shihengApi', other.credentials);
@@ -101,12 +122,14 @@ describe('memory bound to its source', () => {
 		// As in the issue: a memory of another company's ids.
 		employees.employees = { '1': '1', '2': '1', '3': '1', '4': '1' };
 		expect(await trigger.poll()).toEqual({ emitted: undefined, error: undefined });
-		expect(Object.keys((trigger.staticData().employees as { employees: object }).employees)).toHaveLength(sh.employeeCount());
+		expect(
+			Object.keys((trigger.staticData().employees as { employees: object }).employees),
+		).toHaveLength(sh.employeeCount());
 	});
 });
 
 describe('absence confirmed over complete listings', () => {
-	test('the issue\'s paging race (ids 1..4, pages of 2, one removed and one added between the pages) fires nothing for employee 3', async () => {
+	test("the issue's paging race (ids 1..4, pages of 2, one removed and one added between the pages) fires nothing for employee 3", async () => {
 		const removedForTheRace = sh.employeeIds().slice(4);
 		sh.removeEmployees(removedForTheRace);
 		const fresh = await activated({ options: { pageSize: 2, concurrency: 1 } });
@@ -125,7 +148,9 @@ describe('absence confirmed over complete listings', () => {
 		const second = await fresh.poll();
 		expect(second.error).toBeUndefined();
 		const all = [...summary(first.emitted), ...summary(second.emitted)];
-		expect(all.filter(([event]) => event === 'employeeLeft')).toEqual([['employeeLeft', 'notListed', one]]);
+		expect(all.filter(([event]) => event === 'employeeLeft')).toEqual([
+			['employeeLeft', 'notListed', one],
+		]);
 		expect(all.filter(([, , id]) => id === three)).toEqual([]);
 		await quiet(fresh);
 		sh.afterEmployeePage(undefined);
@@ -138,7 +163,10 @@ describe('absence confirmed over complete listings', () => {
 		const position = sh.employeeIds().indexOf(back);
 		sh.removeEmployees([back, gone]);
 		await quiet(trigger);
-		expect((trigger.staticData().employees as IDataObject).absent).toEqual({ [String(back)]: 1, [String(gone)]: 1 });
+		expect((trigger.staticData().employees as IDataObject).absent).toEqual({
+			[String(back)]: 1,
+			[String(gone)]: 1,
+		});
 		sh.moveEmployee(back, position);
 		await quiet(trigger);
 		expect((trigger.staticData().employees as IDataObject).absent).toEqual({ [String(gone)]: 2 });
@@ -174,12 +202,16 @@ describe('Max Leavers per Poll', () => {
 		);
 		expect(JSON.stringify(trigger.staticData())).toBe(saved);
 		// Still blocked: nothing was recorded, so nothing is lost either.
-		expect((await trigger.poll()).error?.message).toMatch(new RegExp(`would fire ${limit + 1} Employee Left events`));
+		expect((await trigger.poll()).error?.message).toMatch(
+			new RegExp(`would fire ${limit + 1} Employee Left events`),
+		);
 
 		trigger.node.parameters.options = { ...SMALL_PAGES, maxLeavers: String(limit + 1) };
 		const through = await trigger.poll();
 		expect(through.error).toBeUndefined();
-		expect(summary(through.emitted).sort()).toEqual(leaving.map((id) => ['employeeLeft', 'statusLeft', id]).sort());
+		expect(summary(through.emitted).sort()).toEqual(
+			leaving.map((id) => ['employeeLeft', 'statusLeft', id]).sort(),
+		);
 		await quiet(trigger);
 	});
 
@@ -187,9 +219,13 @@ describe('Max Leavers per Poll', () => {
 		const trigger = await activated({ options: { ...SMALL_PAGES, maxLeavers: '50%, 1' } });
 		sh.changeEmployee(active(12), { status: 5 });
 		sh.changeEmployee(active(13), { status: 5 });
-		expect((await trigger.poll()).error?.message).toMatch(/would fire 2 Employee Left events, more than Max Leavers per Poll allows \(1: 1\)/);
+		expect((await trigger.poll()).error?.message).toMatch(
+			/would fire 2 Employee Left events, more than Max Leavers per Poll allows \(1: 1\)/,
+		);
 		trigger.node.parameters.options = { ...SMALL_PAGES, maxLeavers: 'many' };
-		expect((await trigger.poll()).error?.message).toMatch(/Max Leavers per Poll: "many" is neither a whole number nor a share/);
+		expect((await trigger.poll()).error?.message).toMatch(
+			/Max Leavers per Poll: "many" is neither a whole number nor a share/,
+		);
 	});
 });
 
@@ -201,25 +237,44 @@ describe('one poll at a time', () => {
 		try {
 			const [a, b] = await Promise.all([trigger.poll(), trigger.poll()]);
 			expect([a.error, b.error]).toEqual([undefined, undefined]);
-			expect([...summary(a.emitted), ...summary(b.emitted)]).toEqual([['employeeJoined', 'new', joiner]]);
-			expect(log.lines().filter((line) => /skipped a poll, because the previous poll of this trigger is still running/.test(line))).toHaveLength(1);
+			expect([...summary(a.emitted), ...summary(b.emitted)]).toEqual([
+				['employeeJoined', 'new', joiner],
+			]);
+			expect(
+				log
+					.lines()
+					.filter((line) =>
+						/skipped a poll, because the previous poll of this trigger is still running/.test(line),
+					),
+			).toHaveLength(1);
 		} finally {
 			log.restore();
 		}
 		// The lock is released: the next poll runs.
 		sh.changeEmployee(joiner, { name: 'Renamed' });
-		expect(summary((await trigger.poll()).emitted)).toEqual([['employeeChanged', 'fieldsChanged', joiner]]);
+		expect(summary((await trigger.poll()).emitted)).toEqual([
+			['employeeChanged', 'fieldsChanged', joiner],
+		]);
 	});
 });
 
 describe('no silent non-baseline', () => {
 	test('a list that lists an id twice never adds up: the first poll fails with ids read, total stated and reads made', async () => {
 		const rows = [1, 2, 2, 3].map((id) => ({ id, status: 1 }));
-		sh.serveEmployeeAnswerText(JSON.stringify({ code: '0', msg: null, traceId: 't', result: { pages: 1, total: 4, result: rows } }));
+		sh.serveEmployeeAnswerText(
+			JSON.stringify({
+				code: '0',
+				msg: null,
+				traceId: 't',
+				result: { pages: 1, total: 4, result: rows },
+			}),
+		);
 		const trigger = shihengTrigger(sh, { options: SMALL_PAGES });
 		const { emitted, error } = await trigger.poll();
 		expect(emitted).toBeUndefined();
-		expect(error?.message).toMatch(/Shiheng stated 4 employees, but 3 different ones were read, in each of 3 reads of the list/);
+		expect(error?.message).toMatch(
+			/Shiheng stated 4 employees, but 3 different ones were read, in each of 3 reads of the list/,
+		);
 		expect(trigger.staticData()).not.toHaveProperty('employees');
 	});
 });
@@ -233,7 +288,9 @@ describe('After Reactivation', () => {
 	});
 
 	test('Start From Now: the first poll after reactivation records anew and fires nothing; later polls report', async () => {
-		const trigger = await activated({ options: { ...SMALL_PAGES, onReactivation: 'startFromNow' } });
+		const trigger = await activated({
+			options: { ...SMALL_PAGES, onReactivation: 'startFromNow' },
+		});
 		sh.addEmployees([{ name: 'While Off', status: 1 }]);
 		trigger.reactivate();
 		await quiet(trigger);
@@ -244,9 +301,21 @@ describe('After Reactivation', () => {
 
 describe('credential Test', () => {
 	test('accepts an answer without result.pages (the doc marks it optional) and still refuses one without result', async () => {
-		sh.serveEmployeeAnswerText(JSON.stringify({ code: '0', msg: null, traceId: 't', result: { total: 1, result: [{ id: 1, status: 1 }] } }));
-		await expect(testCredential('shihengApi', sh.credentials)).resolves.toEqual({ ok: true, message: 'Connection tested successfully' });
-		sh.serveEmployeeAnswerText(JSON.stringify({ code: '40001', msg: 'refused', traceId: 't', result: null }));
+		sh.serveEmployeeAnswerText(
+			JSON.stringify({
+				code: '0',
+				msg: null,
+				traceId: 't',
+				result: { total: 1, result: [{ id: 1, status: 1 }] },
+			}),
+		);
+		await expect(testCredential('shihengApi', sh.credentials)).resolves.toEqual({
+			ok: true,
+			message: 'Connection tested successfully',
+		});
+		sh.serveEmployeeAnswerText(
+			JSON.stringify({ code: '40001', msg: 'refused', traceId: 't', result: null }),
+		);
 		expect((await testCredential('shihengApi', sh.credentials)).ok).toBe(false);
 		sh.serveEmployeeAnswerText(JSON.stringify({ code: '40001', msg: 'refused', traceId: 't' }));
 		expect((await testCredential('shihengApi', sh.credentials)).ok).toBe(false);
@@ -255,7 +324,10 @@ describe('credential Test', () => {
 });
 
 describe('the comparison on its own: behaviours no test pinned (found by mutation testing)', () => {
-	const now = (fields: string[], extra: Partial<{ complete: boolean; keepValues: boolean; confirmAbsence: number }> = {}) => ({
+	const now = (
+		fields: string[],
+		extra: Partial<{ complete: boolean; keepValues: boolean; confirmAbsence: number }> = {},
+	) => ({
 		fields,
 		compare: fields.filter((field) => !['userId', 'weComUserId'].includes(field)),
 		watchStatus: true,
@@ -273,57 +345,145 @@ describe('the comparison on its own: behaviours no test pinned (found by mutatio
 		['a fraction', { status: 1.5 }],
 		['a list', { status: [5] }],
 		['negative', { status: -1 }],
-	])('an employee whose status is %s is remembered and compared without error, poll after poll', (_label, status) => {
-		for (const keepValues of [false, true]) {
-			const first = baseline([{ id: 1, name: 'a', ...status }], ['name'], keepValues);
-			const second = diffEmployees(first, [{ id: 1, name: 'a', ...status }], now(['name'], { keepValues }));
-			expect(second.events).toEqual([]);
-			const third = diffEmployees(second.memory, [{ id: 1, name: 'b', ...status }], now(['name'], { keepValues }));
-			expect(third.events.map((event) => Object.keys(event.changes ?? {}))).toEqual([['name']]);
-			const gone = diffEmployees(third.memory, [], now(['name'], { keepValues }));
-			expect(gone.events.map((event) => [event.reason, event.employee.status])).toEqual([['notListed', 'status' in status ? status.status ?? null : null]]);
-		}
-	});
+	])(
+		'an employee whose status is %s is remembered and compared without error, poll after poll',
+		(_label, status) => {
+			for (const keepValues of [false, true]) {
+				const first = baseline([{ id: 1, name: 'a', ...status }], ['name'], keepValues);
+				const second = diffEmployees(
+					first,
+					[{ id: 1, name: 'a', ...status }],
+					now(['name'], { keepValues }),
+				);
+				expect(second.events).toEqual([]);
+				const third = diffEmployees(
+					second.memory,
+					[{ id: 1, name: 'b', ...status }],
+					now(['name'], { keepValues }),
+				);
+				expect(third.events.map((event) => Object.keys(event.changes ?? {}))).toEqual([['name']]);
+				const gone = diffEmployees(third.memory, [], now(['name'], { keepValues }));
+				expect(gone.events.map((event) => [event.reason, event.employee.status])).toEqual([
+					['notListed', 'status' in status ? (status.status ?? null) : null],
+				]);
+			}
+		},
+	);
 
 	test('a field newly watched while a listing is incomplete fires no Changed later (Remember Previous Values)', () => {
 		const fields = ['name', 'userId', 'weComUserId'];
-		const before = baseline([{ id: 1, status: 1, name: 'a' }, { id: 2, status: 1, name: 'b' }], fields, true);
+		const before = baseline(
+			[
+				{ id: 1, status: 1, name: 'a' },
+				{ id: 2, status: 1, name: 'b' },
+			],
+			fields,
+			true,
+		);
 		const wider = ['mobileNumber', ...fields];
-		const missed = diffEmployees(before, [{ id: 2, status: 1, name: 'b', mobileNumber: 'm2' }], now(wider, { keepValues: true, complete: false }));
+		const missed = diffEmployees(
+			before,
+			[{ id: 2, status: 1, name: 'b', mobileNumber: 'm2' }],
+			now(wider, { keepValues: true, complete: false }),
+		);
 		expect(missed.events).toEqual([]);
-		const complete = diffEmployees(missed.memory, [{ id: 1, status: 1, name: 'a', mobileNumber: 'X' }, { id: 2, status: 1, name: 'b', mobileNumber: 'm2' }], now(wider, { keepValues: true }));
+		const complete = diffEmployees(
+			missed.memory,
+			[
+				{ id: 1, status: 1, name: 'a', mobileNumber: 'X' },
+				{ id: 2, status: 1, name: 'b', mobileNumber: 'm2' },
+			],
+			now(wider, { keepValues: true }),
+		);
 		expect(complete.events).toEqual([]);
 		// From now on employee 1's number is known, so a change of it counts, with its previous value.
-		const changed = diffEmployees(complete.memory, [{ id: 1, status: 1, name: 'a', mobileNumber: 'Y' }, { id: 2, status: 1, name: 'b', mobileNumber: 'm2' }], now(wider, { keepValues: true }));
-		expect(changed.events.map((event) => event.changes)).toEqual([{ mobileNumber: { previous: 'X', current: 'Y' } }]);
+		const changed = diffEmployees(
+			complete.memory,
+			[
+				{ id: 1, status: 1, name: 'a', mobileNumber: 'Y' },
+				{ id: 2, status: 1, name: 'b', mobileNumber: 'm2' },
+			],
+			now(wider, { keepValues: true }),
+		);
+		expect(changed.events.map((event) => event.changes)).toEqual([
+			{ mobileNumber: { previous: 'X', current: 'Y' } },
+		]);
 	});
 
 	test('kept values are carried across a change of the watched fields for someone a listing missed', () => {
-		const before = baseline([{ id: 1, status: 1, name: 'a', userId: 'u' }, { id: 2, status: 1, name: 'b', userId: 'v' }], ['name', 'userId'], true);
-		const narrower = diffEmployees(before, [{ id: 2, status: 1, name: 'b' }], now(['name'], { keepValues: true, complete: false }));
+		const before = baseline(
+			[
+				{ id: 1, status: 1, name: 'a', userId: 'u' },
+				{ id: 2, status: 1, name: 'b', userId: 'v' },
+			],
+			['name', 'userId'],
+			true,
+		);
+		const narrower = diffEmployees(
+			before,
+			[{ id: 2, status: 1, name: 'b' }],
+			now(['name'], { keepValues: true, complete: false }),
+		);
 		expect(narrower.memory.employees['1']).toBe(JSON.stringify([1, 'a']));
-		const left = diffEmployees(narrower.memory, [{ id: 2, status: 1, name: 'b' }], now(['name'], { keepValues: true }));
-		expect(left.events).toEqual([{ event: 'employeeLeft', reason: 'notListed', employee: { id: 1, status: 1, name: 'a' } }]);
+		const left = diffEmployees(
+			narrower.memory,
+			[{ id: 2, status: 1, name: 'b' }],
+			now(['name'], { keepValues: true }),
+		);
+		expect(left.events).toEqual([
+			{ event: 'employeeLeft', reason: 'notListed', employee: { id: 1, status: 1, name: 'a' } },
+		]);
 	});
 
-	test.each([[''], ['   ']])('a row whose id is %j is never an employee: no Joined, nothing remembered', (id) => {
-		const before = baseline([{ id: 1, status: 1 }, { id, status: 1 }], [], false);
-		expect(Object.keys(before.employees)).toEqual(['1']);
-		const diff = diffEmployees(before, [{ id: 1, status: 1 }, { id, status: 1 }], now([]));
-		expect(diff.events).toEqual([]);
-	});
+	test.each([[''], ['   ']])(
+		'a row whose id is %j is never an employee: no Joined, nothing remembered',
+		(id) => {
+			const before = baseline(
+				[
+					{ id: 1, status: 1 },
+					{ id, status: 1 },
+				],
+				[],
+				false,
+			);
+			expect(Object.keys(before.employees)).toEqual(['1']);
+			const diff = diffEmployees(
+				before,
+				[
+					{ id: 1, status: 1 },
+					{ id, status: 1 },
+				],
+				now([]),
+			);
+			expect(diff.events).toEqual([]);
+		},
+	);
 
 	test.each([
 		['u12', 'u12'],
 		['0012', '0012'],
 		['-', '-'],
-	])('a not-listed Left for text id %j gives the id as it was listed (never NaN)', (id, expected) => {
-		const diff = diffEmployees(baseline([{ id, status: 1 }], [], false), [], now([]));
-		expect(diff.events.map((event) => event.employee.id)).toEqual([expected]);
-	});
+	])(
+		'a not-listed Left for text id %j gives the id as it was listed (never NaN)',
+		(id, expected) => {
+			const diff = diffEmployees(baseline([{ id, status: 1 }], [], false), [], now([]));
+			expect(diff.events.map((event) => event.employee.id)).toEqual([expected]);
+		},
+	);
 
 	test('a not-listed Left for a numeric id gives the number back', () => {
-		const diff = diffEmployees(baseline([{ id: 12, status: 1 }, { id: 0, status: 1 }], [], false), [], now([]));
+		const diff = diffEmployees(
+			baseline(
+				[
+					{ id: 12, status: 1 },
+					{ id: 0, status: 1 },
+				],
+				[],
+				false,
+			),
+			[],
+			now([]),
+		);
 		expect(diff.events.map((event) => event.employee.id)).toEqual([0, 12]);
 	});
 });

@@ -17,14 +17,22 @@ describe('what the trigger remembers', () => {
 	test.each([
 		['the defaults', {}, 32],
 		['Remember Previous Values', { rememberPreviousValues: true }, 200],
-	])('100,000 employees, %s: bytes per employee', async (_label, options, budget) => {
-		const trigger = shihengTrigger(big, { options: { concurrency: 8, ...options } });
-		expect(await trigger.poll()).toEqual({ emitted: undefined, error: undefined });
-		const bytes = Buffer.byteLength(JSON.stringify(trigger.staticData()), 'utf8');
-		const perEmployee = bytes / big.employeeCount();
-		process.stdout.write(`Shiheng Trigger state, ${_label}: ${bytes} bytes for ${big.employeeCount()} employees = ${perEmployee.toFixed(1)} bytes each\n`);
-		expect(Object.keys((trigger.staticData().employees as { employees: object }).employees)).toHaveLength(100_000);
-		expect(perEmployee).toBeLessThanOrEqual(budget);
-		// Issue 20: a baseline is read twice (the second read must give the same ids): 4,000 pages.
-	}, 180_000);
+	])(
+		'100,000 employees, %s: bytes per employee',
+		async (_label, options, budget) => {
+			const trigger = shihengTrigger(big, { options: { concurrency: 8, ...options } });
+			expect(await trigger.poll()).toEqual({ emitted: undefined, error: undefined });
+			const bytes = Buffer.byteLength(JSON.stringify(trigger.staticData()), 'utf8');
+			const perEmployee = bytes / big.employeeCount();
+			process.stdout.write(
+				`Shiheng Trigger state, ${_label}: ${bytes} bytes for ${big.employeeCount()} employees = ${perEmployee.toFixed(1)} bytes each\n`,
+			);
+			expect(
+				Object.keys((trigger.staticData().employees as { employees: object }).employees),
+			).toHaveLength(100_000);
+			expect(perEmployee).toBeLessThanOrEqual(budget);
+			// Issue 20: a baseline is read twice (the second read must give the same ids): 4,000 pages.
+		},
+		180_000,
+	);
 });

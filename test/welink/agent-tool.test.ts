@@ -39,14 +39,21 @@ async function waitForPending(type: string, id: string) {
 test(`as an agent tool, Wait Until Final gives up after ${AGENT_TOOL_MAX_WAIT_SECONDS} s although Max Wait says 300`, async () => {
 	const { result, seconds } = await waitForPending(TOOL_TYPE, 'agentWait1');
 	expect(result.error).toBeUndefined();
-	expect(result.items.map((item) => [item.json.identifier, item.json.final, item.json.timedOut])).toEqual([['agentWait1', false, true]]);
+	expect(
+		result.items.map((item) => [item.json.identifier, item.json.final, item.json.timedOut]),
+	).toEqual([['agentWait1', false, true]]);
 	expect(seconds).toBeLessThan(AGENT_TOOL_MAX_WAIT_SECONDS + 2);
 }, 60_000);
 
 test('as a plain node, the same wait runs until the person is final', async () => {
 	const { result, seconds } = await waitForPending(TYPE, 'plainWait1');
-	expect(result.items.map((item) => [item.json.identifier, item.json.state, item.json.final, item.json.timedOut])).toEqual([
-		['plainWait1', 'opened', true, false],
-	]);
+	expect(
+		result.items.map((item) => [
+			item.json.identifier,
+			item.json.state,
+			item.json.final,
+			item.json.timedOut,
+		]),
+	).toEqual([['plainWait1', 'opened', true, false]]);
 	expect(seconds).toBeGreaterThan(AGENT_TOOL_MAX_WAIT_SECONDS);
 }, 60_000);

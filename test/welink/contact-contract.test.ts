@@ -1,8 +1,14 @@
 import { DEPARTMENT_CODES } from '../../nodes/WeLink/helpers/codes';
-import { DEPARTMENT_BATCH, USERS_PAGE_MAX, WELINK_PATHS } from '../../nodes/WeLink/transport/client';
+import { WELINK_PATHS } from '../../nodes/WeLink/transport/client';
+import { DEPARTMENT_BATCH, USERS_PAGE_MAX } from '../../nodes/WeLink/transport/limits';
 import { runNode } from '../harness/run-workflow';
 
-import { DEPARTMENTS_BULK, DEPARTMENTS_STATUS, USERS_OF_DEPARTMENT, USERS_UPDATE } from './contact-facts';
+import {
+	DEPARTMENTS_BULK,
+	DEPARTMENTS_STATUS,
+	USERS_OF_DEPARTMENT,
+	USERS_UPDATE,
+} from './contact-facts';
 import { TYPE, creds, currentEmulator, useWeLinkEmulator } from './fixtures';
 
 /**
@@ -32,13 +38,26 @@ describe('WeLink departments contract', () => {
 		const listed = await runNode({
 			type: TYPE,
 			items: [{}],
-			parameters: { resource: 'user', operation: 'getMany', deptCode: 'D001', returnAll: true, pageSize: 50, options: {} },
+			parameters: {
+				resource: 'user',
+				operation: 'getMany',
+				deptCode: 'D001',
+				returnAll: true,
+				pageSize: 50,
+				options: {},
+			},
 			credentials: creds(),
 		});
 		const updated = await runNode({
 			type: TYPE,
 			items: [{}],
-			parameters: { resource: 'user', operation: 'update', corpUserId: 'demo0001', updateFields: { userNameEn: 'A' }, options: {} },
+			parameters: {
+				resource: 'user',
+				operation: 'update',
+				corpUserId: 'demo0001',
+				updateFields: { userNameEn: 'A' },
+				options: {},
+			},
 			credentials: creds(),
 		});
 		expect(listed.error).toBeUndefined();
@@ -47,7 +66,11 @@ describe('WeLink departments contract', () => {
 	});
 
 	test('the status codes mean what the facts say', () => {
-		expect(Object.fromEntries(Object.entries(DEPARTMENT_CODES).map(([code, known]) => [code, known.state]))).toEqual(DEPARTMENTS_STATUS.codes);
+		expect(
+			Object.fromEntries(
+				Object.entries(DEPARTMENT_CODES).map(([code, known]) => [code, known.state]),
+			),
+		).toEqual(DEPARTMENTS_STATUS.codes);
 	});
 
 	test('Submit sends deptInfo[] with exactly the published field names, as text; Get Status sends deptInfo[{corpDeptCode}]', async () => {
@@ -62,26 +85,46 @@ describe('WeLink departments contract', () => {
 				corpDeptCode: '={{ $json.code }}',
 				corpParentCode: DEPARTMENTS_BULK.topParentCode,
 				deptNameCn: '合同部',
-				additionalFields: { deptNameEn: 'Contracts', deptLevel: '1', managerId: 'm-1', orderNo: '3', valid: false },
+				additionalFields: {
+					deptNameEn: 'Contracts',
+					deptLevel: '1',
+					managerId: 'm-1',
+					orderNo: '3',
+					valid: false,
+				},
 				options: { waitForParents: false },
 			},
 			credentials: creds(),
 		});
 		expect(result.error).toBeUndefined();
 		const bodies = welink.bodiesOf(WELINK_PATHS.departmentBulk);
-		expect(bodies.map((body) => entriesOf(body, DEPARTMENTS_BULK.listField).length)).toEqual([10, 1]);
+		expect(bodies.map((body) => entriesOf(body, DEPARTMENTS_BULK.listField).length)).toEqual([
+			10, 1,
+		]);
 		const entry = entriesOf(bodies[0], DEPARTMENTS_BULK.listField)[0];
 		expect(Object.keys(entry).sort()).toEqual([...DEPARTMENTS_BULK.fields].sort());
-		expect(entry).toMatchObject({ corpDeptCode: 'K0', corpParentCode: '0', valid: DEPARTMENTS_BULK.removeValid });
+		expect(entry).toMatchObject({
+			corpDeptCode: 'K0',
+			corpParentCode: '0',
+			valid: DEPARTMENTS_BULK.removeValid,
+		});
 		expect(Object.values(entry).every((value) => typeof value === 'string')).toBe(true);
 
 		await runNode({
 			type: TYPE,
 			items: [{ code: 'K0' }],
-			parameters: { resource: 'department', operation: 'getStatus', corpDeptCode: '={{ $json.code }}', options: {} },
+			parameters: {
+				resource: 'department',
+				operation: 'getStatus',
+				corpDeptCode: '={{ $json.code }}',
+				options: {},
+			},
 			credentials: creds(),
 		});
-		const status = entriesOf(welink.bodiesOf(WELINK_PATHS.departmentStatus)[0], DEPARTMENTS_STATUS.listField);
+		const status = entriesOf(
+			welink.bodiesOf(WELINK_PATHS.departmentStatus)[0],
+			DEPARTMENTS_STATUS.listField,
+		);
 		expect(status).toEqual([{ corpDeptCode: 'K0' }]);
 		expect(Object.keys(status[0])).toEqual([...DEPARTMENTS_STATUS.entryFields]);
 	});

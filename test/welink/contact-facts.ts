@@ -11,7 +11,16 @@ export const DEPARTMENTS_BULK = {
 	path: '/contact/v2/departments/bulk',
 	listField: 'deptInfo',
 	maxPerRequest: 10,
-	fields: ['corpDeptCode', 'corpParentCode', 'deptNameCn', 'deptNameEn', 'deptLevel', 'managerId', 'valid', 'orderNo'],
+	fields: [
+		'corpDeptCode',
+		'corpParentCode',
+		'deptNameCn',
+		'deptNameEn',
+		'deptLevel',
+		'managerId',
+		'valid',
+		'orderNo',
+	],
 	/** corpParentCode of a top department. */
 	topParentCode: '0',
 	/** valid "0" removes the department. */

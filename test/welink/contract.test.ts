@@ -71,7 +71,7 @@ describe('the request', () => {
 		expect(seed.endpoint).toEqual({ method: 'POST', path: STATUS });
 	});
 
-	test('the node sends the seed example\'s field names, nesting and types', async () => {
+	test("the node sends the seed example's field names, nesting and types", async () => {
 		const items = examplePersons.map((person) => {
 			const [[kind, value]] = Object.entries(person);
 			return { kind, value: String(value) };
@@ -99,27 +99,35 @@ describe('the request', () => {
 		expect(everyPerson).toEqual(expect.arrayContaining(examplePersons));
 	});
 
-	test('a person looked up by email is sent as the seed\'s userEmail (the table misspells mobileNumber, the example does not)', async () => {
+	test("a person looked up by email is sent as the seed's userEmail (the table misspells mobileNumber, the example does not)", async () => {
 		expect(seed.parameterNames).toEqual(expect.arrayContaining(['corpUserId', 'userEmail']));
 		const before = welink.statusBodies().length;
 		await statusOf([{ kind: 'userEmail', value: 'demo0001@example.com' }]);
-		expect(welink.statusBodies().slice(before)).toEqual([{ personInfo: [{ userEmail: 'demo0001@example.com' }] }]);
+		expect(welink.statusBodies().slice(before)).toEqual([
+			{ personInfo: [{ userEmail: 'demo0001@example.com' }] },
+		]);
 	});
 });
 
 describe('the answers', () => {
 	const entries = seed.success.value.data as Person[];
 
-	test('the emulator answers with exactly the fields the seed\'s entries have', async () => {
+	test("the emulator answers with exactly the fields the seed's entries have", async () => {
 		const response = await fetchStatus([{ corpUserId: 'demo0001' }]);
 		expect(Object.keys(response).sort()).toEqual(Object.keys(seed.success.value).sort());
-		for (const entry of response.data as Person[]) expect(Object.keys(entry).sort()).toEqual(Object.keys(entries[0]).sort());
+		for (const entry of response.data as Person[])
+			expect(Object.keys(entry).sort()).toEqual(Object.keys(entries[0]).sort());
 	});
 
-	test('the seed\'s success answer, byte for byte, becomes four items; messages lose the leading space', async () => {
+	test("the seed's success answer, byte for byte, becomes four items; messages lose the leading space", async () => {
 		welink.emulator.injectFault({
 			path: STATUS,
-			fault: { kind: 'status', status: 200, text: seed.success.literal, headers: { 'content-type': 'application/json;charset=UTF-8' } },
+			fault: {
+				kind: 'status',
+				status: 200,
+				text: seed.success.literal,
+				headers: { 'content-type': 'application/json;charset=UTF-8' },
+			},
 		});
 		// The answer names no mobile number: four persons asked by mobile are paired by position.
 		const mobiles = entries.map((_, i) => `1860000000${i}`);
@@ -153,11 +161,16 @@ describe('the answers', () => {
 				return json;
 			}),
 		);
-		expect(result.items.map((item) => item.pairedItem)).toEqual(mobiles.map((_, item) => ({ item })));
+		expect(result.items.map((item) => item.pairedItem)).toEqual(
+			mobiles.map((_, item) => ({ item })),
+		);
 	});
 
-	test('the seed\'s error answer (47103): the token is replaced and the request sent again', async () => {
-		welink.emulator.injectFault({ path: STATUS, fault: { kind: 'status', status: 200, text: seed.failure.literal } });
+	test("the seed's error answer (47103): the token is replaced and the request sent again", async () => {
+		welink.emulator.injectFault({
+			path: STATUS,
+			fault: { kind: 'status', status: 200, text: seed.failure.literal },
+		});
 		const result = await statusOf([{ kind: 'corpUserId', value: 'demo0001' }]);
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json).toMatchObject({ corpUserId: 'demo0001', state: 'opened' });
@@ -165,18 +178,24 @@ describe('the answers', () => {
 		expect(welink.emulator.count(STATUS)).toBe(2);
 	});
 
-	test('the seed\'s error answer again with the new token: an item error naming the code and WeLink\'s message', async () => {
-		welink.emulator.injectFault({ path: STATUS, times: 2, fault: { kind: 'status', status: 200, text: seed.failure.literal } });
+	test("the seed's error answer again with the new token: an item error naming the code and WeLink's message", async () => {
+		welink.emulator.injectFault({
+			path: STATUS,
+			times: 2,
+			fault: { kind: 'status', status: 200, text: seed.failure.literal },
+		});
 		const result = await statusOf([{ kind: 'corpUserId', value: 'demo0001' }], true);
 		const { code, message } = seed.failure.value as { code: string; message: string };
-		expect(String(result.items[0].json.error)).toContain(`WeLink error [${code}]: ${message} (item 0)`);
+		expect(String(result.items[0].json.error)).toContain(
+			`WeLink error [${code}]: ${message} (item 0)`,
+		);
 		expect(welink.emulator.count(TICKETS)).toBe(2);
 		expect(welink.emulator.count(STATUS)).toBe(2);
 	});
 });
 
 describe('the code table', () => {
-	test('every code of the seed\'s table has a state; exactly the waiting and in-progress ones are not final', () => {
+	test("every code of the seed's table has a state; exactly the waiting and in-progress ones are not final", () => {
 		expect([...seed.codes.keys()].sort()).toEqual(Object.keys(SYNC_CODES).sort());
 		for (const [code, meaning] of seed.codes) {
 			const stillWorking = /待处理|处理中|开户中/.test(meaning);
@@ -190,7 +209,10 @@ async function fetchStatus(personInfo: Person[]): Promise<Record<string, unknown
 	const ticket = await fetch(`${welink.baseUrl}${TICKETS}`, {
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ client_id: welink.credentials.clientId, client_secret: welink.credentials.clientSecret }),
+		body: JSON.stringify({
+			client_id: welink.credentials.clientId,
+			client_secret: welink.credentials.clientSecret,
+		}),
 	});
 	const { access_token: token } = (await ticket.json()) as { access_token: string };
 	const response = await fetch(`${welink.baseUrl}${STATUS}`, {

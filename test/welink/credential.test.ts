@@ -6,7 +6,18 @@ import type { WeLinkEmulatorHandle } from '../emulators/welink';
 import { testCredential } from '../harness/credential-test';
 import { credentialsHelper, runNode } from '../harness/run-workflow';
 
-import { ACCOUNTS, STATUS, TICKETS, TYPE, creds, currentEmulator, demoIds, getStatus, useWeLinkEmulator, visible } from './fixtures';
+import {
+	ACCOUNTS,
+	STATUS,
+	TICKETS,
+	TYPE,
+	creds,
+	currentEmulator,
+	demoIds,
+	getStatus,
+	useWeLinkEmulator,
+	visible,
+} from './fixtures';
 
 /** The credential: the Test button, the HTTP Request node path, and secrets kept out of sight. */
 
@@ -18,8 +29,14 @@ beforeAll(() => {
 
 describe('credential', () => {
 	test('the credential test passes, and fails on a wrong secret without showing it', async () => {
-		expect(await testCredential('weLinkApi', { ...welink.credentials })).toEqual({ ok: true, message: expect.any(String) });
-		const wrong = await testCredential('weLinkApi', { ...welink.credentials, clientSecret: 'wrong-secret-value-123' });
+		expect(await testCredential('weLinkApi', { ...welink.credentials })).toEqual({
+			ok: true,
+			message: expect.any(String),
+		});
+		const wrong = await testCredential('weLinkApi', {
+			...welink.credentials,
+			clientSecret: 'wrong-secret-value-123',
+		});
 		expect(wrong.ok).toBe(false);
 		expect(wrong.message).not.toContain('wrong-secret-value-123');
 	});
@@ -40,7 +57,10 @@ describe('credential', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => item.json.code)).toEqual(['0', '0']);
-		expect((result.items[0].json.data as IDataObject[])[0]).toMatchObject({ corpUserId: 'demo0001', code: '47109' });
+		expect((result.items[0].json.data as IDataObject[])[0]).toMatchObject({
+			corpUserId: 'demo0001',
+			code: '47109',
+		});
 		expect(helper.preAuthenticationRuns.get('weLinkApi')).toBe(before + 1);
 		expect(welink.issuedTokens()).toContain(helper.stored('weLinkApi:http')?.accessToken);
 		expect(welink.emulator.count(TICKETS)).toBe(1);
@@ -51,13 +71,26 @@ describe('credential', () => {
 		const wrong = await runNode({
 			type: TYPE,
 			items: [{ id: 'demo0001' }],
-			parameters: { resource: 'userSync', operation: 'getStatus', identifierType: 'corpUserId', identifier: '={{ $json.id }}', options: {} },
+			parameters: {
+				resource: 'userSync',
+				operation: 'getStatus',
+				identifierType: 'corpUserId',
+				identifier: '={{ $json.id }}',
+				options: {},
+			},
 			credentials: creds({ clientSecret: 'another-wrong-secret-456' }),
 		});
 		expect(wrong.error?.message).toContain('10007');
 		// A vendor echoing the token back in a failure must not reveal it either.
 		const token = welink.issuedTokens().at(-1);
-		welink.emulator.injectFault({ path: STATUS, fault: { kind: 'status', status: 400, json: { code: '47008', message: `bad token ${token}` } } });
+		welink.emulator.injectFault({
+			path: STATUS,
+			fault: {
+				kind: 'status',
+				status: 400,
+				json: { code: '47008', message: `bad token ${token}` },
+			},
+		});
 		const echoed = await getStatus([{ id: 'demo0001' }]);
 		expect(echoed.error?.message).toContain('47008');
 		for (const text of [visible(ok), visible(wrong), visible(echoed)]) {
@@ -74,15 +107,27 @@ describe('credential', () => {
 			const other = await runNode({
 				type: TYPE,
 				items: [{ id: 'demo0001' }],
-				parameters: { resource: 'user', operation: 'getWeLinkId', corpUserId: '={{ $json.id }}', options: { maxRetries: 0 } },
+				parameters: {
+					resource: 'user',
+					operation: 'getWeLinkId',
+					corpUserId: '={{ $json.id }}',
+					options: { maxRetries: 0 },
+				},
 				credentials: { weLinkApi: { ...statusOnly.credentials } },
 			});
 			expect(other.error?.message).toContain('[47102]');
 
-			expect(await testCredential('weLinkApi', { ...statusOnly.credentials })).toEqual({ ok: true, message: expect.any(String) });
-			expect(statusOnly.emulator.records.map((record) => record.path).filter((path) => path !== TICKETS)).toEqual([ACCOUNTS, STATUS]);
+			expect(await testCredential('weLinkApi', { ...statusOnly.credentials })).toEqual({
+				ok: true,
+				message: expect.any(String),
+			});
+			expect(
+				statusOnly.emulator.records.map((record) => record.path).filter((path) => path !== TICKETS),
+			).toEqual([ACCOUNTS, STATUS]);
 			// The seed's own request shape: personInfo[] with a corpUserId.
-			expect(statusOnly.statusBodies()).toEqual([{ personInfo: [{ corpUserId: expect.any(String) }] }]);
+			expect(statusOnly.statusBodies()).toEqual([
+				{ personInfo: [{ corpUserId: expect.any(String) }] },
+			]);
 		} finally {
 			await statusOnly.stop();
 		}
@@ -90,7 +135,10 @@ describe('credential', () => {
 
 	describe('HTTP Request node path: the stored token and its lifetime', () => {
 		/** One call through n8n's authenticated-request helper, with the credential as n8n has it stored. */
-		async function callStatus(handle: WeLinkEmulatorHandle, stored: ICredentialDataDecryptedObject) {
+		async function callStatus(
+			handle: WeLinkEmulatorHandle,
+			stored: ICredentialDataDecryptedObject,
+		) {
 			return await runNode({
 				type: 'test.authenticatedRequest',
 				items: [{}],
@@ -118,7 +166,10 @@ describe('credential', () => {
 				const later = await callStatus(shortLived, { ...stored });
 				expect(later.error).toBeUndefined();
 				expect(later.items[0].json.code).toBe('0');
-				expect((later.items[0].json.data as IDataObject[])[0]).toMatchObject({ corpUserId: 'demo0001', code: '47109' });
+				expect((later.items[0].json.data as IDataObject[])[0]).toMatchObject({
+					corpUserId: 'demo0001',
+					code: '47109',
+				});
 				expect(shortLived.emulator.count(TICKETS)).toBe(2);
 			} finally {
 				await shortLived.stop();
@@ -138,7 +189,10 @@ describe('credential', () => {
 		test("a token past its lifetime is never fetched by authenticate: n8n runs preAuthentication (its 401 sign), which fetches through n8n's helper and stores the new token", async () => {
 			const first = await callStatus(welink, { ...welink.credentials });
 			expect(first.items[0].json.code).toBe('0');
-			const stale = { ...(credentialsHelper().stored('weLinkApi:stored') ?? {}), accessTokenRefreshAt: Date.now() - 1 };
+			const stale = {
+				...(credentialsHelper().stored('weLinkApi:stored') ?? {}),
+				accessTokenRefreshAt: Date.now() - 1,
+			};
 			clearTokenCache();
 			const helper = credentialsHelper();
 			const runs = helper.preAuthenticationRuns.get('weLinkApi') ?? 0;
@@ -154,7 +208,10 @@ describe('credential', () => {
 		});
 
 		test("the token request through n8n's helper keeps our retries and follows no redirect", async () => {
-			welink.emulator.injectFault({ path: TICKETS, fault: { kind: 'status', status: 503, json: { code: '503', message: 'busy' } } });
+			welink.emulator.injectFault({
+				path: TICKETS,
+				fault: { kind: 'status', status: 503, json: { code: '503', message: 'busy' } },
+			});
 			const retried = await callStatus(welink, { ...welink.credentials });
 			expect(retried.error).toBeUndefined();
 			expect(welink.emulator.count(TICKETS)).toBe(2);
@@ -163,10 +220,16 @@ describe('credential', () => {
 			welink.emulator.resetCounters();
 			welink.emulator.injectFault({
 				path: TICKETS,
-				fault: { kind: 'status', status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } },
+				fault: {
+					kind: 'status',
+					status: 302,
+					headers: { location: 'http://169.254.169.254/latest/meta-data/' },
+				},
 			});
 			const redirected = await callStatus(welink, { ...welink.credentials });
-			expect(redirected.error?.message).toMatch(/answered with a redirect to 169\.254\.169\.254, which is not followed/);
+			expect(redirected.error?.message).toMatch(
+				/answered with a redirect to 169\.254\.169\.254, which is not followed/,
+			);
 			expect(welink.emulator.count(TICKETS)).toBe(1);
 		});
 

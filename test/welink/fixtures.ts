@@ -1,4 +1,9 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+} from 'n8n-workflow';
 
 import { clearTokenCache } from '../../nodes/WeLink/transport/auth';
 import { startWeLinkEmulator } from '../emulators/welink';
@@ -25,7 +30,9 @@ export function currentEmulator(): WeLinkEmulatorHandle {
  * Starts one emulator for the test file and resets it (and this process's token cache) before
  * each test; `currentEmulator()` returns it.
  */
-export function useWeLinkEmulator(options: WeLinkEmulatorOptions = { latencyMs: 2, demoPersons: 60 }): void {
+export function useWeLinkEmulator(
+	options: WeLinkEmulatorOptions = { latencyMs: 2, demoPersons: 60 },
+): void {
 	beforeAll(async () => {
 		current = await startWeLinkEmulator(options);
 	});
@@ -39,7 +46,9 @@ export function useWeLinkEmulator(options: WeLinkEmulatorOptions = { latencyMs: 
 	});
 }
 
-export function creds(overrides: ICredentialDataDecryptedObject = {}): Record<string, ICredentialDataDecryptedObject> {
+export function creds(
+	overrides: ICredentialDataDecryptedObject = {},
+): Record<string, ICredentialDataDecryptedObject> {
 	return { weLinkApi: { ...currentEmulator().credentials, ...overrides } };
 }
 
@@ -74,5 +83,7 @@ export function paired(items: INodeExecutionData[]): number[] {
 /** Everything a user could see of a run: outputs, errors, descriptions. */
 export function visible(result: { items: INodeExecutionData[]; error: Error | undefined }): string {
 	const error = result.error as (Error & { description?: string }) | undefined;
-	return JSON.stringify(result.items) + (error ? `${error.message} ${error.description ?? ''}` : '');
+	return (
+		JSON.stringify(result.items) + (error ? `${error.message} ${error.description ?? ''}` : '')
+	);
 }

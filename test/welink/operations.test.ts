@@ -3,7 +3,19 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import type { WeLinkEmulatorHandle } from '../emulators/welink';
 import { runNode, runWorkflow } from '../harness/run-workflow';
 
-import { ACCOUNTS, BULK, STATUS, TICKETS, TYPE, creds, currentEmulator, demoIds, getStatus, paired, useWeLinkEmulator } from './fixtures';
+import {
+	ACCOUNTS,
+	BULK,
+	STATUS,
+	TICKETS,
+	TYPE,
+	creds,
+	currentEmulator,
+	demoIds,
+	getStatus,
+	paired,
+	useWeLinkEmulator,
+} from './fixtures';
 
 /** The operations: what each returns for the items it gets, and how many requests it takes. */
 
@@ -32,17 +44,48 @@ describe('User Sync → Get Status', () => {
 	});
 
 	test('Wait Until Final polls until every person is final', async () => {
-		welink.addPendingPersons(['wait01', 'wait02', 'wait03', 'wait04', 'wait05', 'wait06', 'wait07', 'wait08', 'wait09', 'wait10', 'wait11']);
+		welink.addPendingPersons([
+			'wait01',
+			'wait02',
+			'wait03',
+			'wait04',
+			'wait05',
+			'wait06',
+			'wait07',
+			'wait08',
+			'wait09',
+			'wait10',
+			'wait11',
+		]);
 		welink.addPendingPersons(['waitFail'], 'failed');
 		welink.addPendingPersons(['waitSaved'], 'saved');
-		const ids = [...Array.from({ length: 11 }, (_, i) => `wait${String(i + 1).padStart(2, '0')}`), 'waitFail', 'waitSaved', 'nobody'];
-		const result = await getStatus(ids.map((id) => ({ id })), { waitUntilFinal: true, pollIntervalMs: 5, maxWaitSeconds: 30 });
+		const ids = [
+			...Array.from({ length: 11 }, (_, i) => `wait${String(i + 1).padStart(2, '0')}`),
+			'waitFail',
+			'waitSaved',
+			'nobody',
+		];
+		const result = await getStatus(
+			ids.map((id) => ({ id })),
+			{ waitUntilFinal: true, pollIntervalMs: 5, maxWaitSeconds: 30 },
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => item.json.identifier)).toEqual(ids);
-		expect(result.items.every((item) => item.json.final === true && item.json.timedOut === false)).toBe(true);
-		const states = Object.fromEntries(result.items.map((item) => [item.json.identifier, item.json.state]));
-		expect(states).toMatchObject({ wait01: 'opened', waitFail: 'failed', waitSaved: 'saved', nobody: 'notExist' });
-		expect(result.items.find((item) => item.json.identifier === 'waitFail')?.json.code).toBe('47110');
+		expect(
+			result.items.every((item) => item.json.final === true && item.json.timedOut === false),
+		).toBe(true);
+		const states = Object.fromEntries(
+			result.items.map((item) => [item.json.identifier, item.json.state]),
+		);
+		expect(states).toMatchObject({
+			wait01: 'opened',
+			waitFail: 'failed',
+			waitSaved: 'saved',
+			nobody: 'notExist',
+		});
+		expect(result.items.find((item) => item.json.identifier === 'waitFail')?.json.code).toBe(
+			'47110',
+		);
 		// pending → processing → opening → final: four polls for a new person, one for the unknown.
 		expect(result.items[0].json.polls).toBe(4);
 		expect(result.items[13].json.polls).toBe(1);
@@ -52,8 +95,14 @@ describe('User Sync → Get Status', () => {
 
 	test('Wait Until Final marks persons still pending when the maximum wait passes', async () => {
 		welink.addPendingPersons(['slow1', 'slow2']);
-		const result = await getStatus([{ id: 'slow1' }, { id: 'slow2' }], { waitUntilFinal: true, pollIntervalMs: 50, maxWaitSeconds: 0 });
-		expect(result.items.map((item) => [item.json.state, item.json.final, item.json.timedOut])).toEqual([
+		const result = await getStatus([{ id: 'slow1' }, { id: 'slow2' }], {
+			waitUntilFinal: true,
+			pollIntervalMs: 50,
+			maxWaitSeconds: 0,
+		});
+		expect(
+			result.items.map((item) => [item.json.state, item.json.final, item.json.timedOut]),
+		).toEqual([
 			['pending', false, true],
 			['pending', false, true],
 		]);
@@ -68,7 +117,15 @@ describe('User Sync → Get Status', () => {
 			maxWaitSeconds: 3,
 		});
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => [item.json.code, item.json.state, item.json.final, item.json.timedOut, item.json.reason])).toEqual([
+		expect(
+			result.items.map((item) => [
+				item.json.code,
+				item.json.state,
+				item.json.final,
+				item.json.timedOut,
+				item.json.reason,
+			]),
+		).toEqual([
 			['47105', 'failed', true, false, 'The secretary account has not been created'],
 			['47106', 'failed', true, false, 'The parent department has not been created'],
 		]);
@@ -76,9 +133,13 @@ describe('User Sync → Get Status', () => {
 		expect(result.items.map((item) => item.json.polls)).toEqual([4, 4]);
 	});
 
-	test('a failed account opening (47110) carries WeLink\'s message as its reason; other states have none', async () => {
+	test("a failed account opening (47110) carries WeLink's message as its reason; other states have none", async () => {
 		welink.addPendingPersons(['openFails'], 'failed');
-		const result = await getStatus([{ id: 'openFails' }, { id: 'demo0001' }], { waitUntilFinal: true, pollIntervalMs: 5, maxWaitSeconds: 30 });
+		const result = await getStatus([{ id: 'openFails' }, { id: 'demo0001' }], {
+			waitUntilFinal: true,
+			pollIntervalMs: 5,
+			maxWaitSeconds: 30,
+		});
 		expect(result.items[0].json).toMatchObject({
 			code: '47110',
 			state: 'failed',
@@ -109,7 +170,9 @@ describe('User Sync → Get Status', () => {
 			credentials: creds(),
 		});
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => [item.json.identifierType, item.json.corpUserId, item.json.state])).toEqual([
+		expect(
+			result.items.map((item) => [item.json.identifierType, item.json.corpUserId, item.json.state]),
+		).toEqual([
 			['corpUserId', 'demo0003', 'opened'],
 			['mobileNumber', 'demo0007', 'opened'],
 			['userEmail', 'demo0009', 'opened'],
@@ -125,7 +188,11 @@ describe('User Sync → Get Status', () => {
 		expect(stopped.error?.message).toMatch(/Identifier is empty.*item 1.*Identifier/);
 		expect(welink.emulator.count(STATUS)).toBe(0);
 
-		const continued = await getStatus([{ id: 'demo0001' }, {}, { id: 'demo0002' }], {}, { continueOnFail: true });
+		const continued = await getStatus(
+			[{ id: 'demo0001' }, {}, { id: 'demo0002' }],
+			{},
+			{ continueOnFail: true },
+		);
 		expect(continued.items).toHaveLength(3);
 		expect(paired(continued.items)).toEqual([0, 1, 2]);
 		expect(String(continued.items[1].json.error)).toMatch(/Identifier is empty.*item 1/);
@@ -137,7 +204,10 @@ describe('User Sync → Get Status: pairing answers with persons', () => {
 	afterEach(() => welink.setStatusAnswerMode('as-asked'));
 
 	/** Persons by kind: WeLink answers every one of them with the person's corpUserId only. */
-	async function statusOfPersons(items: Array<{ kind: string; value: string }>, options: INodeParameters = {}) {
+	async function statusOfPersons(
+		items: Array<{ kind: string; value: string }>,
+		options: INodeParameters = {},
+	) {
 		return await runNode({
 			type: TYPE,
 			items,
@@ -161,7 +231,9 @@ describe('User Sync → Get Status: pairing answers with persons', () => {
 			{ kind: 'corpUserId', value: 'demo0003' },
 		]);
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => [item.json.identifier, item.json.corpUserId, item.json.state])).toEqual([
+		expect(
+			result.items.map((item) => [item.json.identifier, item.json.corpUserId, item.json.state]),
+		).toEqual([
 			['13800000002', 'demo0002', 'opened'],
 			['pairA', 'pairA', 'pending'],
 			['demo0003', 'demo0003', 'opened'],
@@ -178,7 +250,9 @@ describe('User Sync → Get Status: pairing answers with persons', () => {
 			{ kind: 'corpUserId', value: 'demo0003' },
 		]);
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => [item.json.identifier, item.json.corpUserId, item.json.state])).toEqual([
+		expect(
+			result.items.map((item) => [item.json.identifier, item.json.corpUserId, item.json.state]),
+		).toEqual([
 			['13800000002', 'demo0002', 'opened'],
 			['demo0004@example.com', 'demo0004', 'opened'],
 			['demo0001', '', 'unknown'],
@@ -209,7 +283,13 @@ describe('User Sync → Get Status: pairing answers with persons', () => {
 			{ askContactsOneByOne: true },
 		);
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => item.json.corpUserId)).toEqual(['demo0002', 'demo0004', 'demo0001', 'demo0005', 'demo0006']);
+		expect(result.items.map((item) => item.json.corpUserId)).toEqual([
+			'demo0002',
+			'demo0004',
+			'demo0001',
+			'demo0005',
+			'demo0006',
+		]);
 		expect(welink.emulator.count(STATUS)).toBe(1 + 3);
 	});
 });
@@ -232,7 +312,11 @@ describe('User Sync → Submit', () => {
 						operation: 'submit',
 						corpUserId: '={{ $json.corpUserId }}',
 						userNameCn: '={{ $json.name }}',
-						additionalFields: { userEmail: '={{ $json.email }}', corpDeptCode: 'D001', isOpenAccount: true },
+						additionalFields: {
+							userEmail: '={{ $json.email }}',
+							corpDeptCode: 'D001',
+							isOpenAccount: true,
+						},
 						options: {},
 					},
 					credentials: { weLinkApi: 'weLinkApi' },
@@ -257,7 +341,9 @@ describe('User Sync → Submit', () => {
 		expect(submitted.map((item) => item.json.accepted)).toEqual(persons.map(() => true));
 		const status = run.output('Status');
 		expect(status.map((item) => item.json.corpUserId)).toEqual(persons.map((p) => p.corpUserId));
-		expect(status.map((item) => item.json.state)).toEqual(persons.map((_, i) => (i === 4 ? 'failed' : 'opened')));
+		expect(status.map((item) => item.json.state)).toEqual(
+			persons.map((_, i) => (i === 4 ? 'failed' : 'opened')),
+		);
 		expect(paired(status)).toEqual(persons.map((_, i) => i));
 		expect(welink.emulator.count(BULK)).toBe(2);
 		expect(welink.emulator.count(TICKETS)).toBe(1);
@@ -282,7 +368,9 @@ describe('User Sync → Submit', () => {
 			continueOnFail: true,
 		});
 		expect(result.items[0].json).toMatchObject({ corpUserId: 'ok1', accepted: true });
-		expect(String(result.items[1].json.error)).toContain('[47004]: The email format is wrong (item 1)');
+		expect(String(result.items[1].json.error)).toContain(
+			'[47004]: The email format is wrong (item 1)',
+		);
 		expect(paired(result.items)).toEqual([0, 1]);
 	});
 	test('answer entries are paired by corpUserId only: a refusal for one person never lands on another', async () => {
@@ -315,15 +403,25 @@ describe('User Sync → Submit', () => {
 			credentials: creds(),
 			continueOnFail: true,
 		});
-		expect(result.items[0].json).toEqual({ corpUserId: 'subA', accepted: false, code: '', message: 'WeLink did not report this person' });
-		expect(String(result.items[1].json.error)).toContain('[47004]: The email format is wrong (item 1)');
+		expect(result.items[0].json).toEqual({
+			corpUserId: 'subA',
+			accepted: false,
+			code: '',
+			message: 'WeLink did not report this person',
+		});
+		expect(String(result.items[1].json.error)).toContain(
+			'[47004]: The email format is wrong (item 1)',
+		);
 		expect(paired(result.items)).toEqual([0, 1]);
 	});
 });
 
 describe('User Sync → Submit is a write: a bad item stops the run before WeLink sees anything', () => {
 	test('25 persons, the 21st without a name: no batch was sent, even the two full ones before it', async () => {
-		const items = Array.from({ length: 25 }, (_, i) => ({ id: `late${i}`, name: i === 20 ? '' : `Person ${i}` }));
+		const items = Array.from({ length: 25 }, (_, i) => ({
+			id: `late${i}`,
+			name: i === 20 ? '' : `Person ${i}`,
+		}));
 		const result = await runNode({
 			type: TYPE,
 			items,
@@ -350,11 +448,20 @@ describe('User → Get WeLink ID', () => {
 		const result = await runNode({
 			type: TYPE,
 			items: ids.map((id) => ({ id })),
-			parameters: { resource: 'user', operation: 'getWeLinkId', corpUserId: '={{ $json.id }}', options: {} },
+			parameters: {
+				resource: 'user',
+				operation: 'getWeLinkId',
+				corpUserId: '={{ $json.id }}',
+				options: {},
+			},
 			credentials: creds(),
 		});
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json).toEqual({ corpUserId: 'demo0001', userId: 'wl-demo0001', found: true });
+		expect(result.items[0].json).toEqual({
+			corpUserId: 'demo0001',
+			userId: 'wl-demo0001',
+			found: true,
+		});
 		expect(result.items[54].json).toEqual({ corpUserId: 'ghost', userId: null, found: false });
 		expect(welink.emulator.count(ACCOUNTS)).toBe(2);
 	});

@@ -1,13 +1,28 @@
 import { closeSharedRedis } from '../../nodes/shared/scale-out/redis-connection';
 import { vendorAppRateLimiter } from '../../nodes/shared/scale-out/shared-limiter';
-import { RATE_MARGIN_MS, clearTokenCache, getToken, preAuthenticate } from '../../nodes/WeLink/transport/auth';
+import {
+	RATE_MARGIN_MS,
+	clearTokenCache,
+	getToken,
+	preAuthenticate,
+} from '../../nodes/WeLink/transport/auth';
 import { readConnection } from '../../nodes/WeLink/transport/connection';
 import { Redactor } from '../../nodes/shared/redact';
 import { startWeLinkEmulator } from '../emulators/welink';
 import { runNode } from '../harness/run-workflow';
 import { startRedisServer } from '../shared/redis-harness';
 
-import { STATUS, TICKETS, TYPE, creds, currentEmulator, demoIds, getStatus, paired, useWeLinkEmulator } from './fixtures';
+import {
+	STATUS,
+	TICKETS,
+	TYPE,
+	creds,
+	currentEmulator,
+	demoIds,
+	getStatus,
+	paired,
+	useWeLinkEmulator,
+} from './fixtures';
 
 /**
  * Issue 21 for WeLink: a refusal that dooms the run is met once. A refused token fetch is not
@@ -24,7 +39,13 @@ function statusRun(ids: string[], clientSecret: string | undefined, continueOnFa
 	return runNode({
 		type: TYPE,
 		items: ids.map((id) => ({ id })),
-		parameters: { resource: 'userSync', operation: 'getStatus', identifierType: 'corpUserId', identifier: '={{ $json.id }}', options: fast },
+		parameters: {
+			resource: 'userSync',
+			operation: 'getStatus',
+			identifierType: 'corpUserId',
+			identifier: '={{ $json.id }}',
+			options: fast,
+		},
 		credentials: creds(clientSecret === undefined ? {} : { clientSecret }),
 		continueOnFail,
 	});
@@ -52,17 +73,33 @@ test('a wrong secret, 2,000 persons: one token request, no status request; the n
 });
 
 test('an API the app was not granted (HTTP 501, 47102) stops the batches: no more than those in flight are sent', async () => {
-	const limited = await startWeLinkEmulator({ demoPersons: 1, permissions: [TICKETS], ratePerSecond: 1_000 });
+	const limited = await startWeLinkEmulator({
+		demoPersons: 1,
+		permissions: [TICKETS],
+		ratePerSecond: 1_000,
+	});
 	try {
 		const result = await runNode({
 			type: TYPE,
 			items: demoIds(1_000).map((id) => ({ id })),
-			parameters: { resource: 'userSync', operation: 'getStatus', identifierType: 'corpUserId', identifier: '={{ $json.id }}', options: { ...fast, concurrency: 4, maxRetries: 0 } },
+			parameters: {
+				resource: 'userSync',
+				operation: 'getStatus',
+				identifierType: 'corpUserId',
+				identifier: '={{ $json.id }}',
+				options: { ...fast, concurrency: 4, maxRetries: 0 },
+			},
 			credentials: { weLinkApi: { ...limited.credentials } },
 			continueOnFail: true,
 		});
 		expect(result.items).toHaveLength(1_000);
-		expect(result.items.every((item, index) => String(item.json.error).includes('[47102]') && String(item.json.error).endsWith(`(item ${index})`))).toBe(true);
+		expect(
+			result.items.every(
+				(item, index) =>
+					String(item.json.error).includes('[47102]') &&
+					String(item.json.error).endsWith(`(item ${index})`),
+			),
+		).toBe(true);
 		// Today: all 100 batches.
 		expect(limited.emulator.count(STATUS)).toBeLessThanOrEqual(4);
 	} finally {
@@ -82,8 +119,12 @@ test('the credential Test leaves the token shared through Redis in place: anothe
 		const shared = await getToken(connection);
 		expect(welink.emulator.count(TICKETS)).toBe(1);
 		// n8n's Test runs preAuthentication with the token it stored, even while that token is fresh.
-		const noRequest = async (): Promise<never> => await Promise.reject(new Error('no token request expected'));
-		const tested = await preAuthenticate({ ...welink.credentials, accessToken: shared.token, accessTokenRefreshAt: shared.refreshAt }, noRequest);
+		const noRequest = async (): Promise<never> =>
+			await Promise.reject(new Error('no token request expected'));
+		const tested = await preAuthenticate(
+			{ ...welink.credentials, accessToken: shared.token, accessTokenRefreshAt: shared.refreshAt },
+			noRequest,
+		);
 		expect(tested.accessToken).toBe(shared.token);
 		// A worker that holds nothing in memory reads the token from Redis (today: it was deleted, so it fetched).
 		clearTokenCache();
@@ -99,7 +140,7 @@ test('the credential Test leaves the token shared through Redis in place: anothe
 	}
 });
 
-test('a token request waits for the token API\'s rate limit (40/s, the limiter every WeLink call uses)', async () => {
+test("a token request waits for the token API's rate limit (40/s, the limiter every WeLink call uses)", async () => {
 	const welink = currentEmulator();
 	const connection = readConnection({ ...welink.credentials }, new Redactor());
 	// The token API's budget for this app (the key names the app and the API, as every WeLink limiter does), used up.
@@ -121,7 +162,10 @@ test('a token request waits for the token API\'s rate limit (40/s, the limiter e
 });
 
 test('a Get Status run with the right secret still fetches one token (baseline)', async () => {
-	const result = await getStatus(demoIds(30).map((id) => ({ id })), fast);
+	const result = await getStatus(
+		demoIds(30).map((id) => ({ id })),
+		fast,
+	);
 	expect(result.error).toBeUndefined();
 	expect(currentEmulator().emulator.count(TICKETS)).toBe(1);
 });

@@ -1,11 +1,25 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-import { closeSharedRedis, setSharedStateLogger } from '../../nodes/shared/scale-out/redis-connection';
+import {
+	closeSharedRedis,
+	setSharedStateLogger,
+} from '../../nodes/shared/scale-out/redis-connection';
 import type { WeLinkEmulatorHandle } from '../emulators/welink';
 import { hintsOf, runNode } from '../harness/run-workflow';
 
-import { BULK, STATUS, TICKETS, TYPE, creds, currentEmulator, demoIds, getStatus, paired, useWeLinkEmulator } from './fixtures';
+import {
+	BULK,
+	STATUS,
+	TICKETS,
+	TYPE,
+	creds,
+	currentEmulator,
+	demoIds,
+	getStatus,
+	paired,
+	useWeLinkEmulator,
+} from './fixtures';
 
 /** The client: tokens, retries, WeLink's rate limit and its error codes. */
 
@@ -27,7 +41,10 @@ describe('tokens', () => {
 	test('a token expiring mid-run is refreshed once and no person is lost', async () => {
 		welink.expireTokensAfter(2);
 		const ids = demoIds(50);
-		const result = await getStatus(ids.map((id) => ({ id })), { concurrency: 2 });
+		const result = await getStatus(
+			ids.map((id) => ({ id })),
+			{ concurrency: 2 },
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => item.json.identifier)).toEqual(ids);
 		expect(result.items.every((item) => item.json.state === 'opened')).toBe(true);
@@ -43,21 +60,39 @@ describe('retries and the rate limit', () => {
 		welink.emulator.injectFault({
 			path: STATUS,
 			times: 2,
-			fault: { kind: 'status', status: 200, json: { code: '48503', message: 'The request frequency exceeds the limit' } },
+			fault: {
+				kind: 'status',
+				status: 200,
+				json: { code: '48503', message: 'The request frequency exceeds the limit' },
+			},
 		});
-		welink.emulator.injectFault({ path: STATUS, times: 1, fault: { kind: 'status', status: 503, json: { code: 48503, message: 'busy' } } });
-		welink.emulator.injectFault({ path: STATUS, times: 1, fault: { kind: 'status', status: 502, text: 'bad gateway' } });
+		welink.emulator.injectFault({
+			path: STATUS,
+			times: 1,
+			fault: { kind: 'status', status: 503, json: { code: 48503, message: 'busy' } },
+		});
+		welink.emulator.injectFault({
+			path: STATUS,
+			times: 1,
+			fault: { kind: 'status', status: 502, text: 'bad gateway' },
+		});
 		const ids = demoIds(30);
-		const result = await getStatus(ids.map((id) => ({ id })), { concurrency: 1, maxRetries: 5 });
+		const result = await getStatus(
+			ids.map((id) => ({ id })),
+			{ concurrency: 1, maxRetries: 5 },
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => item.json.identifier)).toEqual(ids);
 		expect(welink.emulator.count(STATUS)).toBe(3 + 4);
 	});
 
-	test('the rate limit option keeps calls under WeLink\'s limit: no 48503 is drawn', async () => {
+	test("the rate limit option keeps calls under WeLink's limit: no 48503 is drawn", async () => {
 		welink.setRatePerSecond(4);
 		const ids = demoIds(60);
-		const result = await getStatus(ids.map((id) => ({ id })), { ratePerSecond: 4, concurrency: 4 });
+		const result = await getStatus(
+			ids.map((id) => ({ id })),
+			{ ratePerSecond: 4, concurrency: 4 },
+		);
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(60);
 		expect(welink.emulator.count(STATUS)).toBe(6);
@@ -65,8 +100,17 @@ describe('retries and the rate limit', () => {
 	});
 
 	test('Submit is retried after a 48503 refusal but never after a 5xx that may have reached the service', async () => {
-		welink.emulator.injectFault({ path: BULK, times: 1, fault: { kind: 'status', status: 200, json: { code: '48503', message: 'limit' } } });
-		welink.emulator.injectFault({ path: BULK, skip: 1, times: 1, fault: { kind: 'status', status: 500, json: { code: '500', message: 'system error' } } });
+		welink.emulator.injectFault({
+			path: BULK,
+			times: 1,
+			fault: { kind: 'status', status: 200, json: { code: '48503', message: 'limit' } },
+		});
+		welink.emulator.injectFault({
+			path: BULK,
+			skip: 1,
+			times: 1,
+			fault: { kind: 'status', status: 500, json: { code: '500', message: 'system error' } },
+		});
 		const items = Array.from({ length: 15 }, (_, i) => ({ id: `retry${i}` }));
 		const result = await runNode({
 			type: TYPE,
@@ -85,19 +129,27 @@ describe('retries and the rate limit', () => {
 		// Batch 1: 48503 then accepted. Batch 2: 500, not repeated → its 5 items are errors.
 		expect(welink.emulator.count(BULK)).toBe(3);
 		expect(result.items.slice(0, 10).every((item) => item.json.accepted === true)).toBe(true);
-		expect(result.items.slice(10).every((item) => /WeLink error \[500\]/.test(String(item.json.error)))).toBe(true);
+		expect(
+			result.items.slice(10).every((item) => /WeLink error \[500\]/.test(String(item.json.error))),
+		).toBe(true);
 		expect(paired(result.items)).toEqual(items.map((_, i) => i));
 	});
 });
 
 describe('vendor error codes', () => {
-	test('vendor parameter errors (47004) are item errors with WeLink\'s message', async () => {
+	test("vendor parameter errors (47004) are item errors with WeLink's message", async () => {
 		welink.emulator.injectFault({
 			path: STATUS,
-			fault: { kind: 'status', status: 200, json: { code: '47004', message: 'The mobile number is wrong', data: [] } },
+			fault: {
+				kind: 'status',
+				status: 200,
+				json: { code: '47004', message: 'The mobile number is wrong', data: [] },
+			},
 		});
 		const result = await getStatus([{ id: 'demo0001' }], {}, { continueOnFail: true });
-		expect(String(result.items[0].json.error)).toContain('WeLink error [47004]: The mobile number is wrong (item 0)');
+		expect(String(result.items[0].json.error)).toContain(
+			'WeLink error [47004]: The mobile number is wrong (item 0)',
+		);
 	});
 });
 
@@ -124,7 +176,9 @@ describe('scaled out, with Redis unreachable', () => {
 		expect(result.error).toBeUndefined();
 		expect(result.items.map((item) => item.json.state)).toEqual(ids.map(() => 'opened'));
 		expect(paired(result.items)).toEqual(ids.map((_, i) => i));
-		expect(hintsOf(result).map((hint) => hint.message)).toEqual([expect.stringContaining('Redis was not available')]);
+		expect(hintsOf(result).map((hint) => hint.message)).toEqual([
+			expect.stringContaining('Redis was not available'),
+		]);
 		expect(warnings).toHaveLength(1);
 		const again = await getStatus(ids.map((id) => ({ id })));
 		expect(again.items).toHaveLength(25);

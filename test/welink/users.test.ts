@@ -4,7 +4,15 @@ import { WELINK_PATHS } from '../../nodes/WeLink/transport/client';
 import type { WeLinkEmulatorHandle } from '../emulators/welink';
 import { hintsOf, runNode } from '../harness/run-workflow';
 
-import { TYPE, creds, currentEmulator, demoIds, getStatus, paired, useWeLinkEmulator } from './fixtures';
+import {
+	TYPE,
+	creds,
+	currentEmulator,
+	demoIds,
+	getStatus,
+	paired,
+	useWeLinkEmulator,
+} from './fixtures';
 
 /** User → Update and User → Get Many against the emulated contact API. */
 
@@ -16,11 +24,22 @@ beforeAll(() => {
 	welink = currentEmulator();
 });
 
-async function update(items: IDataObject[], updateFields: INodeParameters, options: INodeParameters = {}, continueOnFail = false) {
+async function update(
+	items: IDataObject[],
+	updateFields: INodeParameters,
+	options: INodeParameters = {},
+	continueOnFail = false,
+) {
 	return await runNode({
 		type: TYPE,
 		items,
-		parameters: { resource: 'user', operation: 'update', corpUserId: '={{ $json.id }}', updateFields, options },
+		parameters: {
+			resource: 'user',
+			operation: 'update',
+			corpUserId: '={{ $json.id }}',
+			updateFields,
+			options,
+		},
 		credentials: creds(),
 		continueOnFail,
 	});
@@ -30,7 +49,12 @@ async function getMany(items: IDataObject[], parameters: INodeParameters, contin
 	return await runNode({
 		type: TYPE,
 		items,
-		parameters: { resource: 'user', operation: 'getMany', deptCode: '={{ $json.dept }}', ...parameters },
+		parameters: {
+			resource: 'user',
+			operation: 'getMany',
+			deptCode: '={{ $json.dept }}',
+			...parameters,
+		},
 		credentials: creds(),
 		continueOnFail,
 	});
@@ -39,24 +63,41 @@ async function getMany(items: IDataObject[], parameters: INodeParameters, contin
 describe('User → Update', () => {
 	test('12 persons take two requests of personInfo (10 + 2); outputs are paired; only the given fields are sent', async () => {
 		const ids = demoIds(12);
-		const result = await update(ids.map((id) => ({ id })), { userNameEn: 'Moved', corpDeptCode: 'D002' });
+		const result = await update(
+			ids.map((id) => ({ id })),
+			{ userNameEn: 'Moved', corpDeptCode: 'D002' },
+		);
 		expect(result.error).toBeUndefined();
 		expect(paired(result.items)).toEqual(ids.map((_, i) => i));
 		expect(result.items.map((item) => item.json.corpUserId)).toEqual(ids);
 		expect(result.items.every((item) => item.json.accepted === true)).toBe(true);
-		const bodies = welink.bodiesOf(WELINK_PATHS.userUpdate).slice(-2) as Array<{ personInfo: IDataObject[] }>;
+		const bodies = welink.bodiesOf(WELINK_PATHS.userUpdate).slice(-2) as Array<{
+			personInfo: IDataObject[];
+		}>;
 		expect(bodies.map((body) => body.personInfo.length)).toEqual([10, 2]);
-		expect(bodies[0].personInfo[0]).toEqual({ corpUserId: 'demo0001', userNameEn: 'Moved', corpDeptCode: 'D002' });
+		expect(bodies[0].personInfo[0]).toEqual({
+			corpUserId: 'demo0001',
+			userNameEn: 'Moved',
+			corpDeptCode: 'D002',
+		});
 		expect(welink.persons.get('demo0012')?.corpDeptCode).toBe('D002');
 	});
 
 	test('a mover into a department WeLink does not know ends 47106; an unknown person is not accepted', async () => {
-		const result = await update([{ id: 'demo0020' }, { id: 'nobody-x' }], { corpDeptCode: 'NOT-THERE' });
-		expect(result.items.map((item) => [item.json.corpUserId, item.json.accepted, item.json.code])).toEqual([
+		const result = await update([{ id: 'demo0020' }, { id: 'nobody-x' }], {
+			corpDeptCode: 'NOT-THERE',
+		});
+		expect(
+			result.items.map((item) => [item.json.corpUserId, item.json.accepted, item.json.code]),
+		).toEqual([
 			['demo0020', true, '0'],
 			['nobody-x', false, '47111'],
 		]);
-		const status = await getStatus([{ id: 'demo0020' }], { waitUntilFinal: true, pollIntervalMs: 5, maxWaitSeconds: 10 });
+		const status = await getStatus([{ id: 'demo0020' }], {
+			waitUntilFinal: true,
+			pollIntervalMs: 5,
+			maxWaitSeconds: 10,
+		});
 		expect(status.items[0].json).toMatchObject({ code: '47106', state: 'failed' });
 	});
 
@@ -69,7 +110,12 @@ describe('User → Update', () => {
 	});
 
 	test('Continue On Fail: a bad item and a refused value become error items in order; the rest is sent', async () => {
-		const result = await update([{ id: 'demo0031' }, { id: '' }, { id: 'demo0032', email: 'bad' }], { userEmail: '={{ $json.email ?? "ok@example.com" }}' }, {}, true);
+		const result = await update(
+			[{ id: 'demo0031' }, { id: '' }, { id: 'demo0032', email: 'bad' }],
+			{ userEmail: '={{ $json.email ?? "ok@example.com" }}' },
+			{},
+			true,
+		);
 		expect(paired(result.items)).toEqual([0, 1, 2]);
 		expect(result.items[0].json).toMatchObject({ corpUserId: 'demo0031', accepted: true });
 		expect(String(result.items[1].json.error)).toMatch(/Corp User ID/);
@@ -105,7 +151,9 @@ describe('User → Get Many', () => {
 			.sort();
 		expect(expected.length).toBeGreaterThan(40);
 		expect(result.items.map((item) => item.json.corpUserId)).toEqual(expected);
-		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+		expect(result.items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(
+			true,
+		);
 		expect(welink.emulator.count(USERS)).toBe(Math.ceil(expected.length / 20));
 		expect(hintsOf(result)).toEqual([]);
 	});
@@ -123,19 +171,31 @@ describe('User → Get Many', () => {
 			expect(result.error).toBeUndefined();
 			const pages = welink.emulator.count(USERS) / 3;
 			expect(Number.isInteger(pages)).toBe(true);
-			expect(hintsOf(result).map((hint) => hint.message).join(' ')).toMatch(/stated \d+ persons in department "D001", but \d+ different ones were read \(read 3 times\)/);
+			expect(
+				hintsOf(result)
+					.map((hint) => hint.message)
+					.join(' '),
+			).toMatch(
+				/stated \d+ persons in department "D001", but \d+ different ones were read \(read 3 times\)/,
+			);
 		} finally {
 			welink.setListingTotalOffset(0);
 		}
 	});
 
 	test('one listing per item, paired; Continue On Fail gives an error item for an item without a department', async () => {
-		const result = await getMany([{ dept: 'D002' }, { dept: '' }, { dept: 'EMPTY-DEPT' }], { returnAll: true }, true);
+		const result = await getMany(
+			[{ dept: 'D002' }, { dept: '' }, { dept: 'EMPTY-DEPT' }],
+			{ returnAll: true },
+			true,
+		);
 		expect(result.error).toBeUndefined();
 		const errors = result.items.filter((item) => item.json.error !== undefined);
 		expect(errors.map((item) => (item.pairedItem as { item: number }).item)).toEqual([1]);
 		expect(String(errors[0].json.error)).toMatch(/Department Code/);
-		expect(result.items.filter((item) => (item.pairedItem as { item: number }).item === 2)).toHaveLength(0);
+		expect(
+			result.items.filter((item) => (item.pairedItem as { item: number }).item === 2),
+		).toHaveLength(0);
 	});
 
 	test('Page Size above 50 is refused before any request', async () => {

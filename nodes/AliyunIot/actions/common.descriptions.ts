@@ -32,7 +32,8 @@ const ownOptions: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: MAX_PAGE_SIZE },
 		displayOptions: { show: { '/operation': ['getManyByCompany'] } },
 		default: MAX_PAGE_SIZE,
-		description: 'Employees per request (1 to 100). Pages after the first are fetched concurrently.',
+		description:
+			'Employees per request (1 to 100). Pages after the first are fetched concurrently.',
 	},
 	{
 		displayName: 'Safe to Repeat',
@@ -46,4 +47,7 @@ const ownOptions: INodeProperties[] = [
 ];
 
 /** The Options collection every operation shows: own fields plus the shared request tuning. */
-export const operationOptions: INodeProperties = optionsCollection({ tuning: { concurrency: DEFAULT_CONCURRENCY }, own: ownOptions });
+export const operationOptions: INodeProperties = optionsCollection({
+	tuning: { concurrency: DEFAULT_CONCURRENCY },
+	own: ownOptions,
+});

@@ -12,7 +12,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		credentialName: 'aliyunIotApi',
 		secretFields: ['appSecret', 'appKey'],
 		operations: {
-			employee: { createByAuthCode: employee.createByAuthCode, getManyByCompany: employee.getManyByCompany },
+			employee: {
+				createByAuthCode: employee.createByAuthCode,
+				getManyByCompany: employee.getManyByCompany,
+			},
 			customApiCall: { call: customApiCall.call },
 		},
 		connect: readConnection,

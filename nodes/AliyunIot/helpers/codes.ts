@@ -58,7 +58,10 @@ export const BODY_CODES: Record<string, DocumentedCode> = {
 	'500': { messages: [{ message: 'Server Error' }] },
 	'2401': { messages: [{ message: 'refreshToken invalid', localized: 'refreshToken已经失效' }] },
 	'2402': {
-		messages: [{ message: 'iotToken not exist' }, { message: 'registerAccount failed', localized: '账号注册失败' }],
+		messages: [
+			{ message: 'iotToken not exist' },
+			{ message: 'registerAccount failed', localized: '账号注册失败' },
+		],
 	},
 	'2404': {
 		messages: [{ message: 'oa error message', localized: '手机号格式不正确' }],
@@ -79,7 +82,9 @@ export const BODY_CODES: Record<string, DocumentedCode> = {
 	},
 	'20003': { messages: [{ message: 'Find Backend Error' }] },
 	'20004': { messages: [{ message: 'Backend Service Error' }] },
-	'20055': { messages: [{ message: 'Backend Service Invalid', localized: 'Request Format Error' }] },
+	'20055': {
+		messages: [{ message: 'Backend Service Invalid', localized: 'Request Format Error' }],
+	},
 	'20056': {
 		messages: [{ message: 'Hsf Invoke Timeout' }],
 		hint: "The platform's backend did not answer in time.",
@@ -100,8 +105,14 @@ const GATEWAY_HINTS: Array<[RegExp, string]> = [
 		/nonce/i,
 		'The gateway has already seen this request nonce (a replay). Every request carries a fresh nonce, so look for a proxy that resends requests.',
 	],
-	[/content-md5/i, 'The body arrived changed on the way (Content-MD5 mismatch); look for a proxy that rewrites bodies.'],
-	[/appkey/i, 'The gateway does not know this AppKey. Check the credential and the host (China or international).'],
+	[
+		/content-md5/i,
+		'The body arrived changed on the way (Content-MD5 mismatch); look for a proxy that rewrites bodies.',
+	],
+	[
+		/appkey/i,
+		'The gateway does not know this AppKey. Check the credential and the host (China or international).',
+	],
 ];
 
 /** Gateway refusals of the signature or the AppKey (X-Ca-Error-Message), whatever the request. */
@@ -119,12 +130,15 @@ export function refusesAliyunRun(code: string, message: string, gateway: boolean
 
 export function hintFor(code: string, message: string, status: number): string | undefined {
 	for (const [pattern, hint] of GATEWAY_HINTS) if (pattern.test(message)) return hint;
-	if (status === 403 && THROTTLED.test(message)) return "The gateway's rate limit was reached. Lower Concurrency or run the workflow later.";
+	if (status === 403 && THROTTLED.test(message))
+		return "The gateway's rate limit was reached. Lower Concurrency or run the workflow later.";
 	return Object.hasOwn(BODY_CODES, code) ? BODY_CODES[code].hint : undefined;
 }
 
 function describeCode(code: string, documented: DocumentedCode): string {
-	const messages = documented.messages.map(({ message, localized }) => (localized ? `${message} (${localized})` : message));
+	const messages = documented.messages.map(({ message, localized }) =>
+		localized ? `${message} (${localized})` : message,
+	);
 	const said = messages.length > 0 ? `: ${messages.join(' / ')}` : '';
 	return [`Aliyun IoT answered code ${code}${said}.`, documented.hint].filter(Boolean).join(' ');
 }
@@ -142,7 +156,8 @@ export function credentialTestRules(): IAuthenticateRuleResponseSuccessBody[] {
 			properties: { key: 'code', value: Number(code), message: describeCode(code, documented) },
 		}),
 	);
-	const otherFailure = 'Aliyun IoT answered with an error instead of data. Run a node with this credential to see its code and message.';
+	const otherFailure =
+		'Aliyun IoT answered with an error instead of data. Run a node with this credential to see its code and message.';
 	return [
 		...byCode,
 		{
@@ -150,10 +165,17 @@ export function credentialTestRules(): IAuthenticateRuleResponseSuccessBody[] {
 			properties: {
 				key: 'code',
 				value: undefined,
-				message: "The answer is not the IoT Living Link envelope (it has no code). Check the host: it must be the platform's API gateway.",
+				message:
+					"The answer is not the IoT Living Link envelope (it has no code). Check the host: it must be the platform's API gateway.",
 			},
 		},
-		{ type: 'responseSuccessBody', properties: { key: 'data', value: null, message: otherFailure } },
-		{ type: 'responseSuccessBody', properties: { key: 'data', value: undefined, message: otherFailure } },
+		{
+			type: 'responseSuccessBody',
+			properties: { key: 'data', value: null, message: otherFailure },
+		},
+		{
+			type: 'responseSuccessBody',
+			properties: { key: 'data', value: undefined, message: otherFailure },
+		},
 	];
 }

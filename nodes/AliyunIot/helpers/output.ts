@@ -10,7 +10,10 @@ export function asObject(value: unknown): IDataObject {
 }
 
 /** One page of querybycompanyid: its employees and, when the platform says, the page count. */
-export function employeePage(data: unknown, pageSize: number): { items: IDataObject[]; totalPages?: number } {
+export function employeePage(
+	data: unknown,
+	pageSize: number,
+): { items: IDataObject[]; totalPages?: number } {
 	const page = asObject(data);
 	const items = objectRows<IDataObject>(page.employeeList);
 	const totalPages =
@@ -37,10 +40,13 @@ export function callResultItem(data: unknown): IDataObject {
 const MIN_TOKEN_LENGTH = 4;
 
 function maskIn(value: unknown, tokens: string[]): unknown {
-	if (typeof value === 'string') return tokens.reduce((text, token) => text.split(token).join(REDACTION_MASK), value);
+	if (typeof value === 'string')
+		return tokens.reduce((text, token) => text.split(token).join(REDACTION_MASK), value);
 	if (Array.isArray(value)) return value.map((entry) => maskIn(entry, tokens));
 	if (value && typeof value === 'object') {
-		return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, maskIn(entry, tokens)]));
+		return Object.fromEntries(
+			Object.entries(value).map(([key, entry]) => [key, maskIn(entry, tokens)]),
+		);
 	}
 	return value;
 }
@@ -51,6 +57,8 @@ function maskIn(value: unknown, tokens: string[]): unknown {
  * refresh) is the output the user asked for and stays.
  */
 export function withoutTokens(item: IDataObject, tokens: Array<string | undefined>): IDataObject {
-	const given = tokens.filter((token): token is string => token !== undefined && token.length >= MIN_TOKEN_LENGTH);
+	const given = tokens.filter(
+		(token): token is string => token !== undefined && token.length >= MIN_TOKEN_LENGTH,
+	);
 	return given.length === 0 ? item : (maskIn(item, given) as IDataObject);
 }

@@ -103,7 +103,9 @@ export function buildStringToSign(parts: StringToSignParts): string {
 }
 
 export function hmacSha256Base64(secret: string, text: string): string {
-	return createHmac('sha256', Buffer.from(secret, 'utf8')).update(Buffer.from(text, 'utf8')).digest('base64');
+	return createHmac('sha256', Buffer.from(secret, 'utf8'))
+		.update(Buffer.from(text, 'utf8'))
+		.digest('base64');
 }
 
 /**
@@ -157,7 +159,8 @@ function queryPairs(url: URL, qs: Record<string, unknown> | undefined): Array<[s
 	for (const [key, value] of Object.entries(qs ?? {})) {
 		if (value === undefined || value === null) continue;
 		const values = Array.isArray(value) ? value : [value];
-		for (const entry of values) pairs.push([key, typeof entry === 'object' ? JSON.stringify(entry) : String(entry)]);
+		for (const entry of values)
+			pairs.push([key, typeof entry === 'object' ? JSON.stringify(entry) : String(entry)]);
 	}
 	return pairs;
 }
@@ -167,7 +170,8 @@ function queryPairs(url: URL, qs: Record<string, unknown> | undefined): Array<[s
  * shape but no id gets a fresh one, so a hand-written body need not invent request ids.
  */
 export function withEnvelopeId(body: Record<string, unknown>): Record<string, unknown> {
-	const looksLikeEnvelope = typeof body.request === 'object' && body.request !== null && 'params' in body;
+	const looksLikeEnvelope =
+		typeof body.request === 'object' && body.request !== null && 'params' in body;
 	if (!looksLikeEnvelope || (typeof body.id === 'string' && body.id !== '')) return body;
 	return { id: randomUUID(), ...body };
 }
@@ -180,7 +184,10 @@ export function bodyBytes(body: unknown): Buffer | undefined {
 	if (body === undefined || body === null || body === '') return undefined;
 	if (Buffer.isBuffer(body)) return body;
 	if (typeof body === 'string') return Buffer.from(body, 'utf8');
-	if (body instanceof URLSearchParams || typeof (body as { getHeaders?: unknown }).getHeaders === 'function') {
+	if (
+		body instanceof URLSearchParams ||
+		typeof (body as { getHeaders?: unknown }).getHeaders === 'function'
+	) {
 		throw new Error('The Aliyun IoT credential signs JSON bodies only; send the body as JSON');
 	}
 	if (typeof body === 'object' && !Array.isArray(body)) {
@@ -195,10 +202,14 @@ export function bodyBytes(body: unknown): Buffer | undefined {
  * serialises the body itself and puts those exact bytes back on the request, so nothing
  * downstream re-serialises what was hashed. A relative address goes to the credential's host.
  */
-export function signN8nRequest<T extends SignableRequestOptions>(credentials: ICredentialDataDecryptedObject, options: T): T {
+export function signN8nRequest<T extends SignableRequestOptions>(
+	credentials: ICredentialDataDecryptedObject,
+	options: T,
+): T {
 	const connection = readConnection(credentials, new Redactor());
 	const full = resolveRequestUrl(options, connection.baseUrl);
-	if (!full) throw new Error('The Aliyun IoT credential could not tell the address of this request');
+	if (!full)
+		throw new Error('The Aliyun IoT credential could not tell the address of this request');
 
 	const headers: Record<string, string> = {};
 	for (const [key, value] of Object.entries(options.headers ?? {})) {
@@ -206,7 +217,8 @@ export function signN8nRequest<T extends SignableRequestOptions>(credentials: IC
 	}
 	const body = bodyBytes(options.body);
 	if (headerValue(headers, 'accept') === undefined) headers.Accept = JSON_ACCEPT;
-	if (body && headerValue(headers, 'content-type') === undefined) headers['Content-Type'] = JSON_CONTENT_TYPE;
+	if (body && headerValue(headers, 'content-type') === undefined)
+		headers['Content-Type'] = JSON_CONTENT_TYPE;
 
 	const signed = signGatewayRequest({
 		method: options.method ?? 'GET',

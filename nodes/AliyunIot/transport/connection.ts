@@ -20,14 +20,22 @@ export interface AliyunIotConnection {
  * Reads the credential as n8n hands it over; throws a ParameterError naming the bad field. The
  * AppKey is entered as a password, so users expect it hidden like the AppSecret.
  */
-export function readConnection(credentials: ICredentialDataDecryptedObject, redactor: Redactor): AliyunIotConnection {
+export function readConnection(
+	credentials: ICredentialDataDecryptedObject,
+	redactor: Redactor,
+): AliyunIotConnection {
 	redactor.add(credentials.appSecret).add(credentials.appKey);
 	const appKey = requiredString(credentials.appKey, 'AppKey');
 	const appSecret = requiredString(credentials.appSecret, 'AppSecret');
-	const host = typeof credentials.host === 'string' && credentials.host !== '' ? credentials.host : CHINA_HOST;
+	const host =
+		typeof credentials.host === 'string' && credentials.host !== '' ? credentials.host : CHINA_HOST;
 	const baseUrl =
 		host === CUSTOM_HOST
-			? secureBaseUrl(credentials.customHost, 'Custom Base URL', credentials.allowInsecureHttp === true)
+			? secureBaseUrl(
+					credentials.customHost,
+					'Custom Base URL',
+					credentials.allowInsecureHttp === true,
+				)
 			: secureBaseUrl(host, 'Host', false);
 	return { appKey, appSecret, baseUrl };
 }

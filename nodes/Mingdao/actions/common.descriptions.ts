@@ -23,7 +23,8 @@ export const failWhenNotFoundField: INodeProperties = {
 	name: 'failWhenNotFound',
 	type: 'boolean',
 	default: false,
-	description: 'Whether an ID without a Mingdao relation makes its item fail (instead of being output with found = false)',
+	description:
+		'Whether an ID without a Mingdao relation makes its item fail (instead of being output with found = false)',
 };
 
 export const idFieldField: INodeProperties = {
@@ -33,7 +34,7 @@ export const idFieldField: INodeProperties = {
 	default: '',
 	placeholder: 'e.g. corpUserId',
 	description:
-		'Name of the input field that holds each item\'s ID (or list of IDs). When set, it takes precedence over the IDs parameter: the IDs are read from the items directly instead of evaluating that expression once per item, which is much faster with thousands of items. Dots reach into nested fields.',
+		"Name of the input field that holds each item's ID (or list of IDs). When set, it takes precedence over the IDs parameter: the IDs are read from the items directly instead of evaluating that expression once per item, which is much faster with thousands of items. Dots reach into nested fields.",
 };
 
 export const onlyFoundField: INodeProperties = {
@@ -45,4 +46,9 @@ export const onlyFoundField: INodeProperties = {
 };
 
 /** The own options of the batched relation look-ups (users and departments). */
-export const relationsOptions: INodeProperties[] = [batchSizeField, failWhenNotFoundField, onlyFoundField, idFieldField];
+export const relationsOptions: INodeProperties[] = [
+	batchSizeField,
+	failWhenNotFoundField,
+	onlyFoundField,
+	idFieldField,
+];

@@ -1,4 +1,8 @@
-import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+} from 'n8n-workflow';
 
 import type { Redactor } from '../../shared/redact';
 import { routeOperation } from '../../shared/execution/router';
@@ -8,7 +12,10 @@ import * as department from './department/Department.resource';
 import * as user from './user/User.resource';
 
 /** The node always talks to the deployment's API base, so its address is checked with the rest of the credential. */
-function connect(credentials: ICredentialDataDecryptedObject, redactor: Redactor): MingdaoConnection {
+function connect(
+	credentials: ICredentialDataDecryptedObject,
+	redactor: Redactor,
+): MingdaoConnection {
 	const connection = readConnection(credentials, redactor);
 	mingdaoApiBaseUrl(connection);
 	return connection;

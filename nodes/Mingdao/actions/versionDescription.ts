@@ -11,7 +11,8 @@ export const versionDescription: INodeTypeDescription = {
 	group: ['transform'],
 	version: 1,
 	subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-	description: 'Map third-party (WeCom, DingTalk …) users and departments to Mingdao 明道云 accounts; create, update and remove users on a private deployment',
+	description:
+		'Map third-party (WeCom, DingTalk …) users and departments to Mingdao 明道云 accounts; create, update and remove users on a private deployment',
 	defaults: { name: 'Mingdao' },
 	usableAsTool: true,
 	inputs: [NodeConnectionTypes.Main],

@@ -16,9 +16,10 @@ export const SAAS_RELATIONS_HINT =
 	'On Mingdao SaaS the relation APIs only work for organisations integrated with WeCom, DingTalk or a similar platform';
 
 const SIGNATURE_HINT =
-	'Mingdao refused the signature or timestamp: check App Key, Secret Key and Project ID in the credential, and that this machine\'s clock is correct';
+	"Mingdao refused the signature or timestamp: check App Key, Secret Key and Project ID in the credential, and that this machine's clock is correct";
 
-const PARAMETER_HINT = 'Mingdao did not accept the parameters: check the IDs sent and the Project ID in the credential';
+const PARAMETER_HINT =
+	'Mingdao did not accept the parameters: check the IDs sent and the Project ID in the credential';
 
 /** Why Upsert and Remove are refused on SaaS, before anything is sent. */
 export const PRIVATE_DEPLOYMENT_MESSAGE =
@@ -37,7 +38,11 @@ export interface HintContext {
 }
 
 /** What the user can do about a failed answer, or undefined when there is nothing to add. */
-export function mingdaoHint(httpStatus: number, code: string | undefined, context: HintContext): string | undefined {
+export function mingdaoHint(
+	httpStatus: number,
+	code: string | undefined,
+	context: HintContext,
+): string | undefined {
 	const hints: string[] = [];
 	if (httpStatus === 403) hints.push(SIGNATURE_HINT);
 	else if (httpStatus === 400 || code === MINGDAO_PARAMETER_CODE) hints.push(PARAMETER_HINT);

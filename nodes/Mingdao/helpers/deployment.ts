@@ -23,5 +23,7 @@ export function refuseOnSaas(
 		`${operation} ${PRIVATE_DEPLOYMENT_MESSAGE}`,
 		'Set Deployment to "Private Deployment" (or "Custom API Base URL") in the Mingdao credential',
 	);
-	return ctx.getInputData().map((_item, itemIndex) => failItem(ctx, error, itemIndex, run.redactor));
+	return ctx
+		.getInputData()
+		.map((_item, itemIndex) => failItem(ctx, error, itemIndex, run.redactor));
 }

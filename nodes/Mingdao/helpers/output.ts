@@ -6,7 +6,10 @@ import type { DepartmentRelation, UserRelation } from '../transport/types';
 
 export const ID_FIELD_OPTION = 'Read IDs From Field';
 
-export function userRelationJson(corpUserId: string, relation: UserRelation | undefined): IDataObject {
+export function userRelationJson(
+	corpUserId: string,
+	relation: UserRelation | undefined,
+): IDataObject {
 	return {
 		corpUserId,
 		found: relation !== undefined,
@@ -15,7 +18,10 @@ export function userRelationJson(corpUserId: string, relation: UserRelation | un
 	};
 }
 
-export function departmentRelationJson(corpDepartmentId: string, relation: DepartmentRelation | undefined): IDataObject {
+export function departmentRelationJson(
+	corpDepartmentId: string,
+	relation: DepartmentRelation | undefined,
+): IDataObject {
 	if (!relation) return { corpDepartmentId, found: false, departmentId: null, projectId: null };
 	return {
 		departmentId: null,

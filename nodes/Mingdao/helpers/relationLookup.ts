@@ -17,7 +17,13 @@ const LISTED_MISSING = 10;
 /** A field of an item's JSON, with dots reaching into nested objects. */
 function fieldValue(json: IDataObject, path: string): unknown {
 	if (path in json) return json[path];
-	return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as IDataObject)[key] : undefined), json);
+	return path
+		.split('.')
+		.reduce<unknown>(
+			(value, key) =>
+				value && typeof value === 'object' ? (value as IDataObject)[key] : undefined,
+			json,
+		);
 }
 
 export interface RelationLookup<A> {
@@ -47,7 +53,9 @@ export function relationLookup<A>(
 	const items = ctx.getInputData();
 	// Read per item as cheaply as the parameter's form allows (a plain `{{ $json.id }}` is read
 	// straight from the item): with thousands of items this reading is most of the node's time.
-	const optionsOf = itemParameterReader(ctx, 'options', {}) as (itemIndex: number) => IDataObject | undefined;
+	const optionsOf = itemParameterReader(ctx, 'options', {}) as (
+		itemIndex: number,
+	) => IDataObject | undefined;
 	const idsOf = itemParameterReader(ctx, lookup.parameter);
 	const first = optionsOf(0) ?? {};
 	// Reading a field directly skips n8n's per-item expression evaluation (the bulk of the time
@@ -58,7 +66,10 @@ export function relationLookup<A>(
 			const ids =
 				idField === ''
 					? stringList(idsOf(itemIndex), lookup.field)
-					: stringList(fieldValue(items[itemIndex].json, idField), `${ID_FIELD_OPTION} "${idField}"`);
+					: stringList(
+							fieldValue(items[itemIndex].json, idField),
+							`${ID_FIELD_OPTION} "${idField}"`,
+						);
 			ids.forEach((id) => lookup.check?.(id));
 			return ids;
 		},
@@ -66,7 +77,8 @@ export function relationLookup<A>(
 		batchSize: intInRange(first.batchSize ?? MINGDAO_DEFAULT_BATCH_SIZE, 'Batch Size', 1, 10_000),
 		concurrency: readRequestTuning(first, { concurrency: MINGDAO_DEFAULT_CONCURRENCY }).concurrency,
 		signal,
-		send: async (batch: Array<UniqueRequest<string>>) => await lookup.send(batch.map((entry) => entry.value)),
+		send: async (batch: Array<UniqueRequest<string>>) =>
+			await lookup.send(batch.map((entry) => entry.value)),
 		missing: () => ({ ok: true, value: undefined }),
 		toItems: (itemIndex, ids, answers) => {
 			const options = optionsOf(itemIndex) ?? {};
@@ -74,7 +86,8 @@ export function relationLookup<A>(
 				const missing = ids.filter((_id, i) => answers[i] === undefined);
 				if (missing.length > 0) {
 					const listed = missing.slice(0, LISTED_MISSING).join(', ');
-					const more = missing.length > LISTED_MISSING ? ` and ${missing.length - LISTED_MISSING} more` : '';
+					const more =
+						missing.length > LISTED_MISSING ? ` and ${missing.length - LISTED_MISSING} more` : '';
 					throw new ParameterError(
 						lookup.field,
 						`No Mingdao ${lookup.noun} is linked to ${missing.length === 1 ? 'ID' : `${missing.length} IDs`}: ${listed}${more}`,

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import { ParameterError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
@@ -26,7 +30,11 @@ export interface MingdaoAuthParams {
  * sign = base64( lowercase hex of SHA-256("AppKey=…&SecretKey=…&Timestamp=…") ). The base64 is
  * taken over the 64-character hex text, not over the raw digest; keys are in ascending order.
  */
-export function mingdaoSignature(appKey: string, secretKey: string, timestamp: number | string): string {
+export function mingdaoSignature(
+	appKey: string,
+	secretKey: string,
+	timestamp: number | string,
+): string {
 	const plain = `AppKey=${appKey}&SecretKey=${secretKey}&Timestamp=${String(timestamp)}`;
 	const hex = createHash('sha256').update(plain, 'utf8').digest('hex').toLowerCase();
 	return Buffer.from(hex, 'utf8').toString('base64');
@@ -51,7 +59,12 @@ export const CREDENTIAL_TEST_USER_ID = 'n8n-credential-test';
 const QUERY_METHODS = new Set(['GET', 'HEAD', 'DELETE']);
 
 function isPlainObject(value: unknown): value is IDataObject {
-	return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+	return (
+		value !== null &&
+		typeof value === 'object' &&
+		!Array.isArray(value) &&
+		Object.getPrototypeOf(value) === Object.prototype
+	);
 }
 
 /** The body as a JSON object we can add to, or undefined when it is something else (a form, a buffer). */
@@ -93,7 +106,10 @@ function checkAddress(connection: MingdaoConnection, requestOptions: IHttpReques
  * timestamp and signature per call; the four values go into the JSON body of a POST and into the
  * query of a GET. It sends nothing itself (the credential Test is the Mingdao node's function).
  */
-export async function signRequest(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+export async function signRequest(
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
 	const redactor = new Redactor();
 	let connection: MingdaoConnection;
 	try {

@@ -7,12 +7,32 @@ import { Redactor } from '../../shared/redact';
 import type { OperationRun } from '../../shared/execution/router';
 import { parseJsonBody } from '../../shared/http/body';
 import { sendWithRetry } from '../../shared/http/retry';
-import type { HttpRequestSpec, HttpResponse, TransportSettings, VendorProfile } from '../../shared/http/types';
+import type {
+	HttpRequestSpec,
+	HttpResponse,
+	TransportSettings,
+	VendorProfile,
+} from '../../shared/http/types';
 import { MINGDAO_SUCCESS_CODE, mingdaoHint, refusesMingdaoRun } from '../helpers/codes';
 import { mingdaoAuthParams } from './auth';
 import { mingdaoApiBaseUrl } from './connection';
 import type { MingdaoConnection } from './connection';
-import type { DepartmentRelation, MingdaoUserWrite, UpsertAnswer, UserRelation, UsersPage } from './types';
+import {
+	departmentRelationsOf,
+	isRecord,
+	scalarText,
+	upsertAnswersOf,
+	userRelationOf,
+	userRelationsOf,
+	usersPageOf,
+} from './answers';
+import type {
+	DepartmentRelation,
+	MingdaoUserWrite,
+	UpsertAnswer,
+	UserRelation,
+	UsersPage,
+} from './types';
 
 /**
  * Mingdao's enterprise-authorization people API over the shared transport. Every call is signed
@@ -32,7 +52,10 @@ export const MINGDAO_PATHS = {
 } as const;
 
 /** The calls Mingdao documents as "not supported on the public cloud" (公有云版本不支持). */
-export const PRIVATE_ONLY_PATHS: ReadonlySet<string> = new Set([MINGDAO_PATHS.upsertUsers, MINGDAO_PATHS.removeUser]);
+export const PRIVATE_ONLY_PATHS: ReadonlySet<string> = new Set([
+	MINGDAO_PATHS.upsertUsers,
+	MINGDAO_PATHS.removeUser,
+]);
 
 /** Users one upsertUsers request may carry, as Mingdao documents it (一次最多可同步500个用户). */
 export const MINGDAO_UPSERT_MAX = 500;
@@ -41,17 +64,6 @@ interface Envelope {
 	code?: unknown;
 	message?: unknown;
 	data?: unknown;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** A scalar field as text; null for anything else (Mingdao may send ids as numbers). */
-function scalarText(value: unknown): string | null {
-	if (typeof value === 'string') return value;
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	return null;
 }
 
 export class MingdaoClient {
@@ -67,7 +79,11 @@ export class MingdaoClient {
 	}
 
 	/** Sends one signed call and returns `data` of a successful answer. */
-	async call(method: 'GET' | 'POST', path: string, params: Record<string, unknown>): Promise<unknown> {
+	async call(
+		method: 'GET' | 'POST',
+		path: string,
+		params: Record<string, unknown>,
+	): Promise<unknown> {
 		const url = `${this.baseUrl}${path}`;
 		const build = (): HttpRequestSpec => {
 			const auth = mingdaoAuthParams(this.connection);
@@ -75,7 +91,11 @@ export class MingdaoClient {
 			if (method === 'GET') {
 				const query: Record<string, string | number | boolean | undefined> = {};
 				for (const [key, value] of Object.entries(params)) {
-					if (value !== undefined) query[key] = typeof value === 'object' ? JSON.stringify(value) : (value as string | number | boolean);
+					if (value !== undefined)
+						query[key] =
+							typeof value === 'object'
+								? JSON.stringify(value)
+								: (value as string | number | boolean);
 				}
 				return { method, url, query: { ...query, ...auth } };
 			}
@@ -129,51 +149,27 @@ export class MingdaoClient {
 		});
 	}
 
-	private static unexpected(path: string, what: string): VendorApiError {
-		return new VendorApiError({ vendor: 'Mingdao', message: `${path} answered with ${what}` });
-	}
-
 	/** Relations for a batch of third-party user ids; ids with no relation are absent from the map. */
 	async getUserRelations(corpUserIds: string[]): Promise<Map<string, UserRelation>> {
 		const data = await this.call('POST', MINGDAO_PATHS.getUserRelations, { corpUserIds });
-		const list = data === null || data === undefined ? [] : data;
-		if (!Array.isArray(list)) throw MingdaoClient.unexpected(MINGDAO_PATHS.getUserRelations, 'data that is not a list');
-		const out = new Map<string, UserRelation>();
-		for (const entry of list) {
-			if (!isRecord(entry)) continue;
-			const corpUserId = scalarText(entry.corpUserId);
-			if (corpUserId === null) continue;
-			out.set(corpUserId, {
-				corpUserId,
-				accountId: scalarText(entry.accountId),
-				projectId: scalarText(entry.projectId),
-			});
-		}
-		return out;
+		return userRelationsOf(data, MINGDAO_PATHS.getUserRelations);
 	}
 
 	/** The relation of one third-party user id, or undefined when it has none. */
 	async getUserRelation(corpUserId: string): Promise<UserRelation | undefined> {
 		const data = await this.call('GET', MINGDAO_PATHS.getUserRelation, { corpUserId });
-		const entry = Array.isArray(data) ? (data[0] as unknown) : data;
-		if (!isRecord(entry)) return undefined;
-		const accountId = scalarText(entry.accountId);
-		if (accountId === null || accountId === '') return undefined;
-		return { corpUserId: scalarText(entry.corpUserId) ?? corpUserId, accountId, projectId: scalarText(entry.projectId) };
+		return userRelationOf(data, corpUserId);
 	}
 
-	async getDepartmentRelations(corpDepartmentIds: string[], isNumber: boolean): Promise<Map<string, DepartmentRelation>> {
-		const data = await this.call('POST', MINGDAO_PATHS.getDepartmentRelations, { corpDepartmentIds, isNumber });
-		const list = data === null || data === undefined ? [] : data;
-		if (!Array.isArray(list)) throw MingdaoClient.unexpected(MINGDAO_PATHS.getDepartmentRelations, 'data that is not a list');
-		const out = new Map<string, DepartmentRelation>();
-		for (const entry of list) {
-			if (!isRecord(entry)) continue;
-			const corpDepartmentId = scalarText(entry.corpDepartmentId);
-			if (corpDepartmentId === null) continue;
-			out.set(corpDepartmentId, { ...entry, corpDepartmentId });
-		}
-		return out;
+	async getDepartmentRelations(
+		corpDepartmentIds: string[],
+		isNumber: boolean,
+	): Promise<Map<string, DepartmentRelation>> {
+		const data = await this.call('POST', MINGDAO_PATHS.getDepartmentRelations, {
+			corpDepartmentIds,
+			isNumber,
+		});
+		return departmentRelationsOf(data, MINGDAO_PATHS.getDepartmentRelations);
 	}
 
 	/**
@@ -181,17 +177,12 @@ export class MingdaoClient {
 	 * both a bare list and an object holding the list (and a total) are understood.
 	 */
 	async getUsersPage(pageIndex: number, pageSize: number, userStatus?: number): Promise<UsersPage> {
-		const data = await this.call('GET', MINGDAO_PATHS.getUsers, { pageIndex, pageSize, userStatus });
-		if (data === null || data === undefined) return { users: [] };
-		if (Array.isArray(data)) return { users: data.filter(isRecord) };
-		if (!isRecord(data)) throw MingdaoClient.unexpected(MINGDAO_PATHS.getUsers, 'data that is neither a list nor an object');
-		const listKey = ['users', 'list', 'rows', 'items', 'data'].find((key) => Array.isArray(data[key]));
-		if (!listKey) throw MingdaoClient.unexpected(MINGDAO_PATHS.getUsers, 'an object without a list of users');
-		const totalKey = ['total', 'allCount', 'count', 'totalCount'].find((key) => typeof data[key] === 'number');
-		return {
-			users: (data[listKey] as unknown[]).filter(isRecord),
-			total: totalKey ? (data[totalKey] as number) : undefined,
-		};
+		const data = await this.call('GET', MINGDAO_PATHS.getUsers, {
+			pageIndex,
+			pageSize,
+			userStatus,
+		});
+		return usersPageOf(data, MINGDAO_PATHS.getUsers);
 	}
 
 	/**
@@ -202,14 +193,7 @@ export class MingdaoClient {
 	 */
 	async upsertUsers(users: MingdaoUserWrite[]): Promise<Map<string, UpsertAnswer>> {
 		const data = await this.call('POST', MINGDAO_PATHS.upsertUsers, { users });
-		const out = new Map<string, UpsertAnswer>();
-		if (!Array.isArray(data)) return out;
-		for (const entry of data) {
-			if (!isRecord(entry)) continue;
-			const corpUserId = scalarText(entry.corpUserId);
-			if (corpUserId !== null) out.set(corpUserId, { ...entry, corpUserId });
-		}
-		return out;
+		return upsertAnswersOf(data);
 	}
 
 	/** Removes (Mingdao: makes leave) one user; Mingdao's `data` says whether it was removed. */
@@ -236,6 +220,13 @@ export function createClient(
 	{ idempotent = true }: { idempotent?: boolean } = {},
 ): { client: MingdaoClient; concurrency: number } {
 	const tuning = readRequestTuning(options, { concurrency: MINGDAO_DEFAULT_CONCURRENCY });
-	const settings = transportSettings(tuning, { signal: run.signal, idempotent, egress: run.egress });
-	return { client: new MingdaoClient(run.connection, settings, run.redactor), concurrency: tuning.concurrency };
+	const settings = transportSettings(tuning, {
+		signal: run.signal,
+		idempotent,
+		egress: run.egress,
+	});
+	return {
+		client: new MingdaoClient(run.connection, settings, run.redactor),
+		concurrency: tuning.concurrency,
+	};
 }

@@ -35,16 +35,25 @@ function text(value: unknown): string {
 }
 
 /** Reads n8n's decrypted credential data into a typed shape, checking what is required. */
-export function readConnection(credentials: ICredentialDataDecryptedObject, redactor: Redactor): MingdaoConnection {
+export function readConnection(
+	credentials: ICredentialDataDecryptedObject,
+	redactor: Redactor,
+): MingdaoConnection {
 	// The App Key is entered as a password, so users expect it hidden like one.
 	redactor.add(credentials.secretKey).add(credentials.appKey);
 	const appKey = text(credentials.appKey);
 	const secretKey = text(credentials.secretKey);
 	const projectId = text(credentials.projectId);
-	if (appKey === '') throw new ParameterError('App Key', 'App Key is empty in the Mingdao credential');
-	if (secretKey === '') throw new ParameterError('Secret Key', 'Secret Key is empty in the Mingdao credential');
-	if (projectId === '') throw new ParameterError('Project ID', 'Project ID is empty in the Mingdao credential');
-	const deployment = credentials.deployment === 'private' || credentials.deployment === 'custom' ? credentials.deployment : 'saas';
+	if (appKey === '')
+		throw new ParameterError('App Key', 'App Key is empty in the Mingdao credential');
+	if (secretKey === '')
+		throw new ParameterError('Secret Key', 'Secret Key is empty in the Mingdao credential');
+	if (projectId === '')
+		throw new ParameterError('Project ID', 'Project ID is empty in the Mingdao credential');
+	const deployment =
+		credentials.deployment === 'private' || credentials.deployment === 'custom'
+			? credentials.deployment
+			: 'saas';
 	return {
 		appKey,
 		secretKey,
@@ -66,6 +75,12 @@ export function mingdaoApiBaseUrl(connection: MingdaoConnection): string {
 	if (connection.deployment === 'custom') {
 		return secureBaseUrl(connection.customBaseUrl, 'API Base URL', connection.allowInsecureHttp);
 	}
-	const address = secureBaseUrl(connection.privateUrl, 'Mingdao Address', connection.allowInsecureHttp);
-	return address.toLowerCase().endsWith(MINGDAO_PRIVATE_API_PATH) ? address : `${address}${MINGDAO_PRIVATE_API_PATH}`;
+	const address = secureBaseUrl(
+		connection.privateUrl,
+		'Mingdao Address',
+		connection.allowInsecureHttp,
+	);
+	return address.toLowerCase().endsWith(MINGDAO_PRIVATE_API_PATH)
+		? address
+		: `${address}${MINGDAO_PRIVATE_API_PATH}`;
 }

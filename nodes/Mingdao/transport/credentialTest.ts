@@ -1,5 +1,9 @@
 /** The Mingdao credential's Test button, run as a test function of the Mingdao node. */
-import type { ICredentialTestFunctions, ICredentialsDecrypted, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 
 import { ParameterError, TransportError, VendorApiError } from '../../shared/errors';
 import { readRequestTuning } from '../../shared/descriptions/options';
@@ -45,7 +49,11 @@ export async function testMingdaoCredential(
 		// `request` is the only request helper n8n gives a credential test (its httpRequest is not there).
 		// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions
 		const sender = viaLegacyRequestHelper(async (options) => await this.helpers.request(options));
-		const client = new MingdaoClient(connection, { ...transportSettings(tuning, { idempotent: true, egress: undefined }), sender }, redactor);
+		const client = new MingdaoClient(
+			connection,
+			{ ...transportSettings(tuning, { idempotent: true, egress: undefined }), sender },
+			redactor,
+		);
 		await client.getUserRelations([CREDENTIAL_TEST_USER_ID]);
 	} catch (error) {
 		return { status: 'Error', message: redactor.redact(credentialTestMessage(error)) };

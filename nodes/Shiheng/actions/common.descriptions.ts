@@ -6,7 +6,10 @@ type DisplayOptions = NonNullable<INodeProperties['displayOptions']>;
 export function endpointPathField(
 	show: DisplayOptions['show'],
 	listName: string,
-	field: { name: string; displayName: string } = { name: 'endpointPath', displayName: 'Endpoint Path' },
+	field: { name: string; displayName: string } = {
+		name: 'endpointPath',
+		displayName: 'Endpoint Path',
+	},
 ): INodeProperties {
 	return {
 		displayName: field.displayName,

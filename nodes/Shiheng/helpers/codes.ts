@@ -23,7 +23,8 @@ export function statusLabel(status: unknown): string | null {
 }
 
 /** A refusal that names the signature or the app: words, since Shiheng publishes no codes. */
-const CREDENTIAL_REFUSAL = /sign|签名|app\s*_?id|appkey|app key|secret|密钥|权限|permission|unauthori[sz]ed|forbidden|未授权/i;
+const CREDENTIAL_REFUSAL =
+	/sign|签名|app\s*_?id|appkey|app key|secret|密钥|权限|permission|unauthori[sz]ed|forbidden|未授权/i;
 
 /**
  * Whether a refusal holds for every request of the run. Shiheng publishes no error codes, so this

@@ -17,7 +17,10 @@ export function parseStartId(value: unknown): Cursor {
 		const number = Number(value.trim());
 		return Number.isSafeInteger(number) ? number : value.trim();
 	}
-	throw new ParameterError('Start ID', `Start ID must be a whole number of 0 or more, got "${String(value)}"`);
+	throw new ParameterError(
+		'Start ID',
+		`Start ID must be a whole number of 0 or more, got "${String(value)}"`,
+	);
 }
 
 /** A customer id usable as a startId: a whole number of 0 or more. */
@@ -44,7 +47,8 @@ function resumeStartIdAfter(customers: IDataObject[], pages: PageRead[]): Cursor
 	const afterLast = idAsCursor(customers[customers.length - 1].id);
 	if (afterLast !== undefined) return afterLast;
 	const last = pages[pages.length - 1];
-	const returnedOfLast = customers.length - pages.slice(0, -1).reduce((sum, page) => sum + page.size, 0);
+	const returnedOfLast =
+		customers.length - pages.slice(0, -1).reduce((sum, page) => sum + page.size, 0);
 	return last.next !== null && returnedOfLast >= last.size ? last.next : last.startId;
 }
 
@@ -58,7 +62,12 @@ export interface CustomerListing {
 export async function readCustomers(
 	client: ShihengClient,
 	path: string,
-	request: { startId: Cursor; pageSize: number; limit: number | undefined; signal: AbortSignal | undefined },
+	request: {
+		startId: Cursor;
+		pageSize: number;
+		limit: number | undefined;
+		signal: AbortSignal | undefined;
+	},
 ): Promise<CustomerListing> {
 	const pages: PageRead[] = [];
 	const result = await followCursor<Record<string, unknown>, Cursor>({
@@ -72,5 +81,8 @@ export async function readCustomers(
 		},
 	});
 	const customers = result.items as IDataObject[];
-	return { customers, resumeStartId: customers.length === 0 ? undefined : resumeStartIdAfter(customers, pages) };
+	return {
+		customers,
+		resumeStartId: customers.length === 0 ? undefined : resumeStartIdAfter(customers, pages),
+	};
 }

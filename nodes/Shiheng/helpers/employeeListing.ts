@@ -5,8 +5,8 @@ import type { NodeExecutionHint } from 'n8n-workflow';
 import { PageCountMemory, readCountedListing } from '../../shared/execution/paging';
 import type { CountedListing } from '../../shared/execution/paging';
 import type { ShihengClient } from '../transport/client';
-import { idKey } from './changes';
-import type { EmployeeMemory } from './changes';
+import { idKey } from './employeeMemory';
+import type { EmployeeMemory } from './employeeMemory';
 
 export const EMPLOYEE_DEFAULT_CONCURRENCY = 5;
 export const EMPLOYEE_MAX_PAGE_SIZE = 50;
@@ -46,7 +46,11 @@ export interface EmployeeListing extends CountedListing<ListedEmployee> {
  * met on two pages (the list shifted while paging) is kept once; one the shift moved past the
  * pages read is missing, which the total tells.
  */
-export async function readEmployees(client: ShihengClient, path: string, request: ListingRequest): Promise<EmployeeListing> {
+export async function readEmployees(
+	client: ShihengClient,
+	path: string,
+	request: ListingRequest,
+): Promise<EmployeeListing> {
 	const memoryKey = client.listKey(path, request.pageSize);
 	const listing = await readCountedListing<ListedEmployee>({
 		...request,
@@ -55,9 +59,16 @@ export async function readEmployees(client: ShihengClient, path: string, request
 		maxExtraPasses: MAX_EXTRA_PASSES,
 		fetchPage: async (pageNum) => {
 			const page = await client.employeePage(path, pageNum, request.pageSize);
-			return { items: page.result.map((employee) => ({ employee, traceId: page.traceId })), total: page.total, pages: page.pages };
+			return {
+				items: page.result.map((employee) => ({ employee, traceId: page.traceId })),
+				total: page.total,
+				pages: page.pages,
+			};
 		},
-		key: ({ employee }) => (typeof employee.id === 'number' || typeof employee.id === 'string' ? `id:${employee.id}` : undefined),
+		key: ({ employee }) =>
+			typeof employee.id === 'number' || typeof employee.id === 'string'
+				? `id:${employee.id}`
+				: undefined,
 	});
 	pageCounts.remember(memoryKey, listing.pages);
 	return { ...listing, employees: listing.items };
@@ -67,7 +78,10 @@ export async function readEmployees(client: ShihengClient, path: string, request
 const pageCounts = new PageCountMemory();
 
 /** What an n8n user sees above the output when the list never added up. */
-export function incompleteListingHint(listing: EmployeeListing, itemIndex: number): NodeExecutionHint {
+export function incompleteListingHint(
+	listing: EmployeeListing,
+	itemIndex: number,
+): NodeExecutionHint {
 	return {
 		type: 'warning',
 		location: 'outputPane',
@@ -97,7 +111,8 @@ function missesSomeone(memory: EmployeeMemory, ids: Set<string>): boolean {
 	return false;
 }
 
-const sameIds = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((id) => b.has(id));
+const sameIds = (a: Set<string>, b: Set<string>) =>
+	a.size === b.size && [...a].every((id) => b.has(id));
 
 export class ListingError extends Error {}
 
@@ -108,8 +123,18 @@ export class ListingError extends Error {}
  * hiding someone who never left. Bounded: after MAX_EXTRA_PASSES further reads the poll fails.
  * Undefined `complete` (Shiheng stated no total) is returned as is: absence then never counts.
  */
-export async function readForComparison(settings: ListingSettings, path: string, memory: EmployeeMemory | undefined): Promise<EmployeeListing> {
-	const read = async () => await readEmployees(settings.client, path, { pageSize: settings.pageSize, limit: undefined, concurrency: settings.concurrency, signal: undefined });
+export async function readForComparison(
+	settings: ListingSettings,
+	path: string,
+	memory: EmployeeMemory | undefined,
+): Promise<EmployeeListing> {
+	const read = async () =>
+		await readEmployees(settings.client, path, {
+			pageSize: settings.pageSize,
+			limit: undefined,
+			concurrency: settings.concurrency,
+			signal: undefined,
+		});
 	let listing = await read();
 	let passes = listing.passes;
 	if (listing.complete === false) {

@@ -21,7 +21,10 @@ export const SIMPLE_EMPLOYEE_FIELDS: readonly string[] = [
 ];
 
 /** `status` becomes its label, the original number is kept as `statusCode`. */
-export function readableEmployee(employee: Record<string, unknown>, simplify: boolean): IDataObject {
+export function readableEmployee(
+	employee: Record<string, unknown>,
+	simplify: boolean,
+): IDataObject {
 	const status = statusLabel(employee.status);
 	const statusCode = (employee.status ?? null) as IDataObject[string];
 	if (!simplify) return { ...(employee as IDataObject), status, statusCode };
@@ -36,7 +39,10 @@ export function readableEmployee(employee: Record<string, unknown>, simplify: bo
 }
 
 /** Every customer of a listing carries where a later run should continue. */
-export function withResumeStartId(customers: IDataObject[], resumeStartId: number | string): IDataObject[] {
+export function withResumeStartId(
+	customers: IDataObject[],
+	resumeStartId: number | string,
+): IDataObject[] {
 	return customers.map((customer) => ({ ...customer, resumeStartId }));
 }
 
@@ -60,10 +66,19 @@ export function withListingDetails(
 
 /** One Shiheng Trigger event as an output item's json. */
 export function employeeEventJson(
-	event: { event: string; reason: string; employee: Record<string, unknown>; changes?: Record<string, { previous?: unknown; current: unknown }> },
+	event: {
+		event: string;
+		reason: string;
+		employee: Record<string, unknown>;
+		changes?: Record<string, { previous?: unknown; current: unknown }>;
+	},
 	simplify: boolean,
 ): IDataObject {
-	const json: IDataObject = { event: event.event, reason: event.reason, employee: readableEmployee(event.employee, simplify) };
+	const json: IDataObject = {
+		event: event.event,
+		reason: event.reason,
+		employee: readableEmployee(event.employee, simplify),
+	};
 	if (event.changes) {
 		json.changedFields = Object.keys(event.changes);
 		json.changes = event.changes as IDataObject;

@@ -3,12 +3,23 @@
 import * as crypto from 'node:crypto';
 import { createHash, createHmac } from 'node:crypto';
 
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
-import { ParameterError } from '../../shared/errors';
 import { resolveRequestUrl } from '../../shared/http/request-options';
 import { isLoopbackHost } from '../../shared/validate';
-import { FORM_CONTENT_TYPE, encodeSignedParams, requestStyleFromCredentials, signValue, textParams } from './requestStyle';
+import {
+	FORM_CONTENT_TYPE,
+	encodeSignedParams,
+	requestStyleFromCredentials,
+	signValue,
+	textParams,
+} from './requestStyle';
+import { schemeFromCredentials } from './signScheme';
+import type { SignScheme } from './signScheme';
 
 /**
  * Request signing for the Shiheng open platform, shared by the credential's `authenticate` (so the
@@ -20,86 +31,6 @@ import { FORM_CONTENT_TYPE, encodeSignedParams, requestStyleFromCredentials, sig
  * None of the presets is claimed to be Shiheng's rule; the user picks the one their onboarding
  * documents describe, or builds it with the custom combination.
  */
-
-export type SignJoin = 'query' | 'concat';
-export type SignAlgorithm = 'md5' | 'sha256' | 'hmac-sha256';
-export type SecretPlacement = 'append' | 'wrap';
-export type HexCase = 'upper' | 'lower';
-export type TimestampUnit = 'ms' | 's';
-
-export interface SignScheme {
-	/** `k=v&k=v` or `kvkv`, always over the parameters sorted by name. */
-	join: SignJoin;
-	algorithm: SignAlgorithm;
-	/** Where the secret goes for plain digests; HMAC uses the secret as its key instead. */
-	secretPlacement: SecretPlacement;
-	hexCase: HexCase;
-	timestampUnit: TimestampUnit;
-}
-
-export interface SignPreset {
-	value: string;
-	name: string;
-	scheme: SignScheme;
-}
-
-/** The presets offered in the credential. The first is the default (see the credential's help). */
-export const SIGN_PRESETS: SignPreset[] = [
-	{
-		value: 'md5QueryAppendUpperMs',
-		name: 'MD5 of Sorted k=v&… + Secret, Upper-Case Hex, Timestamp in Ms (Default)',
-		scheme: { join: 'query', algorithm: 'md5', secretPlacement: 'append', hexCase: 'upper', timestampUnit: 'ms' },
-	},
-	{
-		value: 'md5QueryAppendLowerMs',
-		name: 'MD5 of Sorted k=v&… + Secret, Lower-Case Hex, Timestamp in Ms',
-		scheme: { join: 'query', algorithm: 'md5', secretPlacement: 'append', hexCase: 'lower', timestampUnit: 'ms' },
-	},
-	{
-		value: 'md5QueryAppendLowerS',
-		name: 'MD5 of Sorted k=v&… + Secret, Lower-Case Hex, Timestamp in Seconds',
-		scheme: { join: 'query', algorithm: 'md5', secretPlacement: 'append', hexCase: 'lower', timestampUnit: 's' },
-	},
-	{
-		value: 'md5ConcatWrapUpperMs',
-		name: 'MD5 of Secret + Sorted Keys and Values Concatenated + Secret, Upper-Case Hex, Timestamp in Ms',
-		scheme: { join: 'concat', algorithm: 'md5', secretPlacement: 'wrap', hexCase: 'upper', timestampUnit: 'ms' },
-	},
-	{
-		value: 'sha256QueryAppendLowerMs',
-		name: 'SHA-256 of Sorted k=v&… + Secret, Lower-Case Hex, Timestamp in Ms',
-		scheme: { join: 'query', algorithm: 'sha256', secretPlacement: 'append', hexCase: 'lower', timestampUnit: 'ms' },
-	},
-	{
-		value: 'hmacSha256QueryLowerMs',
-		name: 'HMAC-SHA256 (Key = Secret) of Sorted k=v&…, Lower-Case Hex, Timestamp in Ms',
-		scheme: { join: 'query', algorithm: 'hmac-sha256', secretPlacement: 'append', hexCase: 'lower', timestampUnit: 'ms' },
-	},
-];
-
-export const DEFAULT_SIGN_PRESET = SIGN_PRESETS[0].value;
-export const CUSTOM_SIGN_PRESET = 'custom';
-
-function pick<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
-	return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
-}
-
-/** The scheme a credential's values describe (a preset, or the custom fields). */
-export function schemeFromCredentials(data: Record<string, unknown>): SignScheme {
-	const preset = typeof data.signingScheme === 'string' ? data.signingScheme : DEFAULT_SIGN_PRESET;
-	if (preset !== CUSTOM_SIGN_PRESET) {
-		const found = SIGN_PRESETS.find((entry) => entry.value === preset);
-		if (!found) throw new ParameterError('Signing Scheme', `Unknown Shiheng signing scheme "${preset}"`);
-		return { ...found.scheme };
-	}
-	return {
-		join: pick(data.signJoin, ['query', 'concat'], 'query'),
-		algorithm: pick(data.signAlgorithm, ['md5', 'sha256', 'hmac-sha256'], 'md5'),
-		secretPlacement: pick(data.signSecretPlacement, ['append', 'wrap'], 'append'),
-		hexCase: pick(data.signHexCase, ['upper', 'lower'], 'upper'),
-		timestampUnit: pick(data.timestampUnit, ['ms', 's'], 'ms'),
-	};
-}
 
 export function timestampFor(scheme: SignScheme, nowMs: number = Date.now()): number {
 	return scheme.timestampUnit === 's' ? Math.floor(nowMs / 1000) : nowMs;
@@ -120,13 +51,18 @@ export function stringToSign(params: Record<string, unknown>, scheme: SignScheme
 		: entries.map(([key, value]) => `${key}${value}`).join('');
 }
 
-export function computeSign(params: Record<string, unknown>, secret: string, scheme: SignScheme): string {
+export function computeSign(
+	params: Record<string, unknown>,
+	secret: string,
+	scheme: SignScheme,
+): string {
 	const base = stringToSign(params, scheme);
 	let hex: string;
 	if (scheme.algorithm === 'hmac-sha256') {
 		hex = createHmac('sha256', secret).update(base, 'utf8').digest('hex');
 	} else {
-		const input = scheme.secretPlacement === 'wrap' ? `${secret}${base}${secret}` : `${base}${secret}`;
+		const input =
+			scheme.secretPlacement === 'wrap' ? `${secret}${base}${secret}` : `${base}${secret}`;
 		// One call per page: Node's one-shot digest (Node 21.7+) skips the Hash object.
 		hex =
 			typeof crypto.hash === 'function'
@@ -166,12 +102,15 @@ function parseObject(value: unknown): IDataObject | undefined {
 	if (typeof value === 'string') {
 		try {
 			const parsed = JSON.parse(value) as unknown;
-			return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
+			return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+				? (parsed as IDataObject)
+				: undefined;
 		} catch {
 			return undefined;
 		}
 	}
-	if (typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value)) return value as IDataObject;
+	if (typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value))
+		return value as IDataObject;
 	return undefined;
 }
 
@@ -186,8 +125,16 @@ export async function signN8nRequest(
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
 	const baseUrl = typeof credentials.baseUrl === 'string' ? credentials.baseUrl : undefined;
-	const target = resolveRequestUrl(requestOptions as IHttpRequestOptions & { uri?: string }, baseUrl);
-	if (target && target.protocol === 'http:' && credentials.allowInsecureHttp !== true && !isLoopbackHost(target.hostname)) {
+	const target = resolveRequestUrl(
+		requestOptions as IHttpRequestOptions & { uri?: string },
+		baseUrl,
+	);
+	if (
+		target &&
+		target.protocol === 'http:' &&
+		credentials.allowInsecureHttp !== true &&
+		!isLoopbackHost(target.hostname)
+	) {
 		throw new Error(
 			'Shiheng credential: plain http:// would expose signed requests. Use https://, or turn on "Allow Insecure HTTP" in the credential.',
 		);
@@ -212,7 +159,11 @@ export async function signN8nRequest(
 	const signed = signParams(body, identity);
 	const wire = encodeSignedParams(signed, requestStyleFromCredentials(credentials));
 	if (wire.query) {
-		const withoutBody: IHttpRequestOptions = { ...requestOptions, method: wire.method, qs: { ...(requestOptions.qs ?? {}), ...wire.query } };
+		const withoutBody: IHttpRequestOptions = {
+			...requestOptions,
+			method: wire.method,
+			qs: { ...(requestOptions.qs ?? {}), ...wire.query },
+		};
 		delete withoutBody.body;
 		return withoutBody;
 	}

@@ -34,7 +34,7 @@ export function endpointPath(value: unknown, field: string): string {
 	const path = requiredString(
 		value,
 		field,
-		"Enter the path from your Shiheng onboarding documents (the API document of your app). Shiheng does not publish its paths.",
+		'Enter the path from your Shiheng onboarding documents (the API document of your app). Shiheng does not publish its paths.',
 	);
 	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
 		throw new ParameterError(
@@ -43,7 +43,8 @@ export function endpointPath(value: unknown, field: string): string {
 			"Put the host in the credential's Base URL and only the path (e.g. the part after the host) here.",
 		);
 	}
-	if (/[\s?#]/.test(path)) throw new ParameterError(field, `${field} must not contain spaces, "?" or "#"`);
+	if (/[\s?#]/.test(path))
+		throw new ParameterError(field, `${field} must not contain spaces, "?" or "#"`);
 	return path.startsWith('/') ? path : `/${path}`;
 }
 
@@ -95,7 +96,10 @@ export class ShihengClient {
 		const url = `${this.connection.baseUrl}${path}`;
 		const response = await sendWithRetry(
 			() => {
-				const params = signParams(paramContent === undefined ? {} : { paramContent }, this.connection);
+				const params = signParams(
+					paramContent === undefined ? {} : { paramContent },
+					this.connection,
+				);
 				this.redactor.add(params.sign);
 				const wire = encodeSignedParams(params, this.connection.requestStyle);
 				const headers: Record<string, string> = { accept: 'application/json' };
@@ -117,7 +121,10 @@ export class ShihengClient {
 			});
 		}
 		if (String(envelope.code) !== '0' || response.status >= 400) {
-			const message = typeof envelope.msg === 'string' && envelope.msg !== '' ? envelope.msg : 'the request was refused without a message';
+			const message =
+				typeof envelope.msg === 'string' && envelope.msg !== ''
+					? envelope.msg
+					: 'the request was refused without a message';
 			const refusesRun = refusesShihengRun(message, this.accepted);
 			throw new VendorApiError({
 				vendor: VENDOR,
@@ -151,12 +158,17 @@ export class ShihengClient {
 		};
 	}
 
-	async customerPage(path: string, startId: number | string, pageSize: number): Promise<CustomerPage> {
+	async customerPage(
+		path: string,
+		startId: number | string,
+		pageSize: number,
+	): Promise<CustomerPage> {
 		const { result } = await this.call(path, { startId, pageSize });
 		const page = (result ?? {}) as Partial<CustomerPage>;
 		const next = page.nextStartId;
 		return {
-			nextStartId: typeof next === 'number' || (typeof next === 'string' && next !== '') ? next : null,
+			nextStartId:
+				typeof next === 'number' || (typeof next === 'string' && next !== '') ? next : null,
 			result: objectRows(page.result),
 		};
 	}
@@ -172,6 +184,13 @@ export function createClient(
 	defaults: { concurrency: number } = { concurrency: 1 },
 ): { client: ShihengClient; concurrency: number } {
 	const tuning = readRequestTuning(options, defaults);
-	const settings = transportSettings(tuning, { signal: run.signal, idempotent: true, egress: run.egress });
-	return { client: new ShihengClient(run.connection, settings, run.redactor), concurrency: tuning.concurrency };
+	const settings = transportSettings(tuning, {
+		signal: run.signal,
+		idempotent: true,
+		egress: run.egress,
+	});
+	return {
+		client: new ShihengClient(run.connection, settings, run.redactor),
+		concurrency: tuning.concurrency,
+	};
 }

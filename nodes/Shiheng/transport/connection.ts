@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import type { Redactor } from '../../shared/redact';
 import { requiredString, secureBaseUrl } from '../../shared/validate';
 import { requestStyleFromCredentials } from './requestStyle';
-import { schemeFromCredentials } from './auth';
+import { schemeFromCredentials } from './signScheme';
 import type { RequestStyle } from './requestStyle';
 import type { SigningIdentity } from './auth';
 
@@ -15,7 +15,10 @@ export interface ShihengConnection extends SigningIdentity {
 }
 
 /** Reads and checks the credential; a bad value fails naming its field, before any request. */
-export function readConnection(credentials: ICredentialDataDecryptedObject, redactor: Redactor): ShihengConnection {
+export function readConnection(
+	credentials: ICredentialDataDecryptedObject,
+	redactor: Redactor,
+): ShihengConnection {
 	redactor.add(credentials.appSecret);
 	return {
 		baseUrl: secureBaseUrl(credentials.baseUrl, 'Base URL', credentials.allowInsecureHttp === true),

@@ -20,16 +20,38 @@ export const DEFAULT_REQUEST_STYLE: RequestStyle = { method: 'POST', encoding: '
 
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T, field: string): T {
+function oneOf<T extends string>(
+	value: unknown,
+	allowed: readonly T[],
+	fallback: T,
+	field: string,
+): T {
 	if (value === undefined || value === null || value === '') return fallback;
-	if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-	throw new ParameterError(field, `${field} must be one of ${allowed.join(', ')}, got "${String(value)}"`);
+	if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+		return value as T;
+	throw new ParameterError(
+		field,
+		`${field} must be one of ${allowed.join(', ')}, got "${String(value)}"`,
+	);
 }
 
 export function requestStyleFromCredentials(data: Record<string, unknown>): RequestStyle {
-	const method = oneOf(data.requestMethod, ['POST', 'GET'] as const, DEFAULT_REQUEST_STYLE.method, 'HTTP Method');
+	const method = oneOf(
+		data.requestMethod,
+		['POST', 'GET'] as const,
+		DEFAULT_REQUEST_STYLE.method,
+		'HTTP Method',
+	);
 	if (method === 'GET') return { method, encoding: 'query' };
-	return { method, encoding: oneOf(data.parameterEncoding, ['json', 'form', 'query'] as const, 'json', 'Parameter Encoding') };
+	return {
+		method,
+		encoding: oneOf(
+			data.parameterEncoding,
+			['json', 'form', 'query'] as const,
+			'json',
+			'Parameter Encoding',
+		),
+	};
 }
 
 /**
@@ -52,12 +74,24 @@ export interface WireRequest {
 	body?: string;
 }
 
-export function encodeSignedParams(params: Record<string, unknown>, style: RequestStyle): WireRequest {
-	if (style.method === 'GET' || style.encoding === 'query') return { method: style.method, query: textParams(params) };
+export function encodeSignedParams(
+	params: Record<string, unknown>,
+	style: RequestStyle,
+): WireRequest {
+	if (style.method === 'GET' || style.encoding === 'query')
+		return { method: style.method, query: textParams(params) };
 	if (style.encoding === 'form') {
-		return { method: style.method, contentType: FORM_CONTENT_TYPE, body: new URLSearchParams(textParams(params)).toString() };
+		return {
+			method: style.method,
+			contentType: FORM_CONTENT_TYPE,
+			body: new URLSearchParams(textParams(params)).toString(),
+		};
 	}
-	return { method: style.method, contentType: 'application/json; charset=utf-8', body: JSON.stringify(params) };
+	return {
+		method: style.method,
+		contentType: 'application/json; charset=utf-8',
+		body: JSON.stringify(params),
+	};
 }
 
 /** How a parameter value is written into the string to sign: objects as compact JSON. */

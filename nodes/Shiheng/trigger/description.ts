@@ -11,7 +11,11 @@ import { DEFAULT_MAX_LEAVERS } from './state';
 
 export type TriggerEvent = EmployeeEventName | 'customerAdded';
 
-export const EMPLOYEE_EVENTS: EmployeeEventName[] = ['employeeJoined', 'employeeChanged', 'employeeLeft'];
+export const EMPLOYEE_EVENTS: EmployeeEventName[] = [
+	'employeeJoined',
+	'employeeChanged',
+	'employeeLeft',
+];
 
 /** The employee fields a change of which can count (the employee-list doc's fields, id aside). */
 const WATCHABLE_FIELDS: Array<{ name: string; value: string }> = [
@@ -30,7 +34,6 @@ const WATCHABLE_FIELDS: Array<{ name: string; value: string }> = [
 	{ name: 'User ID', value: 'userId' },
 	{ name: 'WeCom User ID', value: 'weComUserId' },
 ];
-
 
 /** Remembered with Remember Previous Values even when not watched, so a leaver no longer listed can be acted on. */
 export const IDENTITY_FIELDS = ['name', 'userId', 'weComUserId'];
@@ -53,7 +56,8 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Customer Added',
 				value: 'customerAdded',
-				description: 'A WeCom customer was added (the customer list is followed with its startId cursor)',
+				description:
+					'A WeCom customer was added (the customer list is followed with its startId cursor)',
 			},
 			{
 				name: 'Employee Changed',
@@ -68,12 +72,19 @@ export const properties: INodeProperties[] = [
 			{
 				name: 'Employee Left',
 				value: 'employeeLeft',
-				description: 'An employee\'s status became 5 ("left the company"), or they are no longer listed',
+				description:
+					'An employee\'s status became 5 ("left the company"), or they are no longer listed',
 			},
 		],
 	},
-	endpointPathField({ events: EMPLOYEE_EVENTS }, 'WeCom employee list', { name: 'employeeListPath', displayName: 'Employee List Path' }),
-	endpointPathField({ events: ['customerAdded'] }, 'WeCom customer list', { name: 'customerListPath', displayName: 'Customer List Path' }),
+	endpointPathField({ events: EMPLOYEE_EVENTS }, 'WeCom employee list', {
+		name: 'employeeListPath',
+		displayName: 'Employee List Path',
+	}),
+	endpointPathField({ events: ['customerAdded'] }, 'WeCom customer list', {
+		name: 'customerListPath',
+		displayName: 'Customer List Path',
+	}),
 	{
 		displayName: 'Changed Fields',
 		name: 'watchedFields',
@@ -103,15 +114,18 @@ export const properties: INodeProperties[] = [
 					{
 						name: 'Report What Changed While Off',
 						value: 'reportChanges',
-						description: 'The first poll compares with what was recorded before: a leaver while the trigger was off still leaves (Max Leavers per Poll still applies)',
+						description:
+							'The first poll compares with what was recorded before: a leaver while the trigger was off still leaves (Max Leavers per Poll still applies)',
 					},
 					{
 						name: 'Start From Now',
 						value: 'startFromNow',
-						description: 'The first poll records anew and fires nothing; what changed while the trigger was off is not reported',
+						description:
+							'The first poll records anew and fires nothing; what changed while the trigger was off is not reported',
 					},
 				],
-				description: 'What the first poll after the workflow is activated again (or n8n restarts) does',
+				description:
+					'What the first poll after the workflow is activated again (or n8n restarts) does',
 			},
 			{
 				displayName: 'Confirm Absence Over',
@@ -153,9 +167,8 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether to remember the values of the Changed Fields and of name, user ID and WeCom user ID, so Employee Changed gives each field\'s previous value and an employee who is no longer listed leaves with what was last known of them. Off, the trigger remembers a short fingerprint per employee (about 30 bytes) and gives previous values only for the status.',
+					"Whether to remember the values of the Changed Fields and of name, user ID and WeCom user ID, so Employee Changed gives each field's previous value and an employee who is no longer listed leaves with what was last known of them. Off, the trigger remembers a short fingerprint per employee (about 30 bytes) and gives previous values only for the status.",
 			},
 		],
 	}),
 ];
-

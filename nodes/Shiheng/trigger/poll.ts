@@ -1,106 +1,55 @@
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import { egressFilterOf } from '../../shared/http/egress';
-import { Redactor } from '../../shared/redact';
-import { intInRange } from '../../shared/validate';
-import { CUSTOMER_MAX_PAGE_SIZE, readCustomers } from '../helpers/customerListing';
-import { EMPLOYEE_DEFAULT_CONCURRENCY, EMPLOYEE_MAX_PAGE_SIZE, readEmployees, readForComparison } from '../helpers/employeeListing';
+import { readCustomers } from '../helpers/customerListing';
+import { readEmployees, readForComparison } from '../helpers/employeeListing';
 import type { Cursor } from '../helpers/customerListing';
 import { baseline, diffEmployees } from '../helpers/changes';
 import { employeeEventJson, readableEmployee } from '../helpers/output';
-import { createClient, endpointPath } from '../transport/client';
-import type { ShihengClient } from '../transport/client';
-import { readConnection } from '../transport/connection';
-import { EMPLOYEE_EVENTS, IDENTITY_FIELDS } from './description';
-import type { TriggerEvent } from './description';
+import { EMPLOYEE_EVENTS } from './description';
+import type { PollSettings } from './settings';
 import {
-	DEFAULT_MAX_LEAVERS,
 	STATE_VERSION,
 	endPoll,
 	isFirstPollSinceActivation,
 	leaverLimit,
 	markPolled,
 	memoryOf,
-	sourceFingerprint,
 	startPoll,
 	whyNewBaseline,
 } from './state';
 import type { EmployeeState, TriggerState } from './state';
 
-export interface PollSettings {
-	events: Set<TriggerEvent>;
-	/** What is remembered per employee besides the status (always kept exactly). */
-	fields: string[];
-	/** The watched fields among them (Employee Changed). */
-	compare: string[];
-	watchStatus: boolean;
-	keepValues: boolean;
-	simplify: boolean;
-	pageSize: number;
-	customerPageSize: number;
-	concurrency: number;
-	confirmAbsence: number;
-	maxLeavers: string;
-	startFromNowOnReactivation: boolean;
-	client: ShihengClient;
-	employeePath?: string;
-	customerPath?: string;
-	employeeSource?: string;
-	customerSource?: string;
-}
-
-export function readSettings(ctx: IPollFunctions, redactor: Redactor, credentials: ICredentialDataDecryptedObject): PollSettings {
-	const events = new Set(ctx.getNodeParameter('events', []) as TriggerEvent[]);
-	const options = ctx.getNodeParameter('options', {}) as IDataObject;
-	const connection = readConnection(credentials, redactor);
-	const { client, concurrency } = createClient({ connection, redactor, signal: undefined, egress: egressFilterOf(ctx) }, options, {
-		concurrency: EMPLOYEE_DEFAULT_CONCURRENCY,
-	});
-	const watchesEmployees = EMPLOYEE_EVENTS.some((event) => events.has(event));
-	// Only Employee Changed needs field fingerprints; the status is always kept exactly.
-	const watched = events.has('employeeChanged') ? (ctx.getNodeParameter('watchedFields', []) as string[]) : [];
-	const keepValues = options.rememberPreviousValues === true;
-	const compare = watched.filter((field) => field !== 'status').sort();
-	const employeePath = watchesEmployees ? endpointPath(ctx.getNodeParameter('employeeListPath', ''), 'Employee List Path') : undefined;
-	const customerPath = events.has('customerAdded') ? endpointPath(ctx.getNodeParameter('customerListPath', ''), 'Customer List Path') : undefined;
-	const source = (path: string | undefined) => (path === undefined ? undefined : sourceFingerprint(connection.baseUrl, connection.appId, path));
-	return {
-		events,
-		fields: keepValues ? [...new Set([...compare, ...IDENTITY_FIELDS])].sort() : compare,
-		compare,
-		watchStatus: watched.includes('status'),
-		keepValues,
-		simplify: ctx.getNodeParameter('simplify', true) as boolean,
-		pageSize: intInRange(options.pageSize ?? EMPLOYEE_MAX_PAGE_SIZE, 'Employee Page Size', 1, EMPLOYEE_MAX_PAGE_SIZE),
-		customerPageSize: intInRange(options.customerPageSize ?? CUSTOMER_MAX_PAGE_SIZE, 'Customer Page Size', 1, CUSTOMER_MAX_PAGE_SIZE),
-		concurrency,
-		confirmAbsence: intInRange(options.confirmAbsenceOver ?? 2, 'Confirm Absence Over', 1, 10),
-		maxLeavers: typeof options.maxLeavers === 'string' ? options.maxLeavers : DEFAULT_MAX_LEAVERS,
-		startFromNowOnReactivation: options.onReactivation === 'startFromNow',
-		client,
-		employeePath,
-		customerPath,
-		employeeSource: source(employeePath),
-		customerSource: source(customerPath),
-	};
-}
-
 /** "Fetch Test Event": one real employee and customer shaped as each chosen event; nothing is recorded. */
 export async function sample(settings: PollSettings): Promise<INodeExecutionData[]> {
 	const items: INodeExecutionData[] = [];
 	if (settings.employeePath) {
-		const listing = await readEmployees(settings.client, settings.employeePath, { pageSize: 1, limit: 1, concurrency: 1, signal: undefined });
+		const listing = await readEmployees(settings.client, settings.employeePath, {
+			pageSize: 1,
+			limit: 1,
+			concurrency: 1,
+			signal: undefined,
+		});
 		const first = listing.employees[0]?.employee;
 		for (const event of EMPLOYEE_EVENTS) {
 			if (!first || !settings.events.has(event)) continue;
-			const json: IDataObject = { event, sample: true, employee: readableEmployee(first, settings.simplify) };
+			const json: IDataObject = {
+				event,
+				sample: true,
+				employee: readableEmployee(first, settings.simplify),
+			};
 			if (event === 'employeeChanged') Object.assign(json, { changedFields: [], changes: {} });
 			items.push({ json });
 		}
 	}
 	if (settings.customerPath) {
-		const { customers } = await readCustomers(settings.client, settings.customerPath, { startId: 0, pageSize: 1, limit: 1, signal: undefined });
-		if (customers[0]) items.push({ json: { event: 'customerAdded', sample: true, customer: customers[0] } });
+		const { customers } = await readCustomers(settings.client, settings.customerPath, {
+			startId: 0,
+			pageSize: 1,
+			limit: 1,
+			signal: undefined,
+		});
+		if (customers[0])
+			items.push({ json: { event: 'customerAdded', sample: true, customer: customers[0] } });
 	}
 	return items;
 }
@@ -108,7 +57,10 @@ export async function sample(settings: PollSettings): Promise<INodeExecutionData
 export class TooManyLeaversError extends Error {}
 
 /** The poll itself; the caller holds the one-poll-at-a-time lock. */
-export async function poll(ctx: IPollFunctions, settings: PollSettings): Promise<INodeExecutionData[][] | null> {
+export async function poll(
+	ctx: IPollFunctions,
+	settings: PollSettings,
+): Promise<INodeExecutionData[][] | null> {
 	const saved = ctx.getWorkflowStaticData('node') as TriggerState;
 	const restart = settings.startFromNowOnReactivation && isFirstPollSinceActivation(saved);
 	const log = (line: string) => ctx.logger.warn(`Shiheng Trigger "${ctx.getNode().name}": ${line}`);
@@ -116,19 +68,30 @@ export async function poll(ctx: IPollFunctions, settings: PollSettings): Promise
 	let known: EmployeeState | undefined;
 	if (settings.employeePath !== undefined && settings.employeeSource !== undefined) {
 		const why = whyNewBaseline(saved, saved.employees, settings.employeeSource);
-		if (why) log(`records a new employee baseline and fires no employee event, because the memory it had is not comparable: ${why}`);
-		else if (restart && saved.employees) log('records a new employee baseline (After Reactivation: Start From Now); changes while it was off are not reported');
+		if (why)
+			log(
+				`records a new employee baseline and fires no employee event, because the memory it had is not comparable: ${why}`,
+			);
+		else if (restart && saved.employees)
+			log(
+				'records a new employee baseline (After Reactivation: Start From Now); changes while it was off are not reported',
+			);
 		known = restart ? undefined : memoryOf(saved, saved.employees, settings.employeeSource);
 	}
 	let customerStart: Cursor | undefined;
 	if (settings.customerPath !== undefined && settings.customerSource !== undefined) {
 		const why = whyNewBaseline(saved, saved.customers, settings.customerSource);
-		if (why) log(`starts the customer cursor anew and fires no Customer Added this time, because ${why}`);
-		customerStart = restart ? undefined : memoryOf(saved, saved.customers, settings.customerSource)?.startId;
+		if (why)
+			log(`starts the customer cursor anew and fires no Customer Added this time, because ${why}`);
+		customerStart = restart
+			? undefined
+			: memoryOf(saved, saved.customers, settings.customerSource)?.startId;
 	}
 
 	// Read everything first: a failure anywhere fires nothing and changes nothing.
-	const listing = settings.employeePath ? await readForComparison(settings, settings.employeePath, known) : undefined;
+	const listing = settings.employeePath
+		? await readForComparison(settings, settings.employeePath, known)
+		: undefined;
 	const customerListing = settings.customerPath
 		? await readCustomers(settings.client, settings.customerPath, {
 				startId: customerStart ?? 0,
@@ -143,7 +106,10 @@ export async function poll(ctx: IPollFunctions, settings: PollSettings): Promise
 	if (listing && settings.employeeSource !== undefined) {
 		const rows = listing.employees.map((entry) => entry.employee);
 		if (!known) {
-			employees = { ...baseline(rows, settings.fields, settings.keepValues), source: settings.employeeSource };
+			employees = {
+				...baseline(rows, settings.fields, settings.keepValues),
+				source: settings.employeeSource,
+			};
 		} else {
 			const diff = diffEmployees(known, rows, {
 				fields: settings.fields,
@@ -156,7 +122,10 @@ export async function poll(ctx: IPollFunctions, settings: PollSettings): Promise
 			});
 			const fired = diff.events.filter((event) => settings.events.has(event.event));
 			const leavers = fired.filter((event) => event.event === 'employeeLeft').length;
-			const { limit, explained } = leaverLimit(settings.maxLeavers, Object.keys(known.employees).length);
+			const { limit, explained } = leaverLimit(
+				settings.maxLeavers,
+				Object.keys(known.employees).length,
+			);
 			if (leavers > limit) {
 				throw new TooManyLeaversError(
 					`This poll would fire ${leavers} Employee Left events, more than Max Leavers per Poll allows (${limit}: ${explained}). ` +
@@ -171,9 +140,13 @@ export async function poll(ctx: IPollFunctions, settings: PollSettings): Promise
 	let customers: TriggerState['customers'];
 	if (customerListing && settings.customerSource !== undefined) {
 		if (customerStart !== undefined) {
-			for (const customer of customerListing.customers) items.push({ json: { event: 'customerAdded', customer } });
+			for (const customer of customerListing.customers)
+				items.push({ json: { event: 'customerAdded', customer } });
 		}
-		customers = { startId: customerListing.resumeStartId ?? customerStart ?? 0, source: settings.customerSource };
+		customers = {
+			startId: customerListing.resumeStartId ?? customerStart ?? 0,
+			source: settings.customerSource,
+		};
 	}
 
 	if (saved.version !== STATE_VERSION) {
@@ -195,10 +168,15 @@ export function pollKey(ctx: IPollFunctions): string {
 }
 
 /** One poll at a time per trigger: a poll that starts while the last one runs skips itself. */
-export async function pollOnce(ctx: IPollFunctions, settings: PollSettings): Promise<INodeExecutionData[][] | null> {
+export async function pollOnce(
+	ctx: IPollFunctions,
+	settings: PollSettings,
+): Promise<INodeExecutionData[][] | null> {
 	const key = pollKey(ctx);
 	if (!startPoll(key)) {
-		ctx.logger.warn(`Shiheng Trigger "${ctx.getNode().name}": skipped a poll, because the previous poll of this trigger is still running`);
+		ctx.logger.warn(
+			`Shiheng Trigger "${ctx.getNode().name}": skipped a poll, because the previous poll of this trigger is still running`,
+		);
 		return null;
 	}
 	try {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Cursor } from '../helpers/customerListing';
-import type { EmployeeMemory } from '../helpers/changes';
+import type { EmployeeMemory } from '../helpers/employeeMemory';
 
 /**
  * What the Shiheng Trigger keeps in the workflow's static data, and the rules that decide whether
@@ -41,16 +41,26 @@ export function sourceFingerprint(baseUrl: string, appId: string, path: string):
 }
 
 /** The memory of one list, when it exists, is of this state's version and was read from this source. */
-export function memoryOf<T extends { source?: unknown }>(state: TriggerState, memory: T | undefined, source: string): T | undefined {
+export function memoryOf<T extends { source?: unknown }>(
+	state: TriggerState,
+	memory: T | undefined,
+	source: string,
+): T | undefined {
 	if (state.version !== STATE_VERSION || memory === undefined) return undefined;
 	return memory.source === source ? memory : undefined;
 }
 
 /** Why a memory that exists is not used (for the one log line), or undefined when it is used or there is none. */
-export function whyNewBaseline(state: TriggerState, memory: { source?: unknown } | undefined, source: string): string | undefined {
+export function whyNewBaseline(
+	state: TriggerState,
+	memory: { source?: unknown } | undefined,
+	source: string,
+): string | undefined {
 	if (memory === undefined) return undefined;
-	if (state.version !== STATE_VERSION) return 'it was recorded by an earlier version of the trigger, which did not record its source';
-	if (memory.source !== source) return 'the credential (Base URL or App ID) or the list path is not the one it was recorded from';
+	if (state.version !== STATE_VERSION)
+		return 'it was recorded by an earlier version of the trigger, which did not record its source';
+	if (memory.source !== source)
+		return 'the credential (Base URL or App ID) or the list path is not the one it was recorded from';
 	return undefined;
 }
 
@@ -73,18 +83,26 @@ export function leaverLimit(setting: string, known: number): LeaverLimit {
 		.split(',')
 		.map((part) => part.trim())
 		.filter((part) => part !== '');
-	if (parts.length === 0) throw new Error(`Max Leavers per Poll is empty: give a number (e.g. 20) or a share (e.g. 5%), or both ("${DEFAULT_MAX_LEAVERS}")`);
+	if (parts.length === 0)
+		throw new Error(
+			`Max Leavers per Poll is empty: give a number (e.g. 20) or a share (e.g. 5%), or both ("${DEFAULT_MAX_LEAVERS}")`,
+		);
 	let best: LeaverLimit | undefined;
 	for (const part of parts) {
 		let candidate: LeaverLimit;
 		const share = /^(\d+(?:\.\d+)?)\s*%$/.exec(part);
 		if (share) {
 			const percent = Number(share[1]);
-			candidate = { limit: Math.ceil((known * percent) / 100), explained: `${percent}% of ${known} known employees` };
+			candidate = {
+				limit: Math.ceil((known * percent) / 100),
+				explained: `${percent}% of ${known} known employees`,
+			};
 		} else if (/^\d+$/.test(part)) {
 			candidate = { limit: Number(part), explained: part };
 		} else {
-			throw new Error(`Max Leavers per Poll: "${part}" is neither a whole number nor a share such as 5%`);
+			throw new Error(
+				`Max Leavers per Poll: "${part}" is neither a whole number nor a share such as 5%`,
+			);
 		}
 		if (best === undefined || candidate.limit < best.limit) best = candidate;
 	}

@@ -6,7 +6,10 @@ import type { TuningDefaults } from '../../shared/descriptions/options';
 export const WELINK_TUNING: TuningDefaults = { concurrency: 4 };
 
 /** The person's Corp User ID, the field Submit, Update and Get WeLink ID share; `description` says what the operation does with it. */
-export function corpUserIdField(show: Record<string, string[]>, description: string): INodeProperties {
+export function corpUserIdField(
+	show: Record<string, string[]>,
+	description: string,
+): INodeProperties {
 	return {
 		displayName: 'Corp User ID',
 		name: 'corpUserId',
@@ -48,7 +51,8 @@ export const pollingOptions: INodeProperties[] = [
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: 300,
-		description: 'How long to keep polling departments that are still processing. Departments still not final then are output with timedOut set.',
+		description:
+			'How long to keep polling departments that are still processing. Departments still not final then are output with timedOut set.',
 	},
 	{
 		displayName: 'Poll Interval (Ms)',

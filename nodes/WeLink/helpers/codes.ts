@@ -29,7 +29,8 @@ export function bodyCode(response: HttpResponse): string | undefined {
 export const WELINK_PROFILE: VendorProfile = {
 	name: WELINK_VENDOR,
 	transientAnswer: (response) => {
-		if (bodyCode(response) === RATE_LIMITED_CODE) return { reason: 'WeLink rate limit (48503)', reachedService: false };
+		if (bodyCode(response) === RATE_LIMITED_CODE)
+			return { reason: 'WeLink rate limit (48503)', reachedService: false };
 		if (response.status === 429) return { reason: 'HTTP 429', reachedService: false };
 		// 501 means "no permission for this API": retrying cannot help.
 		if (response.status >= 500 && response.status !== 501) {
@@ -73,12 +74,23 @@ export const CODE_HINTS: Record<string, string> = {
 	'47004': 'A value has the wrong format (for example the email or the mobile number).',
 	'47008': 'WeLink rejected the values during validation.',
 	'47013': 'Too many entries were queried at once.',
-	'47102': 'The app has no permission for this API. Grant it in the WeLink console; WeLink then needs a new token.',
-	'48503': 'WeLink rate limit: the call was retried and still refused. Lower the rate limit or concurrency options.',
+	'47102':
+		'The app has no permission for this API. Grant it in the WeLink console; WeLink then needs a new token.',
+	'48503':
+		'WeLink rate limit: the call was retried and still refused. Lower the rate limit or concurrency options.',
 };
 
 /** The states a person's sync can be in, as the node outputs them in `state`. */
-export type SyncStateName = 'succeeded' | 'pending' | 'processing' | 'opening' | 'saved' | 'opened' | 'failed' | 'notExist' | 'unknown';
+export type SyncStateName =
+	| 'succeeded'
+	| 'pending'
+	| 'processing'
+	| 'opening'
+	| 'saved'
+	| 'opened'
+	| 'failed'
+	| 'notExist'
+	| 'unknown';
 
 export interface SyncCode {
 	state: SyncStateName;
@@ -97,8 +109,16 @@ export interface SyncCode {
  */
 export const SYNC_CODES: Record<string, SyncCode> = {
 	'0': { state: 'succeeded', final: true, meaning: 'Success' },
-	'47003': { state: 'failed', final: true, meaning: 'A required value is empty (for example the email or the department)' },
-	'47004': { state: 'failed', final: true, meaning: 'A value is wrong (for example the email format or the mobile number)' },
+	'47003': {
+		state: 'failed',
+		final: true,
+		meaning: 'A required value is empty (for example the email or the department)',
+	},
+	'47004': {
+		state: 'failed',
+		final: true,
+		meaning: 'A value is wrong (for example the email format or the mobile number)',
+	},
 	'47100': { state: 'pending', final: false, meaning: 'Waiting to be processed' },
 	'47101': { state: 'failed', final: true, meaning: 'The access token has a wrong format' },
 	'47102': { state: 'failed', final: true, meaning: 'The app has no permission' },
@@ -106,8 +126,16 @@ export const SYNC_CODES: Record<string, SyncCode> = {
 	'47104': { state: 'processing', final: false, meaning: 'Being processed' },
 	'47105': { state: 'failed', final: true, meaning: 'The secretary account has not been created' },
 	'47106': { state: 'failed', final: true, meaning: 'The parent department has not been created' },
-	'47107': { state: 'saved', final: true, meaning: 'Saved only: no account opened (provider state 1)' },
-	'47108': { state: 'opening', final: false, meaning: 'The account is being opened (provider state 2)' },
+	'47107': {
+		state: 'saved',
+		final: true,
+		meaning: 'Saved only: no account opened (provider state 1)',
+	},
+	'47108': {
+		state: 'opening',
+		final: false,
+		meaning: 'The account is being opened (provider state 2)',
+	},
 	'47109': { state: 'opened', final: true, meaning: 'The account was opened (provider state 3)' },
 	'47110': {
 		state: 'failed',
@@ -115,13 +143,34 @@ export const SYNC_CODES: Record<string, SyncCode> = {
 		meaning: 'Opening the account failed (provider state 4)',
 		reasonInMessage: true,
 	},
-	'47111': { state: 'notExist', final: true, meaning: 'The account does not exist (provider state -1)' },
-	'47112': { state: 'processing', final: false, meaning: 'Being processed; do not submit this person again' },
-	'47113': { state: 'pending', final: false, meaning: 'Waiting to be processed; do not submit this person again' },
+	'47111': {
+		state: 'notExist',
+		final: true,
+		meaning: 'The account does not exist (provider state -1)',
+	},
+	'47112': {
+		state: 'processing',
+		final: false,
+		meaning: 'Being processed; do not submit this person again',
+	},
+	'47113': {
+		state: 'pending',
+		final: false,
+		meaning: 'Waiting to be processed; do not submit this person again',
+	},
 };
 
 /** users/bulk: codes meaning the person was taken into the sync queue (or is already in it). */
-export const ACCEPTED_CODES = new Set(['0', '47100', '47104', '47107', '47108', '47109', '47112', '47113']);
+export const ACCEPTED_CODES = new Set([
+	'0',
+	'47100',
+	'47104',
+	'47107',
+	'47108',
+	'47109',
+	'47112',
+	'47113',
+]);
 
 /** users/bulk: codes meaning the person's values were refused (item errors, with WeLink's message). */
 export const REFUSED_CODES: Record<string, string> = {
@@ -136,7 +185,10 @@ export const REFUSED_CODES: Record<string, string> = {
  */
 export type DepartmentStateName = 'succeeded' | 'processing' | 'failed' | 'unknown';
 
-export const DEPARTMENT_CODES: Record<string, { state: DepartmentStateName; final: boolean; meaning: string }> = {
+export const DEPARTMENT_CODES: Record<
+	string,
+	{ state: DepartmentStateName; final: boolean; meaning: string }
+> = {
 	'47114': { state: 'failed', final: true, meaning: 'The department sync failed' },
 	'47118': { state: 'processing', final: false, meaning: 'The department is being processed' },
 	'47119': { state: 'succeeded', final: true, meaning: 'The department sync succeeded' },

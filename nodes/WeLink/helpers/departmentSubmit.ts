@@ -8,32 +8,46 @@ import { failItem } from '../../shared/execution/item-loop';
 import type { Redactor } from '../../shared/redact';
 import { requiredString } from '../../shared/validate';
 import type { WeLinkClient } from '../transport/client';
-import { DEPARTMENT_NOT_REPORTED_MESSAGE, departmentSubmitResultOf, pairByField } from './output';
-import type { DepartmentStatus, DepartmentSubmitResult } from './output';
+import { pairByField } from './output';
+import { DEPARTMENT_NOT_REPORTED_MESSAGE, departmentSubmitResultOf } from './departmentOutput';
+import type { DepartmentStatus, DepartmentSubmitResult } from './departmentOutput';
 
 /** The department fields departments/bulk takes, as WeLink spells them. */
 export type DepartmentInfo = Record<string, string>;
 
 const TEXT_FIELDS = ['deptNameEn', 'deptLevel', 'managerId', 'orderNo'];
 
-export function departmentInfo(corpDeptCode: unknown, corpParentCode: unknown, deptNameCn: unknown, additional: IDataObject): DepartmentInfo {
+export function departmentInfo(
+	corpDeptCode: unknown,
+	corpParentCode: unknown,
+	deptNameCn: unknown,
+	additional: IDataObject,
+): DepartmentInfo {
 	const info: DepartmentInfo = {
 		corpDeptCode: requiredString(corpDeptCode, 'Department Code'),
-		corpParentCode: requiredString(corpParentCode, 'Parent Department Code', 'Use 0 for a top department.'),
+		corpParentCode: requiredString(
+			corpParentCode,
+			'Parent Department Code',
+			'Use 0 for a top department.',
+		),
 		deptNameCn: requiredString(deptNameCn, 'Name (Chinese)'),
 	};
 	for (const field of TEXT_FIELDS) {
 		const value = additional[field];
-		if (value !== undefined && value !== null && String(value).trim() !== '') info[field] = String(value).trim();
+		if (value !== undefined && value !== null && String(value).trim() !== '')
+			info[field] = String(value).trim();
 	}
-	if (additional.valid !== undefined) info.valid = additional.valid === false || additional.valid === '0' ? '0' : '1';
+	if (additional.valid !== undefined)
+		info.valid = additional.valid === false || additional.valid === '0' ? '0' : '1';
 	return info;
 }
 
 /** Sends a batch of departments to departments/bulk and pairs the answer's entries by corpDeptCode. */
 export function departmentSubmitSender(
 	client: WeLinkClient,
-): (batch: Array<UniqueRequest<DepartmentInfo>>) => Promise<Map<string, Answer<DepartmentSubmitResult>>> {
+): (
+	batch: Array<UniqueRequest<DepartmentInfo>>,
+) => Promise<Map<string, Answer<DepartmentSubmitResult>>> {
 	return async (batch) => {
 		// Not idempotent: only refusals before the service (48503, invalid token) are repeated.
 		const answer = await client.submitDepartments(batch.map((request) => request.value));
@@ -41,11 +55,25 @@ export function departmentSubmitSender(
 			return new Map(
 				batch.map((request): [string, Answer<DepartmentSubmitResult>] => [
 					request.key,
-					{ ok: true, value: { corpDeptCode: request.value.corpDeptCode, accepted: true, code: '0', message: answer.message } },
+					{
+						ok: true,
+						value: {
+							corpDeptCode: request.value.corpDeptCode,
+							accepted: true,
+							code: '0',
+							message: answer.message,
+						},
+					},
 				]),
 			);
 		}
-		return pairByField('corpDeptCode', batch, objectRows(answer.data), (info) => info.corpDeptCode, departmentSubmitResultOf);
+		return pairByField(
+			'corpDeptCode',
+			batch,
+			objectRows(answer.data),
+			(info) => info.corpDeptCode,
+			departmentSubmitResultOf,
+		);
 	};
 }
 
@@ -53,7 +81,15 @@ export function departmentSubmitSender(
 export function unsentDepartment(info: DepartmentInfo): Answer<Answer<DepartmentSubmitResult>> {
 	return {
 		ok: true,
-		value: { ok: true, value: { corpDeptCode: info.corpDeptCode, accepted: false, code: '', message: DEPARTMENT_NOT_REPORTED_MESSAGE } },
+		value: {
+			ok: true,
+			value: {
+				corpDeptCode: info.corpDeptCode,
+				accepted: false,
+				code: '',
+				message: DEPARTMENT_NOT_REPORTED_MESSAGE,
+			},
+		},
 	};
 }
 
@@ -61,7 +97,11 @@ export function unsentDepartment(info: DepartmentInfo): Answer<Answer<Department
 export type DepartmentOutcome =
 	| { kind: 'error'; error: unknown }
 	| { kind: 'skipped'; reason: string }
-	| { kind: 'sent'; answer: Answer<Answer<DepartmentSubmitResult>>; status?: Answer<DepartmentStatus> };
+	| {
+			kind: 'sent';
+			answer: Answer<Answer<DepartmentSubmitResult>>;
+			status?: Answer<DepartmentStatus>;
+	  };
 
 /** One output item per input item: the department's answer and status, the reason it was skipped, or its error. */
 export function departmentSubmitOutput(
@@ -77,12 +117,26 @@ export function departmentSubmitOutput(
 		const outcome = outcomes.get(itemIndex);
 		const info = infos.get(itemIndex);
 		if (!outcome || outcome.kind === 'error' || !info) {
-			out.push(failItem(ctx, outcome?.kind === 'error' ? outcome.error : new Error('The department was not handled'), itemIndex, redactor));
+			out.push(
+				failItem(
+					ctx,
+					outcome?.kind === 'error' ? outcome.error : new Error('The department was not handled'),
+					itemIndex,
+					redactor,
+				),
+			);
 			continue;
 		}
-		const base: IDataObject = { corpDeptCode: info.corpDeptCode, corpParentCode: info.corpParentCode, level: levelOf.get(itemIndex) ?? 0 };
+		const base: IDataObject = {
+			corpDeptCode: info.corpDeptCode,
+			corpParentCode: info.corpParentCode,
+			level: levelOf.get(itemIndex) ?? 0,
+		};
 		if (outcome.kind === 'skipped') {
-			out.push({ json: { ...base, accepted: false, skipped: true, reason: outcome.reason }, pairedItem: { item: itemIndex } });
+			out.push({
+				json: { ...base, accepted: false, skipped: true, reason: outcome.reason },
+				pairedItem: { item: itemIndex },
+			});
 			continue;
 		}
 		const answer = outcome.answer.ok ? outcome.answer.value : outcome.answer;
@@ -93,7 +147,12 @@ export function departmentSubmitOutput(
 		const json: IDataObject = { ...base, ...answer.value, skipped: false };
 		if (outcome.status?.ok) {
 			const status = outcome.status.value;
-			Object.assign(json, { state: status.state, final: status.final, statusCode: status.code, statusMessage: status.message });
+			Object.assign(json, {
+				state: status.state,
+				final: status.final,
+				statusCode: status.code,
+				statusMessage: status.message,
+			});
 			if (status.reason !== undefined) json.reason = status.reason;
 			if (status.polls !== undefined) json.polls = status.polls;
 			if (status.timedOut !== undefined) json.timedOut = status.timedOut;

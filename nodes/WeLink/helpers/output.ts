@@ -5,8 +5,8 @@ import { VendorApiError } from '../../shared/errors';
 import { asText } from '../../shared/text';
 import { objectRows } from '../../shared/http/body';
 
-import { ACCEPTED_CODES, DEPARTMENT_CODES, REFUSED_CODES, SYNC_CODES, WELINK_VENDOR } from './codes';
-import type { DepartmentStateName, SyncStateName } from './codes';
+import { ACCEPTED_CODES, REFUSED_CODES, SYNC_CODES, WELINK_VENDOR } from './codes';
+import type { SyncStateName } from './codes';
 
 /** How WeLink's answers become output items. */
 
@@ -14,7 +14,7 @@ import type { DepartmentStateName, SyncStateName } from './codes';
  * A field of WeLink's answer as text without surrounding spaces: WeLink pads its messages with a
  * leading space (the seed's example answer), which is layout, not content.
  */
-function text(value: unknown): string {
+export function text(value: unknown): string {
 	return asText(value).trim();
 }
 
@@ -45,14 +45,21 @@ export function statusOf(entry: Record<string, unknown>): PersonStatus {
 		final: known?.final ?? false,
 		message,
 	};
-	if (known?.state === 'failed') status.reason = (known.reasonInMessage && message) || known.meaning;
+	if (known?.state === 'failed')
+		status.reason = (known.reasonInMessage && message) || known.meaning;
 	return status;
 }
 
 export const NOT_REPORTED_MESSAGE = 'WeLink did not report this person';
 
 export function unreportedStatus(): PersonStatus {
-	return { corpUserId: '', code: '', state: 'unknown', final: false, message: NOT_REPORTED_MESSAGE };
+	return {
+		corpUserId: '',
+		code: '',
+		state: 'unknown',
+		final: false,
+		message: NOT_REPORTED_MESSAGE,
+	};
 }
 
 /**
@@ -81,7 +88,9 @@ export function pairByField<V, A>(
 	const out = new Map<string, A>();
 	for (const request of batch) {
 		const wanted = idOf(request.value);
-		const found = entries.findIndex((entry, index) => !used.has(index) && text(entry[field]) === wanted);
+		const found = entries.findIndex(
+			(entry, index) => !used.has(index) && text(entry[field]) === wanted,
+		);
 		if (found >= 0) {
 			used.add(found);
 			out.set(request.key, convert(entries[found]));
@@ -104,10 +113,23 @@ export function submitResultOf(entry: Record<string, unknown>): Answer<SubmitRes
 	if (REFUSED_CODES[code]) {
 		return {
 			ok: false,
-			error: new VendorApiError({ vendor: WELINK_VENDOR, code, message: message || 'WeLink refused the person', hint: REFUSED_CODES[code] }),
+			error: new VendorApiError({
+				vendor: WELINK_VENDOR,
+				code,
+				message: message || 'WeLink refused the person',
+				hint: REFUSED_CODES[code],
+			}),
 		};
 	}
-	return { ok: true, value: { corpUserId: text(entry.corpUserId), accepted: ACCEPTED_CODES.has(code), code, message } };
+	return {
+		ok: true,
+		value: {
+			corpUserId: text(entry.corpUserId),
+			accepted: ACCEPTED_CODES.has(code),
+			code,
+			message,
+		},
+	};
 }
 
 /**
@@ -122,11 +144,24 @@ export function personWriteAnswers<V extends Record<string, string>>(
 		return new Map(
 			batch.map((request): [string, Answer<SubmitResult>] => [
 				request.key,
-				{ ok: true, value: { corpUserId: request.value.corpUserId, accepted: true, code: '0', message: answer.message } },
+				{
+					ok: true,
+					value: {
+						corpUserId: request.value.corpUserId,
+						accepted: true,
+						code: '0',
+						message: answer.message,
+					},
+				},
 			]),
 		);
 	}
-	return pairByCorpUserId(batch, objectRows(answer.data), (person) => person.corpUserId, submitResultOf);
+	return pairByCorpUserId(
+		batch,
+		objectRows(answer.data),
+		(person) => person.corpUserId,
+		submitResultOf,
+	);
 }
 
 export interface WeLinkIdResult extends IDataObject {
@@ -148,64 +183,4 @@ export function weLinkIdsOf(data: unknown): Map<string, WeLinkIdResult> {
 
 export function weLinkIdNotFound(corpUserId: string): WeLinkIdResult {
 	return { corpUserId, userId: null, found: false };
-}
-
-export interface DepartmentStatus extends IDataObject {
-	corpDeptCode: string;
-	code: string;
-	state: DepartmentStateName;
-	final: boolean;
-	message: string;
-	/** Only for `failed`: WeLink's message, or the code's meaning when WeLink gives none. */
-	reason?: string;
-	polls?: number;
-	timedOut?: boolean;
-}
-
-/** A department's departments/status entry (47119 succeeded, 47118 processing, 47114 failed). */
-export function departmentStatusOf(entry: Record<string, unknown>): DepartmentStatus {
-	const code = text(entry.code);
-	const message = text(entry.message);
-	const known = Object.hasOwn(DEPARTMENT_CODES, code) ? DEPARTMENT_CODES[code] : undefined;
-	const status: DepartmentStatus = {
-		corpDeptCode: text(entry.corpDeptCode),
-		code,
-		state: known?.state ?? 'unknown',
-		final: known?.final ?? false,
-		message,
-	};
-	if (known?.state === 'failed') status.reason = message || known.meaning;
-	return status;
-}
-
-export const DEPARTMENT_NOT_REPORTED_MESSAGE = 'WeLink did not report this department';
-
-export function unreportedDepartmentStatus(corpDeptCode: string): DepartmentStatus {
-	return { corpDeptCode, code: '', state: 'unknown', final: false, message: DEPARTMENT_NOT_REPORTED_MESSAGE };
-}
-
-export interface DepartmentSubmitResult extends IDataObject {
-	corpDeptCode: string;
-	accepted: boolean;
-	code: string;
-	message: string;
-}
-
-/**
- * A department's departments/bulk entry. The answer's per-department shape is not published; it
- * is read like users/bulk's (corpDeptCode, code, message): refusals of values fail the item.
- */
-export function departmentSubmitResultOf(entry: Record<string, unknown>): Answer<DepartmentSubmitResult> {
-	const code = text(entry.code);
-	const message = text(entry.message);
-	if (REFUSED_CODES[code]) {
-		return {
-			ok: false,
-			error: new VendorApiError({ vendor: WELINK_VENDOR, code, message: message || 'WeLink refused the department', hint: REFUSED_CODES[code] }),
-		};
-	}
-	return {
-		ok: true,
-		value: { corpDeptCode: text(entry.corpDeptCode), accepted: ACCEPTED_CODES.has(code) || code === '47118' || code === '47119', code, message },
-	};
 }

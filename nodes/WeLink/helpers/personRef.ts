@@ -14,7 +14,8 @@ const IDENTIFIER_ALIASES: Record<string, IdentifierType> = {
 };
 
 export function identifierType(value: unknown): IdentifierType {
-	const type = typeof value === 'string' ? IDENTIFIER_ALIASES[value.trim().toLowerCase()] : undefined;
+	const type =
+		typeof value === 'string' ? IDENTIFIER_ALIASES[value.trim().toLowerCase()] : undefined;
 	if (!type) {
 		throw new ParameterError(
 			'Identify By',

@@ -3,8 +3,10 @@
 import type { UniqueRequest } from '../../shared/execution/batching';
 import { objectRows } from '../../shared/http/body';
 import type { WeLinkClient } from '../transport/client';
-import { departmentStatusOf, pairByCorpUserId, pairByField, statusOf } from './output';
-import type { DepartmentStatus, PolledStatus } from './output';
+import { pairByCorpUserId, pairByField, statusOf } from './output';
+import { departmentStatusOf } from './departmentOutput';
+import type { PolledStatus } from './output';
+import type { DepartmentStatus } from './departmentOutput';
 import type { PersonRef } from './personRef';
 
 /**
@@ -23,7 +25,10 @@ export function statusSender(
 	const ask = async (refs: PersonRef[]) =>
 		objectRows((await client.queryStatus(refs.map((ref) => ({ [ref.type]: ref.value })))).data);
 
-	const askByPosition = async (batch: Array<UniqueRequest<PersonRef>>, out: Map<string, PolledStatus>) => {
+	const askByPosition = async (
+		batch: Array<UniqueRequest<PersonRef>>,
+		out: Map<string, PolledStatus>,
+	) => {
 		if (batch.length > 1 && !askContactsOneByOne) {
 			const entries = await ask(batch.map((request) => request.value));
 			if (entries.length === batch.length) {
@@ -42,7 +47,12 @@ export function statusSender(
 		const byId = batch.filter((request) => request.value.type === 'corpUserId');
 		const byContact = batch.filter((request) => request.value.type !== 'corpUserId');
 		if (byId.length > 0) {
-			for (const [key, status] of pairByCorpUserId(byId, await ask(byId.map((request) => request.value)), (ref) => ref.value, statusOf)) {
+			for (const [key, status] of pairByCorpUserId(
+				byId,
+				await ask(byId.map((request) => request.value)),
+				(ref) => ref.value,
+				statusOf,
+			)) {
 				out.set(key, status);
 			}
 		}
@@ -52,7 +62,9 @@ export function statusSender(
 }
 
 /** Asks departments/status about a batch and pairs the entries by the corpDeptCode each names. */
-export function departmentStatusSender(client: WeLinkClient): (batch: Array<UniqueRequest<string>>) => Promise<Map<string, DepartmentStatus>> {
+export function departmentStatusSender(
+	client: WeLinkClient,
+): (batch: Array<UniqueRequest<string>>) => Promise<Map<string, DepartmentStatus>> {
 	return async (batch) =>
 		pairByField(
 			'corpDeptCode',

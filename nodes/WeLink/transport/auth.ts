@@ -1,4 +1,9 @@
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import { VendorApiError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
@@ -10,7 +15,12 @@ import { viaHttpRequestHelper } from '../../shared/http/n8n-request';
 import { DEFAULT_TRANSPORT_SETTINGS, sendWithRetry } from '../../shared/http/retry';
 import { parseJsonObject } from '../../shared/http/body';
 import type { TransportSettings } from '../../shared/http/types';
-import { TOKEN_ERROR_HINTS, TOKEN_REFUSAL_CODES, WELINK_VENDOR, WELINK_PROFILE } from '../helpers/codes';
+import {
+	TOKEN_ERROR_HINTS,
+	TOKEN_REFUSAL_CODES,
+	WELINK_VENDOR,
+	WELINK_PROFILE,
+} from '../helpers/codes';
 
 import { readConnection } from './connection';
 import type { WeLinkConnection } from './connection';
@@ -67,14 +77,20 @@ export function refreshAfterSeconds(expiresIn: number): number {
 	return Math.max(expiresIn - REFRESH_MARGIN_S, expiresIn / 2);
 }
 
-async function fetchToken(connection: WeLinkConnection, settings: TransportSettings): Promise<FreshToken> {
+async function fetchToken(
+	connection: WeLinkConnection,
+	settings: TransportSettings,
+): Promise<FreshToken> {
 	const issuedAt = Date.now();
 	const response = await sendWithRetry(
 		() => ({
 			method: 'POST',
 			url: `${connection.baseUrl}${TICKETS_PATH}`,
 			headers: { 'content-type': 'application/json', 'accept-charset': 'UTF-8' },
-			body: JSON.stringify({ client_id: connection.clientId, client_secret: connection.clientSecret }),
+			body: JSON.stringify({
+				client_id: connection.clientId,
+				client_secret: connection.clientSecret,
+			}),
 		}),
 		// Asking for a token changes nothing on the server, so it may always be repeated.
 		{ ...settings, idempotent: true, rateLimiter: ticketsRateLimiter(connection) },
@@ -84,7 +100,9 @@ async function fetchToken(connection: WeLinkConnection, settings: TransportSetti
 	const code = body.code === undefined || body.code === null ? '' : String(body.code);
 	if (code !== '0' || typeof body.access_token !== 'string' || body.access_token === '') {
 		const refusesRun = TOKEN_REFUSAL_CODES.has(code);
-		const hint = TOKEN_ERROR_HINTS[code] ?? 'Check the Client ID, Client Secret and Base URL in the WeLink credential.';
+		const hint =
+			TOKEN_ERROR_HINTS[code] ??
+			'Check the Client ID, Client Secret and Base URL in the WeLink credential.';
 		throw new VendorApiError({
 			vendor: WELINK_VENDOR,
 			code: code || undefined,
@@ -106,7 +124,11 @@ export async function getToken(
 	connection: WeLinkConnection,
 	settings: TransportSettings = { ...DEFAULT_TRANSPORT_SETTINGS, idempotent: true },
 ): Promise<FreshToken> {
-	return await tokens.get(tokenOwner(connection), async () => await fetchToken(connection, settings), settings.signal);
+	return await tokens.get(
+		tokenOwner(connection),
+		async () => await fetchToken(connection, settings),
+		settings.signal,
+	);
 }
 
 /** The cached token, if a fresh one is held (no network). */
@@ -157,9 +179,16 @@ function storedToken(credentials: ICredentialDataDecryptedObject): FreshToken | 
  * preAuthentication no egress filter, and the helper applies n8n's outbound network policy
  * itself. Our retries, the token API's rate budget and the shared token cache still apply.
  */
-export async function preAuthenticate(credentials: ICredentialDataDecryptedObject, httpRequest: HttpRequestHelper): Promise<IDataObject> {
+export async function preAuthenticate(
+	credentials: ICredentialDataDecryptedObject,
+	httpRequest: HttpRequestHelper,
+): Promise<IDataObject> {
 	const connection = credentialConnection(credentials);
-	const fresh = await getToken(connection, { ...DEFAULT_TRANSPORT_SETTINGS, idempotent: true, sender: viaHttpRequestHelper(httpRequest) });
+	const fresh = await getToken(connection, {
+		...DEFAULT_TRANSPORT_SETTINGS,
+		idempotent: true,
+		sender: viaHttpRequestHelper(httpRequest),
+	});
 	return { accessToken: fresh.token, accessTokenRefreshAt: fresh.refreshAt };
 }
 
@@ -191,7 +220,10 @@ export class WeLinkTokenExpiredError extends Error {
  * one this process holds (it may be newer), else the stored one; else n8n is asked, through a
  * 401, to run preAuthentication (see WeLinkTokenExpiredError).
  */
-export function authenticateRequest(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): IHttpRequestOptions {
+export function authenticateRequest(
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+): IHttpRequestOptions {
 	const connection = credentialConnection(credentials);
 	const held = peekToken(connection) ?? storedToken(credentials);
 	if (!held) throw new WeLinkTokenExpiredError();

@@ -32,14 +32,6 @@ export const WELINK_PATHS = {
 	departmentUsers: '/api/contact/v1/user/users',
 } as const;
 
-/** WeLink's SDK limit for users/status and users/bulk, and the documented one for users/accounts. */
-export const PERSON_BATCH = 10;
-export const ACCOUNTS_BATCH = 50;
-/** departments/bulk takes at most 10 departments (vendor-facts); departments/status is asked alike. */
-export const DEPARTMENT_BATCH = 10;
-/** user/users pages hold at most 50 persons (vendor-facts). */
-export const USERS_PAGE_MAX = 50;
-
 /** The JSON envelope every WeLink answer has. */
 export interface WeLinkEnvelope {
 	code: string;
@@ -52,7 +44,6 @@ export interface RateSettings {
 	perSecond: number;
 	perMinute: number;
 }
-
 
 /**
  * Calls WeLink's contact APIs: a token from the shared cache on every attempt, the per-API rate
@@ -94,7 +85,11 @@ export class WeLinkClient {
 
 	/** departments/status: the sync result of each department named by corpDeptCode. */
 	async queryDepartmentStatus(corpDeptCodes: string[]): Promise<WeLinkEnvelope> {
-		return await this.post(WELINK_PATHS.departmentStatus, { deptInfo: corpDeptCodes.map((corpDeptCode) => ({ corpDeptCode })) }, true);
+		return await this.post(
+			WELINK_PATHS.departmentStatus,
+			{ deptInfo: corpDeptCodes.map((corpDeptCode) => ({ corpDeptCode })) },
+			true,
+		);
 	}
 
 	/**
@@ -106,8 +101,16 @@ export class WeLinkClient {
 	}
 
 	/** user/users: one page of the persons of a department (pageNo from 1, pageSize ≤ 50). */
-	async departmentUsersPage(deptCode: string, pageNo: number, pageSize: number): Promise<WeLinkEnvelope> {
-		const query = new URLSearchParams({ deptCode, pageNo: String(pageNo), pageSize: String(pageSize) });
+	async departmentUsersPage(
+		deptCode: string,
+		pageNo: number,
+		pageSize: number,
+	): Promise<WeLinkEnvelope> {
+		const query = new URLSearchParams({
+			deptCode,
+			pageNo: String(pageNo),
+			pageSize: String(pageSize),
+		});
 		return await this.call('GET', WELINK_PATHS.departmentUsers, undefined, true, query.toString());
 	}
 
@@ -137,7 +140,13 @@ export class WeLinkClient {
 	}
 
 	/** Sends one call; a GET carries its parameters in `query` and no body. */
-	private async call(method: 'GET' | 'POST' | 'PUT', path: string, body: unknown, idempotent: boolean, query?: string): Promise<WeLinkEnvelope> {
+	private async call(
+		method: 'GET' | 'POST' | 'PUT',
+		path: string,
+		body: unknown,
+		idempotent: boolean,
+		query?: string,
+	): Promise<WeLinkEnvelope> {
 		// The budget is the WeLink app's: shared by every n8n worker when n8n runs scaled out.
 		const rateLimiter = vendorAppRateLimiter(
 			`welink|${this.connection.baseUrl}|${this.connection.clientId}|${path}`,
@@ -191,7 +200,11 @@ export class WeLinkClient {
 				throw new VendorApiError({
 					vendor: WELINK_VENDOR,
 					code: code || undefined,
-					message: message || (code ? 'WeLink refused the request' : `WeLink answered HTTP ${response.status} without a code`),
+					message:
+						message ||
+						(code
+							? 'WeLink refused the request'
+							: `WeLink answered HTTP ${response.status} without a code`),
 					httpStatus: response.status,
 					hint:
 						CODE_HINTS[code] ??
@@ -218,7 +231,10 @@ export function numberOption(options: IDataObject, name: string, fallback: numbe
  * The client of one run, tuned by the node's Options (read from the first item: requests of all
  * items are batched together), and how many batches may be in flight at once.
  */
-export function createClient(run: OperationRun<WeLinkConnection>, options: IDataObject): { client: WeLinkClient; concurrency: number } {
+export function createClient(
+	run: OperationRun<WeLinkConnection>,
+	options: IDataObject,
+): { client: WeLinkClient; concurrency: number } {
 	const tuning = readRequestTuning(options, { concurrency: 4 });
 	const client = new WeLinkClient(
 		run.connection,

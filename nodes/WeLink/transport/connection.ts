@@ -17,11 +17,18 @@ export interface WeLinkConnection {
  * Reads the credential's values (n8n hands them over untyped). The secret and a stored token are
  * registered with the redactor first, so even a failure here cannot show them.
  */
-export function readConnection(credentials: ICredentialDataDecryptedObject, redactor: Redactor): WeLinkConnection {
+export function readConnection(
+	credentials: ICredentialDataDecryptedObject,
+	redactor: Redactor,
+): WeLinkConnection {
 	redactor.add(credentials.clientSecret).add(credentials.accessToken);
 	const allowInsecureHttp = credentials.allowInsecureHttp === true;
 	return {
-		baseUrl: secureBaseUrl(credentials.baseUrl || DEFAULT_WELINK_BASE_URL, 'Base URL', allowInsecureHttp),
+		baseUrl: secureBaseUrl(
+			credentials.baseUrl || DEFAULT_WELINK_BASE_URL,
+			'Base URL',
+			allowInsecureHttp,
+		),
 		clientId: requiredString(credentials.clientId, 'Client ID'),
 		clientSecret: requiredString(credentials.clientSecret, 'Client Secret'),
 		allowInsecureHttp,

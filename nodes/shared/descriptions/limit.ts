@@ -9,7 +9,10 @@ import { intInRange } from '../validate';
 type DisplayOptions = NonNullable<INodeProperties['displayOptions']>;
 
 /** Return All and Limit, the n8n convention for listings. */
-export function returnAllOrLimit(show: DisplayOptions['show'], maxLimit?: number): INodeProperties[] {
+export function returnAllOrLimit(
+	show: DisplayOptions['show'],
+	maxLimit?: number,
+): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',
@@ -34,5 +37,10 @@ export function returnAllOrLimit(show: DisplayOptions['show'], maxLimit?: number
 /** The item's Return All / Limit: undefined for Return All, else the checked limit. */
 export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number | undefined {
 	if (ctx.getNodeParameter('returnAll', itemIndex, false)) return undefined;
-	return intInRange(ctx.getNodeParameter('limit', itemIndex, 50), 'Limit', 1, Number.MAX_SAFE_INTEGER);
+	return intInRange(
+		ctx.getNodeParameter('limit', itemIndex, 50),
+		'Limit',
+		1,
+		Number.MAX_SAFE_INTEGER,
+	);
 }

@@ -68,7 +68,9 @@ export function optionsCollection(spec: OptionsCollectionSpec): INodeProperties 
 		placeholder: 'Add Option',
 		...(spec.show ? { displayOptions: { show: spec.show } } : {}),
 		default: {},
-		options: [...tuning, ...(spec.own ?? [])].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...tuning, ...(spec.own ?? [])].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
 	};
 }
 
@@ -121,7 +123,13 @@ export function requestTuningFields(defaults: TuningDefaults): INodeProperties[]
  * setting and must apply — text included, since an expression hands over whatever its source
  * holds (a sheet, a CSV file) — or fail naming the field; never a silent default in its place.
  */
-function optionValue(value: unknown, fallback: number, field: string, min: number, max: number): number {
+function optionValue(
+	value: unknown,
+	fallback: number,
+	field: string,
+	min: number,
+	max: number,
+): number {
 	if (value === undefined || value === null || value === '') return fallback;
 	return intInRange(value, field, min, max);
 }
@@ -129,9 +137,27 @@ function optionValue(value: unknown, fallback: number, field: string, min: numbe
 /** Reads the Options fields of `requestTuningFields`; throws a ParameterError naming a bad one. */
 export function readRequestTuning(options: IDataObject, defaults: TuningDefaults): RequestTuning {
 	return {
-		connectTimeoutMs: optionValue(options.connectTimeout, DEFAULT_CONNECT_TIMEOUT_MS, FIELD.connectTimeout, MIN_TIMEOUT_MS, MAX_TIMEOUT_MS),
-		responseTimeoutMs: optionValue(options.timeout, DEFAULT_RESPONSE_TIMEOUT_MS, FIELD.timeout, MIN_TIMEOUT_MS, MAX_TIMEOUT_MS),
-		maxRetries: optionValue(options.maxRetries, DEFAULT_MAX_RETRIES, FIELD.maxRetries, 0, MAX_RETRIES_LIMIT),
+		connectTimeoutMs: optionValue(
+			options.connectTimeout,
+			DEFAULT_CONNECT_TIMEOUT_MS,
+			FIELD.connectTimeout,
+			MIN_TIMEOUT_MS,
+			MAX_TIMEOUT_MS,
+		),
+		responseTimeoutMs: optionValue(
+			options.timeout,
+			DEFAULT_RESPONSE_TIMEOUT_MS,
+			FIELD.timeout,
+			MIN_TIMEOUT_MS,
+			MAX_TIMEOUT_MS,
+		),
+		maxRetries: optionValue(
+			options.maxRetries,
+			DEFAULT_MAX_RETRIES,
+			FIELD.maxRetries,
+			0,
+			MAX_RETRIES_LIMIT,
+		),
 		concurrency: optionValue(
 			options.concurrency,
 			defaults.concurrency,

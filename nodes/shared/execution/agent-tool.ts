@@ -15,6 +15,11 @@ export function runsAsAgentTool(context: Pick<IExecuteFunctions, 'getNode'>): bo
 export const AGENT_TOOL_MAX_WAIT_SECONDS = 15;
 
 /** A wait the user configured, capped when the node runs as an agent tool: an agent never hangs for minutes. */
-export function agentSafeWaitSeconds(context: Pick<IExecuteFunctions, 'getNode'>, configuredSeconds: number): number {
-	return runsAsAgentTool(context) ? Math.min(configuredSeconds, AGENT_TOOL_MAX_WAIT_SECONDS) : configuredSeconds;
+export function agentSafeWaitSeconds(
+	context: Pick<IExecuteFunctions, 'getNode'>,
+	configuredSeconds: number,
+): number {
+	return runsAsAgentTool(context)
+		? Math.min(configuredSeconds, AGENT_TOOL_MAX_WAIT_SECONDS)
+		: configuredSeconds;
 }

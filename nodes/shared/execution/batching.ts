@@ -69,7 +69,10 @@ export interface BatchOptions<V, A> {
 export class BatchPipeline<V, A> {
 	private readonly byKey = new Map<string, UniqueRequest<V>>();
 
-	private readonly sent: Array<{ batch: Array<UniqueRequest<V>>; outcome: Promise<PromiseSettledResult<Map<string, A>>> }> = [];
+	private readonly sent: Array<{
+		batch: Array<UniqueRequest<V>>;
+		outcome: Promise<PromiseSettledResult<Map<string, A>>>;
+	}> = [];
 
 	private readonly waiting: Array<() => void> = [];
 
@@ -129,13 +132,17 @@ export class BatchPipeline<V, A> {
 			for (const entry of this.sent[index].batch) {
 				let answer: Answer<A>;
 				if (outcome.status === 'rejected') answer = { ok: false, error: outcome.reason };
-				else if (outcome.value.has(entry.key)) answer = { ok: true, value: outcome.value.get(entry.key) as A };
+				else if (outcome.value.has(entry.key))
+					answer = { ok: true, value: outcome.value.get(entry.key) as A };
 				else answer = this.options.missing(entry);
 				for (const position of entry.positions) {
 					answers[position] =
 						answer.ok || answer.error instanceof ItemScopedError
 							? answer
-							: { ok: false, error: new ItemScopedError(this.requests[position].itemIndex, answer.error) };
+							: {
+									ok: false,
+									error: new ItemScopedError(this.requests[position].itemIndex, answer.error),
+								};
 				}
 			}
 		});

@@ -60,8 +60,8 @@ export function stopReason(ctx: IExecuteFunctions): StopReason {
 	const given = reasonOf(cancelSignal(ctx)?.reason);
 	if (given) return given;
 	// The deadline is not part of IExecuteFunctions; n8n-core's context carries it in 1.x and 2.x.
-	const deadline = (ctx as { additionalData?: { executionTimeoutTimestamp?: unknown } }).additionalData
-		?.executionTimeoutTimestamp;
+	const deadline = (ctx as { additionalData?: { executionTimeoutTimestamp?: unknown } })
+		.additionalData?.executionTimeoutTimestamp;
 	return typeof deadline === 'number' && Date.now() >= deadline ? 'timeout' : 'manual';
 }
 
@@ -71,7 +71,9 @@ export function cancellationError(ctx: IExecuteFunctions): Error {
 	if (reasonOf(given) && given instanceof Error) return given;
 	const reason = stopReason(ctx);
 	const Cancelled = CANCELLED_ERRORS[reason];
-	return typeof Cancelled === 'function' ? new Cancelled(ctx.getExecutionId()) : new ExecutionStoppedError(reason);
+	return typeof Cancelled === 'function'
+		? new Cancelled(ctx.getExecutionId())
+		: new ExecutionStoppedError(reason);
 }
 
 /**
@@ -80,5 +82,8 @@ export function cancellationError(ctx: IExecuteFunctions): Error {
  */
 export function isAbort(error: unknown): boolean {
 	const inner = error instanceof ItemScopedError ? error.inner : error;
-	return inner instanceof AbortedError || (inner instanceof TransportError && inner.details.kind === 'aborted');
+	return (
+		inner instanceof AbortedError ||
+		(inner instanceof TransportError && inner.details.kind === 'aborted')
+	);
 }

@@ -22,7 +22,9 @@ export interface CursorResult<T> {
 }
 
 /** Follows a cursor page after page (cursors cannot be fetched concurrently). */
-export async function followCursor<T, C>(options: CursorPagingOptions<T, C>): Promise<CursorResult<T>> {
+export async function followCursor<T, C>(
+	options: CursorPagingOptions<T, C>,
+): Promise<CursorResult<T>> {
 	const { limit, fetch, signal } = options;
 	const maxPages = options.maxPages ?? 100_000;
 	const items: T[] = [];
@@ -33,7 +35,9 @@ export async function followCursor<T, C>(options: CursorPagingOptions<T, C>): Pr
 		throwIfAborted(signal);
 		const marker = JSON.stringify(cursor);
 		if (seenCursors.has(marker)) {
-			throw new Error(`The vendor returned the same cursor (${marker}) twice; stopping to avoid an endless loop`);
+			throw new Error(
+				`The vendor returned the same cursor (${marker}) twice; stopping to avoid an endless loop`,
+			);
 		}
 		seenCursors.add(marker);
 		const page = await fetch(cursor);
@@ -43,7 +47,12 @@ export async function followCursor<T, C>(options: CursorPagingOptions<T, C>): Pr
 			// Where a later run resumes depends on the vendor's cursor semantics: the caller decides.
 			if (limit !== undefined && items.length >= limit) return { items, pagesFetched };
 		}
-		if (page.next === null || page.next === undefined || page.items.length === 0 || pagesFetched >= maxPages) {
+		if (
+			page.next === null ||
+			page.next === undefined ||
+			page.items.length === 0 ||
+			pagesFetched >= maxPages
+		) {
 			return { items, pagesFetched };
 		}
 		cursor = page.next;

@@ -40,7 +40,11 @@ export function orderByParent(nodes: readonly HierarchyNode[]): HierarchyOrder {
 	for (const [code, same] of byCode) {
 		if (same.length < 2) continue;
 		const items = itemList(same.map((node) => node.itemIndex));
-		for (const node of same) problems.set(node.itemIndex, `The department code "${code}" is given by more than one item (items ${items})`);
+		for (const node of same)
+			problems.set(
+				node.itemIndex,
+				`The department code "${code}" is given by more than one item (items ${items})`,
+			);
 	}
 
 	// Depth by walking up the parents among the records (iteratively: a chain may be long); a walk
@@ -51,7 +55,7 @@ export function orderByParent(nodes: readonly HierarchyNode[]): HierarchyOrder {
 		const path: HierarchyNode[] = [];
 		const onPath = new Map<number, number>();
 		let result: number | 'problem' = -1;
-		for (let node: HierarchyNode | undefined = start; node; ) {
+		for (let node: HierarchyNode | undefined = start; node;) {
 			const known = settled.get(node.itemIndex);
 			if (known !== undefined) {
 				result = known;
@@ -68,7 +72,10 @@ export function orderByParent(nodes: readonly HierarchyNode[]): HierarchyOrder {
 				const codes = [...cycle, cycle[0]].map((entry) => `"${entry.code}"`).join(' → ');
 				const items = itemList(cycle.map((entry) => entry.itemIndex).sort((a, b) => a - b));
 				for (const entry of cycle) {
-					problems.set(entry.itemIndex, `The departments' parents form a cycle (${codes}; items ${items})`);
+					problems.set(
+						entry.itemIndex,
+						`The departments' parents form a cycle (${codes}; items ${items})`,
+					);
 					settled.set(entry.itemIndex, 'problem');
 				}
 				result = 'problem';
@@ -102,6 +109,8 @@ export function orderByParent(nodes: readonly HierarchyNode[]): HierarchyOrder {
 	return {
 		levels: levels.filter((level) => level !== undefined),
 		levelOf,
-		problems: [...problems].map(([itemIndex, message]) => ({ itemIndex, message })).sort((a, b) => a.itemIndex - b.itemIndex),
+		problems: [...problems]
+			.map(([itemIndex, message]) => ({ itemIndex, message }))
+			.sort((a, b) => a.itemIndex - b.itemIndex),
 	};
 }

@@ -105,14 +105,17 @@ export async function lookUpAcrossItems<V, A>(
 			return;
 		}
 		const itemAnswers = read.positions.map((position) => answers[position]);
-		const failed = itemAnswers.find((answer): answer is { ok: false; error: unknown } => !answer.ok);
+		const failed = itemAnswers.find(
+			(answer): answer is { ok: false; error: unknown } => !answer.ok,
+		);
 		if (failed) {
 			out.push(failItem(ctx, failed.error, itemIndex, redactor));
 			return;
 		}
 		try {
 			const values = itemAnswers.map((answer) => (answer as { ok: true; value: A }).value);
-			for (const json of lookup.toItems(itemIndex, read.values, values)) out.push({ json, pairedItem: { item: itemIndex } });
+			for (const json of lookup.toItems(itemIndex, read.values, values))
+				out.push({ json, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			out.push(failItem(ctx, error, itemIndex, redactor));
 		}

@@ -20,12 +20,19 @@ export interface OutcomeSummary {
 export const ERROR_ITEM_PHRASE = 'failed with an error (see the error items)';
 
 /** The hint for these output items, or undefined when all succeeded. */
-export function outcomeHint(items: readonly INodeExecutionData[], summary: OutcomeSummary | undefined, errorItems: boolean): NodeExecutionHint | undefined {
+export function outcomeHint(
+	items: readonly INodeExecutionData[],
+	summary: OutcomeSummary | undefined,
+	errorItems: boolean,
+): NodeExecutionHint | undefined {
 	const counts = new Map<string, number>();
 	for (const { json } of items) {
-		const why = errorItems && typeof json.error === 'string' && Object.keys(json).every((key) => key === 'error' || key === 'description')
-			? ERROR_ITEM_PHRASE
-			: summary?.classify(json);
+		const why =
+			errorItems &&
+			typeof json.error === 'string' &&
+			Object.keys(json).every((key) => key === 'error' || key === 'description')
+				? ERROR_ITEM_PHRASE
+				: summary?.classify(json);
 		if (why !== undefined) counts.set(why, (counts.get(why) ?? 0) + 1);
 	}
 	if (counts.size === 0) return undefined;

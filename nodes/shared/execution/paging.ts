@@ -50,10 +50,16 @@ export interface NumberedPagingOptions<T> {
 export async function fetchNumberedPages<T>(options: NumberedPagingOptions<T>): Promise<T[]> {
 	const { pageSize, limit, fetchPage, signal } = options;
 	const firstPage = options.firstPage ?? 1;
-	const cap = Math.min(limit === undefined ? Infinity : Math.ceil(limit / pageSize), options.maxPages ?? 100_000);
+	const cap = Math.min(
+		limit === undefined ? Infinity : Math.ceil(limit / pageSize),
+		options.maxPages ?? 100_000,
+	);
 	if (cap === 0) return [];
 	const width = Math.max(1, Math.floor(options.concurrency) || 1);
-	const hint = options.pageCountHint !== undefined && options.pageCountHint >= 1 ? Math.floor(options.pageCountHint) : undefined;
+	const hint =
+		options.pageCountHint !== undefined && options.pageCountHint >= 1
+			? Math.floor(options.pageCountHint)
+			: undefined;
 	const firstWave = hint ?? (options.speculative === true ? width : 1);
 
 	const pages: T[][] = [];
@@ -114,7 +120,11 @@ export async function fetchNumberedPages<T>(options: NumberedPagingOptions<T>): 
 	});
 }
 
-function collect<T>(pages: T[][], limit: number | undefined, key?: (item: T) => string | number | undefined): T[] {
+function collect<T>(
+	pages: T[][],
+	limit: number | undefined,
+	key?: (item: T) => string | number | undefined,
+): T[] {
 	const out: T[] = [];
 	const seen = key ? new Set<string | number>() : undefined;
 	for (const page of pages) {
@@ -167,8 +177,12 @@ export interface CountedListing<T> {
  * concurrent paging can otherwise lose or repeat records silently. The last read is returned,
  * marked incomplete if it still does not add up.
  */
-export async function readCountedListing<T>(options: CountedListingOptions<T>): Promise<CountedListing<T>> {
-	const readOnce = async (pageCountHint: number | undefined): Promise<Omit<CountedListing<T>, 'passes'>> => {
+export async function readCountedListing<T>(
+	options: CountedListingOptions<T>,
+): Promise<CountedListing<T>> {
+	const readOnce = async (
+		pageCountHint: number | undefined,
+	): Promise<Omit<CountedListing<T>, 'passes'>> => {
 		const totals = new Set<number>();
 		let total: number | undefined;
 		let pages: number | undefined;

@@ -17,7 +17,8 @@ export type ItemParameterReader = (itemIndex: number) => unknown;
  * `={{ $json.a.b }}`, `={{ $json["a b"] }}`, `={{ $json['a'].b }}` — nothing before or after the
  * braces: n8n turns `={{ $json.a }}\n` into text (an array becomes "x,y\n").
  */
-const PLAIN_FIELD = /^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*|\[\s*(?:"[^"\\]*"|'[^'\\]*')\s*\])+)\s*\}\}$/;
+const PLAIN_FIELD =
+	/^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*|\[\s*(?:"[^"\\]*"|'[^'\\]*')\s*\])+)\s*\}\}$/;
 const SEGMENT = /\.([A-Za-z_$][\w$]*)|\[\s*(?:"([^"\\]*)"|'([^'\\]*)')\s*\]/g;
 
 /**
@@ -28,7 +29,9 @@ export function plainFieldPath(raw: unknown): string[] | undefined {
 	if (typeof raw !== 'string') return undefined;
 	const match = PLAIN_FIELD.exec(raw);
 	if (!match) return undefined;
-	const path = [...match[1].matchAll(SEGMENT)].map((segment) => segment[1] ?? segment[2] ?? segment[3]);
+	const path = [...match[1].matchAll(SEGMENT)].map(
+		(segment) => segment[1] ?? segment[2] ?? segment[3],
+	);
 	return path.every(isSafeObjectProperty) ? path : undefined;
 }
 
@@ -62,9 +65,15 @@ function hasOneMainInput(ctx: IExecuteFunctions): boolean {
 }
 
 /** A reader of a top-level node parameter for every item, as fast as its form allows. */
-export function itemParameterReader(ctx: IExecuteFunctions, name: string, fallback?: unknown): ItemParameterReader {
+export function itemParameterReader(
+	ctx: IExecuteFunctions,
+	name: string,
+	fallback?: unknown,
+): ItemParameterReader {
 	return readerOf(ctx, ctx.getNode().parameters[name], (itemIndex) =>
-		fallback === undefined ? ctx.getNodeParameter(name, itemIndex) : ctx.getNodeParameter(name, itemIndex, fallback),
+		fallback === undefined
+			? ctx.getNodeParameter(name, itemIndex)
+			: ctx.getNodeParameter(name, itemIndex, fallback),
 	);
 }
 
@@ -73,20 +82,29 @@ export function itemParameterReader(ctx: IExecuteFunctions, name: string, fallba
  * read as `itemParameterReader` reads a parameter, so a plain `{{ $json.field }}` in a collection
  * costs no expression evaluation either.
  */
-export function collectionReader(ctx: IExecuteFunctions, name: string): (itemIndex: number) => IDataObject {
+export function collectionReader(
+	ctx: IExecuteFunctions,
+	name: string,
+): (itemIndex: number) => IDataObject {
 	const raw = ctx.getNode().parameters[name];
 	if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || !holdsExpression(raw)) {
 		let constant: { value: IDataObject } | undefined;
-		return (itemIndex) => (constant ??= { value: ctx.getNodeParameter(name, itemIndex, {}) as IDataObject }).value;
+		return (itemIndex) =>
+			(constant ??= { value: ctx.getNodeParameter(name, itemIndex, {}) as IDataObject }).value;
 	}
 	const fields = Object.entries(raw).map(([key, value]): [string, ItemParameterReader] => [
 		key,
 		readerOf(ctx, value, (itemIndex) => ctx.getNodeParameter(`${name}.${key}`, itemIndex)),
 	]);
-	return (itemIndex) => Object.fromEntries(fields.map(([key, read]) => [key, read(itemIndex)])) as IDataObject;
+	return (itemIndex) =>
+		Object.fromEntries(fields.map(([key, read]) => [key, read(itemIndex)])) as IDataObject;
 }
 
-function readerOf(ctx: IExecuteFunctions, raw: unknown, read: ItemParameterReader): ItemParameterReader {
+function readerOf(
+	ctx: IExecuteFunctions,
+	raw: unknown,
+	read: ItemParameterReader,
+): ItemParameterReader {
 	if (!holdsExpression(raw)) {
 		// No expression: the same value for every item.
 		let constant: { value: unknown } | undefined;

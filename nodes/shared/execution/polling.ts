@@ -50,12 +50,17 @@ export async function waitUntilFinal<V, S extends Polled>(
 		}
 		await sleep(interval, settings.signal);
 		interval = Math.min(MAX_POLL_INTERVAL_MS, Math.round(interval * 1.5));
-		const again = await runBatched(open.map((position) => requests[position]), batches);
+		const again = await runBatched(
+			open.map((position) => requests[position]),
+			batches,
+		);
 		again.forEach((answer, index) => {
 			const position = open[index];
 			const previous = answers[position];
 			const polls = previous.ok ? (previous.value.polls ?? 0) + 1 : 1;
-			answers[position] = answer.ok ? { ok: true, value: { ...answer.value, polls, timedOut: false } } : answer;
+			answers[position] = answer.ok
+				? { ok: true, value: { ...answer.value, polls, timedOut: false } }
+				: answer;
 		});
 	}
 	return answers;

@@ -9,7 +9,13 @@ import type {
 
 import { egressFilterOf } from '../http/egress';
 import type { EgressFilter } from '../http/egress';
-import { ItemScopedError, ParameterError, TransportError, VendorApiError, toNodeError } from '../errors';
+import {
+	ItemScopedError,
+	ParameterError,
+	TransportError,
+	VendorApiError,
+	toNodeError,
+} from '../errors';
 import { cancelSignal, cancellationError, isAbort } from './cancellation';
 import { continuesOnFail, errorItem } from './item-loop';
 import { Redactor } from '../redact';
@@ -41,13 +47,19 @@ export interface OperationRun<Connection> {
 /** One `<operation>.operation.ts`: its parameters and what it does. */
 export interface OperationModule<Connection> {
 	description: INodeProperties[];
-	execute: (this: IExecuteFunctions, run: OperationRun<Connection>) => Promise<INodeExecutionData[]>;
+	execute: (
+		this: IExecuteFunctions,
+		run: OperationRun<Connection>,
+	) => Promise<INodeExecutionData[]>;
 	/** How to tell the items that did not succeed, for the hint above the output (outcome-hint.ts). */
 	outcomes?: OutcomeSummary;
 }
 
 /** resource → operation → module, as the vendor's `actions/router.ts` lists them. */
-export type OperationTable<Connection> = Record<string, Record<string, OperationModule<Connection>>>;
+export type OperationTable<Connection> = Record<
+	string,
+	Record<string, OperationModule<Connection>>
+>;
 
 export interface VendorRoute<Connection> {
 	credentialName: string;
@@ -65,11 +77,16 @@ export async function routeOperation<Connection>(
 	const redactor = new Redactor();
 	const resource = ctx.getNodeParameter('resource', 0) as string;
 	const operation = ctx.getNodeParameter('operation', 0) as string;
-	const module = Object.hasOwn(route.operations, resource) && Object.hasOwn(route.operations[resource], operation)
-		? route.operations[resource][operation]
-		: undefined;
+	const module =
+		Object.hasOwn(route.operations, resource) &&
+		Object.hasOwn(route.operations[resource], operation)
+			? route.operations[resource][operation]
+			: undefined;
 	if (!module) {
-		const error = new ParameterError('Operation', `The operation "${operation}" is not known for resource "${resource}"`);
+		const error = new ParameterError(
+			'Operation',
+			`The operation "${operation}" is not known for resource "${resource}"`,
+		);
 		throw toNodeError(ctx.getNode(), error, 0, redactor);
 	}
 
@@ -82,12 +99,19 @@ export async function routeOperation<Connection>(
 		// A bad credential fails every item alike: one error item each with Continue On Fail,
 		// otherwise one error that names the credential field.
 		if (!continuesOnFail(ctx)) throw toNodeError(ctx.getNode(), error, 0, redactor);
-		return [ctx.getInputData().map((_item, itemIndex) => errorItem(ctx, error, itemIndex, redactor))];
+		return [
+			ctx.getInputData().map((_item, itemIndex) => errorItem(ctx, error, itemIndex, redactor)),
+		];
 	}
 	// Tells the user when this run could not share tokens and rate limits with the other workers.
 	const sharedState = watchSharedState();
 	try {
-		const out = await module.execute.call(ctx, { connection, redactor, signal: cancelSignal(ctx), egress: egressFilterOf(ctx) });
+		const out = await module.execute.call(ctx, {
+			connection,
+			redactor,
+			signal: cancelSignal(ctx),
+			egress: egressFilterOf(ctx),
+		});
 		sharedState.report(ctx);
 		reportOutcomes(ctx, out, module.outcomes, ctx.continueOnFail());
 		return [out];
@@ -96,7 +120,12 @@ export async function routeOperation<Connection>(
 		if (isAbort(error)) throw cancellationError(ctx);
 		// Our own errors raised before any item was handled (an Options value read once for the
 		// node) still reach the user redacted and naming their field.
-		if (error instanceof ParameterError || error instanceof VendorApiError || error instanceof TransportError || error instanceof ItemScopedError) {
+		if (
+			error instanceof ParameterError ||
+			error instanceof VendorApiError ||
+			error instanceof TransportError ||
+			error instanceof ItemScopedError
+		) {
 			throw toNodeError(ctx.getNode(), error, 0, redactor);
 		}
 		throw error;

@@ -11,7 +11,10 @@ export function jsonOf(response: HttpResponse): unknown {
 	let parsed = parsedBodies.get(response);
 	if (!parsed) {
 		try {
-			parsed = response.text.trim() === '' ? { ok: false } : { ok: true, value: JSON.parse(response.text) as unknown };
+			parsed =
+				response.text.trim() === ''
+					? { ok: false }
+					: { ok: true, value: JSON.parse(response.text) as unknown };
 		} catch {
 			parsed = { ok: false };
 		}
@@ -26,9 +29,15 @@ function isReadableJson(response: HttpResponse): boolean {
 }
 
 /** A 2xx answer whose JSON cannot be read is passing where the vendor answers JSON (VendorProfile.jsonBodies). */
-export function unreadableVerdict(response: HttpResponse, profile: VendorProfile): TransientVerdict | undefined {
-	if (profile.jsonBodies === false || response.status < 200 || response.status >= 300) return undefined;
-	return isReadableJson(response) ? undefined : { reason: 'unreadable answer', reachedService: true };
+export function unreadableVerdict(
+	response: HttpResponse,
+	profile: VendorProfile,
+): TransientVerdict | undefined {
+	if (profile.jsonBodies === false || response.status < 200 || response.status >= 300)
+		return undefined;
+	return isReadableJson(response)
+		? undefined
+		: { reason: 'unreadable answer', reachedService: true };
 }
 
 const EXCERPT_LENGTH = 160;
@@ -45,14 +54,19 @@ export function bodyExcerpt(text: string): string {
  * HTTP status and a short excerpt, never a JSON parse stack trace.
  */
 export function parseJsonBody(response: HttpResponse, profile: VendorProfile): unknown {
-	const requestId = profile.requestIdHeader ? response.headers[profile.requestIdHeader.toLowerCase()] : undefined;
+	const requestId = profile.requestIdHeader
+		? response.headers[profile.requestIdHeader.toLowerCase()]
+		: undefined;
 	if (isReadableJson(response)) return jsonOf(response);
 	const looksHtml = /^\s*</.test(response.text);
 	return throwNonJson(response, profile, looksHtml, requestId);
 }
 
 /** Like parseJsonBody, for APIs whose every answer is a JSON object (an envelope). */
-export function parseJsonObject(response: HttpResponse, profile: VendorProfile): Record<string, unknown> {
+export function parseJsonObject(
+	response: HttpResponse,
+	profile: VendorProfile,
+): Record<string, unknown> {
 	const body = parseJsonBody(response, profile);
 	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
 		throw new TransportError({
@@ -69,7 +83,9 @@ export function parseJsonObject(response: HttpResponse, profile: VendorProfile):
 /** The object rows of a vendor's list; null and non-object entries carry no record and are dropped. */
 export function objectRows<T extends object = Record<string, unknown>>(list: unknown): T[] {
 	if (!Array.isArray(list)) return [];
-	return list.filter((row): row is T => row !== null && typeof row === 'object' && !Array.isArray(row));
+	return list.filter(
+		(row): row is T => row !== null && typeof row === 'object' && !Array.isArray(row),
+	);
 }
 
 function throwNonJson(
@@ -78,7 +94,12 @@ function throwNonJson(
 	looksHtml: boolean,
 	requestId: string | undefined,
 ): never {
-	const what = response.text.trim() === '' ? 'an empty body' : looksHtml ? 'an HTML page' : 'a body that is not valid JSON';
+	const what =
+		response.text.trim() === ''
+			? 'an empty body'
+			: looksHtml
+				? 'an HTML page'
+				: 'a body that is not valid JSON';
 	throw new TransportError({
 		kind: 'non-json',
 		message: `${profile.name} answered with ${what} instead of JSON`,

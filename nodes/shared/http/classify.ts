@@ -68,11 +68,19 @@ function errorCodes(error: unknown): string[] {
  * Classifies a low-level failure: did any byte possibly reach the server? `url` is the address
  * asked for, so a certificate failure can name its host.
  */
-export function classifyNetworkError(error: unknown, signal?: AbortSignal, url?: string): TransportError {
+export function classifyNetworkError(
+	error: unknown,
+	signal?: AbortSignal,
+	url?: string,
+): TransportError {
 	// Already judged on the way (a destination n8n's policy refused, a redirect).
 	if (error instanceof TransportError) return error;
 	if (signal?.aborted || error instanceof AbortedError) {
-		return new TransportError({ kind: 'aborted', message: 'The execution was stopped', mayHaveReachedServer: true });
+		return new TransportError({
+			kind: 'aborted',
+			message: 'The execution was stopped',
+			mayHaveReachedServer: true,
+		});
 	}
 	// n8n's secure lookup refused the address at connect time: nothing was sent, nothing will pass.
 	if (isEgressRefusal(error) && url !== undefined) return egressRefusedError(url, error);
@@ -94,11 +102,25 @@ export function classifyNetworkError(error: unknown, signal?: AbortSignal, url?:
 		});
 	}
 	if (codes.includes('UND_ERR_HEADERS_TIMEOUT') || codes.includes('UND_ERR_BODY_TIMEOUT')) {
-		return new TransportError({ kind: 'timeout', message: 'The server did not answer in time', mayHaveReachedServer: true });
+		return new TransportError({
+			kind: 'timeout',
+			message: 'The server did not answer in time',
+			mayHaveReachedServer: true,
+		});
 	}
-	if (codes.some((code) => ['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CLOSED'].includes(code))) {
-		return new TransportError({ kind: 'reset', message: 'The connection was closed before an answer arrived', mayHaveReachedServer: true });
+	if (
+		codes.some((code) => ['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CLOSED'].includes(code))
+	) {
+		return new TransportError({
+			kind: 'reset',
+			message: 'The connection was closed before an answer arrived',
+			mayHaveReachedServer: true,
+		});
 	}
 	const text = error instanceof Error ? error.message : String(error);
-	return new TransportError({ kind: 'network', message: `Network error: ${text}`, mayHaveReachedServer: true });
+	return new TransportError({
+		kind: 'network',
+		message: `Network error: ${text}`,
+		mayHaveReachedServer: true,
+	});
 }

@@ -75,7 +75,8 @@ export function egressRefusedError(url: string, cause: unknown, via?: string): T
 	const refusal = refusalIn(cause);
 	const host = hostOf(url);
 	// A host name that resolved to a blocked address: show the address too, it is the reason.
-	const target = refusal?.ip !== undefined && !host.includes(refusal.ip) ? `${host} (${refusal.ip})` : host;
+	const target =
+		refusal?.ip !== undefined && !host.includes(refusal.ip) ? `${host} (${refusal.ip})` : host;
 	const setting =
 		refusal?.name === 'SsrfBlockedHostnameError'
 			? 'it is a blocked host name (N8N_SSRF_BLOCKED_HOSTNAMES)'

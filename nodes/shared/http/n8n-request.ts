@@ -16,7 +16,10 @@ import type { HttpResponse, RequestSender, TransportSettings } from './types';
 type HttpRequestHelper = IHttpRequestHelper['helpers']['httpRequest'];
 
 /** `helpers.request` of a credential test function (n8n-workflow's ICredentialTestFunctions). */
-export type LegacyRequestHelper = (uriOrObject: string | object, options?: object) => Promise<unknown>;
+export type LegacyRequestHelper = (
+	uriOrObject: string | object,
+	options?: object,
+) => Promise<unknown>;
 
 interface FullResponse {
 	body?: unknown;

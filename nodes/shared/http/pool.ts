@@ -34,7 +34,11 @@ function proxyConfigured(): boolean {
  * the lookup only serves direct (NO_PROXY) connections; the proxy itself is reached as configured
  * and the destination is checked before sending (`sendOnce`), as n8n's own egress does.
  */
-export function dispatcherFor(connectTimeoutMs: number, allowInsecureTls: boolean, egress: EgressFilter | undefined): Dispatcher {
+export function dispatcherFor(
+	connectTimeoutMs: number,
+	allowInsecureTls: boolean,
+	egress: EgressFilter | undefined,
+): Dispatcher {
 	const useProxy = proxyConfigured();
 	const key = `${connectTimeoutMs}|${allowInsecureTls}|${useProxy}|${egressKey(egress)}`;
 	let dispatcher = dispatchers.get(key);

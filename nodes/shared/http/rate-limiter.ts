@@ -69,19 +69,33 @@ export interface BudgetState {
 
 /** The fraction of the full rate a budget allows at `now`. */
 export function budgetAt(state: BudgetState, now: number): number {
-	return Math.min(1, state.fraction + (Math.max(0, now - state.at) / 1000) * state.recoveryPerSecond);
+	return Math.min(
+		1,
+		state.fraction + (Math.max(0, now - state.at) / 1000) * state.recoveryPerSecond,
+	);
 }
 
 /**
  * The budget after a rate-limit answer at `now`: lowered, unless it was lowered less than
  * `holdoffMs` ago (the answers to requests granted before that decrease say nothing new).
  */
-export function loweredBudget(state: BudgetState | undefined, policy: RateBudgetPolicy, now: number, holdoffMs: number): BudgetState | undefined {
+export function loweredBudget(
+	state: BudgetState | undefined,
+	policy: RateBudgetPolicy,
+	now: number,
+	holdoffMs: number,
+): BudgetState | undefined {
 	if (state && now - state.at < holdoffMs) return undefined;
 	const current = state ? budgetAt(state, now) : 1;
 	const repeated = state !== undefined && now - state.at < policy.repeatWithinMs;
-	const recoveryPerSecond = repeated ? Math.max(policy.slowestRecoveryPerSecond, state.recoveryPerSecond / 2) : policy.recoveryPerSecond;
-	return { fraction: Math.max(policy.floor, current * policy.decrease), at: now, recoveryPerSecond };
+	const recoveryPerSecond = repeated
+		? Math.max(policy.slowestRecoveryPerSecond, state.recoveryPerSecond / 2)
+		: policy.recoveryPerSecond;
+	return {
+		fraction: Math.max(policy.floor, current * policy.decrease),
+		at: now,
+		recoveryPerSecond,
+	};
 }
 
 /**
@@ -131,7 +145,8 @@ export class RateLimiter {
 	/** The vendor refused a request for its rate: lower the budget for a while. */
 	rateLimited(): void {
 		const now = this.now();
-		this.budget = loweredBudget(this.budget, this.budgetPolicy, now, this.shortestSpan()) ?? this.budget;
+		this.budget =
+			loweredBudget(this.budget, this.budgetPolicy, now, this.shortestSpan()) ?? this.budget;
 	}
 
 	/** The fraction of the configured rate granted now (1 unless the vendor refused lately). */

@@ -32,7 +32,10 @@ export function joinUrl(base: string, path: string): string {
  * with no `baseURL` is anchored at `defaultBase` (the credential's own host), and the anchored
  * address is written back in the shape n8n used, so what is signed is what is sent.
  */
-export function resolveRequestUrl(options: N8nRequestAddress, defaultBase?: string): URL | undefined {
+export function resolveRequestUrl(
+	options: N8nRequestAddress,
+	defaultBase?: string,
+): URL | undefined {
 	const usesUri = options.url === undefined && options.uri !== undefined;
 	const raw = (usesUri ? options.uri : options.url) ?? '';
 	let absolute: string | undefined;

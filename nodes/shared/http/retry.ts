@@ -6,7 +6,13 @@ import { unreadableVerdict } from './body';
 import { classifyNetworkError, defaultTransientVerdict } from './classify';
 import type { RateSlot } from './rate-limiter';
 import { sendOnce } from './send';
-import type { HttpRequestSpec, HttpResponse, RetryPolicy, TransportSettings, VendorProfile } from './types';
+import type {
+	HttpRequestSpec,
+	HttpResponse,
+	RetryPolicy,
+	TransportSettings,
+	VendorProfile,
+} from './types';
 import { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_RESPONSE_TIMEOUT_MS } from './types';
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -25,12 +31,18 @@ export function backoffDelay(
 	policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
 	random: () => number = Math.random,
 ): number {
-	const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retryNumber - 1));
+	const ceiling = Math.min(
+		policy.maxDelayMs,
+		policy.baseDelayMs * 2 ** Math.max(0, retryNumber - 1),
+	);
 	return Math.round(random() * ceiling);
 }
 
 /** Retry-After is either delta-seconds or an HTTP date; anything else is ignored. */
-export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+	value: string | undefined,
+	now: number = Date.now(),
+): number | undefined {
 	if (value === undefined) return undefined;
 	const trimmed = value.trim();
 	if (trimmed === '') return undefined;
@@ -50,7 +62,12 @@ export const DEFAULT_TRANSPORT_SETTINGS: Omit<TransportSettings, 'idempotent'> =
  * A stop is the user's (or n8n's) decision; a refused certificate, a destination n8n's policy
  * refuses and a redirect stay what they are on the next try.
  */
-const NEVER_RETRIED: ReadonlySet<TransportFailureKind> = new Set(['aborted', 'certificate', 'egress-refused', 'redirect']);
+const NEVER_RETRIED: ReadonlySet<TransportFailureKind> = new Set([
+	'aborted',
+	'certificate',
+	'egress-refused',
+	'redirect',
+]);
 
 /**
  * Sends a request, retrying where that is safe. `build` is called for every attempt, so signers

@@ -27,7 +27,9 @@ function buildUrl(spec: HttpRequestSpec): string {
 	return url.toString();
 }
 
-function normaliseHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+function normaliseHeaders(
+	raw: Record<string, string | string[] | undefined>,
+): Record<string, string> {
 	const out: Record<string, string> = {};
 	for (const key in raw) {
 		const value = raw[key];
@@ -48,14 +50,20 @@ function reportingWrite(slot: RateSlot): Dispatcher.DispatcherComposeInterceptor
 				slot.sent();
 				handler.onRequestStart?.(controller, context);
 			},
-			onRequestUpgrade: (controller, statusCode, headers, socket) => handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
-			onResponseStart: (controller, statusCode, headers, statusMessage) => handler.onResponseStart?.(controller, statusCode, headers, statusMessage),
+			onRequestUpgrade: (controller, statusCode, headers, socket) =>
+				handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
+			onResponseStart: (controller, statusCode, headers, statusMessage) =>
+				handler.onResponseStart?.(controller, statusCode, headers, statusMessage),
 			onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
 			onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
 			onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
 		});
 }
-export async function sendOnce(spec: HttpRequestSpec, settings: TransportSettings, slot: RateSlot | undefined): Promise<HttpResponse> {
+export async function sendOnce(
+	spec: HttpRequestSpec,
+	settings: TransportSettings,
+	slot: RateSlot | undefined,
+): Promise<HttpResponse> {
 	const url = buildUrl(spec);
 	const egress = settings.egress;
 	if (egress) {
@@ -88,9 +96,14 @@ export async function sendOnce(spec: HttpRequestSpec, settings: TransportSetting
 		}
 		return refuseRedirect(answer, url, egress);
 	}
-	const pooled = dispatcherFor(settings.connectTimeoutMs, settings.allowInsecureTls ?? false, egress);
+	const pooled = dispatcherFor(
+		settings.connectTimeoutMs,
+		settings.allowInsecureTls ?? false,
+		egress,
+	);
 	// Only a slot that counts from the send needs to hear of it.
-	const dispatcher = slot && slot !== COUNTED_AT_GRANT ? pooled.compose(reportingWrite(slot)) : pooled;
+	const dispatcher =
+		slot && slot !== COUNTED_AT_GRANT ? pooled.compose(reportingWrite(slot)) : pooled;
 	let response: HttpResponse;
 	try {
 		response = await requestOnce(url, spec, settings, dispatcher);
@@ -109,9 +122,14 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
  * on its own): a redirect answer fails, naming where it pointed (host only) and, when n8n's policy
  * refuses that target, saying so.
  */
-function refuseRedirect(response: HttpResponse, url: string, egress: EgressFilter | undefined): HttpResponse {
+function refuseRedirect(
+	response: HttpResponse,
+	url: string,
+	egress: EgressFilter | undefined,
+): HttpResponse {
 	const location = response.headers.location;
-	if (!REDIRECT_STATUSES.has(response.status) || location === undefined || location === '') return response;
+	if (!REDIRECT_STATUSES.has(response.status) || location === undefined || location === '')
+		return response;
 	let target: string;
 	try {
 		target = new URL(location, url).toString();
@@ -138,7 +156,12 @@ function refuseRedirect(response: HttpResponse, url: string, egress: EgressFilte
  * profile; what reaches the caller is the same (status, lower-case headers, the UTF-8 text with a
  * leading byte-order mark dropped, as `body.text()` does).
  */
-async function requestOnce(url: string, spec: HttpRequestSpec, settings: TransportSettings, dispatcher: Dispatcher): Promise<HttpResponse> {
+async function requestOnce(
+	url: string,
+	spec: HttpRequestSpec,
+	settings: TransportSettings,
+	dispatcher: Dispatcher,
+): Promise<HttpResponse> {
 	const target = new URL(url);
 	const { signal } = settings;
 	return await new Promise<HttpResponse>((resolve, reject) => {
@@ -148,7 +171,8 @@ async function requestOnce(url: string, spec: HttpRequestSpec, settings: Transpo
 		let headers: IncomingHttpHeaders = {};
 		const chunks: Buffer[] = [];
 		let bytes = 0;
-		const abortReason = (): Error => (signal?.reason instanceof Error ? signal.reason : new AbortedError());
+		const abortReason = (): Error =>
+			signal?.reason instanceof Error ? signal.reason : new AbortedError();
 		const onAbort = (): void => {
 			if (controller) controller.abort(abortReason());
 			// Still queued for a connection: undici hears of it in onRequestStart, the caller now.

@@ -78,7 +78,11 @@ export interface TransportSettings {
 }
 
 /** One attempt sent some other way than our pool; answers of any status come back, never thrown. */
-export type RequestSender = (url: string, spec: HttpRequestSpec, settings: TransportSettings) => Promise<HttpResponse>;
+export type RequestSender = (
+	url: string,
+	spec: HttpRequestSpec,
+	settings: TransportSettings,
+) => Promise<HttpResponse>;
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_RESPONSE_TIMEOUT_MS = 30_000;

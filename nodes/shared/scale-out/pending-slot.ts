@@ -18,7 +18,6 @@ export const PENDING_LEASE_MS = 3_000;
  */
 const PENDING_USABLE_MS = 1_000;
 
-
 /** Where one grant was recorded in Redis. */
 export interface Grant {
 	shared: SharedRedis;

@@ -87,7 +87,10 @@ function clusterNodes(raw: string): RedisEndpoint[] {
 		.map((entry) => {
 			const at = entry.lastIndexOf(':');
 			const host = at > 0 ? entry.slice(0, at) : entry;
-			const port = at > 0 ? integer(entry.slice(at + 1), 6379, 'A port in QUEUE_BULL_REDIS_CLUSTER_NODES', 65535) : 6379;
+			const port =
+				at > 0
+					? integer(entry.slice(at + 1), 6379, 'A port in QUEUE_BULL_REDIS_CLUSTER_NODES', 65535)
+					: 6379;
 			return { host, port };
 		});
 }
@@ -98,15 +101,24 @@ function fromUrl(raw: string, env: Env): SharedStateConfig {
 		url = new URL(raw);
 	} catch {
 		// The value may hold a password: never repeat it.
-		throw new Error(`${REDIS_URL_ENV} is not a valid URL (expected redis://host:port/db or rediss://…)`);
+		throw new Error(
+			`${REDIS_URL_ENV} is not a valid URL (expected redis://host:port/db or rediss://…)`,
+		);
 	}
 	if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-		throw new Error(`${REDIS_URL_ENV} must start with redis:// or rediss://, got ${url.protocol}//`);
+		throw new Error(
+			`${REDIS_URL_ENV} must start with redis:// or rediss://, got ${url.protocol}//`,
+		);
 	}
 	const path = url.pathname.replace(/^\//, '');
 	return {
 		source: REDIS_URL_ENV,
-		endpoints: [{ host: url.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1', port: integer(url.port, 6379, `The port in ${REDIS_URL_ENV}`, 65535) }],
+		endpoints: [
+			{
+				host: url.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
+				port: integer(url.port, 6379, `The port in ${REDIS_URL_ENV}`, 65535),
+			},
+		],
 		cluster: false,
 		db: integer(path, 0, `The database number in ${REDIS_URL_ENV}`, 1_000_000),
 		username: url.username ? decodeURIComponent(url.username) : undefined,
@@ -134,12 +146,19 @@ function fromQueueMode(env: Env): SharedStateConfig {
 			: [
 					{
 						host: setting(env, 'QUEUE_BULL_REDIS_HOST') || 'localhost',
-						port: integer(setting(env, 'QUEUE_BULL_REDIS_PORT'), 6379, 'QUEUE_BULL_REDIS_PORT', 65535),
+						port: integer(
+							setting(env, 'QUEUE_BULL_REDIS_PORT'),
+							6379,
+							'QUEUE_BULL_REDIS_PORT',
+							65535,
+						),
 					},
 				],
 		cluster,
 		// A Redis Cluster has only database 0.
-		db: cluster ? 0 : integer(setting(env, 'QUEUE_BULL_REDIS_DB'), 0, 'QUEUE_BULL_REDIS_DB', 1_000_000),
+		db: cluster
+			? 0
+			: integer(setting(env, 'QUEUE_BULL_REDIS_DB'), 0, 'QUEUE_BULL_REDIS_DB', 1_000_000),
 		username: setting(env, 'QUEUE_BULL_REDIS_USERNAME') || undefined,
 		password: setting(env, 'QUEUE_BULL_REDIS_PASSWORD') || undefined,
 		tls,

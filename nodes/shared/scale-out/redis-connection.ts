@@ -103,10 +103,20 @@ function createClient(ioredis: IoRedis, config: SharedStateConfig): RedisClient 
 			clusterRetryStrategy: () => null,
 			slotsRefreshTimeout: CONNECT_TIMEOUT_MS,
 			// TLS clusters (e.g. AWS ElastiCache) must be reached by the names their certificates carry.
-			...(config.skipDnsLookup ? { dnsLookup: (address: string, lookup: (error: null, address: string) => void) => lookup(null, address) } : {}),
+			...(config.skipDnsLookup
+				? {
+						dnsLookup: (address: string, lookup: (error: null, address: string) => void) =>
+							lookup(null, address),
+					}
+				: {}),
 		});
 	}
-	return new ioredis.Redis({ ...options, host: config.endpoints[0].host, port: config.endpoints[0].port, db: config.db });
+	return new ioredis.Redis({
+		...options,
+		host: config.endpoints[0].host,
+		port: config.endpoints[0].port,
+		db: config.db,
+	});
 }
 
 function timeout(ms: number): Promise<never> {
@@ -171,7 +181,9 @@ function noteFallback(reason: string): undefined {
 	fallbacks++;
 	if (outage === undefined) {
 		outage = reason;
-		logger.warn(`n8n-nodes-employee-sync: shared rate limits and tokens are off: ${reason}. This process uses its own.`);
+		logger.warn(
+			`n8n-nodes-employee-sync: shared rate limits and tokens are off: ${reason}. This process uses its own.`,
+		);
 	}
 	return undefined;
 }
@@ -193,11 +205,14 @@ export async function sharedRedis(): Promise<SharedRedis | undefined> {
 	const current = connection;
 	const client = await current.ready;
 	if (!client || client.status !== 'ready') {
-		if (connection === current) markUnavailable(new Error(`connection ${client?.status ?? 'closed'}`));
+		if (connection === current)
+			markUnavailable(new Error(`connection ${client?.status ?? 'closed'}`));
 		return noteFallback(outage ?? 'Redis is unavailable');
 	}
 	if (outage !== undefined) {
-		logger.info(`n8n-nodes-employee-sync: Redis (${describeSharedState(current.config)}) answers again: rate limits and tokens are shared again.`);
+		logger.info(
+			`n8n-nodes-employee-sync: Redis (${describeSharedState(current.config)}) answers again: rate limits and tokens are shared again.`,
+		);
 		outage = undefined;
 	}
 	return { client, keyPrefix: current.config.keyPrefix };

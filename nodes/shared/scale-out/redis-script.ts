@@ -9,7 +9,12 @@ import type { RedisClient, SharedRedis } from './redis-connection';
  * and the braces (a hash tag) keep all keys of one identity in one Redis Cluster slot, so one
  * script may touch them together.
  */
-export function sharedKey(shared: SharedRedis, namespace: string, identity: string, suffix: string): string {
+export function sharedKey(
+	shared: SharedRedis,
+	namespace: string,
+	identity: string,
+	suffix: string,
+): string {
 	const id = createHash('sha256').update(`${namespace}\n${identity}`).digest('hex').slice(0, 32);
 	return `${shared.keyPrefix}${namespace}:{${id}}:${suffix}`;
 }

@@ -5,7 +5,6 @@ import { redisScript } from './redis-script';
 /** A waiter whose slot depends on a pending request (about to be sent) looks again this soon. */
 const PENDING_POLL_MS = 10;
 
-
 /**
  * KEYS: one sorted set per window, then the app's budget (a hash: the fraction it was lowered to and
  * when). ARGV: member; hold (0: counted now, else PENDING_LEASE_MS: a pending slot);

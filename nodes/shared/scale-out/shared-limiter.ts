@@ -94,9 +94,13 @@ export class RedisRateLimiter extends RateLimiter {
 	 * available, the per-process limiter's slot counted at the grant.
 	 */
 	override async reserve(signal?: AbortSignal): Promise<RateSlot> {
-		const grant = await this.inLine(async () => await this.take(PENDING_LEASE_MS, this.margins.atSend, signal));
+		const grant = await this.inLine(
+			async () => await this.take(PENDING_LEASE_MS, this.margins.atSend, signal),
+		);
 		// A key must outlive its longest span, which a lowered budget stretches up to 1 / floor.
-		const keep = this.spans(this.margins.atSend).map((span) => Math.ceil(span / this.budgetPolicy.floor));
+		const keep = this.spans(this.margins.atSend).map((span) =>
+			Math.ceil(span / this.budgetPolicy.floor),
+		);
 		return grant ? new PendingSlot(grant, keep) : COUNTED_AT_GRANT;
 	}
 
@@ -117,8 +121,16 @@ export class RedisRateLimiter extends RateLimiter {
 		if (this.sharedWindows.length === 0) return false;
 		const shared = await sharedRedis();
 		if (!shared) return false;
-		const { decrease, floor, recoveryPerSecond, repeatWithinMs, slowestRecoveryPerSecond } = this.budgetPolicy;
-		const args = [decrease, floor, recoveryPerSecond / 1000, this.shortestSpan(), repeatWithinMs, slowestRecoveryPerSecond / 1000];
+		const { decrease, floor, recoveryPerSecond, repeatWithinMs, slowestRecoveryPerSecond } =
+			this.budgetPolicy;
+		const args = [
+			decrease,
+			floor,
+			recoveryPerSecond / 1000,
+			this.shortestSpan(),
+			repeatWithinMs,
+			slowestRecoveryPerSecond / 1000,
+		];
 		try {
 			await runScript(shared.client, LOWER_BUDGET, [this.budgetKey(shared)], args);
 			return true;
@@ -132,22 +144,37 @@ export class RedisRateLimiter extends RateLimiter {
 	async sharedBudgetFraction(): Promise<number> {
 		const shared = await sharedRedis();
 		if (!shared) return this.budgetFraction();
-		const [fraction, at, recovery] = await shared.client.hmget(this.budgetKey(shared), 'fraction', 'at', 'recovery');
+		const [fraction, at, recovery] = await shared.client.hmget(
+			this.budgetKey(shared),
+			'fraction',
+			'at',
+			'recovery',
+		);
 		if (fraction === null || at === null) return 1;
 		const [seconds, micros] = await shared.client.time();
 		const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-		const recoveryPerSecond = recovery === null ? this.budgetPolicy.recoveryPerSecond : Number(recovery) * 1000;
+		const recoveryPerSecond =
+			recovery === null ? this.budgetPolicy.recoveryPerSecond : Number(recovery) * 1000;
 		return budgetAt({ fraction: Number(fraction), at: Number(at), recoveryPerSecond }, now);
 	}
 
 	/** Tells Redis's windows what this process granted on its own during the outage; false if Redis failed again. */
-	private async countOutageGrants(shared: SharedRedis, keys: string[], marginMs: number): Promise<boolean> {
+	private async countOutageGrants(
+		shared: SharedRedis,
+		keys: string[],
+		marginMs: number,
+	): Promise<boolean> {
 		const spans = this.spans(marginMs);
 		const longest = Math.max(...spans);
 		const now = Date.now();
 		const ages = this.outageGrants.map((at) => now - at).filter((age) => age < longest);
 		try {
-			if (ages.length > 0) await runScript(shared.client, COUNT_OUTAGE_GRANTS, keys, [`${processTag}-outage-${++sequence}`, ...spans, ...ages]);
+			if (ages.length > 0)
+				await runScript(shared.client, COUNT_OUTAGE_GRANTS, keys, [
+					`${processTag}-outage-${++sequence}`,
+					...spans,
+					...ages,
+				]);
 			this.outageGrants = [];
 			return true;
 		} catch (error) {
@@ -174,7 +201,11 @@ export class RedisRateLimiter extends RateLimiter {
 	}
 
 	/** A grant recorded in Redis, or undefined once the per-process window granted instead. */
-	private async take(hold: number, marginMs: number, signal?: AbortSignal): Promise<Grant | undefined> {
+	private async take(
+		hold: number,
+		marginMs: number,
+		signal?: AbortSignal,
+	): Promise<Grant | undefined> {
 		if (this.sharedWindows.length === 0) return undefined;
 		for (;;) {
 			throwIfAborted(signal);
@@ -183,21 +214,38 @@ export class RedisRateLimiter extends RateLimiter {
 				await super.acquire(signal);
 				const at = Date.now();
 				const oldest = at - Math.max(...this.spans(this.margins.atGrant));
-				while (this.outageGrants.length > 0 && this.outageGrants[0] <= oldest) this.outageGrants.shift();
+				while (this.outageGrants.length > 0 && this.outageGrants[0] <= oldest)
+					this.outageGrants.shift();
 				this.outageGrants.push(at);
 				return undefined;
 			}
-			const keys = this.sharedWindows.map((w) => sharedKey(shared, 'rate', this.identity, String(w.intervalMs)));
-			if (this.outageGrants.length > 0 && !(await this.countOutageGrants(shared, keys, marginMs))) continue;
+			const keys = this.sharedWindows.map((w) =>
+				sharedKey(shared, 'rate', this.identity, String(w.intervalMs)),
+			);
+			if (this.outageGrants.length > 0 && !(await this.countOutageGrants(shared, keys, marginMs)))
+				continue;
 			const member = `${processTag}-${++sequence}`;
 			const spans = this.spans(marginMs);
-			const gap = Math.max(...this.sharedWindows.map((w, i) => Math.floor(spans[i] / w.limit / PACE_FACTOR)));
-			const args: Array<string | number> = [member, hold, PENDING_LEASE_MS, gap, this.budgetPolicy.recoveryPerSecond / 1000];
+			const gap = Math.max(
+				...this.sharedWindows.map((w, i) => Math.floor(spans[i] / w.limit / PACE_FACTOR)),
+			);
+			const args: Array<string | number> = [
+				member,
+				hold,
+				PENDING_LEASE_MS,
+				gap,
+				this.budgetPolicy.recoveryPerSecond / 1000,
+			];
 			this.sharedWindows.forEach((w, i) => args.push(w.limit, spans[i]));
 			const askedAt = Date.now();
 			let answer: unknown;
 			try {
-				answer = await runScript(shared.client, SLIDING_WINDOWS, [...keys, this.budgetKey(shared)], args);
+				answer = await runScript(
+					shared.client,
+					SLIDING_WINDOWS,
+					[...keys, this.budgetKey(shared)],
+					args,
+				);
 			} catch (error) {
 				fallBackAfter(error);
 				continue;
@@ -236,8 +284,13 @@ const vendorAppLimiters = new Map<string, { signature: string; limiter: RedisRat
  * through Redis by every n8n process when n8n runs scaled out (queue mode or
  * EMPLOYEE_SYNC_REDIS_URL), else the per-process `sharedRateLimiter` as before.
  */
-export function vendorAppRateLimiter(key: string, windows: RateWindow[], margin: number | RateMargins = 0): RateLimiter {
-	if (!sharedStateConfigured()) return sharedRateLimiter(key, windows, typeof margin === 'number' ? margin : margin.atGrant);
+export function vendorAppRateLimiter(
+	key: string,
+	windows: RateWindow[],
+	margin: number | RateMargins = 0,
+): RateLimiter {
+	if (!sharedStateConfigured())
+		return sharedRateLimiter(key, windows, typeof margin === 'number' ? margin : margin.atGrant);
 	const signature = JSON.stringify([windows, margin]);
 	const existing = vendorAppLimiters.get(key);
 	if (existing && existing.signature === signature) return existing.limiter;

@@ -98,7 +98,11 @@ export class SharedTokenCache {
 	 * else one fetched now by `fetch` — by one caller in this process and, with Redis, by one
 	 * process at a time.
 	 */
-	async get(owner: TokenOwner, fetch: () => Promise<FreshToken>, signal?: AbortSignal): Promise<FreshToken> {
+	async get(
+		owner: TokenOwner,
+		fetch: () => Promise<FreshToken>,
+		signal?: AbortSignal,
+	): Promise<FreshToken> {
 		const local = this.localKey(owner);
 		const cached = this.tokens.get(local);
 		if (cached && Date.now() < cached.refreshAt) return { ...cached };
@@ -108,7 +112,8 @@ export class SharedTokenCache {
 		if (!pending) {
 			pending = this.obtain(owner, fetch, signal)
 				.catch((error: unknown) => {
-					if (refusesWholeRun(error)) this.refusedFetches.set(local, { error, until: Date.now() + this.refusalMemoryMs });
+					if (refusesWholeRun(error))
+						this.refusedFetches.set(local, { error, until: Date.now() + this.refusalMemoryMs });
 					throw error;
 				})
 				.finally(() => this.inFlight.delete(local));
@@ -150,7 +155,10 @@ export class SharedTokenCache {
 
 	/** Marks the token as this owner's: another secret yields another tag. */
 	private ownerTag(owner: TokenOwner): string {
-		return createHmac('sha256', owner.secret).update(`${this.namespace}\n${owner.app}`).digest('base64url').slice(0, 22);
+		return createHmac('sha256', owner.secret)
+			.update(`${this.namespace}\n${owner.app}`)
+			.digest('base64url')
+			.slice(0, 22);
 	}
 
 	private keep(owner: TokenOwner, fresh: FreshToken): FreshToken {
@@ -158,7 +166,11 @@ export class SharedTokenCache {
 		return { ...fresh };
 	}
 
-	private async obtain(owner: TokenOwner, fetch: () => Promise<FreshToken>, signal?: AbortSignal): Promise<FreshToken> {
+	private async obtain(
+		owner: TokenOwner,
+		fetch: () => Promise<FreshToken>,
+		signal?: AbortSignal,
+	): Promise<FreshToken> {
 		const shared = await sharedRedis();
 		if (shared) {
 			try {
@@ -179,12 +191,17 @@ export class SharedTokenCache {
 		}
 	}
 
-	private async readShared(shared: SharedRedis, key: string, owner: TokenOwner): Promise<FreshToken | undefined> {
+	private async readShared(
+		shared: SharedRedis,
+		key: string,
+		owner: TokenOwner,
+	): Promise<FreshToken | undefined> {
 		const found = await this.redis(async () => await runScript(shared.client, READ, [key], []));
 		if (!Array.isArray(found) || found.length !== 2) return undefined;
 		const [value, ttl] = found as [unknown, unknown];
 		const tag = `${this.ownerTag(owner)} `;
-		if (typeof value !== 'string' || !value.startsWith(tag) || typeof ttl !== 'number' || ttl <= 0) return undefined;
+		if (typeof value !== 'string' || !value.startsWith(tag) || typeof ttl !== 'number' || ttl <= 0)
+			return undefined;
 		const token = value.slice(tag.length);
 		if (this.refused.get(this.localKey(owner))?.includes(token)) return undefined;
 		return { token, refreshAt: Date.now() + ttl };
@@ -203,7 +220,9 @@ export class SharedTokenCache {
 			const found = await this.readShared(shared, tokenKey, owner);
 			if (found) return this.keep(owner, found);
 			const lockId = randomBytes(12).toString('hex');
-			const locked = await this.redis(async () => await shared.client.set(lockKey, lockId, 'PX', this.lockTtlMs, 'NX'));
+			const locked = await this.redis(
+				async () => await shared.client.set(lockKey, lockId, 'PX', this.lockTtlMs, 'NX'),
+			);
 			if (locked !== 'OK') {
 				await sleep(this.pollMs, signal);
 				continue;
@@ -215,7 +234,15 @@ export class SharedTokenCache {
 				const fresh = await this.whileHolding(shared, lockKey, lockId, fetch);
 				const ttl = Math.floor(fresh.refreshAt - Date.now());
 				if (ttl > 0) {
-					await this.redis(async () => await shared.client.set(tokenKey, `${this.ownerTag(owner)} ${fresh.token}`, 'PX', ttl)).catch(
+					await this.redis(
+						async () =>
+							await shared.client.set(
+								tokenKey,
+								`${this.ownerTag(owner)} ${fresh.token}`,
+								'PX',
+								ttl,
+							),
+					).catch(
 						// The token is good even if it could not be shared.
 						(error: unknown) => fallBackAfter(error instanceof RedisFailure ? error.inner : error),
 					);
@@ -228,10 +255,20 @@ export class SharedTokenCache {
 	}
 
 	/** Runs the fetch while extending the lock, so a slow fetch is not taken for a dead one. */
-	private async whileHolding(shared: SharedRedis, lockKey: string, lockId: string, fetch: () => Promise<FreshToken>): Promise<FreshToken> {
-		const heartbeat = setInterval(() => {
-			runScript(shared.client, EXTEND_IF, [lockKey], [lockId, this.lockTtlMs]).catch(() => undefined);
-		}, Math.max(100, Math.floor(this.lockTtlMs / 3)));
+	private async whileHolding(
+		shared: SharedRedis,
+		lockKey: string,
+		lockId: string,
+		fetch: () => Promise<FreshToken>,
+	): Promise<FreshToken> {
+		const heartbeat = setInterval(
+			() => {
+				runScript(shared.client, EXTEND_IF, [lockKey], [lockId, this.lockTtlMs]).catch(
+					() => undefined,
+				);
+			},
+			Math.max(100, Math.floor(this.lockTtlMs / 3)),
+		);
 		heartbeat.unref();
 		try {
 			return await fetch();
@@ -244,6 +281,11 @@ export class SharedTokenCache {
 		const shared = await sharedRedis();
 		if (!shared) return;
 		const tokenKey = sharedKey(shared, this.namespace, owner.app, 'token');
-		await runScript(shared.client, DELETE_IF, [tokenKey], [`${this.ownerTag(owner)} ${token}`]).catch(fallBackAfter);
+		await runScript(
+			shared.client,
+			DELETE_IF,
+			[tokenKey],
+			[`${this.ownerTag(owner)} ${token}`],
+		).catch(fallBackAfter);
 	}
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { ParameterError } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/execution/item-loop';
@@ -37,7 +42,7 @@ export const description: INodeProperties[] = [
 		type: 'json',
 		displayOptions: { show },
 		default: '{}',
-		description: 'The API\'s parameters as a JSON object, sent as params',
+		description: "The API's parameters as a JSON object, sent as params",
 	},
 ];
 
@@ -45,7 +50,11 @@ export const description: INodeProperties[] = [
 function apiPath(value: unknown): string {
 	const path = requiredString(value, 'Path');
 	if (!path.startsWith('/') || /^\/\//.test(path) || /[?#\s]/.test(path)) {
-		throw new ParameterError('Path', 'Path must start with "/" and hold no query, fragment or spaces', 'Example: /user/account/employee/querybycompanyid');
+		throw new ParameterError(
+			'Path',
+			'Path must start with "/" and hold no query, fragment or spaces',
+			'Example: /user/account/employee/querybycompanyid',
+		);
 	}
 	return path;
 }
@@ -54,7 +63,10 @@ function optionalText(value: unknown): string | undefined {
 	return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-export async function execute(this: IExecuteFunctions, run: OperationRun<AliyunIotConnection>): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: OperationRun<AliyunIotConnection>,
+): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, run.redactor, async (itemIndex) => {
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const { client } = createClient(run, options);

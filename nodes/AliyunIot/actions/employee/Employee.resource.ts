@@ -23,7 +23,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Many by Company',
 				value: 'getManyByCompany',
-				description: 'List the employees of a company, by company ID. Returns one item per employee.',
+				description:
+					'List the employees of a company, by company ID. Returns one item per employee.',
 				action: 'Get many employees by company ID - returns each employee',
 			},
 		],

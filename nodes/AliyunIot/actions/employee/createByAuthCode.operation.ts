@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { ParameterError } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/execution/item-loop';
@@ -46,15 +51,24 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-export async function execute(this: IExecuteFunctions, run: OperationRun<AliyunIotConnection>): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: OperationRun<AliyunIotConnection>,
+): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, run.redactor, async (itemIndex) => {
 		const authCode = requiredString(this.getNodeParameter('authCode', itemIndex), 'Auth Code');
 		run.redactor.add(authCode);
 		const codeType = requiredString(this.getNodeParameter('codeType', itemIndex), 'Code Type');
 		if (!(CODE_TYPES as readonly string[]).includes(codeType)) {
-			throw new ParameterError('Code Type', `Code Type must be AUTH_CODE or SESSION_ID, got "${codeType}"`);
+			throw new ParameterError(
+				'Code Type',
+				`Code Type must be AUTH_CODE or SESSION_ID, got "${codeType}"`,
+			);
 		}
-		const { client } = createClient(run, this.getNodeParameter('options', itemIndex, {}) as IDataObject);
+		const { client } = createClient(
+			run,
+			this.getNodeParameter('options', itemIndex, {}) as IDataObject,
+		);
 		// Single-use: never repeated once it may have reached the platform.
 		const data = await client.call(
 			ALIYUN_IOT_PATHS.createByAuthCode,

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { readLimit, returnAllOrLimit } from '../../../shared/descriptions/limit';
 import { forEachItem } from '../../../shared/execution/item-loop';
@@ -7,7 +12,12 @@ import type { OperationRun } from '../../../shared/execution/router';
 import { intInRange, requiredString } from '../../../shared/validate';
 
 import { employeeKey, employeePage } from '../../helpers/output';
-import { ALIYUN_IOT_PATHS, API_VERSIONS, MAX_PAGE_SIZE, createClient } from '../../transport/client';
+import {
+	ALIYUN_IOT_PATHS,
+	API_VERSIONS,
+	MAX_PAGE_SIZE,
+	createClient,
+} from '../../transport/client';
 import type { AliyunIotConnection } from '../../transport/connection';
 
 const show = { resource: ['employee'], operation: ['getManyByCompany'] };
@@ -25,13 +35,21 @@ export const description: INodeProperties[] = [
 	...returnAllOrLimit(show),
 ];
 
-export async function execute(this: IExecuteFunctions, run: OperationRun<AliyunIotConnection>): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: OperationRun<AliyunIotConnection>,
+): Promise<INodeExecutionData[]> {
 	return await forEachItem(this, run.redactor, async (itemIndex) => {
 		const companyId = requiredString(this.getNodeParameter('companyId', itemIndex), 'Company ID');
 		const limit = readLimit(this, itemIndex);
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const { client, concurrency } = createClient(run, options);
-		const requestedSize = intInRange(options.pageSize ?? MAX_PAGE_SIZE, 'Page Size', 1, MAX_PAGE_SIZE);
+		const requestedSize = intInRange(
+			options.pageSize ?? MAX_PAGE_SIZE,
+			'Page Size',
+			1,
+			MAX_PAGE_SIZE,
+		);
 		// A small limit needs no bigger page than itself.
 		const pageSize = limit !== undefined ? Math.min(requestedSize, limit) : requestedSize;
 		return await fetchNumberedPages<IDataObject>({

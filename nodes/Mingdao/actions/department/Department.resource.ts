@@ -17,7 +17,8 @@ export const description: INodeProperties[] = [
 				value: 'getRelations',
 				description:
 					'Look up the Mingdao departments of many third-party department IDs (e.g. WeCom department numbers), in batches across all items. Returns found and the Mingdao department ID per ID.',
-				action: 'Find the departments with given third party department ID values - returns found and department ID of each',
+				action:
+					'Find the departments with given third party department ID values - returns found and department ID of each',
 			},
 		],
 		default: 'getRelations',

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { ParameterError } from '../../../shared/errors';
 import { lookUpAcrossItems } from '../../../shared/execution/lookup';
@@ -40,7 +45,10 @@ export const description: INodeProperties[] = [
 	optionsCollection({ show, tuning: MINGDAO_TUNING, own: relationsOptions }),
 ];
 
-export async function execute(this: IExecuteFunctions, run: OperationRun<MingdaoConnection>): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: OperationRun<MingdaoConnection>,
+): Promise<INodeExecutionData[]> {
 	const { client } = createClient(run, this.getNodeParameter('options', 0, {}) as IDataObject);
 	// One request carries ids of many items, so the flag is the node's, not an item's.
 	const isNumber = this.getNodeParameter('isNumber', 0, true) as boolean;

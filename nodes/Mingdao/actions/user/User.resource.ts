@@ -22,7 +22,8 @@ export const description: INodeProperties[] = [
 				// Its start and end are n8n's required wording for an upsert.
 				description:
 					'Create a new user (Returns corpUserId and upserted; writes to Mingdao, private deployment only, and clears fields not sent), or update the current one if it already exists (upsert)',
-				action: 'Create or update users by corp user ID - writes to the organisation and returns whether each was upserted',
+				action:
+					'Create or update users by corp user ID - writes to the organisation and returns whether each was upserted',
 			},
 			{
 				name: 'Get Many',
@@ -43,14 +44,16 @@ export const description: INodeProperties[] = [
 				value: 'getRelations',
 				description:
 					'Look up the Mingdao accounts of many third-party user IDs (corpUserId), in batches across all items. Returns corpUserId, found and accountId per ID.',
-				action: 'Find the users with given corp user ID values - returns found and account ID of each',
+				action:
+					'Find the users with given corp user ID values - returns found and account ID of each',
 			},
 			{
 				name: 'Remove',
 				value: 'remove',
 				description:
 					'Remove users (leave the organisation) by third-party user ID; writes to Mingdao, private deployment only. Returns corpUserId and removed per ID.',
-				action: 'Remove users by corp user ID - writes to the organisation and returns whether each was removed',
+				action:
+					'Remove users by corp user ID - writes to the organisation and returns whether each was removed',
 			},
 		],
 		default: 'getRelations',

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { readLimit, returnAllOrLimit } from '../../../shared/descriptions/limit';
 import { forEachItem } from '../../../shared/execution/item-loop';
@@ -38,7 +43,7 @@ export const description: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				default: 1,
 				description:
-					'Mingdao\'s status code to filter on (sent as userStatus). The codes are not published with this API; 1 is commonly an active user. Leave the filter out to list every user.',
+					"Mingdao's status code to filter on (sent as userStatus). The codes are not published with this API; 1 is commonly an active user. Leave the filter out to list every user.",
 			},
 		],
 	},
@@ -58,7 +63,10 @@ export const description: INodeProperties[] = [
 	}),
 ];
 
-export async function execute(this: IExecuteFunctions, run: OperationRun<MingdaoConnection>): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: OperationRun<MingdaoConnection>,
+): Promise<INodeExecutionData[]> {
 	const { client } = createClient(run, this.getNodeParameter('options', 0, {}) as IDataObject);
 	return await forEachItem(this, run.redactor, async (itemIndex) => {
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;

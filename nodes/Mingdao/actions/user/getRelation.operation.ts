@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { ParameterError } from '../../../shared/errors';
 import { forEachItem } from '../../../shared/execution/item-loop';
@@ -25,15 +30,21 @@ export const description: INodeProperties[] = [
 		placeholder: '={{ $json.userid }}',
 		displayOptions: { show },
 		description:
-			'The third-party user ID to look up (corpUserId): the user\'s ID in WeCom, DingTalk or WeLink as the integration stores it, e.g. zhangsan',
+			"The third-party user ID to look up (corpUserId): the user's ID in WeCom, DingTalk or WeLink as the integration stores it, e.g. zhangsan",
 	},
 	optionsCollection({ show, tuning: MINGDAO_TUNING, own: [failWhenNotFoundField, onlyFoundField] }),
 ];
 
-export async function execute(this: IExecuteFunctions, run: OperationRun<MingdaoConnection>): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: OperationRun<MingdaoConnection>,
+): Promise<INodeExecutionData[]> {
 	const { client } = createClient(run, this.getNodeParameter('options', 0, {}) as IDataObject);
 	return await forEachItem(this, run.redactor, async (itemIndex) => {
-		const corpUserId = requiredString(this.getNodeParameter('corpUserId', itemIndex), USER_ID_FIELD);
+		const corpUserId = requiredString(
+			this.getNodeParameter('corpUserId', itemIndex),
+			USER_ID_FIELD,
+		);
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const relation = await client.getUserRelation(corpUserId);
 		if (!relation && options.failWhenNotFound === true) {

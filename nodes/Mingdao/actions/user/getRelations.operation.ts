@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { lookUpAcrossItems } from '../../../shared/execution/lookup';
 import type { OperationRun } from '../../../shared/execution/router';
@@ -30,7 +35,10 @@ export const description: INodeProperties[] = [
 	optionsCollection({ show, tuning: MINGDAO_TUNING, own: relationsOptions }),
 ];
 
-export async function execute(this: IExecuteFunctions, run: OperationRun<MingdaoConnection>): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: OperationRun<MingdaoConnection>,
+): Promise<INodeExecutionData[]> {
 	const { client } = createClient(run, this.getNodeParameter('options', 0, {}) as IDataObject);
 	return await lookUpAcrossItems(
 		this,

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { lookUpAcrossItems } from '../../../shared/execution/lookup';
 import { itemParameterReader } from '../../../shared/execution/parameters';
@@ -33,13 +38,16 @@ export const description: INodeProperties[] = [
 		placeholder: '={{ $json.userid }}',
 		displayOptions: { show },
 		description:
-			'The third-party user ID (corpUserId) of the user to remove, usually an expression reading it from the input item. It may also be a list of IDs per item. One output item per ID with corpUserId and removed, which is Mingdao\'s answer as it comes (Mingdao does not document when it answers false, e.g. for an unknown user).',
+			"The third-party user ID (corpUserId) of the user to remove, usually an expression reading it from the input item. It may also be a list of IDs per item. One output item per ID with corpUserId and removed, which is Mingdao's answer as it comes (Mingdao does not document when it answers false, e.g. for an unknown user).",
 		hint: 'Mingdao removes one user per request; the requests of all items run concurrently, each ID once',
 	},
 	optionsCollection({ show, tuning: MINGDAO_TUNING }),
 ];
 
-export async function execute(this: IExecuteFunctions, run: OperationRun<MingdaoConnection>): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: OperationRun<MingdaoConnection>,
+): Promise<INodeExecutionData[]> {
 	const refused = refuseOnSaas(this, run, 'Remove');
 	if (refused) return refused;
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
@@ -58,11 +66,13 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<Mingdao
 		readAllFirst: true,
 		send: async ([request]) => new Map([[request.key, await client.removeUser(request.value)]]),
 		missing: () => ({ ok: true, value: false }),
-		toItems: (_itemIndex, ids, removed) => ids.map((corpUserId, i) => ({ corpUserId, removed: removed[i] })),
+		toItems: (_itemIndex, ids, removed) =>
+			ids.map((corpUserId, i) => ({ corpUserId, removed: removed[i] })),
 	});
 }
 
 export const outcomes: OutcomeSummary = {
 	noun: 'users',
-	classify: (json) => (json.removed === false ? 'were not removed (Mingdao answered false)' : undefined),
+	classify: (json) =>
+		json.removed === false ? 'were not removed (Mingdao answered false)' : undefined,
 };

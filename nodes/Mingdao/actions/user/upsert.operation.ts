@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { ParameterError } from '../../../shared/errors';
 import { lookUpAcrossItems } from '../../../shared/execution/lookup';
@@ -6,11 +11,12 @@ import { itemParameterReader } from '../../../shared/execution/parameters';
 import type { OperationRun } from '../../../shared/execution/router';
 import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
 import { optionsCollection } from '../../../shared/descriptions/options';
-import { intInRange, jsonObject, requiredString } from '../../../shared/validate';
+import { intInRange } from '../../../shared/validate';
 import { refuseOnSaas } from '../../helpers/deployment';
 import type { MingdaoConnection } from '../../transport/connection';
 import { MINGDAO_UPSERT_MAX, createClient } from '../../transport/client';
 import type { MingdaoUserWrite, UpsertAnswer } from '../../transport/types';
+import { FIELD, userEntry } from '../../helpers/userEntry';
 import { MINGDAO_TUNING } from '../common.descriptions';
 
 /**
@@ -19,18 +25,6 @@ import { MINGDAO_TUNING } from '../common.descriptions';
  * own, further fields are passed through as the user spells them, and an empty value fails its
  * item unless Empty Values says to clear on purpose.
  */
-
-export const FIELD = {
-	corpUserId: 'Third-Party User ID',
-	name: 'Name',
-	email: 'Email',
-	mobilePhone: 'Mobile Phone',
-	otherFields: 'Other User Fields (JSON)',
-	emptyValues: 'Empty Values',
-} as const;
-
-/** The User fields Mingdao's upsertUsers page names; the rest of its User entity is passed through. */
-const DOCUMENTED_FIELDS = ['corpUserId', 'name', 'email', 'mobilePhone'] as const;
 
 const show = { resource: ['user'], operation: ['upsert'] };
 
@@ -51,7 +45,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: '={{ $json.userid }}',
 		displayOptions: { show },
-		description: 'The user\'s ID in WeCom, DingTalk or your own system (corpUserId): a user with this ID is updated, otherwise created',
+		description:
+			"The user's ID in WeCom, DingTalk or your own system (corpUserId): a user with this ID is updated, otherwise created",
 	},
 	{
 		displayName: FIELD.name,
@@ -60,7 +55,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		displayOptions: { show },
-		description: 'The user\'s name (name, required by Mingdao)',
+		description: "The user's name (name, required by Mingdao)",
 	},
 	{
 		displayName: FIELD.email,
@@ -69,7 +64,8 @@ export const description: INodeProperties[] = [
 		placeholder: 'name@email.com',
 		default: '',
 		displayOptions: { show },
-		description: 'Email (email). Mingdao needs Email or Mobile Phone; left empty, it clears the user\'s email.',
+		description:
+			"Email (email). Mingdao needs Email or Mobile Phone; left empty, it clears the user's email.",
 	},
 	{
 		displayName: FIELD.mobilePhone,
@@ -77,7 +73,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		displayOptions: { show },
-		description: 'Mobile number (mobilePhone). Mingdao needs Email or Mobile Phone; left empty, it clears the user\'s mobile number.',
+		description:
+			"Mobile number (mobilePhone). Mingdao needs Email or Mobile Phone; left empty, it clears the user's mobile number.",
 	},
 	{
 		displayName: FIELD.otherFields,
@@ -86,7 +83,7 @@ export const description: INodeProperties[] = [
 		default: '{}',
 		displayOptions: { show },
 		description:
-			'Further fields of Mingdao\'s User entity, named as your deployment\'s API documentation names them. The node knows only corpUserId, name, email and mobilePhone from Mingdao\'s documentation and sends these unchecked; any User field you leave out is cleared by Mingdao.',
+			"Further fields of Mingdao's User entity, named as your deployment's API documentation names them. The node knows only corpUserId, name, email and mobilePhone from Mingdao's documentation and sends these unchecked; any User field you leave out is cleared by Mingdao.",
 	},
 	{
 		displayName: FIELD.emptyValues,
@@ -97,7 +94,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Fail the Item',
 				value: 'fail',
-				description: 'An empty Email, Mobile Phone or other field fails its item, naming the field; nothing is sent for it',
+				description:
+					'An empty Email, Mobile Phone or other field fails its item, naming the field; nothing is sent for it',
 			},
 			{
 				name: 'Send Them (Clears the Field in Mingdao)',
@@ -118,66 +116,29 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: MINGDAO_UPSERT_MAX },
 				default: MINGDAO_UPSERT_MAX,
-				description: 'How many users one request carries, gathered across all items (Mingdao takes at most 500)',
+				description:
+					'How many users one request carries, gathered across all items (Mingdao takes at most 500)',
 			},
 		],
 	}),
 ];
 
-function isEmpty(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-}
-
-/** A documented text field: trimmed text, or '' when empty. */
-function textOf(value: unknown, field: string): string {
-	if (isEmpty(value)) return '';
-	if (typeof value === 'string') return value.trim();
-	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-	throw new ParameterError(field, `${field} must be text, got ${typeof value}`);
-}
-
-const keepHint = (field: string) =>
-	`Map ${field} to the value the user should keep, or set "${FIELD.emptyValues}" to "Send Them" to clear it on purpose`;
-
-/** The user entry of one item, every field checked; throws a ParameterError naming the field. */
-export function userEntry(
-	values: { corpUserId: unknown; name: unknown; email: unknown; mobilePhone: unknown; otherFields: unknown },
-	clearEmpty: boolean,
-): MingdaoUserWrite {
-	const corpUserId = requiredString(values.corpUserId, FIELD.corpUserId);
-	const name = requiredString(values.name, FIELD.name);
-	const email = textOf(values.email, FIELD.email);
-	const mobilePhone = textOf(values.mobilePhone, FIELD.mobilePhone);
-	if (email === '' && mobilePhone === '') {
-		throw new ParameterError(FIELD.email, `${FIELD.email} and ${FIELD.mobilePhone} are both empty; Mingdao needs at least one of them`);
-	}
-	if (!clearEmpty) {
-		if (email === '') throw new ParameterError(FIELD.email, `${FIELD.email} is empty: Mingdao would clear the user's email`, keepHint(FIELD.email));
-		if (mobilePhone === '') {
-			throw new ParameterError(FIELD.mobilePhone, `${FIELD.mobilePhone} is empty: Mingdao would clear the user's mobile number`, keepHint(FIELD.mobilePhone));
-		}
-	}
-	const other = jsonObject(values.otherFields ?? {}, FIELD.otherFields);
-	for (const [key, value] of Object.entries(other)) {
-		if ((DOCUMENTED_FIELDS as readonly string[]).includes(key)) {
-			throw new ParameterError(FIELD.otherFields, `${FIELD.otherFields} repeats "${key}", which has a parameter of its own`);
-		}
-		if (!clearEmpty && isEmpty(value)) {
-			const field = `${FIELD.otherFields} "${key}"`;
-			throw new ParameterError(field, `${field} is empty: Mingdao would clear this field of the user`, keepHint(`"${key}"`));
-		}
-	}
-	return { ...other, corpUserId, name, email, mobilePhone };
-}
-
-export async function execute(this: IExecuteFunctions, run: OperationRun<MingdaoConnection>): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: OperationRun<MingdaoConnection>,
+): Promise<INodeExecutionData[]> {
 	const refused = refuseOnSaas(this, run, 'Upsert');
 	if (refused) return refused;
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	// Sending the same complete user again gives the same result: safe to repeat.
 	const { client, concurrency } = createClient(run, options);
 	// The batch carries users of many items, so its size is the node's, not an item's.
-	const batchSize = intInRange(options.batchSize ?? MINGDAO_UPSERT_MAX, 'Batch Size', 1, MINGDAO_UPSERT_MAX);
+	const batchSize = intInRange(
+		options.batchSize ?? MINGDAO_UPSERT_MAX,
+		'Batch Size',
+		1,
+		MINGDAO_UPSERT_MAX,
+	);
 	/** Which item first upserts each user: two items writing one user would race. */
 	const firstItem = new Map<string, number>();
 	// A plain `{{ $json.field }}` is read straight from the item: with thousands of users the

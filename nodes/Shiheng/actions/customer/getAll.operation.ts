@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { readLimit, returnAllOrLimit } from '../../../shared/descriptions/limit';
 import { forEachItem } from '../../../shared/execution/item-loop';
@@ -61,9 +66,19 @@ export async function execute(
 		const limit = readLimit(this, itemIndex);
 		// The cursor is followed one page after another, so the concurrency default is moot.
 		const { client } = createClient(run, options, { concurrency: 1 });
-		const pageSize = intInRange(this.getNodeParameter('pageSize', itemIndex), 'Page Size', 1, CUSTOMER_MAX_PAGE_SIZE);
+		const pageSize = intInRange(
+			this.getNodeParameter('pageSize', itemIndex),
+			'Page Size',
+			1,
+			CUSTOMER_MAX_PAGE_SIZE,
+		);
 		const startId = parseStartId(options.startId);
-		const { customers, resumeStartId } = await readCustomers(client, path, { startId, pageSize, limit, signal: run.signal });
+		const { customers, resumeStartId } = await readCustomers(client, path, {
+			startId,
+			pageSize,
+			limit,
+			signal: run.signal,
+		});
 		if (options.addResumeStartId === false || resumeStartId === undefined) return customers;
 		return withResumeStartId(customers, resumeStartId);
 	});

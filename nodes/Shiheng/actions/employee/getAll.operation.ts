@@ -10,7 +10,12 @@ import { forEachItem } from '../../../shared/execution/item-loop';
 import { optionsCollection } from '../../../shared/descriptions/options';
 import type { OperationRun } from '../../../shared/execution/router';
 import { intInRange } from '../../../shared/validate';
-import { EMPLOYEE_DEFAULT_CONCURRENCY, EMPLOYEE_MAX_PAGE_SIZE, incompleteListingHint, readEmployees } from '../../helpers/employeeListing';
+import {
+	EMPLOYEE_DEFAULT_CONCURRENCY,
+	EMPLOYEE_MAX_PAGE_SIZE,
+	incompleteListingHint,
+	readEmployees,
+} from '../../helpers/employeeListing';
 import { SIMPLE_EMPLOYEE_FIELDS, readableEmployee, withListingDetails } from '../../helpers/output';
 import { createClient, endpointPath } from '../../transport/client';
 import type { ShihengConnection } from '../../transport/connection';
@@ -72,10 +77,21 @@ export async function execute(
 		const { client, concurrency } = createClient(run, options, {
 			concurrency: EMPLOYEE_DEFAULT_CONCURRENCY,
 		});
-		const pageSize = intInRange(this.getNodeParameter('pageSize', itemIndex), 'Page Size', 1, EMPLOYEE_MAX_PAGE_SIZE);
+		const pageSize = intInRange(
+			this.getNodeParameter('pageSize', itemIndex),
+			'Page Size',
+			1,
+			EMPLOYEE_MAX_PAGE_SIZE,
+		);
 		const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-		const listing = await readEmployees(client, path, { pageSize, limit, concurrency, signal: run.signal });
-		if (listing.complete === false) this.addExecutionHints(incompleteListingHint(listing, itemIndex));
+		const listing = await readEmployees(client, path, {
+			pageSize,
+			limit,
+			concurrency,
+			signal: run.signal,
+		});
+		if (listing.complete === false)
+			this.addExecutionHints(incompleteListingHint(listing, itemIndex));
 		const details = options.addListingDetails === true;
 		return listing.employees.map(({ employee, traceId }) => {
 			const item = readableEmployee(employee, simplify);

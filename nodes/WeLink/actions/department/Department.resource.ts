@@ -25,7 +25,8 @@ export const description: INodeProperties[] = [
 				value: 'submit',
 				description:
 					'Create, update or remove departments in WeLink (writes). Needs a department code, its parent code ("0" = top) and a Chinese name; parents go first. Returns accepted, code and the final state.',
-				action: 'Submit a department for sync - writes to the address book and returns whether it was accepted',
+				action:
+					'Submit a department for sync - writes to the address book and returns whether it was accepted',
 			},
 		],
 		default: 'submit',

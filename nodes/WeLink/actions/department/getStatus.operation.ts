@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { agentSafeWaitSeconds } from '../../../shared/execution/agent-tool';
 import type { BatchOptions } from '../../../shared/execution/batching';
@@ -8,10 +13,11 @@ import { waitUntilFinal } from '../../../shared/execution/polling';
 import type { OperationRun } from '../../../shared/execution/router';
 import { requiredString } from '../../../shared/validate';
 import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
-import { unreportedDepartmentStatus } from '../../helpers/output';
+import { unreportedDepartmentStatus } from '../../helpers/departmentOutput';
 import { departmentStatusSender } from '../../helpers/statusSender';
-import type { DepartmentStatus } from '../../helpers/output';
-import { DEPARTMENT_BATCH, createClient, numberOption } from '../../transport/client';
+import type { DepartmentStatus } from '../../helpers/departmentOutput';
+import { createClient, numberOption } from '../../transport/client';
+import { DEPARTMENT_BATCH } from '../../transport/limits';
 import type { WeLinkConnection } from '../../transport/connection';
 import { optionsCollection } from '../../../shared/descriptions/options';
 import { pollingOptions, rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
@@ -27,25 +33,35 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		default: '',
 		placeholder: '={{ $json.corpDeptCode }}',
-		description: "The department's code in your own system (corpDeptCode), as it was submitted; up to 10 are asked per request",
+		description:
+			"The department's code in your own system (corpDeptCode), as it was submitted; up to 10 are asked per request",
 	},
-	optionsCollection({ show, tuning: WELINK_TUNING, own: [
-		...rateLimitOptions,
-		...pollingOptions,
-		{
-			displayName: 'Wait Until Final',
-			name: 'waitUntilFinal',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to keep polling departments that are still processing (47118) until each has succeeded (47119) or failed (47114), or Max Wait passes',
-		},
-	] }),
+	optionsCollection({
+		show,
+		tuning: WELINK_TUNING,
+		own: [
+			...rateLimitOptions,
+			...pollingOptions,
+			{
+				displayName: 'Wait Until Final',
+				name: 'waitUntilFinal',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to keep polling departments that are still processing (47118) until each has succeeded (47119) or failed (47114), or Max Wait passes',
+			},
+		],
+	}),
 ];
 
-export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: OperationRun<WeLinkConnection>,
+): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const { client, concurrency } = createClient(run, options);
-	const deadline = Date.now() + agentSafeWaitSeconds(this, numberOption(options, 'maxWaitSeconds', 300)) * 1000;
+	const deadline =
+		Date.now() + agentSafeWaitSeconds(this, numberOption(options, 'maxWaitSeconds', 300)) * 1000;
 
 	const batches: BatchOptions<string, DepartmentStatus> = {
 		batchSize: DEPARTMENT_BATCH,
@@ -76,5 +92,9 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 export const outcomes: OutcomeSummary = {
 	noun: 'departments',
 	classify: (json) =>
-		json.timedOut === true ? 'were still processing when Max Wait passed' : json.state === 'failed' ? 'failed' : undefined,
+		json.timedOut === true
+			? 'were still processing when Max Wait passed'
+			: json.state === 'failed'
+				? 'failed'
+				: undefined,
 };

@@ -19,7 +19,8 @@ export const description: INodeProperties[] = [
 				value: 'getMany',
 				description:
 					'List the persons of a WeLink department by its department code (reads only). Returns one item per person, with the fields WeLink gives (corpUserId, userId, names, contacts); Return All or up to Limit.',
-				action: 'Get many users of a department by department code - returns each user with corp user ID and name',
+				action:
+					'Get many users of a department by department code - returns each user with corp user ID and name',
 			},
 			{
 				name: 'Get WeLink ID',
@@ -33,7 +34,8 @@ export const description: INodeProperties[] = [
 				value: 'update',
 				description:
 					"Change a person's data in WeLink (writes): name, department, contacts, by Corp User ID; only the fields given are sent. WeLink applies it asynchronously: follow it with User Sync → Get Status. Returns accepted and WeLink's code per item.",
-				action: 'Update a user by corp user ID - writes to the address book and returns whether it was accepted',
+				action:
+					'Update a user by corp user ID - writes to the address book and returns whether it was accepted',
 			},
 		],
 		default: 'getWeLinkId',

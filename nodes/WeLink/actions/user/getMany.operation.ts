@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, NodeExecutionHint } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	NodeExecutionHint,
+} from 'n8n-workflow';
 
 import { readLimit, returnAllOrLimit } from '../../../shared/descriptions/limit';
 import { forEachItem } from '../../../shared/execution/item-loop';
@@ -7,7 +13,8 @@ import type { CountedListing } from '../../../shared/execution/paging';
 import type { OperationRun } from '../../../shared/execution/router';
 import { objectRows } from '../../../shared/http/body';
 import { intInRange, requiredString } from '../../../shared/validate';
-import { USERS_PAGE_MAX, createClient } from '../../transport/client';
+import { createClient } from '../../transport/client';
+import { USERS_PAGE_MAX } from '../../transport/limits';
 import type { WeLinkConnection } from '../../transport/connection';
 import { optionsCollection } from '../../../shared/descriptions/options';
 import { rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
@@ -23,7 +30,8 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		default: '',
 		placeholder: '={{ $json.corpDeptCode }}',
-		description: 'Code of the department whose persons are listed (deptCode); one listing per input item',
+		description:
+			'Code of the department whose persons are listed (deptCode); one listing per input item',
 	},
 	...returnAllOrLimit(show),
 	{
@@ -47,7 +55,11 @@ const count = (value: unknown): number | undefined => {
 };
 
 /** What an n8n user sees above the output when a department's persons never added up. */
-export function incompleteDepartmentHint(deptCode: string, listing: CountedListing<IDataObject>, itemIndex: number): NodeExecutionHint {
+export function incompleteDepartmentHint(
+	deptCode: string,
+	listing: CountedListing<IDataObject>,
+	itemIndex: number,
+): NodeExecutionHint {
 	return {
 		type: 'warning',
 		location: 'outputPane',
@@ -55,13 +67,24 @@ export function incompleteDepartmentHint(deptCode: string, listing: CountedListi
 	};
 }
 
-export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: OperationRun<WeLinkConnection>,
+): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const { client, concurrency } = createClient(run, options);
 	return await forEachItem(this, run.redactor, async (itemIndex) => {
-		const deptCode = requiredString(this.getNodeParameter('deptCode', itemIndex), 'Department Code');
+		const deptCode = requiredString(
+			this.getNodeParameter('deptCode', itemIndex),
+			'Department Code',
+		);
 		const limit = readLimit(this, itemIndex);
-		const pageSize = intInRange(this.getNodeParameter('pageSize', itemIndex, USERS_PAGE_MAX), 'Page Size', 1, USERS_PAGE_MAX);
+		const pageSize = intInRange(
+			this.getNodeParameter('pageSize', itemIndex, USERS_PAGE_MAX),
+			'Page Size',
+			1,
+			USERS_PAGE_MAX,
+		);
 		const listing = await readCountedListing<IDataObject>({
 			pageSize,
 			limit,
@@ -70,11 +93,19 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 			maxExtraPasses: MAX_EXTRA_PASSES,
 			fetchPage: async (pageNo) => {
 				const page = await client.departmentUsersPage(deptCode, pageNo, pageSize);
-				return { items: objectRows(page.data) as IDataObject[], total: count(page.total), pages: count(page.pages) };
+				return {
+					items: objectRows(page.data) as IDataObject[],
+					total: count(page.total),
+					pages: count(page.pages),
+				};
 			},
-			key: (person) => (typeof person.corpUserId === 'string' && person.corpUserId !== '' ? person.corpUserId : undefined),
+			key: (person) =>
+				typeof person.corpUserId === 'string' && person.corpUserId !== ''
+					? person.corpUserId
+					: undefined,
 		});
-		if (listing.complete === false) this.addExecutionHints(incompleteDepartmentHint(deptCode, listing, itemIndex));
+		if (listing.complete === false)
+			this.addExecutionHints(incompleteDepartmentHint(deptCode, listing, itemIndex));
 		return listing.items.map((person) => ({ ...person }));
 	});
 }

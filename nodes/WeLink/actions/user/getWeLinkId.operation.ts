@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { lookUpAcrossItems } from '../../../shared/execution/lookup';
 import { itemParameterReader } from '../../../shared/execution/parameters';
@@ -7,7 +12,8 @@ import { requiredString } from '../../../shared/validate';
 import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
 import { weLinkIdNotFound, weLinkIdsOf } from '../../helpers/output';
 import type { WeLinkIdResult } from '../../helpers/output';
-import { ACCOUNTS_BATCH, createClient } from '../../transport/client';
+import { createClient } from '../../transport/client';
+import { ACCOUNTS_BATCH } from '../../transport/limits';
 import type { WeLinkConnection } from '../../transport/connection';
 import { optionsCollection } from '../../../shared/descriptions/options';
 import { corpUserIdField, rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
@@ -22,7 +28,10 @@ export const description: INodeProperties[] = [
 	optionsCollection({ show, tuning: WELINK_TUNING, own: rateLimitOptions }),
 ];
 
-export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: OperationRun<WeLinkConnection>,
+): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const { client, concurrency } = createClient(run, options);
 
@@ -34,7 +43,8 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		batchSize: ACCOUNTS_BATCH,
 		concurrency,
 		signal: run.signal,
-		send: async (batch) => weLinkIdsOf((await client.lookUpAccounts(batch.map((request) => request.value))).data),
+		send: async (batch) =>
+			weLinkIdsOf((await client.lookUpAccounts(batch.map((request) => request.value))).data),
 		missing: (request) => ({ ok: true, value: weLinkIdNotFound(request.value) }),
 		toItems: (_itemIndex, _ids, [result]) => [{ ...result }],
 	});

@@ -18,14 +18,16 @@ export const description: INodeProperties[] = [
 				value: 'getStatus',
 				description:
 					'Get the result of the asynchronous person sync (account opening) for each person, found by corpUserId, mobile number or email. Returns state (e.g. opened, failed, notExist), final and code.',
-				action: 'Get the sync status of a person by corp user ID or mobile number or email - returns state and final',
+				action:
+					'Get the sync status of a person by corp user ID or mobile number or email - returns state and final',
 			},
 			{
 				name: 'Submit',
 				value: 'submit',
 				description:
 					'Writes to WeLink: submits persons for asynchronous sync, which creates, updates or removes their accounts. Needs corpUserId and the Chinese name. Returns accepted and code per person.',
-				action: 'Submit a person for sync - writes to the address book and returns whether it was accepted',
+				action:
+					'Submit a person for sync - writes to the address book and returns whether it was accepted',
 			},
 		],
 		default: 'getStatus',

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { agentSafeWaitSeconds } from '../../../shared/execution/agent-tool';
 import type { BatchOptions } from '../../../shared/execution/batching';
@@ -12,7 +17,8 @@ import { personRef } from '../../helpers/personRef';
 import type { PersonRef } from '../../helpers/personRef';
 import { statusSender } from '../../helpers/statusSender';
 import type { PolledStatus } from '../../helpers/output';
-import { PERSON_BATCH, createClient, numberOption } from '../../transport/client';
+import { createClient, numberOption } from '../../transport/client';
+import { PERSON_BATCH } from '../../transport/limits';
 import type { WeLinkConnection } from '../../transport/connection';
 import { optionsCollection } from '../../../shared/descriptions/options';
 import { rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
@@ -31,7 +37,8 @@ export const description: INodeProperties[] = [
 			{ name: 'Mobile Number', value: 'mobileNumber' },
 		],
 		default: 'corpUserId',
-		description: 'Which value identifies the person. Set it by expression to mix kinds across items, with an expression on the item giving corpUserId, mobileNumber or userEmail.',
+		description:
+			'Which value identifies the person. Set it by expression to mix kinds across items, with an expression on the item giving corpUserId, mobileNumber or userEmail.',
 	},
 	{
 		displayName: 'Identifier',
@@ -42,50 +49,59 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: '={{ $json.corpUserId }}',
 		description:
-			'The person\'s Corp User ID (your own ID, e.g. zhangsan), mobile number (13800000000 or +86-13800000000) or email, usually an expression on the input item',
+			"The person's Corp User ID (your own ID, e.g. zhangsan), mobile number (13800000000 or +86-13800000000) or email, usually an expression on the input item",
 	},
-	optionsCollection({ show, tuning: WELINK_TUNING, own: [
-		...rateLimitOptions,
-		{
-			displayName: 'Ask Mobile/Email Persons One by One',
-			name: 'askContactsOneByOne',
-			type: 'boolean',
-			default: false,
-			description:
-				"Whether to send each person identified by mobile number or email in a request of its own. WeLink's answer names persons only by Corp User ID, so several such persons in one request are paired with the answer by position (and asked again one by one when the count differs); this removes any reliance on WeLink keeping the order, at one request per person.",
-		},
-		{
-			displayName: 'Max Wait (Seconds)',
-			name: 'maxWaitSeconds',
-			type: 'number',
-			typeOptions: { minValue: 0 },
-			default: 300,
-			description:
-				'With Wait Until Final: how long to keep polling. Persons still not final then are output with timedOut set. Used as an AI Agent tool, the node waits at most 15 seconds.',
-		},
-		{
-			displayName: 'Poll Interval (Ms)',
-			name: 'pollIntervalMs',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 2000,
-			description: 'With Wait Until Final: the first pause between polls; each later pause is 1.5 times longer, up to 30 s',
-		},
-		{
-			displayName: 'Wait Until Final',
-			name: 'waitUntilFinal',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to keep polling persons whose sync is still pending, processing or opening until every person is final (saved, opened, failed with a reason, not existing) or Max Wait passes',
-		},
-	] }),
+	optionsCollection({
+		show,
+		tuning: WELINK_TUNING,
+		own: [
+			...rateLimitOptions,
+			{
+				displayName: 'Ask Mobile/Email Persons One by One',
+				name: 'askContactsOneByOne',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to send each person identified by mobile number or email in a request of its own. WeLink's answer names persons only by Corp User ID, so several such persons in one request are paired with the answer by position (and asked again one by one when the count differs); this removes any reliance on WeLink keeping the order, at one request per person.",
+			},
+			{
+				displayName: 'Max Wait (Seconds)',
+				name: 'maxWaitSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 300,
+				description:
+					'With Wait Until Final: how long to keep polling. Persons still not final then are output with timedOut set. Used as an AI Agent tool, the node waits at most 15 seconds.',
+			},
+			{
+				displayName: 'Poll Interval (Ms)',
+				name: 'pollIntervalMs',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 2000,
+				description:
+					'With Wait Until Final: the first pause between polls; each later pause is 1.5 times longer, up to 30 s',
+			},
+			{
+				displayName: 'Wait Until Final',
+				name: 'waitUntilFinal',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to keep polling persons whose sync is still pending, processing or opening until every person is final (saved, opened, failed with a reason, not existing) or Max Wait passes',
+			},
+		],
+	}),
 ];
 
-export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: OperationRun<WeLinkConnection>,
+): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const { client, concurrency } = createClient(run, options);
-	const deadline = Date.now() + agentSafeWaitSeconds(this, numberOption(options, 'maxWaitSeconds', 300)) * 1000;
+	const deadline =
+		Date.now() + agentSafeWaitSeconds(this, numberOption(options, 'maxWaitSeconds', 300)) * 1000;
 
 	const batches: BatchOptions<PersonRef, PolledStatus> = {
 		batchSize: PERSON_BATCH,
@@ -111,7 +127,9 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 							signal: run.signal,
 						})
 				: undefined,
-		toItems: (_itemIndex, [ref], [status]) => [{ identifierType: ref.type, identifier: ref.value, ...status }],
+		toItems: (_itemIndex, [ref], [status]) => [
+			{ identifierType: ref.type, identifier: ref.value, ...status },
+		],
 	});
 }
 

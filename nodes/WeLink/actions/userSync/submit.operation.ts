@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import type { Answer } from '../../../shared/execution/batching';
 import { lookUpAcrossItems } from '../../../shared/execution/lookup';
@@ -8,7 +13,8 @@ import { requiredString } from '../../../shared/validate';
 import type { OutcomeSummary } from '../../../shared/execution/outcome-hint';
 import { NOT_REPORTED_MESSAGE, personWriteAnswers } from '../../helpers/output';
 import type { SubmitResult } from '../../helpers/output';
-import { PERSON_BATCH, createClient } from '../../transport/client';
+import { createClient } from '../../transport/client';
+import { PERSON_BATCH } from '../../transport/limits';
 import type { WeLinkConnection } from '../../transport/connection';
 import { optionsCollection } from '../../../shared/descriptions/options';
 import { corpUserIdField, rateLimitOptions, WELINK_TUNING } from '../common.descriptions';
@@ -16,10 +22,7 @@ import { corpUserIdField, rateLimitOptions, WELINK_TUNING } from '../common.desc
 const show = { resource: ['userSync'], operation: ['submit'] };
 
 export const description: INodeProperties[] = [
-	corpUserIdField(
-		show,
-		"The person's unique ID in your own system (corpUserId)",
-	),
+	corpUserIdField(show, "The person's unique ID in your own system (corpUserId)"),
 	{
 		displayName: 'Name (Chinese)',
 		name: 'userNameCn',
@@ -69,7 +72,8 @@ export const description: INodeProperties[] = [
 				name: 'isOpenAccount',
 				type: 'boolean',
 				default: true,
-				description: 'Whether to open a WeLink account for the person; off only saves the person in the address book',
+				description:
+					'Whether to open a WeLink account for the person; off only saves the person in the address book',
 			},
 			{
 				displayName: 'Phone Number',
@@ -103,23 +107,39 @@ export const description: INodeProperties[] = [
 /** The person fields users/bulk takes, as WeLink spells them. */
 export type PersonInfo = Record<string, string>;
 
-export const SUBMIT_TEXT_FIELDS = ['corpDeptCode', 'mobileNumber', 'phoneNumber', 'sex', 'userEmail', 'userNameEn'];
+export const SUBMIT_TEXT_FIELDS = [
+	'corpDeptCode',
+	'mobileNumber',
+	'phoneNumber',
+	'sex',
+	'userEmail',
+	'userNameEn',
+];
 
-export function personInfo(corpUserId: unknown, userNameCn: unknown, additional: IDataObject): PersonInfo {
+export function personInfo(
+	corpUserId: unknown,
+	userNameCn: unknown,
+	additional: IDataObject,
+): PersonInfo {
 	const person: PersonInfo = {
 		corpUserId: requiredString(corpUserId, 'Corp User ID'),
 		userNameCn: requiredString(userNameCn, 'Name (Chinese)'),
 	};
 	for (const field of SUBMIT_TEXT_FIELDS) {
 		const value = additional[field];
-		if (value !== undefined && value !== null && String(value).trim() !== '') person[field] = String(value).trim();
+		if (value !== undefined && value !== null && String(value).trim() !== '')
+			person[field] = String(value).trim();
 	}
-	if (additional.isOpenAccount !== undefined) person.isOpenAccount = additional.isOpenAccount === false ? '0' : '1';
+	if (additional.isOpenAccount !== undefined)
+		person.isOpenAccount = additional.isOpenAccount === false ? '0' : '1';
 	if (additional.valid !== undefined) person.valid = additional.valid === false ? '0' : '1';
 	return person;
 }
 
-export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkConnection>): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	run: OperationRun<WeLinkConnection>,
+): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const { client, concurrency } = createClient(run, options);
 	// Plain `{{ $json.field }}` parameters are read from the item: an expression per item and field costs more than the requests.
@@ -131,7 +151,13 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 
 	// Each answer is itself an Answer: a refused person fails its item while its batch succeeded.
 	return await lookUpAcrossItems<PersonInfo, Answer<SubmitResult>>(this, run.redactor, {
-		read: (itemIndex) => [personInfo(read.corpUserId(itemIndex), read.userNameCn(itemIndex), read.additionalFields(itemIndex))],
+		read: (itemIndex) => [
+			personInfo(
+				read.corpUserId(itemIndex),
+				read.userNameCn(itemIndex),
+				read.additionalFields(itemIndex),
+			),
+		],
 		key: (_person, itemIndex) => String(itemIndex),
 		batchSize: PERSON_BATCH,
 		concurrency,
@@ -142,12 +168,18 @@ export async function execute(this: IExecuteFunctions, run: OperationRun<WeLinkC
 		readAllFirst: true,
 		warmUp: async () => await client.warmUp(),
 		// Not idempotent: only refusals before the service (48503, invalid token) are repeated.
-		send: async (batch) => personWriteAnswers(batch, await client.submitPersons(batch.map((request) => request.value))),
+		send: async (batch) =>
+			personWriteAnswers(batch, await client.submitPersons(batch.map((request) => request.value))),
 		missing: (request) => ({
 			ok: true,
 			value: {
 				ok: true,
-				value: { corpUserId: request.value.corpUserId, accepted: false, code: '', message: NOT_REPORTED_MESSAGE },
+				value: {
+					corpUserId: request.value.corpUserId,
+					accepted: false,
+					code: '',
+					message: NOT_REPORTED_MESSAGE,
+				},
 			},
 		}),
 		toItems: (_itemIndex, _persons, [result]) => {
