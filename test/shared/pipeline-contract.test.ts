@@ -12,7 +12,10 @@ const request = (itemIndex: number, key = `id-${itemIndex}`) => ({ itemIndex, ke
 const missing = () => ({ ok: true as const, value: 'none' });
 
 test('chunks cover the list exactly, with no empty chunk when the size divides it', () => {
-	expect(chunk([1, 2, 3, 4], 2)).toEqual([[1, 2], [3, 4]]);
+	expect(chunk([1, 2, 3, 4], 2)).toEqual([
+		[1, 2],
+		[3, 4],
+	]);
 	expect(chunk([1, 2, 3], 2)).toEqual([[1, 2], [3]]);
 	expect(chunk([], 2)).toEqual([]);
 });
@@ -24,7 +27,13 @@ test('dedupe: false sends every request, even with a repeated key, and answers e
 		return new Map(batch.map((entry) => [entry.key, `answer:${entry.key}`]));
 	};
 	const requests = [request(0, 'same'), request(1, 'same'), request(2, 'other')];
-	const answers = await runBatched(requests, { batchSize: 10, concurrency: 1, send, missing, dedupe: false });
+	const answers = await runBatched(requests, {
+		batchSize: 10,
+		concurrency: 1,
+		send,
+		missing,
+		dedupe: false,
+	});
 	expect(sent).toEqual([['same', 'same', 'other']]);
 	expect(answers).toEqual([
 		{ ok: true, value: 'answer:same' },
@@ -71,7 +80,12 @@ test('adding a duplicate sends nothing, and add says so', () => {
 });
 
 test('the failure that stops the run is what every batch not started answers, and the pipeline tells it', async () => {
-	const refusal = new VendorApiError({ vendor: 'Mingdao', code: '10002', message: 'signature refused', refusesRun: true });
+	const refusal = new VendorApiError({
+		vendor: 'Mingdao',
+		code: '10002',
+		message: 'signature refused',
+		refusesRun: true,
+	});
 	let calls = 0;
 	const pipeline = new BatchPipeline<string, string>({
 		batchSize: 1,
