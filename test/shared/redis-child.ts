@@ -18,10 +18,8 @@ import { transportSettings } from '../../nodes/shared/execution/transport-settin
 import { Redactor } from '../../nodes/shared/redact';
 
 import { closeSharedRedis, sharedRedis } from '../../nodes/shared/scale-out/redis-connection';
-import {
-	RedisRateLimiter,
-	vendorAppRateLimiter,
-} from '../../nodes/shared/scale-out/shared-limiter';
+import { RedisRateLimiter } from '../../nodes/shared/scale-out/shared-limiter';
+import { vendorAppRateLimiter } from '../../nodes/shared/scale-out/vendor-app-limiter';
 import { AbortedError } from '../../nodes/shared/http/abort';
 import { SharedTokenCache } from '../../nodes/shared/scale-out/token-cache';
 import type { RateWindow } from '../../nodes/shared/http/rate-limiter';

@@ -239,7 +239,7 @@ test('a process killed while holding the token lock delays another only until th
 
 test('outside queue mode a process never loads ioredis: limiter and token cache stay in memory', () => {
 	const script = `
-		const { vendorAppRateLimiter } = require(${JSON.stringify(compiled.file('nodes/shared/scale-out/shared-limiter.ts'))});
+		const { vendorAppRateLimiter } = require(${JSON.stringify(compiled.file('nodes/shared/scale-out/vendor-app-limiter.ts'))});
 		const { SharedTokenCache } = require(${JSON.stringify(compiled.file('nodes/shared/scale-out/token-cache.ts'))});
 		(async () => {
 			await vendorAppRateLimiter('k', [{ limit: 5, intervalMs: 1000 }], 0).acquire();

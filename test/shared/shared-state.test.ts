@@ -7,14 +7,12 @@ import {
 	sharedRedis,
 	sharedStateFallbackCount,
 } from '../../nodes/shared/scale-out/redis-connection';
-import {
-	RedisRateLimiter,
-	vendorAppRateLimiter,
-} from '../../nodes/shared/scale-out/shared-limiter';
+import { RedisRateLimiter } from '../../nodes/shared/scale-out/shared-limiter';
+import { vendorAppRateLimiter } from '../../nodes/shared/scale-out/vendor-app-limiter';
 import { watchSharedState } from '../../nodes/shared/scale-out/shared-state-hint';
 import type { HintTarget } from '../../nodes/shared/scale-out/shared-state-hint';
 import { SharedTokenCache } from '../../nodes/shared/scale-out/token-cache';
-import type { FreshToken } from '../../nodes/shared/scale-out/token-cache';
+import type { FreshToken } from '../../nodes/shared/scale-out/token-lock';
 import { closeTransport } from '../../nodes/shared/http/pool';
 import { sendWithRetry } from '../../nodes/shared/http/retry';
 import type { HttpRequestSpec, TransportSettings } from '../../nodes/shared/http/types';

@@ -1,5 +1,5 @@
 import { closeSharedRedis } from '../../nodes/shared/scale-out/redis-connection';
-import { vendorAppRateLimiter } from '../../nodes/shared/scale-out/shared-limiter';
+import { vendorAppRateLimiter } from '../../nodes/shared/scale-out/vendor-app-limiter';
 import {
 	RATE_MARGIN_MS,
 	clearTokenCache,

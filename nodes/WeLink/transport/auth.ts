@@ -7,10 +7,10 @@ import type {
 
 import { VendorApiError } from '../../shared/errors';
 import { Redactor } from '../../shared/redact';
-import { vendorAppRateLimiter } from '../../shared/scale-out/shared-limiter';
-import type { RateMargins } from '../../shared/scale-out/shared-limiter';
+import { vendorAppRateLimiter } from '../../shared/scale-out/vendor-app-limiter';
+import type { RateMargins } from '../../shared/http/rate-limiter';
 import { REFUSAL_MEMORY_MS, SharedTokenCache } from '../../shared/scale-out/token-cache';
-import type { FreshToken, TokenOwner } from '../../shared/scale-out/token-cache';
+import type { FreshToken, TokenOwner } from '../../shared/scale-out/token-lock';
 import { viaHttpRequestHelper } from '../../shared/http/n8n-request';
 import { DEFAULT_TRANSPORT_SETTINGS, sendWithRetry } from '../../shared/http/retry';
 import { parseJsonObject } from '../../shared/http/body';

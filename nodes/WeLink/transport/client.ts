@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { VendorApiError, refusesWholeRun } from '../../shared/errors';
-import { vendorAppRateLimiter } from '../../shared/scale-out/shared-limiter';
+import { vendorAppRateLimiter } from '../../shared/scale-out/vendor-app-limiter';
 import { readRequestTuning } from '../../shared/descriptions/options';
 import { transportSettings } from '../../shared/execution/transport-settings';
 import type { Redactor } from '../../shared/redact';

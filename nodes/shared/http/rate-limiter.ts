@@ -210,3 +210,16 @@ export function sharedRateLimiter(key: string, windows: RateWindow[], marginMs =
 	sharedLimiters.set(key, { signature, limiter });
 	return limiter;
 }
+
+/**
+ * The margins a vendor app's windows are widened by, to absorb the difference between our count
+ * and the vendor's. A limiter that counts a request when it grants it must also cover the time
+ * until the request leaves (event-loop delays, a busy process); one that counts it when it is
+ * sent covers only the way to the vendor.
+ */
+export interface RateMargins {
+	/** The per-process limiter's (and the shared one's without Redis): it counts at the grant. */
+	atGrant: number;
+	/** The limiter shared through Redis: its slots count from the send. */
+	atSend: number;
+}

@@ -2,13 +2,14 @@
 
 import { randomBytes } from 'node:crypto';
 
-import { COUNTED_AT_GRANT, RateLimiter, budgetAt, sharedRateLimiter } from '../http/rate-limiter';
-import type { RateBudgetPolicy, RateSlot, RateWindow } from '../http/rate-limiter';
-import { fallBackAfter, sharedRedis, sharedStateConfigured } from './redis-connection';
+import { COUNTED_AT_GRANT, RateLimiter } from '../http/rate-limiter';
+import type { RateBudgetPolicy, RateMargins, RateSlot, RateWindow } from '../http/rate-limiter';
+import { fallBackAfter, sharedRedis } from './redis-connection';
+import { budgetFractionInRedis, budgetKey, lowerBudgetInRedis } from './shared-budget';
 import { runScript, sharedKey } from './redis-script';
 import { PENDING_LEASE_MS, PendingSlot } from './pending-slot';
 import type { Grant } from './pending-slot';
-import { COUNT_OUTAGE_GRANTS, LOWER_BUDGET, SLIDING_WINDOWS } from './shared-limiter-scripts';
+import { COUNT_OUTAGE_GRANTS, SLIDING_WINDOWS } from './shared-limiter-scripts';
 import type { SharedRedis } from './redis-connection';
 import { sleep, throwIfAborted } from '../http/abort';
 
@@ -121,18 +122,8 @@ export class RedisRateLimiter extends RateLimiter {
 		if (this.sharedWindows.length === 0) return false;
 		const shared = await sharedRedis();
 		if (!shared) return false;
-		const { decrease, floor, recoveryPerSecond, repeatWithinMs, slowestRecoveryPerSecond } =
-			this.budgetPolicy;
-		const args = [
-			decrease,
-			floor,
-			recoveryPerSecond / 1000,
-			this.shortestSpan(),
-			repeatWithinMs,
-			slowestRecoveryPerSecond / 1000,
-		];
 		try {
-			await runScript(shared.client, LOWER_BUDGET, [this.budgetKey(shared)], args);
+			await lowerBudgetInRedis(shared, this.identity, this.budgetPolicy, this.shortestSpan());
 			return true;
 		} catch (error) {
 			fallBackAfter(error);
@@ -144,18 +135,7 @@ export class RedisRateLimiter extends RateLimiter {
 	async sharedBudgetFraction(): Promise<number> {
 		const shared = await sharedRedis();
 		if (!shared) return this.budgetFraction();
-		const [fraction, at, recovery] = await shared.client.hmget(
-			this.budgetKey(shared),
-			'fraction',
-			'at',
-			'recovery',
-		);
-		if (fraction === null || at === null) return 1;
-		const [seconds, micros] = await shared.client.time();
-		const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-		const recoveryPerSecond =
-			recovery === null ? this.budgetPolicy.recoveryPerSecond : Number(recovery) * 1000;
-		return budgetAt({ fraction: Number(fraction), at: Number(at), recoveryPerSecond }, now);
+		return await budgetFractionInRedis(shared, this.identity, this.budgetPolicy);
 	}
 
 	/** Tells Redis's windows what this process granted on its own during the outage; false if Redis failed again. */
@@ -181,10 +161,6 @@ export class RedisRateLimiter extends RateLimiter {
 			fallBackAfter(error);
 			return false;
 		}
-	}
-
-	private budgetKey(shared: SharedRedis): string {
-		return sharedKey(shared, 'rate', this.identity, 'budget');
 	}
 
 	private spans(marginMs: number): number[] {
@@ -243,7 +219,7 @@ export class RedisRateLimiter extends RateLimiter {
 				answer = await runScript(
 					shared.client,
 					SLIDING_WINDOWS,
-					[...keys, this.budgetKey(shared)],
+					[...keys, budgetKey(shared, this.identity)],
 					args,
 				);
 			} catch (error) {
@@ -262,39 +238,4 @@ export class RedisRateLimiter extends RateLimiter {
 			await sleep(wait + Math.floor(Math.random() * WAKE_JITTER_MS), signal);
 		}
 	}
-}
-
-/**
- * The margins a vendor app's windows are widened by, to absorb the difference between our count
- * and the vendor's. A limiter that counts a request when it grants it must also cover the time
- * until the request leaves (event-loop delays, a busy process); one that counts it when it is
- * sent covers only the way to the vendor.
- */
-export interface RateMargins {
-	/** The per-process limiter's (and the shared one's without Redis): it counts at the grant. */
-	atGrant: number;
-	/** The limiter shared through Redis: its slots count from the send. */
-	atSend: number;
-}
-
-const vendorAppLimiters = new Map<string, { signature: string; limiter: RedisRateLimiter }>();
-
-/**
- * The limiter for a vendor app's API (`key` names the app and the API, never a secret): shared
- * through Redis by every n8n process when n8n runs scaled out (queue mode or
- * EMPLOYEE_SYNC_REDIS_URL), else the per-process `sharedRateLimiter` as before.
- */
-export function vendorAppRateLimiter(
-	key: string,
-	windows: RateWindow[],
-	margin: number | RateMargins = 0,
-): RateLimiter {
-	if (!sharedStateConfigured())
-		return sharedRateLimiter(key, windows, typeof margin === 'number' ? margin : margin.atGrant);
-	const signature = JSON.stringify([windows, margin]);
-	const existing = vendorAppLimiters.get(key);
-	if (existing && existing.signature === signature) return existing.limiter;
-	const limiter = new RedisRateLimiter(key, windows, margin);
-	vendorAppLimiters.set(key, { signature, limiter });
-	return limiter;
 }

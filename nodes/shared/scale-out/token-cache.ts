@@ -5,8 +5,10 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { refusesWholeRun } from '../errors';
 import { fallBackAfter, sharedRedis } from './redis-connection';
 import { runScript, sharedKey } from './redis-script';
-import { DELETE_IF, EXTEND_IF, READ } from './token-cache-scripts';
+import { DELETE_IF, READ } from './token-cache-scripts';
 import type { SharedRedis } from './redis-connection';
+import { fetchWhileHoldingLock } from './token-lock';
+import type { FreshToken, TokenCacheOptions, TokenOwner } from './token-lock';
 import { sleep, throwIfAborted } from '../http/abort';
 
 /**
@@ -20,31 +22,6 @@ import { sleep, throwIfAborted } from '../http/abort';
  * with the client secret so that a credential with another secret for the same app never gets the
  * token. Key names hold a hash of the app's identity, never a secret.
  */
-
-export interface TokenOwner {
-	/** The vendor app without its secret, e.g. `<base URL>|<client id>`. */
-	app: string;
-	/** The secret the token is fetched with. Only an HMAC made with it is shared. */
-	secret: string;
-}
-
-export interface FreshToken {
-	token: string;
-	/** Epoch ms from which the token should no longer be used (a margin before it expires). */
-	refreshAt: number;
-}
-
-export interface TokenCacheOptions {
-	/** How long a fetching process holds the lock unless it extends it (default 10 s). */
-	lockTtlMs?: number;
-	/** How often a process waiting for another's fetch looks again (default 50 ms). */
-	pollMs?: number;
-	/**
-	 * How long a fetch the vendor refused for the credential itself (`refusesWholeRun`) is answered
-	 * from memory instead of asking again (default `REFUSAL_MEMORY_MS`).
-	 */
-	refusalMemoryMs?: number;
-}
 
 /**
  * A refused token fetch is not repeated for this long by the same process and credential: the
@@ -231,7 +208,7 @@ export class SharedTokenCache {
 				// Another process may have stored a token between our read and our lock.
 				const stored = await this.readShared(shared, tokenKey, owner);
 				if (stored) return this.keep(owner, stored);
-				const fresh = await this.whileHolding(shared, lockKey, lockId, fetch);
+				const fresh = await fetchWhileHoldingLock(shared, lockKey, lockId, this.lockTtlMs, fetch);
 				const ttl = Math.floor(fresh.refreshAt - Date.now());
 				if (ttl > 0) {
 					await this.redis(
@@ -251,29 +228,6 @@ export class SharedTokenCache {
 			} finally {
 				await runScript(shared.client, DELETE_IF, [lockKey], [lockId]).catch(() => undefined);
 			}
-		}
-	}
-
-	/** Runs the fetch while extending the lock, so a slow fetch is not taken for a dead one. */
-	private async whileHolding(
-		shared: SharedRedis,
-		lockKey: string,
-		lockId: string,
-		fetch: () => Promise<FreshToken>,
-	): Promise<FreshToken> {
-		const heartbeat = setInterval(
-			() => {
-				runScript(shared.client, EXTEND_IF, [lockKey], [lockId, this.lockTtlMs]).catch(
-					() => undefined,
-				);
-			},
-			Math.max(100, Math.floor(this.lockTtlMs / 3)),
-		);
-		heartbeat.unref();
-		try {
-			return await fetch();
-		} finally {
-			clearInterval(heartbeat);
 		}
 	}
 
