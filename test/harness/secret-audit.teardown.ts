@@ -26,9 +26,21 @@ export default function secretAuditTeardown(): void {
 		}
 	}
 	const hits: string[] = [];
+	// Indexed by each secret's first characters, so the text is read once rather than once per
+	// secret: 16,000 secrets against 57 MB of outputs took over an hour the naive way.
+	const prefix = Math.max(1, Math.min(...[...secrets.keys()].map((secret) => secret.length)));
+	const byPrefix = new Map<string, string[]>();
+	for (const secret of secrets.keys()) {
+		const start = secret.slice(0, prefix);
+		byPrefix.set(start, [...(byPrefix.get(start) ?? []), secret]);
+	}
 	for (const { label, text } of visible) {
-		for (const [secret, kind] of secrets) {
-			if (text.includes(secret)) hits.push(`${kind} found in ${label}`);
+		for (let at = 0; at + prefix <= text.length; at++) {
+			const candidates = byPrefix.get(text.slice(at, at + prefix));
+			if (!candidates) continue;
+			for (const secret of candidates) {
+				if (text.startsWith(secret, at)) hits.push(`${secrets.get(secret)} found in ${label}`);
+			}
 		}
 	}
 	rmSync(dir, { recursive: true, force: true });
