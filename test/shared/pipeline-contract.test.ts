@@ -46,7 +46,8 @@ test('dedupe: false sends every request, even with a repeated key, and answers e
 	expect(sent).toEqual([['same', 'other']]);
 });
 
-test('dedupe: false fills batches with the repeats too (each write counts against the batch size)', () => {
+/** A pipeline of batches of two whose send records the keys of each batch and answers nothing. */
+function recordingPipeline(dedupe?: boolean) {
 	const sent: string[][] = [];
 	const pipeline = new BatchPipeline<string, string>({
 		batchSize: 2,
@@ -56,24 +57,20 @@ test('dedupe: false fills batches with the repeats too (each write counts agains
 			return new Map();
 		},
 		missing,
-		dedupe: false,
+		dedupe,
 	});
+	return { pipeline, sent };
+}
+
+test('dedupe: false fills batches with the repeats too (each write counts against the batch size)', () => {
+	const { pipeline, sent } = recordingPipeline(false);
 	expect(pipeline.add(request(0, 'same'))).toBe(false);
 	expect(pipeline.add(request(1, 'same'))).toBe(true);
 	expect(sent).toEqual([['same', 'same']]);
 });
 
 test('adding a duplicate sends nothing, and add says so', () => {
-	const sent: string[][] = [];
-	const pipeline = new BatchPipeline<string, string>({
-		batchSize: 2,
-		concurrency: 1,
-		send: async (batch) => {
-			sent.push(batch.map((entry) => entry.key));
-			return new Map();
-		},
-		missing,
-	});
+	const { pipeline, sent } = recordingPipeline();
 	expect(pipeline.add(request(0, 'a'))).toBe(false);
 	expect(pipeline.add(request(1, 'a'))).toBe(false);
 	expect(sent).toEqual([]);
