@@ -72,7 +72,11 @@ export interface RequestRecord {
 }
 
 export interface EmulatorOptions {
-	/** Added before every answer, in milliseconds. */
+	/**
+	 * Milliseconds from a request's arrival to its answer. The emulator's own work happens within
+	 * them, as a vendor's does within its round trip; only work longer than the latency delays the
+	 * answer further.
+	 */
 	latencyMs?: number;
 }
 
@@ -203,7 +207,7 @@ export class Emulator {
 		recordRequestSecrets(req.headers, url.searchParams, rawBody.toString('utf8'));
 
 		if (fault?.kind === 'status' || fault?.kind === 'html') {
-			await this.wait(this.latencyMs);
+			await this.waitFromArrival(record, 0);
 			const reply: EmulatorReply =
 				fault.kind === 'html'
 					? {
@@ -248,21 +252,27 @@ export class Emulator {
 			req.socket.destroy();
 			return;
 		}
-		await this.wait(this.latencyMs + (fault?.kind === 'delay' ? fault.ms : 0));
 		if (fault?.kind === 'truncated') {
 			const body = JSON.stringify(reply.json ?? {});
+			await this.waitFromArrival(record, 0);
 			record.status = reply.status ?? 200;
 			res.writeHead(record.status, { 'content-type': 'application/json' });
 			res.end(body.slice(0, Math.floor(body.length / 2)));
 			return;
 		}
-		this.send(res, reply, record);
+		const body = bodyOf(reply);
+		await this.waitFromArrival(record, fault?.kind === 'delay' ? fault.ms : 0);
+		this.send(res, reply, record, body);
 	}
 
-	private send(res: ServerResponse, reply: EmulatorReply, record: RequestRecord): void {
+	private send(
+		res: ServerResponse,
+		reply: EmulatorReply,
+		record: RequestRecord,
+		body = bodyOf(reply),
+	): void {
 		if (res.destroyed) return;
 		record.status = reply.status ?? 200;
-		const body = reply.text ?? (reply.json === undefined ? '' : JSON.stringify(reply.json));
 		res.writeHead(record.status, {
 			'content-type':
 				reply.text !== undefined ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
@@ -271,9 +281,15 @@ export class Emulator {
 		res.end(body);
 	}
 
-	private async wait(ms: number): Promise<void> {
+	/** Waits until the latency (plus `extraMs`) has passed since the request arrived. */
+	private async waitFromArrival(record: RequestRecord, extraMs: number): Promise<void> {
+		const ms = record.at + this.latencyMs + extraMs - Date.now();
 		if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
 	}
+}
+
+function bodyOf(reply: EmulatorReply): string {
+	return reply.text ?? (reply.json === undefined ? '' : JSON.stringify(reply.json));
 }
 
 /**
