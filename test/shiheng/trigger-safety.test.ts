@@ -145,9 +145,10 @@ describe('absence confirmed over complete listings', () => {
 		expect(first.error).toBeUndefined();
 		// Employee 1 really left, employee 5 really joined; employee 3 never left.
 		expect(summary(first.emitted).filter(([, , id]) => id === three)).toEqual([]);
-		const second = await fresh.poll();
-		expect(second.error).toBeUndefined();
-		const all = [...summary(first.emitted), ...summary(second.emitted)];
+		// The raced read missed 3 (absent once), the next one misses 1 (absent once), the third confirms 1.
+		const later = [await fresh.poll(), await fresh.poll()];
+		for (const poll of later) expect(poll.error).toBeUndefined();
+		const all = [first, ...later].flatMap((poll) => summary(poll.emitted));
 		expect(all.filter(([event]) => event === 'employeeLeft')).toEqual([
 			['employeeLeft', 'notListed', one],
 		]);
@@ -155,6 +156,56 @@ describe('absence confirmed over complete listings', () => {
 		await quiet(fresh);
 		sh.afterEmployeePage(undefined);
 		for (const id of removedForTheRace) sh.moveEmployee(id, sh.employeeCount());
+	});
+
+	test('with Confirm Absence Over 1, the same race is caught within the poll: the list is read again until two reads give the same ids, and employee 3 never leaves', async () => {
+		const own = await startShihengEmulator({ employees: 4, customers: 0 });
+		try {
+			const trigger = shihengTrigger(own, {
+				events: ['employeeJoined', 'employeeChanged', 'employeeLeft'],
+				options: { pageSize: 2, concurrency: 1, confirmAbsenceOver: 1 },
+			});
+			expect(await trigger.poll()).toEqual({ emitted: undefined, error: undefined });
+			const [one, , three] = own.employeeIds();
+			let raced = false;
+			own.afterEmployeePage((pageNum) => {
+				if (pageNum !== 1 || raced) return;
+				raced = true;
+				own.removeEmployees([one]);
+				own.addEmployees([{ name: 'Five', status: 1 }]);
+			});
+			own.emulator.resetCounters();
+			const { emitted, error } = await trigger.poll();
+			expect(error).toBeUndefined();
+			// The raced read misses 3; it is read again (twice, until two reads agree): 3 reads of 2 pages each.
+			expect(own.emulator.count(own.employeePath)).toBe(6);
+			expect(summary(emitted).filter(([event]) => event === 'employeeLeft')).toEqual([
+				['employeeLeft', 'notListed', one],
+			]);
+			expect(summary(emitted).filter(([, , id]) => id === three)).toEqual([]);
+			expect(await trigger.poll()).toEqual({ emitted: undefined, error: undefined });
+		} finally {
+			await own.stop();
+		}
+	});
+
+	test('with Confirm Absence Over 2 (the default), a poll reads the list once: missing someone counts them absent once, and the poll that fires their Left rests on the earlier listing', async () => {
+		const trigger = await activated();
+		const pages = Math.ceil(sh.employeeCount() / SMALL_PAGES.pageSize);
+		const gone = active(6);
+		sh.removeEmployees([gone]);
+		const pagesNow = Math.ceil(sh.employeeCount() / SMALL_PAGES.pageSize);
+		sh.emulator.resetCounters();
+		await quiet(trigger);
+		expect((trigger.staticData().employees as IDataObject).absent).toEqual({ [String(gone)]: 1 });
+		// One read: the remembered page count, no second pass.
+		expect(sh.emulator.count(sh.employeePath)).toBe(Math.max(pages, pagesNow));
+		sh.emulator.resetCounters();
+		const { emitted, error } = await trigger.poll();
+		expect(error).toBeUndefined();
+		expect(summary(emitted)).toEqual([['employeeLeft', 'notListed', gone]]);
+		expect(sh.emulator.count(sh.employeePath)).toBe(pagesNow);
+		sh.moveEmployee(gone, sh.employeeCount());
 	});
 
 	test('missing from one listing and listed again: nothing fires; missing from Confirm Absence Over (3) listings in a row: Left once', async () => {

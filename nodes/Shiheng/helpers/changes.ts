@@ -31,7 +31,8 @@ export interface EmployeeDiff {
 	memory: EmployeeMemory;
 }
 
-function isLeft(status: unknown): boolean {
+/** Whether a status is 5 (left the company), whether it came as a number or as text. */
+export function isLeft(status: unknown): boolean {
 	return (
 		(typeof status === 'number' || typeof status === 'string') && Number(status) === STATUS_LEFT
 	);

@@ -5,7 +5,8 @@ import type { NodeExecutionHint } from 'n8n-workflow';
 import { PageCountMemory, readCountedListing } from '../../shared/execution/paging';
 import type { CountedListing } from '../../shared/execution/paging';
 import type { ShihengClient } from '../transport/client';
-import { idKey } from './employeeMemory';
+import { isLeft } from './changes';
+import { idKey, unpack } from './employeeMemory';
 import type { EmployeeMemory } from './employeeMemory';
 
 export const EMPLOYEE_DEFAULT_CONCURRENCY = 5;
@@ -94,6 +95,7 @@ export interface ListingSettings {
 	client: ShihengClient;
 	pageSize: number;
 	concurrency: number;
+	confirmAbsence: number;
 }
 
 function idsOf(listing: EmployeeListing): Set<string> {
@@ -105,9 +107,19 @@ function idsOf(listing: EmployeeListing): Set<string> {
 	return ids;
 }
 
-/** Whether a complete listing misses someone the memory holds: a Left, or a step towards one, would follow. */
-function missesSomeone(memory: EmployeeMemory, ids: Set<string>): boolean {
-	for (const key of Object.keys(memory.employees)) if (!ids.has(key)) return true;
+/**
+ * Whether this listing alone would make someone leave: it misses a remembered employee who has not
+ * left already, and Confirm Absence Over is 1. With 2 or more, no Left rests on one listing: the
+ * complete listings of earlier polls must have missed them too.
+ */
+function leavesOnThisListingAlone(
+	memory: EmployeeMemory,
+	ids: Set<string>,
+	confirmAbsence: number,
+): boolean {
+	if (confirmAbsence > 1) return false;
+	for (const [key, packed] of Object.entries(memory.employees))
+		if (!ids.has(key) && !isLeft(unpack(packed, memory.fields).status)) return true;
 	return false;
 }
 
@@ -118,9 +130,12 @@ export class ListingError extends Error {}
 
 /**
  * Reads the employee list for a comparison. A listing counts only when it adds up to the total
- * Shiheng states; when it is a baseline, or misses someone remembered, a second read must give the very same
- * ids, because a removal and an addition between two page reads keep the count right while
- * hiding someone who never left. Bounded: after MAX_EXTRA_PASSES further reads the poll fails.
+ * Shiheng states. A removal and an addition between two page reads keep the count right while
+ * hiding someone who never left, so no Left may rest on one read: when this listing alone would
+ * make someone leave (Confirm Absence Over 1), and when it is a baseline (a wrong one would report
+ * someone as new later), a second read must give the very same ids. With Confirm Absence Over 2 or
+ * more, the earlier polls' listings are that second read, and a poll reads the list once.
+ * Bounded: after MAX_EXTRA_PASSES further reads the poll fails.
  * Undefined `complete` (Shiheng stated no total) is returned as is: absence then never counts.
  */
 export async function readForComparison(
@@ -146,8 +161,8 @@ export async function readForComparison(
 	}
 	if (listing.complete !== true) return listing;
 	let ids = idsOf(listing);
-	// A baseline is confirmed too: one that holds a wrong set of ids would report someone as new later.
-	if (memory !== undefined && !missesSomeone(memory, ids)) return listing;
+	if (memory !== undefined && !leavesOnThisListingAlone(memory, ids, settings.confirmAbsence))
+		return listing;
 	for (let confirm = 0; confirm < MAX_EXTRA_PASSES; confirm++) {
 		const again = await read();
 		passes += again.passes;

@@ -134,7 +134,7 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 1, maxValue: 10 },
 				default: 2,
 				description:
-					'In how many complete listings in a row an employee must be missing before Employee Left (not listed) fires. Someone listed again in between never left. Status 5 ("left the company") always fires at once.',
+					'In how many complete listings in a row an employee must be missing before Employee Left (not listed) fires. Someone listed again in between never left. With 1, a poll that would fire it reads the whole list a second time and needs the very same IDs. Status 5 ("left the company") always fires at once.',
 			},
 			{
 				displayName: 'Customer Page Size',
