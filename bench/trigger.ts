@@ -111,7 +111,7 @@ interface Job {
 }
 
 /** How the changes split: a third join, a third leave (half removed from the list, half set to status 5), the rest change a watched field. */
-function planOf(changes: number): {
+export function planOf(changes: number): {
 	joiners: number;
 	removals: number;
 	statusLefts: number;
@@ -186,8 +186,9 @@ function oursWorkflow(name: string, cron: string, job: Job, employeePath: string
 					events: ['employeeJoined', 'employeeChanged', 'employeeLeft'],
 					employeeListPath: employeePath,
 					watchedFields: [...WATCHED].sort(),
-					// Left on the first poll a person is missing, as the Code-node peer does: like for like.
-					options: { pageSize: job.pageSize, concurrency: job.concurrency, confirmAbsenceOver: 1 },
+					// Confirm Absence Over at its default (2), as users run it: someone no longer listed is
+					// absent once after the measured poll, and leaves in the next (checked in the state).
+					options: { pageSize: job.pageSize, concurrency: job.concurrency },
 				},
 				CREDENTIAL,
 			),
@@ -265,11 +266,15 @@ function peerWorkflow(name: string, cron: string, job: Job, url: string): Workfl
 	};
 }
 
-/** Makes the changes of the measured poll (planOf) on the emulator; returns each changed employee's expected event. */
-async function makeChanges(
-	handle: ShihengEmulatorHandle,
-	count: number,
-): Promise<Map<string, string>> {
+interface Changes {
+	/** Each changed employee's expected event, as the peer reports it (Left at once for a removal). */
+	expected: Map<string, string>;
+	/** Employees removed from the list: ours counts them absent once (Confirm Absence Over 2). */
+	removed: number[];
+}
+
+/** Makes the changes of the measured poll (planOf) on the emulator. */
+async function makeChanges(handle: ShihengEmulatorHandle, count: number): Promise<Changes> {
 	const { joiners, removals, statusLefts, changers } = planOf(count);
 	const leavers = removals + statusLefts;
 	const ids = handle.employeeIds();
@@ -299,7 +304,18 @@ async function makeChanges(
 	for (const id of added) expected.set(String(id), 'employeeJoined');
 	for (const id of leaving) expected.set(String(id), 'employeeLeft');
 	for (const id of changing) expected.set(String(id), 'employeeChanged');
-	return expected;
+	return { expected, removed };
+}
+
+/** Ours: the removed employees are absent once in the state and not reported yet, nobody else is absent. */
+function checkAbsentOnce(problems: string[], state: unknown, changes: Changes): void {
+	const absent = (state as { employees?: { absent?: Record<string, number> } } | null)?.employees
+		?.absent;
+	const want = Object.fromEntries(changes.removed.map((id) => [String(id), 1]));
+	if (JSON.stringify(absent ?? {}) !== JSON.stringify(want))
+		problems.push(
+			`the state should hold the ${changes.removed.length} removed employees as absent once, it holds ${JSON.stringify(absent ?? {}).slice(0, 200)}`,
+		);
 }
 
 /** The latest instant at or before `at` whose second (UTC) is `second`. */
@@ -496,18 +512,22 @@ function countEvents(delivered: Map<string, string>): Record<string, number> {
 	return counts;
 }
 
-async function staticDataBytes(session: RestSession, workflowId: string): Promise<number | null> {
+/** The workflow's static data as n8n stores it: its text (for the byte count) and its value. */
+async function staticData(
+	session: RestSession,
+	workflowId: string,
+): Promise<{ bytes: number; value: unknown } | null> {
 	const workflow = await rest<{ staticData?: unknown }>(
 		session,
 		'GET',
 		`/rest/workflows/${workflowId}`,
 	);
 	if (workflow.staticData === undefined || workflow.staticData === null) return null;
-	const data =
+	const text =
 		typeof workflow.staticData === 'string'
 			? workflow.staticData
 			: JSON.stringify(workflow.staticData);
-	return Buffer.byteLength(data, 'utf8');
+	return { bytes: Buffer.byteLength(text, 'utf8'), value: JSON.parse(text) as unknown };
 }
 
 interface RunContext {
@@ -561,7 +581,7 @@ async function measureSide(
 		const polled = () => handle.emulator.count(handle.employeePath);
 		const name = `bench ${TRIGGER_SCENARIO_ID} ${side} #${rep + 1}`;
 		let tick: number;
-		let expected: Map<string, string>;
+		let changes: Changes;
 		let measuredIndex: number;
 		if (side === 'ours') {
 			// Its first tick comes after the baseline poll n8n runs while publishing.
@@ -592,7 +612,7 @@ async function measureSide(
 				next += 60_000;
 			}
 			const before = polled();
-			expected = await makeChanges(handle, job.changes);
+			changes = await makeChanges(handle, job.changes);
 			if (polled() !== before) run.problems.push('a poll ran while the changes were made');
 			tick = next;
 			measuredIndex = 0;
@@ -614,7 +634,7 @@ async function measureSide(
 				run.problems.push(`the baseline run ended "${baseline.status}"`);
 			await unpublish(session, created.id);
 			await quietEmulator(handle);
-			expected = await makeChanges(handle, job.changes);
+			changes = await makeChanges(handle, job.changes);
 			tick = await schedulePeerRun(session, created.id, payload, () => polled());
 			measuredIndex = 1;
 		}
@@ -647,10 +667,14 @@ async function measureSide(
 		run.idleRssMb = memory.idleMb;
 		run.peakRssMb = memory.peakMb;
 		const delivered = await deliveredEvents(session, execution, side);
+		const expected = new Map(changes.expected);
+		if (side === 'ours') for (const id of changes.removed) expected.delete(String(id));
 		compareEvents(run.problems, expected, delivered);
 		run.events = countEvents(delivered);
-		run.stateBytes = await staticDataBytes(session, workflowId);
-		if (run.stateBytes === null) run.problems.push('n8n returned no static data for the workflow');
+		const state = await staticData(session, workflowId);
+		run.stateBytes = state?.bytes ?? null;
+		if (state === null) run.problems.push('n8n returned no static data for the workflow');
+		else if (side === 'ours') checkAbsentOnce(run.problems, state.value, changes);
 		run.ok = run.problems.length === 0;
 	} catch (error) {
 		run.problems.push(`error: ${error instanceof Error ? error.message : String(error)}`);
