@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { hintsOf, runNode } from '../harness/run-workflow';
 import { MINGDAO_CODES } from '../emulators/mingdao';
@@ -355,7 +355,7 @@ describe('examples/mirror-wecom-into-mingdao.json', () => {
 	) as {
 		nodes: Array<{
 			name: string;
-			parameters: IDataObject;
+			parameters: INodeParameters;
 			onError?: string;
 			credentials?: IDataObject;
 		}>;
