@@ -204,7 +204,7 @@ async function main(): Promise<void> {
 			`  login:       ${DEMO_OWNER.email}  /  ${DEMO_OWNER.password}${loginNote}`,
 			`  our nodes:   ${ours.join(', ') || 'NONE LOADED — see the n8n log above'}`,
 			`  credentials: ${[...Object.values(DEMO_CREDENTIALS), DEMO_OPENAI_CREDENTIAL].map((c) => c.name).join(', ')}`,
-			'  examples:    Employee identity sync · WeLink provisioning · OA login → IoT employee · Ask about an employee (AI Agent) · Reconcile WeCom and WeLink',
+			'  examples:    Employee identity sync · WeLink provisioning · OA login → IoT employee · Ask about an employee (AI Agent) · Reconcile WeCom and WeLink · Mirror WeCom into a private Mingdao',
 			`  agent chat:  open "Ask about an employee", then Open chat: "Which Mingdao account has corpUserId wx-emp-1?"`,
 			`  webhook:     curl -s -X POST ${server.baseUrl}/webhook/${OA_LOGIN_WEBHOOK_PATH} -H 'content-type: application/json' -d '{"authCode":"DEMO-AUTH-0001"}'`,
 			'  emulators:   ' +

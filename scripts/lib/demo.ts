@@ -29,6 +29,7 @@ export const EXAMPLE_WORKFLOWS = {
 	oaLogin: 'exOaLoginIot01',
 	askEmployee: 'exAskEmployee01',
 	reconcile: 'exReconcileWeLink1',
+	mingdaoMirror: 'exMingdaoMirror1',
 } as const;
 
 /** The OpenAI credential of examples/ask-about-an-employee.json: under `npm start`, the chat-model emulator. */

@@ -1,4 +1,7 @@
-import type { IDataObject } from 'n8n-workflow';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { hintsOf, runNode } from '../harness/run-workflow';
 import { MINGDAO_CODES } from '../emulators/mingdao';
@@ -343,5 +346,79 @@ describe('Remove', () => {
 		expect(items[0].json.error).toBeDefined();
 		expect(paired(items[0])).toBe(0);
 		expect(items[1].json).toEqual({ corpUserId: ids[1], removed: true });
+	});
+});
+
+describe('examples/mirror-wecom-into-mingdao.json', () => {
+	const example = JSON.parse(
+		readFileSync(join(__dirname, '..', '..', 'examples', 'mirror-wecom-into-mingdao.json'), 'utf8'),
+	) as {
+		nodes: Array<{
+			name: string;
+			parameters: INodeParameters;
+			onError?: string;
+			credentials?: IDataObject;
+		}>;
+		connections: Record<string, { main: Array<Array<{ node: string }>> }>;
+	};
+	const node = (name: string) => example.nodes.find((n) => n.name === name)!;
+	const next = (name: string) =>
+		example.connections[name].main.map((output) => output.map((link) => link.node));
+
+	test('leavers go to Remove, everyone else to Create or Update with every field mapped and Empty Values at Fail', () => {
+		expect(next('Left the Company?')).toEqual([
+			['Remove Leaver from Mingdao'],
+			['Create or Update in Mingdao'],
+		]);
+		expect(next('Create or Update in Mingdao')).toEqual([['Not Written?']]);
+		const upsertNode = node('Create or Update in Mingdao');
+		expect(upsertNode.parameters).toMatchObject({
+			operation: 'upsert',
+			corpUserId: '={{ $json.weComUserId }}',
+			name: '={{ $json.name }}',
+			email: '={{ $json.emailAddress }}',
+			mobilePhone: '={{ $json.mobileNumber }}',
+			emptyValues: 'fail',
+		});
+		expect(upsertNode.onError).toBe('continueRegularOutput');
+		expect(upsertNode.credentials).toEqual({
+			mingdaoApi: { id: 'mingdaoDemoCred1', name: 'Mingdao (demo emulator)' },
+		});
+	});
+
+	test("its Mingdao nodes, on Shiheng's employee rows: the guard fails an employee without email, the rest is written", async () => {
+		const [joiner, bare, leaver] = fresh(3, 'mirror');
+		const rows = [
+			{ weComUserId: joiner, name: 'Joiner', emailAddress: 'j@example.com', mobileNumber: '138' },
+			{ weComUserId: bare, name: 'Bare', emailAddress: null, mobileNumber: '139' },
+		];
+		const written = await runNode({
+			type: TYPE,
+			items: rows,
+			credentials: mingdaoCredentials(md),
+			continueOnFail: true,
+			parameters: node('Create or Update in Mingdao').parameters,
+		});
+		expect(
+			written.items.map((item) => [paired(item), item.json.upserted ?? item.json.error]),
+		).toEqual([
+			[0, true],
+			[1, expect.stringMatching(/Email is empty.*item 1, field "Email"/)],
+		]);
+		expect(md.profileOf(joiner)).toEqual({
+			name: 'Joiner',
+			email: 'j@example.com',
+			mobilePhone: '138',
+		});
+		expect(md.profileOf(bare)).toBeUndefined();
+		await upsert([person(leaver)]);
+		const removed = await runNode({
+			type: TYPE,
+			items: [{ weComUserId: leaver, statusCode: 5 }],
+			credentials: mingdaoCredentials(md),
+			parameters: node('Remove Leaver from Mingdao').parameters,
+		});
+		expect(removed.items.map((item) => item.json)).toEqual([{ corpUserId: leaver, removed: true }]);
+		expect(md.profileOf(leaver)).toBeUndefined();
 	});
 });

@@ -4,6 +4,7 @@ import { TransportError, VendorApiError } from '../../shared/errors';
 import { readRequestTuning } from '../../shared/descriptions/options';
 import { transportSettings } from '../../shared/execution/transport-settings';
 import { Redactor } from '../../shared/redact';
+import { joinSentences } from '../../shared/text';
 import type { OperationRun } from '../../shared/execution/router';
 import { parseJsonBody } from '../../shared/http/body';
 import { sendWithRetry } from '../../shared/http/retry';
@@ -110,8 +111,11 @@ export class MingdaoClient {
 			...this.settings,
 			allowInsecureTls: this.connection.ignoreSslIssues,
 		};
-		const response = await sendWithRetry(build, settings, MINGDAO_PROFILE);
-		return this.unwrap(response, path);
+		try {
+			return this.unwrap(await sendWithRetry(build, settings, MINGDAO_PROFILE), path);
+		} catch (error) {
+			throw settings.idempotent ? error : withUnsureNote(error);
+		}
 	}
 
 	private unwrap(response: HttpResponse, path: string): unknown {
@@ -203,6 +207,19 @@ export class MingdaoClient {
 	}
 }
 
+/** A write that may have reached Mingdao: say why it was not repeated and what to check. */
+function withUnsureNote(error: unknown): unknown {
+	if (!(error instanceof TransportError) || !error.details.mayHaveReachedServer) return error;
+	if (error.details.kind === 'aborted') return error;
+	return new TransportError({
+		...error.details,
+		message: joinSentences([
+			error.details.message,
+			'The request may have reached Mingdao, so it was not repeated: check with User → Get Relations whether it took effect.',
+		]),
+	});
+}
+
 /** Requests in flight at once unless the Concurrency option says otherwise. */
 export const MINGDAO_DEFAULT_CONCURRENCY = 4;
 
@@ -211,8 +228,8 @@ export const MINGDAO_DEFAULT_BATCH_SIZE = 100;
 
 /**
  * The client of one execution, with the timeouts and retries of the given Options collection.
- * Reads and upserts (which send the complete user each time) are safe to repeat after any
- * failure; `idempotent: false` (Remove) repeats only requests that cannot have reached Mingdao.
+ * Reads are safe to repeat after any failure; `idempotent: false` (the writes) repeats only
+ * requests that cannot have reached Mingdao.
  */
 export function createClient(
 	run: OperationRun<MingdaoConnection>,

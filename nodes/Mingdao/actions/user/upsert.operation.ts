@@ -130,8 +130,9 @@ export async function execute(
 	const refused = refuseOnSaas(this, run, 'Upsert');
 	if (refused) return refused;
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	// Sending the same complete user again gives the same result: safe to repeat.
-	const { client, concurrency } = createClient(run, options);
+	// A write whose fate is unknown is not sent again: a timed-out upsert may still be running in
+	// Mingdao, and a repeat would race it (two creates of one user).
+	const { client, concurrency } = createClient(run, options, { idempotent: false });
 	// The batch carries users of many items, so its size is the node's, not an item's.
 	const batchSize = intInRange(
 		options.batchSize ?? MINGDAO_UPSERT_MAX,
