@@ -51,6 +51,8 @@ export interface WorkflowNode {
 	credentials?: Record<string, string>;
 	typeVersion?: number;
 	continueOnFail?: boolean;
+	/** The node's On Error setting (Settings tab); `continueErrorOutput` adds the error output. */
+	onError?: INode['onError'];
 }
 
 export interface RunOptions {
@@ -69,8 +71,8 @@ export interface RunOptions {
 
 export interface RunResult {
 	run: IRun;
-	/** Items a node output on its first output, first run. */
-	output(nodeName: string): INodeExecutionData[];
+	/** Items a node output on its first output (or output `index`), first run. */
+	output(nodeName: string, index?: number): INodeExecutionData[];
 	/** The error the node stopped with, if any. */
 	nodeError(nodeName: string): Error | undefined;
 	credentials: TestCredentialsHelper;
@@ -107,6 +109,7 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		position: [index * 200, 0],
 		parameters: node.parameters ?? {},
 		continueOnFail: node.continueOnFail,
+		...(node.onError ? { onError: node.onError } : {}),
 		credentials: node.credentials
 			? Object.fromEntries(
 					Object.entries(node.credentials).map(([type, id]) => [type, { id, name: id }]),
@@ -171,13 +174,13 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 	return {
 		run,
 		credentials: helper,
-		output(nodeName: string): INodeExecutionData[] {
+		output(nodeName: string, index = 0): INodeExecutionData[] {
 			const taskData = run.data.resultData.runData[nodeName]?.[0];
 			if (!taskData) {
 				const stoppedWith = run.data.resultData.error?.message;
 				throw new Error(`Node "${nodeName}" did not run${stoppedWith ? `: ${stoppedWith}` : ''}`);
 			}
-			return taskData.data?.main?.[0] ?? [];
+			return taskData.data?.main?.[index] ?? [];
 		},
 		nodeError(nodeName: string): Error | undefined {
 			return run.data.resultData.runData[nodeName]?.[0]?.error ?? undefined;

@@ -17,6 +17,11 @@ export function errorItem(
 	const nodeError = toNodeError(ctx.getNode(), error, itemIndex, redactor);
 	const json: IDataObject = { error: nodeError.message };
 	if (nodeError.description) json.description = nodeError.description;
+	// n8n's "Continue (using error output)" moves an item that carries its error, or whose json holds
+	// nothing but error and message (so not ours, with its description). n8n then rewrites the
+	// item's json to the error's message, so the error goes on the item in that mode only.
+	if (ctx.getNode().onError === 'continueErrorOutput')
+		return { json, error: nodeError, pairedItem: { item: itemIndex } };
 	return { json, pairedItem: { item: itemIndex } };
 }
 
