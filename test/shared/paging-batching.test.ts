@@ -1,6 +1,7 @@
 import { ItemScopedError } from '../../nodes/shared/errors';
 import { chunk, runBatched, uniqueRequests } from '../../nodes/shared/execution/batching';
-import { PageCountMemory, fetchNumberedPages } from '../../nodes/shared/execution/paging';
+import { PageCountMemory } from '../../nodes/shared/execution/counted-listing';
+import { fetchNumberedPages } from '../../nodes/shared/execution/paging';
 import { followCursor } from '../../nodes/shared/execution/cursor-paging';
 
 describe('numbered pages', () => {
@@ -229,6 +230,90 @@ describe('numbered pages: the first wave before the page count is known', () => 
 		});
 		await expect(listing).rejects.toThrow();
 		expect(asked.length).toBeLessThanOrEqual(2);
+	});
+});
+
+describe("numbered pages: a page's place in flight is given back when its answer arrives", () => {
+	const tick = async (ms = 0) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+	test('the next page goes out while an answer is still being read, never more than Concurrency in flight', async () => {
+		const log: string[] = [];
+		let inFlight = 0;
+		let peak = 0;
+		const items = await fetchNumberedPages({
+			pageSize: 1,
+			concurrency: 2,
+			pageCountHint: 6,
+			fetchPage: async (page, place) => {
+				inFlight++;
+				peak = Math.max(peak, inFlight);
+				log.push(`sent ${page}`);
+				await tick(2);
+				inFlight--;
+				place.release(); // the answer arrived: the transport gives the place back here
+				await tick(5); // reading it
+				log.push(`read ${page}`);
+				return { items: [page], totalPages: 6 };
+			},
+		});
+		expect(items).toEqual([1, 2, 3, 4, 5, 6]);
+		expect(peak).toBe(2);
+		// Page 3 went out before page 1 was read.
+		expect(log.indexOf('sent 3')).toBeLessThan(log.indexOf('read 1'));
+	});
+
+	test('a retry waits for a place while all are taken, and gets the next one before any new page', async () => {
+		const log: string[] = [];
+		let inFlight = 0;
+		let peak = 0;
+		let retried = false;
+		const items = await fetchNumberedPages({
+			pageSize: 1,
+			concurrency: 2,
+			pageCountHint: 5,
+			fetchPage: async (page, place) => {
+				const attempt = async () => {
+					inFlight++;
+					peak = Math.max(peak, inFlight);
+					log.push(`sent ${page}`);
+					await tick(page === 2 ? 1 : 6);
+					inFlight--;
+					place.release();
+				};
+				await attempt();
+				if (page === 2 && !retried) {
+					retried = true;
+					// Page 3 took the place page 2 gave back; page 1 is still out: the retry waits.
+					await place.acquire();
+					log.push('retry 2');
+					await attempt();
+				}
+				return { items: [page], totalPages: 5 };
+			},
+		});
+		expect(items).toEqual([1, 2, 3, 4, 5]);
+		expect(peak).toBe(2);
+		const retry = log.indexOf('retry 2');
+		// Only once page 1 answered; and page 4 went out after the retry, not before it.
+		expect(retry).toBeGreaterThan(log.indexOf('sent 3'));
+		expect(log.indexOf('sent 4')).toBeGreaterThan(retry);
+	});
+
+	test('the listing ends only when every answer has been read, also the ones whose place went back early', async () => {
+		let read = 0;
+		const items = await fetchNumberedPages({
+			pageSize: 1,
+			concurrency: 3,
+			pageCountHint: 3,
+			fetchPage: async (page, place) => {
+				place.release();
+				await tick(10 * page);
+				read++;
+				return { items: [page], totalPages: 3 };
+			},
+		});
+		expect(read).toBe(3);
+		expect(items).toEqual([1, 2, 3]);
 	});
 });
 

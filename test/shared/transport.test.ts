@@ -66,6 +66,65 @@ beforeEach(() => {
 	emulator.latencyMs = 0;
 });
 
+describe("the caller's place in flight (a listing's Concurrency)", () => {
+	/** Records the calls in order, and whether the answer had been handed over at each. */
+	const recordingPlace = (events: string[], answered: () => boolean) => ({
+		acquire: async () => {
+			events.push(`acquire${answered() ? ' after answer' : ''}`);
+		},
+		release: () => {
+			events.push(`release${answered() ? ' after answer' : ''}`);
+		},
+	});
+
+	test('given back when the answer arrives, before the caller reads it', async () => {
+		const events: string[] = [];
+		let done = false;
+		const response = await sendWithRetry(
+			get,
+			settings({ inFlight: recordingPlace(events, () => done) }),
+			profile,
+		);
+		done = true;
+		expect(response.status).toBe(200);
+		expect(events).toEqual(['release']);
+	});
+
+	test('a retry takes a place again before it is sent: one acquire per retry, one release per answer', async () => {
+		emulator.injectFault({
+			path: '/read',
+			times: 2,
+			fault: { kind: 'status', status: 503, json: {} },
+		});
+		const events: string[] = [];
+		const response = await sendWithRetry(
+			get,
+			settings({ inFlight: recordingPlace(events, () => false) }),
+			profile,
+		);
+		expect(response.status).toBe(200);
+		expect(emulator.count('/read')).toBe(3);
+		expect(events).toEqual(['release', 'acquire', 'release', 'acquire', 'release']);
+	});
+
+	test('a request that never got an answer (connection refused) gives its place back too', async () => {
+		const port = await closedPort();
+		const events: string[] = [];
+		const failure = await sendWithRetry(
+			() => ({ ...get(), url: `http://127.0.0.1:${port}/read` }),
+			settings({
+				retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
+				inFlight: recordingPlace(events, () => false),
+			}),
+			profile,
+		).catch((error: unknown) => error);
+		expect(failure).toBeInstanceOf(TransportError);
+		// Given back (a repeated release counts once, as InFlightSlot allows), never taken again.
+		expect(events.length).toBeGreaterThan(0);
+		expect(new Set(events)).toEqual(new Set(['release']));
+	});
+});
+
 describe('retry only where it is safe', () => {
 	test('an idempotent read is retried through a burst of 503s', async () => {
 		emulator.injectFault({

@@ -2,8 +2,8 @@
 
 import type { NodeExecutionHint } from 'n8n-workflow';
 
-import { PageCountMemory, readCountedListing } from '../../shared/execution/paging';
-import type { CountedListing } from '../../shared/execution/paging';
+import { PageCountMemory, readCountedListing } from '../../shared/execution/counted-listing';
+import type { CountedListing } from '../../shared/execution/counted-listing';
 import type { ShihengClient } from '../transport/client';
 import { isLeft } from './changes';
 import { idKey, unpack } from './employeeMemory';
@@ -58,8 +58,8 @@ export async function readEmployees(
 		pageCountHint: request.pageCountHint ?? pageCounts.recall(memoryKey),
 		speculative: true,
 		maxExtraPasses: MAX_EXTRA_PASSES,
-		fetchPage: async (pageNum) => {
-			const page = await client.employeePage(path, pageNum, request.pageSize);
+		fetchPage: async (pageNum, inFlight) => {
+			const page = await client.employeePage(path, pageNum, request.pageSize, inFlight);
 			return {
 				items: page.result.map((employee) => ({ employee, traceId: page.traceId })),
 				total: page.total,

@@ -7,7 +7,7 @@ import type { OperationRun } from '../../shared/execution/router';
 import type { Redactor } from '../../shared/redact';
 import { objectRows, parseJsonObject } from '../../shared/http/body';
 import { sendWithRetry } from '../../shared/http/retry';
-import type { VendorProfile, TransportSettings } from '../../shared/http/types';
+import type { InFlightSlot, TransportSettings, VendorProfile } from '../../shared/http/types';
 import { requiredString } from '../../shared/validate';
 import { RUN_REFUSED_NOTE, errorHint, refusesShihengRun } from '../helpers/codes';
 import { encodeSignedParams } from './requestStyle';
@@ -92,7 +92,11 @@ export class ShihengClient {
 	}
 
 	/** One signed call; returns `result` (and traceId) of a `code "0"` answer, else throws VendorApiError. */
-	async call(path: string, paramContent?: Record<string, unknown>): Promise<Answer> {
+	async call(
+		path: string,
+		paramContent?: Record<string, unknown>,
+		inFlight?: InFlightSlot,
+	): Promise<Answer> {
 		const url = `${this.connection.baseUrl}${path}`;
 		const response = await sendWithRetry(
 			() => {
@@ -106,7 +110,7 @@ export class ShihengClient {
 				if (wire.contentType) headers['content-type'] = wire.contentType;
 				return { method: wire.method, url, query: wire.query, headers, body: wire.body };
 			},
-			this.settings,
+			inFlight ? { ...this.settings, inFlight } : this.settings,
 			SHIHENG_PROFILE,
 		);
 		const envelope = parseJsonObject(response, SHIHENG_PROFILE) as Envelope;
@@ -140,8 +144,14 @@ export class ShihengClient {
 		return { result: envelope.result, traceId: requestId };
 	}
 
-	async employeePage(path: string, pageNum: number, pageSize: number): Promise<EmployeePage> {
-		const { result, traceId } = await this.call(path, { pageNum, pageSize });
+	/** `inFlight`: the page's place in the listing's Concurrency, given back when its answer arrives. */
+	async employeePage(
+		path: string,
+		pageNum: number,
+		pageSize: number,
+		inFlight?: InFlightSlot,
+	): Promise<EmployeePage> {
+		const { result, traceId } = await this.call(path, { pageNum, pageSize }, inFlight);
 		const page = (result ?? {}) as Partial<EmployeePage>;
 		if (page.result !== undefined && page.result !== null && !Array.isArray(page.result)) {
 			throw new TransportError({

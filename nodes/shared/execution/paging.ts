@@ -1,6 +1,7 @@
-/** Numbered pages fetched concurrently, and the counted listing checked against a vendor's total. */
+/** Numbered pages fetched concurrently, at most Concurrency in flight, in page order. */
 
 import { AbortedError } from '../http/abort';
+import type { InFlightSlot } from '../http/types';
 
 export interface NumberedPage<T> {
 	items: T[];
@@ -15,7 +16,13 @@ export interface NumberedPagingOptions<T> {
 	/** Pages in flight at once. */
 	concurrency: number;
 	firstPage?: number;
-	fetchPage: (pageNumber: number) => Promise<NumberedPage<T>>;
+	/**
+	 * `inFlight` is the page's place among the `concurrency` in flight, held from the call on. A
+	 * fetch that hands it to the transport (TransportSettings.inFlight) lets the next page go out
+	 * the moment this page's answer arrives, before it is read; one that ignores it keeps the place
+	 * until it returns.
+	 */
+	fetchPage: (pageNumber: number, inFlight: InFlightSlot) => Promise<NumberedPage<T>>;
 	/**
 	 * Drops an item whose key was already seen on an earlier page (data shifting under paging); an
 	 * item without a key (undefined) is always kept.
@@ -63,10 +70,14 @@ export async function fetchNumberedPages<T>(options: NumberedPagingOptions<T>): 
 	const firstWave = hint ?? (options.speculative === true ? width : 1);
 
 	const pages: T[][] = [];
-	/** Pages (counted from firstPage) to ask for as things stand, asked for so far, and in flight. */
+	/** Pages (counted from firstPage) to ask for as things stand, and asked for so far. */
 	let planned = Math.min(firstWave, cap);
 	let launched = 0;
+	/** Places in flight taken (at most `width`), and fetches not finished (answers still being read too). */
 	let active = 0;
+	let unfinished = 0;
+	/** Retries waiting for a place: they get one before any new page. */
+	const waiting: Array<() => void> = [];
 	let stated: number | undefined;
 	let shortPageSeen = false;
 	let failure: { error: unknown } | undefined;
@@ -87,6 +98,29 @@ export async function fetchNumberedPages<T>(options: NumberedPagingOptions<T>): 
 	};
 
 	return await new Promise<T[]>((resolve, reject) => {
+		let settled = false;
+		const place = (): InFlightSlot => {
+			let held = true;
+			return {
+				acquire: async () => {
+					if (held) return;
+					if (active < width) active++;
+					else await new Promise<void>((granted) => waiting.push(granted));
+					held = true;
+				},
+				release: () => {
+					if (!held) return;
+					held = false;
+					const next = waiting.shift();
+					// Handed straight to a waiting retry; otherwise free for the next page.
+					if (next) next();
+					else {
+						active--;
+						pump();
+					}
+				},
+			};
+		};
 		const pump = (): void => {
 			while (failure === undefined && active < width && launched < planned) {
 				if (signal?.aborted) {
@@ -95,18 +129,22 @@ export async function fetchNumberedPages<T>(options: NumberedPagingOptions<T>): 
 				}
 				const index = launched++;
 				active++;
+				unfinished++;
+				const inFlight = place();
 				void (async () => {
 					try {
-						record(index, await fetchPage(firstPage + index));
+						record(index, await fetchPage(firstPage + index, inFlight));
 					} catch (error) {
 						failure ??= { error };
 					} finally {
-						active--;
+						unfinished--;
+						inFlight.release();
 						pump();
 					}
 				})();
 			}
-			if (active > 0) return;
+			if (unfinished > 0 || settled) return;
+			settled = true;
 			if (failure !== undefined) reject(failure.error);
 			else {
 				try {
@@ -141,102 +179,4 @@ function collect<T>(
 		}
 	}
 	return out;
-}
-
-/** A numbered page of a listing whose vendor states how many records there are. */
-export interface CountedPage<T> {
-	items: T[];
-	total?: number;
-	pages?: number;
-}
-
-export interface CountedListingOptions<T> extends Omit<NumberedPagingOptions<T>, 'fetchPage'> {
-	fetchPage: (pageNumber: number) => Promise<CountedPage<T>>;
-	/** Whole re-reads while the records read do not add up to the stated total. */
-	maxExtraPasses: number;
-}
-
-export interface CountedListing<T> {
-	/** Each record once (by `key`), in listing order. */
-	items: T[];
-	/** The total and page count of the latest answer (undefined when the vendor states none). */
-	total?: number;
-	pages?: number;
-	/**
-	 * Whether the records read are all there are: as many different ones as the total says (or the
-	 * limit allows), with every answer stating the same total. Undefined when no total was stated.
-	 */
-	complete: boolean | undefined;
-	/** How often the listing was read. */
-	passes: number;
-}
-
-/**
- * Reads a numbered listing (the first wave, then the rest concurrently; see fetchNumberedPages), and reads it again while what
- * was read does not add up to the total the vendor states: a listing that changes during
- * concurrent paging can otherwise lose or repeat records silently. The last read is returned,
- * marked incomplete if it still does not add up.
- */
-export async function readCountedListing<T>(
-	options: CountedListingOptions<T>,
-): Promise<CountedListing<T>> {
-	const readOnce = async (
-		pageCountHint: number | undefined,
-	): Promise<Omit<CountedListing<T>, 'passes'>> => {
-		const totals = new Set<number>();
-		let total: number | undefined;
-		let pages: number | undefined;
-		const items = await fetchNumberedPages<T>({
-			...options,
-			pageCountHint,
-			fetchPage: async (pageNumber) => {
-				const page = await options.fetchPage(pageNumber);
-				if (page.total !== undefined) {
-					totals.add(page.total);
-					total = page.total;
-				}
-				pages = page.pages ?? pages;
-				return { items: page.items, totalPages: page.pages };
-			},
-		});
-		let complete: boolean | undefined;
-		if (total !== undefined) {
-			const expected = options.limit === undefined ? total : Math.min(options.limit, total);
-			complete = totals.size === 1 && items.length === expected;
-		}
-		return { items, total, pages, complete };
-	};
-	let listing = await readOnce(options.pageCountHint);
-	let passes = 1;
-	while (listing.complete === false && passes <= options.maxExtraPasses) {
-		// A re-read starts with the page count the last read saw.
-		listing = await readOnce(listing.pages ?? options.pageCountHint);
-		passes++;
-	}
-	return { ...listing, passes };
-}
-
-/**
- * The page count each list had when last read in this process, so that the next reading of it can
- * ask for all its first pages at once. The key names the list (vendor, account, path, page size;
- * never a secret). Bounded: past `capacity` lists, the one read longest ago is forgotten.
- */
-export class PageCountMemory {
-	private readonly counts = new Map<string, number>();
-
-	constructor(private readonly capacity = 1000) {}
-
-	recall(key: string): number | undefined {
-		return this.counts.get(key);
-	}
-
-	remember(key: string, pageCount: number | undefined): void {
-		if (pageCount === undefined || !Number.isInteger(pageCount) || pageCount < 0) return;
-		this.counts.delete(key);
-		this.counts.set(key, pageCount);
-		if (this.counts.size > this.capacity) {
-			const oldest = this.counts.keys().next();
-			if (!oldest.done) this.counts.delete(oldest.value);
-		}
-	}
 }

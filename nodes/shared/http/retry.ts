@@ -85,12 +85,15 @@ export async function sendWithRetry(
 	const classify = profile.transientAnswer ?? defaultTransientVerdict;
 	for (let attempt = 1; ; attempt++) {
 		throwIfAborted(settings.signal);
+		// The first attempt goes out in the place its caller took; a retry waits for one.
+		if (attempt > 1) await settings.inFlight?.acquire();
 		const { spec, slot } = await prepareAttempt(build, settings);
 		onAttempt?.(attempt);
 		let response: HttpResponse;
 		try {
 			response = await sendOnce(spec, settings, slot);
 		} catch (error) {
+			settings.inFlight?.release();
 			const failure = classifyNetworkError(error, settings.signal, spec.url);
 			const mayRetry =
 				!NEVER_RETRIED.has(failure.details.kind) &&

@@ -93,6 +93,7 @@ export async function sendOnce(
 		} finally {
 			// The helper does not say when it writes: counted once it is done, never too early.
 			slot?.sent();
+			settings.inFlight?.release();
 		}
 		return refuseRedirect(answer, url, egress);
 	}
@@ -178,12 +179,23 @@ async function requestOnce(
 			// Still queued for a connection: undici hears of it in onRequestStart, the caller now.
 			else finish(abortReason());
 		};
+		const settle = (error: Error | undefined, response?: HttpResponse): void => {
+			if (error !== undefined || response === undefined) reject(error ?? new Error('no answer'));
+			else resolve(response);
+		};
 		function finish(error: Error | undefined, response?: HttpResponse): void {
 			if (settled) return;
 			settled = true;
 			signal?.removeEventListener('abort', onAbort);
-			if (error !== undefined || response === undefined) reject(error ?? new Error('no answer'));
-			else resolve(response);
+			const { inFlight } = settings;
+			if (inFlight === undefined) {
+				settle(error, response);
+				return;
+			}
+			// The caller's next request goes out now; this answer is read once the answers that
+			// arrived with it have let theirs go too (setImmediate runs after the pending I/O).
+			inFlight.release();
+			setImmediate(settle, error, response);
 		}
 		if (signal?.aborted) {
 			finish(abortReason());

@@ -75,6 +75,19 @@ export interface TransportSettings {
 	 * helper applies n8n's outbound policy itself (2.41), or sends as n8n always did (1.x).
 	 */
 	sender?: RequestSender;
+	/** The caller's place among its requests in flight (a listing's Concurrency); see InFlightSlot. */
+	inFlight?: InFlightSlot;
+}
+
+/**
+ * A place among the requests a caller keeps in flight at once. The caller holds it when the
+ * request starts; the transport gives it back the moment the answer has arrived, before the answer
+ * is read, so the caller's next request goes out before this answer's work is done, and takes it
+ * again before a retry. Both calls may be repeated: only the first of each counts.
+ */
+export interface InFlightSlot {
+	acquire(): Promise<void>;
+	release(): void;
 }
 
 /** One attempt sent some other way than our pool; answers of any status come back, never thrown. */

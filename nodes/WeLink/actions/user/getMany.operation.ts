@@ -8,8 +8,8 @@ import type {
 
 import { readLimit, returnAllOrLimit } from '../../../shared/descriptions/limit';
 import { forEachItem } from '../../../shared/execution/item-loop';
-import { readCountedListing } from '../../../shared/execution/paging';
-import type { CountedListing } from '../../../shared/execution/paging';
+import { readCountedListing } from '../../../shared/execution/counted-listing';
+import type { CountedListing } from '../../../shared/execution/counted-listing';
 import type { OperationRun } from '../../../shared/execution/router';
 import { objectRows } from '../../../shared/http/body';
 import { intInRange, requiredString } from '../../../shared/validate';
