@@ -309,8 +309,10 @@ async function makeChanges(handle: ShihengEmulatorHandle, count: number): Promis
 
 /** Ours: the removed employees are absent once in the state and not reported yet, nobody else is absent. */
 function checkAbsentOnce(problems: string[], state: unknown, changes: Changes): void {
-	const absent = (state as { employees?: { absent?: Record<string, number> } } | null)?.employees
-		?.absent;
+	// The trigger keeps node static data: n8n stores it under "node:<node name>".
+	const node = (state as Record<string, unknown> | null)?.[`node:${MEASURED}`] as
+		{ employees?: { absent?: Record<string, number> } } | undefined;
+	const absent = node?.employees?.absent;
 	const want = Object.fromEntries(changes.removed.map((id) => [String(id), 1]));
 	if (JSON.stringify(absent ?? {}) !== JSON.stringify(want))
 		problems.push(

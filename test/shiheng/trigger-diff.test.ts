@@ -59,6 +59,51 @@ describe('pack', () => {
 		expect(pack({ id: 1, status: 4, name: 'a' }, ['name'], true)).toBe('[4,"a"]');
 		expect(pack({ id: 1, name: 'a' }, ['name', 'phone'], true)).toBe('[null,"a",null]');
 	});
+
+	test('the tags are those earlier releases stored (the first 3 base64url characters of a SHA-1 of the JSON value): a saved state stays comparable', () => {
+		// Computed outside Node (Python's hashlib) for these values.
+		expect(
+			pack(
+				{ id: 1, status: 1, mobileNumber: '13800000001', name: 'Employee 1' },
+				['mobileNumber', 'name', 'phone'],
+				false,
+			),
+		).toBe('1tpNp5lK-i');
+	});
+});
+
+describe('diffEmployees: the unchanged fast path', () => {
+	const fields = ['name', 'mobileNumber'];
+	const rows = [
+		{ id: 1, status: 1, name: 'A', mobileNumber: '1' },
+		{ id: 2, status: 1, name: 'B', mobileNumber: '2' },
+	];
+	const base = (): EmployeeMemory => baseline(rows, fields, false);
+	const run = (memory: EmployeeMemory, now: Array<Record<string, unknown>>, nowFields = fields) =>
+		diffEmployees(memory, now, {
+			fields: nowFields,
+			compare: nowFields,
+			watchStatus: true,
+			keepValues: false,
+			complete: true,
+			confirmAbsence: 1,
+		});
+
+	test('a remembered form under other fields is compared field by field, never taken as unchanged', () => {
+		// Same fields in another order: the packed strings differ, the values do not: nothing fires.
+		const memory = baseline(rows, ['mobileNumber', 'name'], false);
+		expect(run(memory, rows).events).toEqual([]);
+		// A field no longer watched and one newly watched: a change of a still-watched field fires.
+		const changed = [{ ...rows[0], name: 'A2' }, rows[1]];
+		expect(run(memory, changed, ['name', 'phone']).events.map((e) => e.employee.id)).toEqual([1]);
+	});
+
+	test('an employee packed as remembered fires nothing and keeps the same memory string', () => {
+		const memory = base();
+		const diff = run(memory, rows);
+		expect(diff.events).toEqual([]);
+		expect(diff.memory.employees).toEqual(memory.employees);
+	});
 });
 
 describe('ids', () => {

@@ -81,11 +81,17 @@ export function diffEmployees(
 	const employees: Record<string, string> = {};
 	const absent: Record<string, number> = {};
 	const wasAbsent = previous.absent ?? {};
+	// Under the same fields, an employee packed exactly as remembered has nothing to report: most do.
+	const sameFields =
+		previous.fields.length === now.fields.length &&
+		previous.fields.every((field, index) => field === now.fields[index]);
 	for (const row of rows) {
 		const key = idKey(row);
 		if (key === undefined || Object.hasOwn(employees, key)) continue;
-		employees[key] = pack(row, now.fields, now.keepValues);
+		const packedNow = pack(row, now.fields, now.keepValues);
+		employees[key] = packedNow;
 		const packed = Object.hasOwn(previous.employees, key) ? previous.employees[key] : undefined;
+		if (sameFields && packed === packedNow) continue;
 		if (packed === undefined) {
 			// Someone first seen with status 5 joined and left unobserved: a Joined would open an account for a leaver.
 			if (!isLeft(row.status))

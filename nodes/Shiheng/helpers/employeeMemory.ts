@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /**
  * What the Shiheng Trigger remembers between polls.
@@ -26,11 +26,14 @@ const TAG_LENGTH = 3;
 /** A field whose earlier value is not known (it was not watched then): never compared. */
 const UNKNOWN_TAG = '...';
 
+/** Node's one-shot digest (21.7+) where there is one: a poll tags every watched field of every employee. */
+const sha1Base64url: (text: string) => string =
+	typeof crypto.hash === 'function'
+		? (text) => crypto.hash('sha1', text, 'base64url')
+		: (text) => crypto.createHash('sha1').update(text).digest('base64url');
+
 export function tag(value: unknown): string {
-	return createHash('sha1')
-		.update(JSON.stringify(value ?? null))
-		.digest('base64url')
-		.slice(0, TAG_LENGTH);
+	return sha1Base64url(JSON.stringify(value ?? null)).slice(0, TAG_LENGTH);
 }
 
 export function statusToken(status: unknown): string {
@@ -54,7 +57,9 @@ export function pack(
 ): string {
 	if (keepValues)
 		return JSON.stringify([row.status ?? null, ...fields.map((field) => row[field] ?? null)]);
-	return statusToken(row.status) + fields.map((field) => tag(row[field])).join('');
+	let packed = statusToken(row.status);
+	for (const field of fields) packed += tag(row[field]);
+	return packed;
 }
 
 export interface Remembered {
