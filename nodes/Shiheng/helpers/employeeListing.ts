@@ -26,6 +26,8 @@ export interface ListingRequest {
 	 * the count this process last saw for the same list.
 	 */
 	pageCountHint?: number;
+	/** Called with each page's employees as its answer is read, while further pages are on their way. */
+	onRows?: (rows: Array<Record<string, unknown>>) => void;
 }
 
 export interface ListedEmployee {
@@ -60,6 +62,7 @@ export async function readEmployees(
 		maxExtraPasses: MAX_EXTRA_PASSES,
 		fetchPage: async (pageNum, inFlight) => {
 			const page = await client.employeePage(path, pageNum, request.pageSize, inFlight);
+			request.onRows?.(page.result);
 			return {
 				items: page.result.map((employee) => ({ employee, traceId: page.traceId })),
 				total: page.total,
@@ -142,6 +145,7 @@ export async function readForComparison(
 	settings: ListingSettings,
 	path: string,
 	memory: EmployeeMemory | undefined,
+	onRows?: ListingRequest['onRows'],
 ): Promise<EmployeeListing> {
 	const read = async () =>
 		await readEmployees(settings.client, path, {
@@ -149,6 +153,7 @@ export async function readForComparison(
 			limit: undefined,
 			concurrency: settings.concurrency,
 			signal: undefined,
+			onRows,
 		});
 	let listing = await read();
 	let passes = listing.passes;
