@@ -98,32 +98,6 @@ describe('diffEmployees: the unchanged fast path', () => {
 		expect(run(memory, changed, ['name', 'phone']).events.map((e) => e.employee.id)).toEqual([1]);
 	});
 
-	test('packs made while the listing was read are used, one per listed employee, with the same result', () => {
-		const memory = base();
-		const changed = [{ ...rows[0], name: 'A2' }, rows[1], { id: 3, status: 1, name: 'C' }];
-		const asked: unknown[] = [];
-		const options = {
-			fields,
-			compare: fields,
-			watchStatus: true,
-			keepValues: false,
-			complete: true,
-			confirmAbsence: 1,
-		};
-		const early = diffEmployees(memory, changed, {
-			...options,
-			packOf: (row) => {
-				asked.push(row.id);
-				return pack(row, fields, false);
-			},
-		});
-		expect(asked).toEqual([1, 2, 3]);
-		expect(early).toEqual(diffEmployees(memory, changed, options));
-		expect(baseline(changed, fields, false, (row) => `packed ${String(row.id)}`).employees).toEqual(
-			{ '1': 'packed 1', '2': 'packed 2', '3': 'packed 3' },
-		);
-	});
-
 	test('an employee packed as remembered fires nothing and keeps the same memory string', () => {
 		const memory = base();
 		const diff = run(memory, rows);

@@ -43,12 +43,11 @@ export function baseline(
 	rows: Array<Record<string, unknown>>,
 	fields: readonly string[],
 	keepValues: boolean,
-	packOf: (row: Record<string, unknown>) => string = (row) => pack(row, fields, keepValues),
 ): EmployeeMemory {
 	const employees: Record<string, string> = {};
 	for (const row of rows) {
 		const key = idKey(row);
-		if (key !== undefined) employees[key] = packOf(row);
+		if (key !== undefined) employees[key] = pack(row, fields, keepValues);
 	}
 	return { fields: [...fields], employees };
 }
@@ -76,8 +75,6 @@ export function diffEmployees(
 		complete: boolean;
 		/** In how many complete listings in a row someone must be missing to have left (1: the first). */
 		confirmAbsence: number;
-		/** `pack(row, fields, keepValues)`, perhaps computed while the listing was read. */
-		packOf?: (row: Record<string, unknown>) => string;
 	},
 ): EmployeeDiff {
 	const events: EmployeeEvent[] = [];
@@ -91,7 +88,7 @@ export function diffEmployees(
 	for (const row of rows) {
 		const key = idKey(row);
 		if (key === undefined || Object.hasOwn(employees, key)) continue;
-		const packedNow = now.packOf ? now.packOf(row) : pack(row, now.fields, now.keepValues);
+		const packedNow = pack(row, now.fields, now.keepValues);
 		employees[key] = packedNow;
 		const packed = Object.hasOwn(previous.employees, key) ? previous.employees[key] : undefined;
 		if (sameFields && packed === packedNow) continue;

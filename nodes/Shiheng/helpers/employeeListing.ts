@@ -26,8 +26,6 @@ export interface ListingRequest {
 	 * the count this process last saw for the same list.
 	 */
 	pageCountHint?: number;
-	/** Called with each page's employees as its answer is read, while further pages are on their way. */
-	onRows?: (rows: Array<Record<string, unknown>>) => void;
 }
 
 export interface ListedEmployee {
@@ -62,7 +60,6 @@ export async function readEmployees(
 		maxExtraPasses: MAX_EXTRA_PASSES,
 		fetchPage: async (pageNum, inFlight) => {
 			const page = await client.employeePage(path, pageNum, request.pageSize, inFlight);
-			request.onRows?.(page.result);
 			return {
 				items: page.result.map((employee) => ({ employee, traceId: page.traceId })),
 				total: page.total,
@@ -145,7 +142,6 @@ export async function readForComparison(
 	settings: ListingSettings,
 	path: string,
 	memory: EmployeeMemory | undefined,
-	onRows?: ListingRequest['onRows'],
 ): Promise<EmployeeListing> {
 	const read = async () =>
 		await readEmployees(settings.client, path, {
@@ -153,7 +149,6 @@ export async function readForComparison(
 			limit: undefined,
 			concurrency: settings.concurrency,
 			signal: undefined,
-			onRows,
 		});
 	let listing = await read();
 	let passes = listing.passes;

@@ -4,7 +4,6 @@ import { readCustomers } from '../helpers/customerListing';
 import { readEmployees, readForComparison } from '../helpers/employeeListing';
 import type { Cursor } from '../helpers/customerListing';
 import { baseline, diffEmployees } from '../helpers/changes';
-import { pack } from '../helpers/employeeMemory';
 import { employeeEventJson, readableEmployee } from '../helpers/output';
 import { EMPLOYEE_EVENTS } from './description';
 import type { PollSettings } from './settings';
@@ -89,16 +88,9 @@ export async function poll(
 			: memoryOf(saved, saved.customers, settings.customerSource)?.startId;
 	}
 
-	// Each employee is packed as the memory keeps them while later pages are still on their way.
-	const packs = new WeakMap<Record<string, unknown>, string>();
-	const packNow = (row: Record<string, unknown>) => pack(row, settings.fields, settings.keepValues);
-	const packOf = (row: Record<string, unknown>) => packs.get(row) ?? packNow(row);
-	const packRows = (rows: Array<Record<string, unknown>>) => {
-		for (const row of rows) packs.set(row, packNow(row));
-	};
 	// Read everything first: a failure anywhere fires nothing and changes nothing.
 	const listing = settings.employeePath
-		? await readForComparison(settings, settings.employeePath, known, packRows)
+		? await readForComparison(settings, settings.employeePath, known)
 		: undefined;
 	const customerListing = settings.customerPath
 		? await readCustomers(settings.client, settings.customerPath, {
@@ -115,7 +107,7 @@ export async function poll(
 		const rows = listing.employees.map((entry) => entry.employee);
 		if (!known) {
 			employees = {
-				...baseline(rows, settings.fields, settings.keepValues, packOf),
+				...baseline(rows, settings.fields, settings.keepValues),
 				source: settings.employeeSource,
 			};
 		} else {
@@ -127,7 +119,6 @@ export async function poll(
 				// Without a stated total nobody can be proven gone, so absence is never taken as leaving.
 				complete: listing.complete === true,
 				confirmAbsence: settings.confirmAbsence,
-				packOf,
 			});
 			const fired = diff.events.filter((event) => settings.events.has(event.event));
 			const leavers = fired.filter((event) => event.event === 'employeeLeft').length;
