@@ -39,6 +39,16 @@ export function mingdaoCredentials(
 	return { mingdaoApi: { ...md.credentials, ...overrides } };
 }
 
+/** User → Create or Update with every field mapped from `{ id, name, email, mobile }` items. */
+export const UPSERT_MAPPED = {
+	resource: 'user',
+	operation: 'upsert',
+	corpUserId: '={{ $json.id }}',
+	name: '={{ $json.name }}',
+	email: '={{ $json.email }}',
+	mobilePhone: '={{ $json.mobile }}',
+};
+
 export function paired(item: INodeExecutionData): number {
 	return (item.pairedItem as { item: number }).item;
 }

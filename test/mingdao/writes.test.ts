@@ -6,7 +6,13 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { hintsOf, runNode } from '../harness/run-workflow';
 import { MINGDAO_CODES } from '../emulators/mingdao';
 import type { MingdaoEmulatorHandle } from '../emulators/mingdao';
-import { MINGDAO_TYPE as TYPE, mingdaoCredentials, paired, useMingdaoEmulator } from './fixtures';
+import {
+	MINGDAO_TYPE as TYPE,
+	UPSERT_MAPPED,
+	mingdaoCredentials,
+	paired,
+	useMingdaoEmulator,
+} from './fixtures';
 
 /** User → Upsert and User → Remove (private deployment only) against the emulator. */
 
@@ -32,15 +38,6 @@ const person = (corpUserId: string, extra: IDataObject = {}): IDataObject => ({
 	...extra,
 });
 
-const mapped = {
-	resource: 'user',
-	operation: 'upsert',
-	corpUserId: '={{ $json.id }}',
-	name: '={{ $json.name }}',
-	email: '={{ $json.email }}',
-	mobilePhone: '={{ $json.mobile }}',
-};
-
 async function upsert(
 	items: IDataObject[],
 	extra: IDataObject = {},
@@ -52,7 +49,7 @@ async function upsert(
 		items,
 		credentials: creds,
 		continueOnFail,
-		parameters: { ...mapped, ...extra },
+		parameters: { ...UPSERT_MAPPED, ...extra },
 	});
 }
 

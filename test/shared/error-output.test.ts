@@ -1,8 +1,14 @@
-import type { IConnections, IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IConnections, IDataObject } from 'n8n-workflow';
 
 import { runWorkflow } from '../harness/run-workflow';
 import type { MingdaoEmulatorHandle } from '../emulators/mingdao';
-import { MINGDAO_TYPE, mingdaoCredentials, paired, useMingdaoEmulator } from '../mingdao/fixtures';
+import {
+	MINGDAO_TYPE,
+	UPSERT_MAPPED,
+	mingdaoCredentials,
+	paired,
+	useMingdaoEmulator,
+} from '../mingdao/fixtures';
 
 /**
  * A node's On Error = "Continue (using error output)": n8n moves an item to the error output when
@@ -17,15 +23,6 @@ let md: MingdaoEmulatorHandle;
 beforeAll(() => {
 	md = emulator.md;
 });
-
-const UPSERT: INodeParameters = {
-	resource: 'user',
-	operation: 'upsert',
-	corpUserId: '={{ $json.id }}',
-	name: '={{ $json.name }}',
-	email: '={{ $json.email }}',
-	mobilePhone: '={{ $json.mobile }}',
-};
 
 const person = (id: string, email = `${id}@example.com`): IDataObject => ({
 	id,
@@ -45,7 +42,7 @@ async function runWithErrorOutput(items: IDataObject[], credentialOverrides = {}
 			{
 				name: 'Write',
 				type: MINGDAO_TYPE,
-				parameters: UPSERT,
+				parameters: UPSERT_MAPPED,
 				credentials: { mingdaoApi: 'mingdaoApi' },
 				onError: 'continueErrorOutput',
 			},
