@@ -98,6 +98,19 @@ describe('diffEmployees: the unchanged fast path', () => {
 		expect(run(memory, changed, ['name', 'phone']).events.map((e) => e.employee.id)).toEqual([1]);
 	});
 
+	test('watched fields given in another order are not "the same fields": two values that swapped fire Changed although the packed strings agree', () => {
+		const before = [{ id: 1, status: 1, name: 'Y', mobileNumber: 'X' }];
+		const after = [{ id: 1, status: 1, name: 'X', mobileNumber: 'Y' }];
+		const memory = baseline(before, ['name', 'mobileNumber'], false);
+		const swapped = ['mobileNumber', 'name'];
+		// The tags line up in the other order: the same string, but not the same employee.
+		expect(pack(after[0], swapped, false)).toBe(memory.employees['1']);
+		const diff = run(memory, after, swapped);
+		expect(diff.events.map((event) => [event.event, Object.keys(event.changes ?? {})])).toEqual([
+			['employeeChanged', ['mobileNumber', 'name']],
+		]);
+	});
+
 	test('an employee packed as remembered fires nothing and keeps the same memory string', () => {
 		const memory = base();
 		const diff = run(memory, rows);
