@@ -109,6 +109,15 @@ describe('diffEmployees: the unchanged fast path', () => {
 		expect(diff.events.map((event) => [event.event, Object.keys(event.changes ?? {})])).toEqual([
 			['employeeChanged', ['mobileNumber', 'name']],
 		]);
+		// Three fields, one still in its place: still not the same fields.
+		const three = baseline(
+			[{ ...before[0], phone: 'P' }],
+			['phone', 'name', 'mobileNumber'],
+			false,
+		);
+		const threeNow = ['phone', 'mobileNumber', 'name'];
+		expect(pack({ ...after[0], phone: 'P' }, threeNow, false)).toBe(three.employees['1']);
+		expect(run(three, [{ ...after[0], phone: 'P' }], threeNow).events).toHaveLength(1);
 	});
 
 	test('an employee packed as remembered fires nothing and keeps the same memory string', () => {
