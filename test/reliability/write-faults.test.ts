@@ -4,7 +4,11 @@ import type { FaultRule } from '../emulators/frame';
 import { startMingdaoEmulator } from '../emulators/mingdao';
 import type { MingdaoEmulatorHandle } from '../emulators/mingdao';
 import { runNode } from '../harness/run-workflow';
+import { UPSERT_MAPPED } from '../mingdao/fixtures';
 import { errorText, paired } from './vendors';
+
+/** Create or Update with every field mapped, two users a request (so a batch fault hits a pair). */
+const UPSERT_IN_TWOS = { ...UPSERT_MAPPED, options: { batchSize: 2 } };
 
 /**
  * The fault matrix of Mingdao's writes (private deployment): User → Create or Update
@@ -85,18 +89,7 @@ const run = async (parameters: IDataObject, items: IDataObject[], continueOnFail
 	});
 
 const upsert = async (users: IDataObject[], continueOnFail: boolean) =>
-	await run(
-		{
-			operation: 'upsert',
-			corpUserId: '={{ $json.id }}',
-			name: '={{ $json.name }}',
-			email: '={{ $json.email }}',
-			mobilePhone: '={{ $json.mobile }}',
-			options: { batchSize: 2 },
-		},
-		users,
-		continueOnFail,
-	);
+	await run(UPSERT_IN_TWOS, users, continueOnFail);
 
 const remove = async (ids: string[], continueOnFail: boolean) =>
 	await run(
@@ -199,14 +192,7 @@ describe('a credential Mingdao refuses as a whole (wrong secret)', () => {
 			const parameters =
 				what === 'Remove'
 					? { operation: 'remove', corpUserIds: '={{ $json.id }}' }
-					: {
-							operation: 'upsert',
-							corpUserId: '={{ $json.id }}',
-							name: '={{ $json.name }}',
-							email: '={{ $json.email }}',
-							mobilePhone: '={{ $json.mobile }}',
-							options: { batchSize: 2 },
-						};
+					: UPSERT_IN_TWOS;
 			const result = await runNode({
 				type: TYPE,
 				items: freshUsers(),
