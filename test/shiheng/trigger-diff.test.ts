@@ -69,6 +69,14 @@ describe('pack', () => {
 				false,
 			),
 		).toBe('1tpNp5lK-i');
+		// A field given as null is tagged as one left out ("K-i", the SHA-1 of the JSON text null).
+		expect(
+			pack(
+				{ id: 1, status: 1, mobileNumber: '13800000001', name: 'Employee 1', phone: null },
+				['mobileNumber', 'name', 'phone'],
+				false,
+			),
+		).toBe('1tpNp5lK-i');
 	});
 });
 

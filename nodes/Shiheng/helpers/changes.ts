@@ -78,7 +78,10 @@ export function diffEmployees(
 	},
 ): EmployeeDiff {
 	const events: EmployeeEvent[] = [];
-	const employees: Record<string, string> = {};
+	// Most of a large list is as remembered: copying the memory and changing what changed costs a
+	// fraction of inserting 100,000 keys one by one (ids are integer-like keys: a dictionary).
+	const employees: Record<string, string> = { ...previous.employees };
+	const listed = new Set<string>();
 	const absent: Record<string, number> = {};
 	const wasAbsent = previous.absent ?? {};
 	// Under the same fields, an employee packed exactly as remembered has nothing to report: most do.
@@ -87,10 +90,11 @@ export function diffEmployees(
 		previous.fields.every((field, index) => field === now.fields[index]);
 	for (const row of rows) {
 		const key = idKey(row);
-		if (key === undefined || Object.hasOwn(employees, key)) continue;
+		if (key === undefined || listed.has(key)) continue;
+		listed.add(key);
 		const packedNow = pack(row, now.fields, now.keepValues);
-		employees[key] = packedNow;
 		const packed = Object.hasOwn(previous.employees, key) ? previous.employees[key] : undefined;
+		if (packed !== packedNow) employees[key] = packedNow;
 		if (sameFields && packed === packedNow) continue;
 		if (packed === undefined) {
 			// Someone first seen with status 5 joined and left unobserved: a Joined would open an account for a leaver.
@@ -145,8 +149,9 @@ export function diffEmployees(
 			});
 		}
 	}
-	for (const [key, packed] of Object.entries(previous.employees)) {
-		if (Object.hasOwn(employees, key)) continue;
+	for (const key in previous.employees) {
+		if (!Object.hasOwn(previous.employees, key) || listed.has(key)) continue;
+		const packed = previous.employees[key];
 		const missing = (Object.hasOwn(wasAbsent, key) ? wasAbsent[key] : 0) + (now.complete ? 1 : 0);
 		if (!now.complete || missing < now.confirmAbsence) {
 			// Not seen, but not yet proven gone: keep what is known, say nothing.
@@ -154,6 +159,7 @@ export function diffEmployees(
 			if (missing > 0) absent[key] = missing;
 			continue;
 		}
+		delete employees[key];
 		const before = unpack(packed, previous.fields);
 		// Someone already reported as left who is now gone from the list has nothing new to say.
 		if (isLeft(before.status)) continue;

@@ -108,16 +108,11 @@ function idsOf(listing: EmployeeListing): Set<string> {
 }
 
 /**
- * Whether this listing alone would make someone leave: it misses a remembered employee who has not
- * left already, and Confirm Absence Over is 1. With 2 or more, no Left rests on one listing: the
- * complete listings of earlier polls must have missed them too.
+ * Under Confirm Absence Over 1, whether this listing alone would make someone leave: it misses a
+ * remembered employee who has not left already. (With 2 or more, no Left rests on one listing: the
+ * complete listings of earlier polls must have missed them too.)
  */
-function leavesOnThisListingAlone(
-	memory: EmployeeMemory,
-	ids: Set<string>,
-	confirmAbsence: number,
-): boolean {
-	if (confirmAbsence > 1) return false;
+function missesSomeoneWhoStays(memory: EmployeeMemory, ids: Set<string>): boolean {
 	for (const [key, packed] of Object.entries(memory.employees))
 		if (!ids.has(key) && !isLeft(unpack(packed, memory.fields).status)) return true;
 	return false;
@@ -160,9 +155,9 @@ export async function readForComparison(
 		);
 	}
 	if (listing.complete !== true) return listing;
+	if (memory !== undefined && settings.confirmAbsence > 1) return listing;
 	let ids = idsOf(listing);
-	if (memory !== undefined && !leavesOnThisListingAlone(memory, ids, settings.confirmAbsence))
-		return listing;
+	if (memory !== undefined && !missesSomeoneWhoStays(memory, ids)) return listing;
 	for (let confirm = 0; confirm < MAX_EXTRA_PASSES; confirm++) {
 		const again = await read();
 		passes += again.passes;

@@ -32,8 +32,12 @@ const sha1Base64url: (text: string) => string =
 		? (text) => crypto.hash('sha1', text, 'base64url')
 		: (text) => crypto.createHash('sha1').update(text).digest('base64url');
 
+/** An empty field (null or missing) is the commonest single value: its tag is computed once. */
+const NULL_TAG = sha1Base64url('null').slice(0, TAG_LENGTH);
+
 export function tag(value: unknown): string {
-	return sha1Base64url(JSON.stringify(value ?? null)).slice(0, TAG_LENGTH);
+	if (value === null || value === undefined) return NULL_TAG;
+	return sha1Base64url(JSON.stringify(value)).slice(0, TAG_LENGTH);
 }
 
 export function statusToken(status: unknown): string {
