@@ -1,4 +1,7 @@
-import { baseline, diffEmployees } from '../../nodes/Shiheng/helpers/changes';
+import fc from 'fast-check';
+
+import { baseline, diffEmployees, rowReducer } from '../../nodes/Shiheng/helpers/changes';
+import type { ComparedRow } from '../../nodes/Shiheng/helpers/changes';
 import { idFromKey, idKey, pack } from '../../nodes/Shiheng/helpers/employeeMemory';
 import type { EmployeeMemory } from '../../nodes/Shiheng/helpers/employeeMemory';
 import {
@@ -133,6 +136,87 @@ describe('diffEmployees: the unchanged fast path', () => {
 		const diff = run(memory, rows);
 		expect(diff.events).toEqual([]);
 		expect(diff.memory.employees).toEqual(memory.employees);
+	});
+});
+
+describe('rowReducer: what a poll keeps of each row as its page arrives', () => {
+	const fields = ['name', 'mobileNumber'];
+	const rows = [
+		{ id: 1, status: 1, name: 'A', mobileNumber: '1' },
+		{ id: 2, status: 1, name: 'B', mobileNumber: '2' },
+	];
+	const memory = baseline(rows, fields, false);
+
+	test('an employee packed as remembered becomes their key; a changed, new or id-less one stays whole', () => {
+		const reduce = rowReducer(memory, { fields, keepValues: false });
+		expect(reduce(rows[0])).toBe('1');
+		const changed = { ...rows[1], name: 'B2' };
+		expect(reduce(changed)).toBe(changed);
+		const newcomer = { id: 3, status: 1, name: 'C' };
+		expect(reduce(newcomer)).toBe(newcomer);
+		const idless = { status: 1, name: 'A', mobileNumber: '1' };
+		expect(reduce(idless)).toBe(idless);
+		const left = { ...rows[0], status: 5 };
+		expect(reduce(left)).toBe(left);
+	});
+
+	test('under other fields (another order too) or the other form, nothing is reduced', () => {
+		for (const now of [
+			{ fields: ['mobileNumber', 'name'], keepValues: false },
+			{ fields: ['name'], keepValues: false },
+			{ fields, keepValues: true },
+		])
+			expect(rowReducer(memory, now)(rows[0])).toBe(rows[0]);
+	});
+
+	test('a baseline refuses a key: it has no memory to stand for the row', () => {
+		expect(() => baseline(['1'], fields, false)).toThrow('employee 1 came as a key only');
+	});
+
+	test('property: a diff of the reduced rows is the diff of the rows, events and memory alike', () => {
+		const value = fc.constantFrom<unknown>(null, undefined, 'a', 'b', 1, 0, true, ['a'], { x: 1 });
+		const employee = fc.record({
+			id: fc.constantFrom<unknown>(1, 2, 3, 4, '5', 'x', 6.5, undefined, ''),
+			status: fc.constantFrom<unknown>(0, 1, 2, 5, '5', null, undefined),
+			name: value,
+			mobileNumber: value,
+			phone: value,
+		});
+		const fieldSets = fc.constantFrom(
+			['name', 'mobileNumber'],
+			['mobileNumber', 'name'],
+			['name'],
+			['name', 'mobileNumber', 'phone'],
+			[],
+		);
+		fc.assert(
+			fc.property(
+				fc.array(employee, { maxLength: 8 }),
+				fc.array(employee, { maxLength: 8 }),
+				fieldSets,
+				fieldSets,
+				fc.boolean(),
+				fc.boolean(),
+				fc.record({
+					watchStatus: fc.boolean(),
+					complete: fc.boolean(),
+					confirmAbsence: fc.integer({ min: 1, max: 3 }),
+				}),
+				(before, after, thenFields, nowFields, thenValues, nowValues, rest) => {
+					const rowsBefore = before as Array<Record<string, unknown>>;
+					const rowsNow = after as Array<Record<string, unknown>>;
+					// Some of the list unchanged, as in most polls.
+					const listed = [...rowsBefore.slice(0, 4), ...rowsNow];
+					const previous = baseline(rowsBefore, thenFields, thenValues);
+					const now = { ...rest, fields: nowFields, compare: nowFields, keepValues: nowValues };
+					const reduced: ComparedRow[] = listed.map(rowReducer(previous, now));
+					expect(diffEmployees(previous, reduced, now)).toEqual(
+						diffEmployees(previous, listed, now),
+					);
+				},
+			),
+			{ numRuns: 2000 },
+		);
 	});
 });
 

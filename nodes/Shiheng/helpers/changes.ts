@@ -38,14 +38,49 @@ export function isLeft(status: unknown): boolean {
 	);
 }
 
+/**
+ * A listed employee as the comparison takes it: the row, or only its key when the employee is
+ * packed exactly as remembered under the same fields (nothing to report, nothing to rewrite).
+ */
+export type ComparedRow = Record<string, unknown> | string;
+
+/** Whether the memory's fields are the ones to remember now, in the same order. */
+function sameFieldsAs(previous: EmployeeMemory, fields: readonly string[]): boolean {
+	return (
+		previous.fields.length === fields.length &&
+		previous.fields.every((field, index) => field === fields[index])
+	);
+}
+
+/**
+ * Reduces each row, as its page arrives, to what the comparison needs: an employee packed exactly
+ * as remembered becomes their key, so a poll holds the rows of those who changed, not of all
+ * 100,000 employees, and the comparison at the end has little left to do. Every other row is
+ * kept whole. diffEmployees treats a key exactly as it treats such a row.
+ */
+export function rowReducer(
+	previous: EmployeeMemory,
+	now: { fields: readonly string[]; keepValues: boolean },
+): (row: Record<string, unknown>) => ComparedRow {
+	if (!sameFieldsAs(previous, now.fields)) return (row) => row;
+	return (row) => {
+		const key = idKey(row);
+		if (key === undefined || !Object.hasOwn(previous.employees, key)) return row;
+		return previous.employees[key] === pack(row, now.fields, now.keepValues) ? key : row;
+	};
+}
+
 /** Builds the memory of a listing without any event (the first activation's baseline). */
 export function baseline(
-	rows: Array<Record<string, unknown>>,
+	rows: ComparedRow[],
 	fields: readonly string[],
 	keepValues: boolean,
 ): EmployeeMemory {
 	const employees: Record<string, string> = {};
 	for (const row of rows) {
+		// Only rowReducer makes a key, and only against a memory, which a baseline does not have.
+		if (typeof row === 'string')
+			throw new Error(`A baseline needs every row whole; employee ${row} came as a key only`);
 		const key = idKey(row);
 		if (key !== undefined) employees[key] = pack(row, fields, keepValues);
 	}
@@ -64,7 +99,7 @@ export function baseline(
  */
 export function diffEmployees(
 	previous: EmployeeMemory,
-	rows: Array<Record<string, unknown>>,
+	rows: ComparedRow[],
 	now: {
 		/** What to remember of each employee besides the status. */
 		fields: readonly string[];
@@ -85,10 +120,13 @@ export function diffEmployees(
 	const absent: Record<string, number> = {};
 	const wasAbsent = previous.absent ?? {};
 	// Under the same fields, an employee packed exactly as remembered has nothing to report: most do.
-	const sameFields =
-		previous.fields.length === now.fields.length &&
-		previous.fields.every((field, index) => field === now.fields[index]);
+	const sameFields = sameFieldsAs(previous, now.fields);
 	for (const row of rows) {
+		if (typeof row === 'string') {
+			// Reduced by rowReducer: as remembered, so only listed.
+			listed.add(row);
+			continue;
+		}
 		const key = idKey(row);
 		if (key === undefined || listed.has(key)) continue;
 		listed.add(key);

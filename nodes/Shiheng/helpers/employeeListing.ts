@@ -5,7 +5,8 @@ import type { NodeExecutionHint } from 'n8n-workflow';
 import { PageCountMemory, readCountedListing } from '../../shared/execution/counted-listing';
 import type { CountedListing } from '../../shared/execution/counted-listing';
 import type { ShihengClient } from '../transport/client';
-import { isLeft } from './changes';
+import { isLeft, rowReducer } from './changes';
+import type { ComparedRow } from './changes';
 import { idKey, unpack } from './employeeMemory';
 import type { EmployeeMemory } from './employeeMemory';
 
@@ -52,8 +53,35 @@ export async function readEmployees(
 	path: string,
 	request: ListingRequest,
 ): Promise<EmployeeListing> {
+	const listing = await readEmployeeList<ListedEmployee>(client, path, request, {
+		shape: (employee, traceId) => ({ employee, traceId }),
+		key: ({ employee }) => listingKey(employee),
+	});
+	return { ...listing, employees: listing.items };
+}
+
+/** Who an employee is for telling the same one on two pages apart. */
+function listingKey(employee: Record<string, unknown>): string | undefined {
+	return typeof employee.id === 'number' || typeof employee.id === 'string'
+		? `id:${employee.id}`
+		: undefined;
+}
+
+/**
+ * readEmployees with each employee shaped as its page arrives (`shape`), for a reader that keeps
+ * less than the whole row; `key` tells the shaped employees apart as listingKey does the rows.
+ */
+async function readEmployeeList<T>(
+	client: ShihengClient,
+	path: string,
+	request: ListingRequest,
+	as: {
+		shape: (employee: Record<string, unknown>, traceId: string | undefined) => T;
+		key: (item: T) => string | undefined;
+	},
+): Promise<CountedListing<T>> {
 	const memoryKey = client.listKey(path, request.pageSize);
-	const listing = await readCountedListing<ListedEmployee>({
+	const listing = await readCountedListing<T>({
 		...request,
 		pageCountHint: request.pageCountHint ?? pageCounts.recall(memoryKey),
 		speculative: true,
@@ -61,18 +89,15 @@ export async function readEmployees(
 		fetchPage: async (pageNum, inFlight) => {
 			const page = await client.employeePage(path, pageNum, request.pageSize, inFlight);
 			return {
-				items: page.result.map((employee) => ({ employee, traceId: page.traceId })),
+				items: page.result.map((employee) => as.shape(employee, page.traceId)),
 				total: page.total,
 				pages: page.pages,
 			};
 		},
-		key: ({ employee }) =>
-			typeof employee.id === 'number' || typeof employee.id === 'string'
-				? `id:${employee.id}`
-				: undefined,
+		key: as.key,
 	});
 	pageCounts.remember(memoryKey, listing.pages);
-	return { ...listing, employees: listing.items };
+	return listing;
 }
 
 /** Page counts of the lists read in this process: the next reading's first wave. */
@@ -96,12 +121,24 @@ export interface ListingSettings {
 	pageSize: number;
 	concurrency: number;
 	confirmAbsence: number;
+	/** What is remembered of each employee (for reducing the rows as they arrive). */
+	fields: readonly string[];
+	keepValues: boolean;
 }
 
-function idsOf(listing: EmployeeListing): Set<string> {
+/** A read for comparison: the rows, or the keys of those exactly as remembered (rowReducer). */
+export interface ComparisonListing extends CountedListing<ComparedRow> {
+	rows: ComparedRow[];
+}
+
+function keyOf(row: ComparedRow): string | undefined {
+	return typeof row === 'string' ? row : idKey(row);
+}
+
+function idsOf(listing: ComparisonListing): Set<string> {
 	const ids = new Set<string>();
-	for (const { employee } of listing.employees) {
-		const key = idKey(employee);
+	for (const row of listing.rows) {
+		const key = keyOf(row);
 		if (key !== undefined) ids.add(key);
 	}
 	return ids;
@@ -132,24 +169,39 @@ export class ListingError extends Error {}
  * more, the earlier polls' listings are that second read, and a poll reads the list once.
  * Bounded: after MAX_EXTRA_PASSES further reads the poll fails.
  * Undefined `complete` (Shiheng stated no total) is returned as is: absence then never counts.
+ * Against a memory, each row is reduced as its page arrives (rowReducer): a poll of 100,000
+ * employees holds the rows of those who changed, and most of the comparison is done by the time
+ * the last page is in.
  */
 export async function readForComparison(
 	settings: ListingSettings,
 	path: string,
 	memory: EmployeeMemory | undefined,
-): Promise<EmployeeListing> {
-	const read = async () =>
-		await readEmployees(settings.client, path, {
-			pageSize: settings.pageSize,
-			limit: undefined,
-			concurrency: settings.concurrency,
-			signal: undefined,
-		});
+): Promise<ComparisonListing> {
+	const reduce = memory === undefined ? (row: ComparedRow) => row : rowReducer(memory, settings);
+	const read = async (): Promise<ComparisonListing> => {
+		const listing = await readEmployeeList<ComparedRow>(
+			settings.client,
+			path,
+			{
+				pageSize: settings.pageSize,
+				limit: undefined,
+				concurrency: settings.concurrency,
+				signal: undefined,
+			},
+			{
+				shape: reduce,
+				// A key stands for a row with that id: `id:` as listingKey writes it.
+				key: (row) => (typeof row === 'string' ? `id:${row}` : listingKey(row)),
+			},
+		);
+		return { ...listing, rows: listing.items };
+	};
 	let listing = await read();
 	let passes = listing.passes;
 	if (listing.complete === false) {
 		throw new ListingError(
-			`Shiheng stated ${listing.total} employees, but ${listing.employees.length} different ones were read, in each of ${passes} reads of the list. ` +
+			`Shiheng stated ${listing.total} employees, but ${listing.rows.length} different ones were read, in each of ${passes} reads of the list. ` +
 				'The list changed while it was read, or it lists an id more than once. Nothing was fired and nothing recorded; the next poll reads it again. ' +
 				'If this keeps happening, look at the list with the Shiheng node (Employee → Get Many, Add Listing Details).',
 		);
