@@ -137,6 +137,13 @@ describe('diffEmployees: the unchanged fast path', () => {
 		expect(diff.events).toEqual([]);
 		expect(diff.memory.employees).toEqual(memory.employees);
 	});
+
+	test('the diff counts the employees remembered before it, listed or not (Max Leavers per Poll takes its share of them)', () => {
+		const memory = baseline([...rows, { id: 3, status: 1, name: 'C' }], fields, false);
+		expect(run(memory, rows).remembered).toBe(3);
+		expect(run(memory, []).remembered).toBe(3);
+		expect(run(base(), [...rows, { id: 4, status: 1 }]).remembered).toBe(2);
+	});
 });
 
 describe('rowReducer: what a poll keeps of each row as its page arrives', () => {

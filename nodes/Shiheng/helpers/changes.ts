@@ -29,6 +29,8 @@ export interface EmployeeEvent {
 export interface EmployeeDiff {
 	events: EmployeeEvent[];
 	memory: EmployeeMemory;
+	/** How many employees the previous memory held (the base of Max Leavers per Poll's shares). */
+	remembered: number;
 }
 
 /** Whether a status is 5 (left the company), whether it came as a number or as text. */
@@ -187,8 +189,11 @@ export function diffEmployees(
 			});
 		}
 	}
+	let remembered = 0;
 	for (const key in previous.employees) {
-		if (!Object.hasOwn(previous.employees, key) || listed.has(key)) continue;
+		if (!Object.hasOwn(previous.employees, key)) continue;
+		remembered++;
+		if (listed.has(key)) continue;
 		const packed = previous.employees[key];
 		const missing = (Object.hasOwn(wasAbsent, key) ? wasAbsent[key] : 0) + (now.complete ? 1 : 0);
 		if (!now.complete || missing < now.confirmAbsence) {
@@ -210,5 +215,5 @@ export function diffEmployees(
 	}
 	const memory: EmployeeMemory = { fields: [...now.fields], employees };
 	if (Object.keys(absent).length > 0) memory.absent = absent;
-	return { events, memory };
+	return { events, memory, remembered };
 }

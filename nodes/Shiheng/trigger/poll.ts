@@ -122,10 +122,7 @@ export async function poll(
 			});
 			const fired = diff.events.filter((event) => settings.events.has(event.event));
 			const leavers = fired.filter((event) => event.event === 'employeeLeft').length;
-			const { limit, explained } = leaverLimit(
-				settings.maxLeavers,
-				Object.keys(known.employees).length,
-			);
+			const { limit, explained } = leaverLimit(settings.maxLeavers, diff.remembered);
 			if (leavers > limit) {
 				throw new TooManyLeaversError(
 					`This poll would fire ${leavers} Employee Left events, more than Max Leavers per Poll allows (${limit}: ${explained}). ` +
