@@ -61,7 +61,7 @@ export async function readEmployees(
 }
 
 /** Who an employee is for telling the same one on two pages apart. */
-function listingKey(employee: Record<string, unknown>): string | undefined {
+export function listingKey(employee: Record<string, unknown>): string | undefined {
 	return typeof employee.id === 'number' || typeof employee.id === 'string'
 		? `id:${employee.id}`
 		: undefined;
@@ -71,7 +71,7 @@ function listingKey(employee: Record<string, unknown>): string | undefined {
  * readEmployees with each employee shaped as its page arrives (`shape`), for a reader that keeps
  * less than the whole row; `key` tells the shaped employees apart as listingKey does the rows.
  */
-async function readEmployeeList<T>(
+export async function readEmployeeList<T>(
 	client: ShihengClient,
 	path: string,
 	request: ListingRequest,
@@ -105,13 +105,13 @@ const pageCounts = new PageCountMemory();
 
 /** What an n8n user sees above the output when the list never added up. */
 export function incompleteListingHint(
-	listing: EmployeeListing,
+	listing: CountedListing<unknown>,
 	itemIndex: number,
 ): NodeExecutionHint {
 	return {
 		type: 'warning',
 		location: 'outputPane',
-		message: `Item ${itemIndex}: Shiheng stated ${listing.total} employees, but ${listing.employees.length} different ones were read (the list was read ${listing.passes} times). The list changed while it was being read, so some employees may be missing. Run again later; "Add Listing Details" in Options shows what each answer stated.`,
+		message: `Item ${itemIndex}: Shiheng stated ${listing.total} employees, but ${listing.items.length} different ones were read (the list was read ${listing.passes} times). The list changed while it was being read, so some employees may be missing. Run again later; "Add Listing Details" in Options shows what each answer stated.`,
 	};
 }
 

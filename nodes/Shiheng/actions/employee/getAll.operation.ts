@@ -14,7 +14,8 @@ import {
 	EMPLOYEE_DEFAULT_CONCURRENCY,
 	EMPLOYEE_MAX_PAGE_SIZE,
 	incompleteListingHint,
-	readEmployees,
+	listingKey,
+	readEmployeeList,
 } from '../../helpers/employeeListing';
 import { SIMPLE_EMPLOYEE_FIELDS, readableEmployee, withListingDetails } from '../../helpers/output';
 import { createClient, endpointPath } from '../../transport/client';
@@ -84,18 +85,23 @@ export async function execute(
 			EMPLOYEE_MAX_PAGE_SIZE,
 		);
 		const simplify = this.getNodeParameter('simplify', itemIndex, true) as boolean;
-		const listing = await readEmployees(client, path, {
-			pageSize,
-			limit,
-			concurrency,
-			signal: run.signal,
-		});
+		// Each employee is made an output item as its page arrives, while later pages are on their way.
+		const listing = await readEmployeeList(
+			client,
+			path,
+			{ pageSize, limit, concurrency, signal: run.signal },
+			{
+				shape: (employee, traceId) => ({
+					json: readableEmployee(employee, simplify),
+					traceId,
+					key: listingKey(employee),
+				}),
+				key: ({ key }) => key,
+			},
+		);
 		if (listing.complete === false)
 			this.addExecutionHints(incompleteListingHint(listing, itemIndex));
-		const details = options.addListingDetails === true;
-		return listing.employees.map(({ employee, traceId }) => {
-			const item = readableEmployee(employee, simplify);
-			return details ? withListingDetails(item, listing, traceId) : item;
-		});
+		if (options.addListingDetails !== true) return listing.items.map(({ json }) => json);
+		return listing.items.map(({ json, traceId }) => withListingDetails(json, listing, traceId));
 	});
 }
