@@ -174,6 +174,12 @@ describe('rowReducer: what a poll keeps of each row as its page arrives', () => 
 			{ fields, keepValues: true },
 		])
 			expect(rowReducer(memory, now)(rows[0])).toBe(rows[0]);
+		// The two values swapped between fields now watched in the other order: the packed string is
+		// the remembered one, yet both fields changed, so the row must reach the comparison whole.
+		const swapped = { ...rows[0], name: '1', mobileNumber: 'A' };
+		const now = { fields: ['mobileNumber', 'name'], keepValues: false };
+		expect(pack(swapped, now.fields, false)).toBe(memory.employees['1']);
+		expect(rowReducer(memory, now)(swapped)).toBe(swapped);
 	});
 
 	test('a baseline refuses a key: it has no memory to stand for the row', () => {
