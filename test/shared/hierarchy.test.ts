@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 
 import { orderByParent } from '../../nodes/shared/execution/hierarchy';
+import { propertySeed } from '../harness/fc-seed';
 
 /** Parents before children: the order Department → Submit sends levels in. */
 
@@ -59,6 +60,7 @@ describe('orderByParent', () => {
 					else expect(order.levelOf.get(index)).toBe(0);
 				}
 			}),
+			{ seed: propertySeed('orderByParent property') },
 		);
 	});
 });

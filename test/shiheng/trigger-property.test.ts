@@ -3,6 +3,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { startShihengEmulator } from '../emulators/shiheng';
 import type { ShihengEmulatorHandle } from '../emulators/shiheng';
+import { propertySeed } from '../harness/fc-seed';
 import { shihengTrigger } from './fixtures';
 
 /**
@@ -245,10 +246,7 @@ test.each(FOUND)('fixed case: %s', async (_name, h) => {
 });
 
 test('random histories keep the invariants', async () => {
-	const seed = Number(process.env.FC_SEED ?? Date.now() % 2_147_483_647);
-	process.stdout.write(
-		`trigger property test: fast-check seed ${seed} (FC_SEED=${seed} repeats it)\n`,
-	);
+	const seed = propertySeed('trigger property test');
 	await fc.assert(
 		fc.asyncProperty(history, async (h) => await check(h)),
 		{ seed, numRuns: Number(process.env.FC_RUNS ?? 40), endOnFailure: true },
