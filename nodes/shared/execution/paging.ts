@@ -69,7 +69,7 @@ export async function fetchNumberedPages<T>(options: NumberedPagingOptions<T>): 
 			: undefined;
 	const firstWave = hint ?? (options.speculative === true ? width : 1);
 
-	const inOrder = pageOrderCollector(limit, options.key);
+	const pages: T[][] = [];
 	/** Pages (counted from firstPage) to ask for as things stand, and asked for so far. */
 	let planned = Math.min(firstWave, cap);
 	let launched = 0;
@@ -83,7 +83,7 @@ export async function fetchNumberedPages<T>(options: NumberedPagingOptions<T>): 
 	let failure: { error: unknown } | undefined;
 
 	const record = (index: number, page: NumberedPage<T>) => {
-		inOrder.add(index, page.items);
+		pages[index] = page.items;
 		if (page.totalPages !== undefined) {
 			stated = Math.max(stated ?? 0, page.totalPages);
 			planned = Math.min(stated, cap);
@@ -146,30 +146,27 @@ export async function fetchNumberedPages<T>(options: NumberedPagingOptions<T>): 
 			if (unfinished > 0 || settled) return;
 			settled = true;
 			if (failure !== undefined) reject(failure.error);
-			else resolve(inOrder.items);
+			else {
+				try {
+					resolve(collect(pages, limit, options.key));
+				} catch (error) {
+					reject(error);
+				}
+			}
 		};
 		pump();
 	});
 }
 
-/**
- * The items in page order, taken in as the pages arrive: each page joins the items as soon as
- * every page before it has, and is let go then. Pages arrive nearly in order, so by the last
- * answer almost everything is in place (no pass over the whole listing after it), and only the
- * pages that came early are held twice.
- */
-function pageOrderCollector<T>(
+function collect<T>(
+	pages: T[][],
 	limit: number | undefined,
-	key: ((item: T) => string | number | undefined) | undefined,
-): { add: (index: number, items: T[]) => void; readonly items: T[] } {
-	const items: T[] = [];
+	key?: (item: T) => string | number | undefined,
+): T[] {
+	const out: T[] = [];
 	const seen = key ? new Set<string | number>() : undefined;
-	/** Pages that arrived before one of the pages ahead of them. */
-	const early = new Map<number, T[]>();
-	let next = 0;
-	const take = (page: T[]): void => {
+	for (const page of pages) {
 		for (const item of page) {
-			if (limit !== undefined && items.length >= limit) return;
 			if (seen && key) {
 				const k = key(item);
 				if (k !== undefined) {
@@ -177,23 +174,9 @@ function pageOrderCollector<T>(
 					seen.add(k);
 				}
 			}
-			items.push(item);
+			out.push(item);
+			if (limit !== undefined && out.length >= limit) return out;
 		}
-	};
-	return {
-		items,
-		add: (index, page) => {
-			if (index !== next) {
-				early.set(index, page);
-				return;
-			}
-			take(page);
-			next++;
-			for (let waiting = early.get(next); waiting !== undefined; waiting = early.get(next)) {
-				early.delete(next);
-				take(waiting);
-				next++;
-			}
-		},
-	};
+	}
+	return out;
 }
