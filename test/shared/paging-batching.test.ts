@@ -49,6 +49,41 @@ describe('numbered pages', () => {
 		});
 		expect(items).toEqual([1, 2, 3, 4, 5, 6]);
 	});
+
+	test('pages answered last-first: page order decides which copy of a shifted item is kept, and where a limit ends', async () => {
+		// Page 3 answers first, page 1 last; id 3 is on pages 1 and 2, id 6 on pages 2 and 3.
+		const pages = [
+			[{ id: 1 }, { id: 2 }, { id: 3, on: 1 }],
+			[{ id: 3, on: 2 }, { id: 4 }, { id: 6, on: 2 }],
+			[{ id: 6, on: 3 }, { id: 7 }],
+		];
+		const answeredLastFirst = async (page: number) => {
+			await new Promise((resolve) => setTimeout(resolve, (4 - page) * 15));
+			return { items: pages[page - 1], totalPages: 3 };
+		};
+		const options = {
+			pageSize: 3,
+			concurrency: 3,
+			speculative: true,
+			key: (item: { id: number }) => item.id,
+			fetchPage: answeredLastFirst,
+		};
+		expect(await fetchNumberedPages(options)).toEqual([
+			{ id: 1 },
+			{ id: 2 },
+			{ id: 3, on: 1 },
+			{ id: 4 },
+			{ id: 6, on: 2 },
+			{ id: 7 },
+		]);
+		expect(await fetchNumberedPages({ ...options, limit: 5 })).toEqual([
+			{ id: 1 },
+			{ id: 2 },
+			{ id: 3, on: 1 },
+			{ id: 4 },
+			{ id: 6, on: 2 },
+		]);
+	});
 });
 
 describe('numbered pages: the first wave before the page count is known', () => {
