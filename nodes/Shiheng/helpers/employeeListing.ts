@@ -29,37 +29,6 @@ export interface ListingRequest {
 	pageCountHint?: number;
 }
 
-export interface ListedEmployee {
-	employee: Record<string, unknown>;
-	/** traceId of the answer the employee came from. */
-	traceId?: string;
-}
-
-export interface EmployeeListing extends CountedListing<ListedEmployee> {
-	/** Each employee once, in list order (the listing's items). */
-	employees: ListedEmployee[];
-}
-
-/**
- * Reads the employee list and reads it again (at most MAX_EXTRA_PASSES more times) while what was
- * read does not add up to the total Shiheng states. The first wave of pages goes out before any
- * answer tells the page count: as many as this process last saw for the same list, else
- * Concurrency pages (at most Concurrency - 1 requests past the end of a shorter list). An employee
- * met on two pages (the list shifted while paging) is kept once; one the shift moved past the
- * pages read is missing, which the total tells.
- */
-export async function readEmployees(
-	client: ShihengClient,
-	path: string,
-	request: ListingRequest,
-): Promise<EmployeeListing> {
-	const listing = await readEmployeeList<ListedEmployee>(client, path, request, {
-		shape: (employee, traceId) => ({ employee, traceId }),
-		key: ({ employee }) => listingKey(employee),
-	});
-	return { ...listing, employees: listing.items };
-}
-
 /** Who an employee is for telling the same one on two pages apart. */
 export function listingKey(employee: Record<string, unknown>): string | undefined {
 	return typeof employee.id === 'number' || typeof employee.id === 'string'
@@ -68,8 +37,14 @@ export function listingKey(employee: Record<string, unknown>): string | undefine
 }
 
 /**
- * readEmployees with each employee shaped as its page arrives (`shape`), for a reader that keeps
- * less than the whole row; `key` tells the shaped employees apart as listingKey does the rows.
+ * Reads the employee list and reads it again (at most MAX_EXTRA_PASSES more times) while what was
+ * read does not add up to the total Shiheng states. The first wave of pages goes out before any
+ * answer tells the page count: as many as this process last saw for the same list, else
+ * Concurrency pages (at most Concurrency - 1 requests past the end of a shorter list). An employee
+ * met on two pages (the list shifted while paging) is kept once; one the shift moved past the
+ * pages read is missing, which the total tells. Each employee is shaped as its page arrives
+ * (`shape`), so a reader keeps only what it needs of the row; `key` tells the shaped employees
+ * apart as listingKey does the rows.
  */
 export async function readEmployeeList<T>(
 	client: ShihengClient,

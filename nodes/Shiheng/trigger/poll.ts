@@ -1,7 +1,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { readCustomers } from '../helpers/customerListing';
-import { readEmployees, readForComparison } from '../helpers/employeeListing';
+import { listingKey, readEmployeeList, readForComparison } from '../helpers/employeeListing';
 import type { Cursor } from '../helpers/customerListing';
 import { baseline, diffEmployees } from '../helpers/changes';
 import { employeeEventJson, readableEmployee } from '../helpers/output';
@@ -23,13 +23,13 @@ import type { EmployeeState, TriggerState } from './state';
 export async function sample(settings: PollSettings): Promise<INodeExecutionData[]> {
 	const items: INodeExecutionData[] = [];
 	if (settings.employeePath) {
-		const listing = await readEmployees(settings.client, settings.employeePath, {
-			pageSize: 1,
-			limit: 1,
-			concurrency: 1,
-			signal: undefined,
-		});
-		const first = listing.employees[0]?.employee;
+		const listing = await readEmployeeList(
+			settings.client,
+			settings.employeePath,
+			{ pageSize: 1, limit: 1, concurrency: 1, signal: undefined },
+			{ shape: (employee) => employee, key: listingKey },
+		);
+		const first = listing.items[0];
 		for (const event of EMPLOYEE_EVENTS) {
 			if (!first || !settings.events.has(event)) continue;
 			const json: IDataObject = {
