@@ -101,10 +101,8 @@ export interface ListingSettings {
 	keepValues: boolean;
 }
 
-/** A read for comparison: the rows, or the keys of those exactly as remembered (rowReducer). */
-export interface ComparisonListing extends CountedListing<ComparedRow> {
-	rows: ComparedRow[];
-}
+/** A read for comparison: its items are the rows, or the keys of those exactly as remembered (rowReducer). */
+export type ComparisonListing = CountedListing<ComparedRow>;
 
 function keyOf(row: ComparedRow): string | undefined {
 	return typeof row === 'string' ? row : idKey(row);
@@ -112,7 +110,7 @@ function keyOf(row: ComparedRow): string | undefined {
 
 function idsOf(listing: ComparisonListing): Set<string> {
 	const ids = new Set<string>();
-	for (const row of listing.rows) {
+	for (const row of listing.items) {
 		const key = keyOf(row);
 		if (key !== undefined) ids.add(key);
 	}
@@ -154,8 +152,8 @@ export async function readForComparison(
 	memory: EmployeeMemory | undefined,
 ): Promise<ComparisonListing> {
 	const reduce = memory === undefined ? (row: ComparedRow) => row : rowReducer(memory, settings);
-	const read = async (): Promise<ComparisonListing> => {
-		const listing = await readEmployeeList<ComparedRow>(
+	const read = async (): Promise<ComparisonListing> =>
+		await readEmployeeList<ComparedRow>(
 			settings.client,
 			path,
 			{
@@ -170,13 +168,11 @@ export async function readForComparison(
 				key: (row) => (typeof row === 'string' ? `id:${row}` : listingKey(row)),
 			},
 		);
-		return { ...listing, rows: listing.items };
-	};
 	let listing = await read();
 	let passes = listing.passes;
 	if (listing.complete === false) {
 		throw new ListingError(
-			`Shiheng stated ${listing.total} employees, but ${listing.rows.length} different ones were read, in each of ${passes} reads of the list. ` +
+			`Shiheng stated ${listing.total} employees, but ${listing.items.length} different ones were read, in each of ${passes} reads of the list. ` +
 				'The list changed while it was read, or it lists an id more than once. Nothing was fired and nothing recorded; the next poll reads it again. ' +
 				'If this keeps happening, look at the list with the Shiheng node (Employee → Get Many, Add Listing Details).',
 		);

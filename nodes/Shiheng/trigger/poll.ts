@@ -104,7 +104,7 @@ export async function poll(
 	const items: INodeExecutionData[] = [];
 	let employees: EmployeeState | undefined;
 	if (listing && settings.employeeSource !== undefined) {
-		const { rows } = listing;
+		const rows = listing.items;
 		if (!known) {
 			employees = {
 				...baseline(rows, settings.fields, settings.keepValues),
