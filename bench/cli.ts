@@ -20,6 +20,8 @@ export type Action =
 	| { kind: 'measure' }
 	/** Run our side of one scenario once under Node's CPU profiler and print where its time goes. */
 	| { kind: 'profile'; scenario: ScenarioId }
+	/** Run no n8n: a bare undici client reads shiheng-list's pages, the least any client takes in this rig (bench/floor.ts). */
+	| { kind: 'floor' }
 	/** Print the grouping of an existing .cpuprofile. */
 	| { kind: 'analyse'; file: string }
 	/** Print the tables and redraw chart.svg from the results.json in the output folder. */
@@ -70,6 +72,9 @@ export const HELP = `usage: npm run bench -- [options]
   --profile SCENARIO      run our side of SCENARIO once under Node's --cpu-prof, write the .cpuprofile
                           into <out>/profiles/ and print the self time by group (sizes as for the run:
                           full, or --smoke and the size options)
+  --floor                 run no n8n: a bare undici client in a fresh process reads shiheng-list's pages
+                          from the same emulator (sizes, latency, --concurrency and --reps as for the run),
+                          the least any client takes on this machine, beside the bound
   --analyse FILE          print the self-time grouping of an existing .cpuprofile
   --window node|package|all   what --profile / --analyse group: the measured node's run (default when the
                           benchmark saved its span), the samples from the first to the last one running
@@ -188,6 +193,9 @@ export function parseCli(argv: string[], root: string): Cli | undefined {
 				window = wanted;
 				break;
 			}
+			case '--floor':
+				setAction({ kind: 'floor' });
+				break;
 			case '--render':
 				setAction({ kind: 'render' });
 				break;

@@ -16,6 +16,7 @@ import {
 import type { N8nSetup } from '../scripts/lib/n8n';
 import { ALL_SCENARIO_IDS, UsageError, parseCli, publishedDir } from './cli';
 import type { Cli } from './cli';
+import { formatFloor, measureFloor } from './floor';
 import { cpuBetween, runMeasured } from './measure';
 import {
 	analyseProfile,
@@ -600,6 +601,9 @@ async function main(): Promise<void> {
 			return;
 		case 'profile':
 			await profile(cli, root, cli.action.scenario);
+			return;
+		case 'floor':
+			console.log(formatFloor(await measureFloor(cli.config, log)));
 			return;
 		case 'measure':
 			await measure(cli, root);

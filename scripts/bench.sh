@@ -4,7 +4,8 @@
 # tarball into a fresh n8n user folder) and the benchmark driver, then hands over to
 # build/bench/run.js. `npm run bench -- --help` lists the options; `--no-build` reuses an existing
 # dist/ (for callers that just built it, e.g. the end-to-end suite). Options that only read files an
-# earlier run wrote (--help, --render, --publish, --analyse) skip the package build.
+# earlier run wrote (--help, --render, --publish, --analyse), and --floor (which runs no n8n), skip
+# the package build.
 set -euo pipefail
 # shellcheck source=scripts/bootstrap.sh
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
@@ -19,7 +20,7 @@ args=()
 for arg in "$@"; do
 	case "$arg" in
 	--no-build) build=0 ;;
-	--help | -h | --render | --publish | --analyse)
+	--help | -h | --render | --publish | --analyse | --floor)
 		runs_n8n=0
 		args+=("$arg")
 		;;

@@ -164,3 +164,30 @@ describe('npm run bench -- --smoke', () => {
 		for (const id of IDS) expect(chart).toContain(`>${id}<`);
 	});
 });
+
+describe('npm run bench -- --floor --smoke', () => {
+	it('runs the bare client in its own process against the emulator, without n8n, and prints the floor beside the bound', () => {
+		const run = spawnSync('bash', ['scripts/bench.sh', '--floor', '--smoke', '--reps', '2'], {
+			cwd: ROOT,
+			encoding: 'utf8',
+			timeout: 120_000,
+		});
+		expect({ status: run.status, stderr: run.status === 0 ? '' : run.stderr.slice(-3000) }).toEqual(
+			{
+				status: 0,
+				stderr: '',
+			},
+		);
+		const pages = Math.ceil(SMOKE_CONFIG.employees / SMOKE_CONFIG.pageSize);
+		// One line per repetition, each reading every page (measureFloor refuses a run that did not).
+		expect(
+			run.stderr.match(new RegExp(`floor #\\d: \\d+ ms, ${pages} requests over`, 'g')),
+		).toHaveLength(2);
+		const bound = Math.ceil(pages / SMOKE_CONFIG.shihengConcurrency) * SMOKE_CONFIG.latencyMs;
+		expect(run.stdout).toMatch(
+			new RegExp(
+				`floor: a bare undici client takes \\d+ ms \\(median\\) = [\\d.]+ x the bound \\(${bound} ms\\)`,
+			),
+		);
+	}, 150_000);
+});
