@@ -108,9 +108,12 @@ export async function readEveryPage(request: FloorRequest): Promise<FloorReading
 	};
 }
 
-// As a child process: the request as JSON in argv[2], the reading as one JSON line on stdout.
+/** Where a child process finds its request (JSON): not argv, which error messages quote. */
+export const FLOOR_REQUEST_ENV = 'BENCH_FLOOR_REQUEST';
+
+// As a child process: the request from the environment, the reading as one JSON line on stdout.
 if (require.main === module) {
-	readEveryPage(JSON.parse(process.argv[2] ?? '{}') as FloorRequest).then(
+	readEveryPage(JSON.parse(process.env[FLOOR_REQUEST_ENV] ?? '{}') as FloorRequest).then(
 		(reading) => process.stdout.write(`${JSON.stringify(reading)}\n`),
 		(error: unknown) => {
 			console.error(error instanceof Error ? error.message : String(error));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { startShihengEmulator } from '../test/emulators/shiheng';
+import { FLOOR_REQUEST_ENV } from './floor-client';
 import type { FloorReading, FloorRequest } from './floor-client';
 import type { BenchConfig } from './scenarios';
 import { median } from './summary';
@@ -45,9 +46,28 @@ export function floorProblems(reading: FloorReading, employees: number, pages: n
 	return problems;
 }
 
+/**
+ * Runs the client in a fresh process. The request, secret included, goes in the environment: a
+ * failed execFile quotes its command line, which would put the secret in the error.
+ */
+async function runClient(clientFile: string, request: FloorRequest): Promise<FloorReading> {
+	try {
+		const { stdout } = await run(process.execPath, [clientFile], {
+			env: { ...process.env, [FLOOR_REQUEST_ENV]: JSON.stringify(request) },
+			maxBuffer: 1024 * 1024,
+		});
+		return JSON.parse(stdout) as FloorReading;
+	} catch (error) {
+		const stderr = (error as { stderr?: unknown }).stderr;
+		const tail = typeof stderr === 'string' ? stderr.trim().split('\n').slice(-3).join(' | ') : '';
+		throw new Error(`floor client failed${tail ? `: ${tail}` : ''}`);
+	}
+}
+
 export async function measureFloor(
 	config: BenchConfig,
 	log: (line: string) => void,
+	clientFile = join(__dirname, 'floor-client.js'),
 ): Promise<FloorSummary> {
 	const handle = await startShihengEmulator({
 		latencyMs: config.latencyMs,
@@ -68,12 +88,7 @@ export async function measureFloor(
 	try {
 		for (let rep = 0; rep < config.reps; rep++) {
 			const seen = handle.emulator.records.length;
-			const { stdout } = await run(
-				process.execPath,
-				[join(__dirname, 'floor-client.js'), JSON.stringify(request)],
-				{ maxBuffer: 1024 * 1024 },
-			);
-			const reading = JSON.parse(stdout) as FloorReading;
+			const reading = await runClient(clientFile, request);
 			const problems = floorProblems(reading, config.employees, pages);
 			if (problems.length > 0) throw new Error(`floor #${rep + 1}: ${problems.join('; ')}`);
 			const arrivals = handle.emulator.records.slice(seen).map((record) => record.at);

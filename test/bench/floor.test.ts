@@ -1,6 +1,9 @@
+import { join } from 'node:path';
+
 import { readEveryPage } from '../../bench/floor-client';
 import type { FloorRequest } from '../../bench/floor-client';
-import { floorProblems } from '../../bench/floor';
+import { floorProblems, measureFloor } from '../../bench/floor';
+import { SMOKE_CONFIG } from '../../bench/scenarios';
 import { startShihengEmulator } from '../emulators/shiheng';
 import type { ShihengEmulatorHandle } from '../emulators/shiheng';
 
@@ -80,4 +83,15 @@ test('a run that reads fewer pages than the list has is no floor', () => {
 		PAGES,
 	);
 	expect(problems).toEqual([`4 requests for 5 pages`, '200 employees read (200 different) of 230']);
+});
+
+test('a floor client that fails names the failure, never the app secret', async () => {
+	const secret = String(handle.credentials.appSecret);
+	const failure = measureFloor(
+		{ ...SMOKE_CONFIG, employees: EMPLOYEES, reps: 1 },
+		() => undefined,
+		join(__dirname, 'no-such-floor-client.js'),
+	);
+	await expect(failure).rejects.toThrow(/floor client failed/);
+	await expect(failure.catch((error: Error) => error.message)).resolves.not.toContain(secret);
 });
