@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { startShihengEmulator } from '../test/emulators/shiheng';
+import type { ShihengEmulatorHandle } from '../test/emulators/shiheng';
 import { FLOOR_REQUEST_ENV } from './floor-client';
 import type { FloorReading, FloorRequest } from './floor-client';
 import type { BenchConfig } from './scenarios';
@@ -46,6 +47,22 @@ export function floorProblems(reading: FloorReading, employees: number, pages: n
 	return problems;
 }
 
+/** The client's request for the emulator's whole employee list, as the run's sizes give it. */
+export function floorRequest(
+	handle: ShihengEmulatorHandle,
+	config: Pick<BenchConfig, 'employees' | 'pageSize' | 'shihengConcurrency'>,
+): FloorRequest {
+	return {
+		url: `${handle.baseUrl}${handle.employeePath}`,
+		appId: String(handle.credentials.appId),
+		appSecret: String(handle.credentials.appSecret),
+		version: String(handle.credentials.version),
+		pages: Math.ceil(config.employees / config.pageSize),
+		pageSize: config.pageSize,
+		concurrency: config.shihengConcurrency,
+	};
+}
+
 /**
  * Runs the client in a fresh process. The request, secret included, goes in the environment: a
  * failed execFile quotes its command line, which would put the secret in the error.
@@ -74,16 +91,8 @@ export async function measureFloor(
 		employees: config.employees,
 		signingScheme: FLOOR_SIGNING_SCHEME,
 	});
-	const pages = Math.ceil(config.employees / config.pageSize);
-	const request: FloorRequest = {
-		url: `${handle.baseUrl}${handle.employeePath}`,
-		appId: String(handle.credentials.appId),
-		appSecret: String(handle.credentials.appSecret),
-		version: String(handle.credentials.version),
-		pages,
-		pageSize: config.pageSize,
-		concurrency: config.shihengConcurrency,
-	};
+	const request = floorRequest(handle, config);
+	const { pages } = request;
 	const runs: FloorRun[] = [];
 	try {
 		for (let rep = 0; rep < config.reps; rep++) {

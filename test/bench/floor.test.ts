@@ -2,7 +2,7 @@ import { join } from 'node:path';
 
 import { readEveryPage } from '../../bench/floor-client';
 import type { FloorRequest } from '../../bench/floor-client';
-import { floorProblems, measureFloor } from '../../bench/floor';
+import { floorProblems, floorRequest, measureFloor } from '../../bench/floor';
 import { SMOKE_CONFIG } from '../../bench/scenarios';
 import { startShihengEmulator } from '../emulators/shiheng';
 import type { ShihengEmulatorHandle } from '../emulators/shiheng';
@@ -20,16 +20,8 @@ const PAGES = Math.ceil(EMPLOYEES / PAGE_SIZE);
 let handle: ShihengEmulatorHandle;
 
 function requestFor(overrides: Partial<FloorRequest> = {}): FloorRequest {
-	return {
-		url: `${handle.baseUrl}${handle.employeePath}`,
-		appId: String(handle.credentials.appId),
-		appSecret: String(handle.credentials.appSecret),
-		version: String(handle.credentials.version),
-		pages: PAGES,
-		pageSize: PAGE_SIZE,
-		concurrency: 3,
-		...overrides,
-	};
+	const sizes = { employees: EMPLOYEES, pageSize: PAGE_SIZE, shihengConcurrency: 3 };
+	return { ...floorRequest(handle, sizes), ...overrides };
 }
 
 beforeEach(async () => {
